@@ -1,0 +1,155 @@
+import { sql } from 'kysely';
+import { isCurrencyCode } from '../core/money.ts';
+import type { Db } from '../db/connect.ts';
+import type { Role } from '../db/schema.ts';
+import { AppError } from './errors.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
+
+export interface AccountView {
+  id: string;
+  name: string;
+  defaultCurrency: string;
+  timeZone: string;
+}
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+}
+export interface Session {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export const SESSION_DAYS = 30;
+
+export function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new AppError('invalid_time_zone', `"${timeZone}" is not a known IANA time zone.`);
+  }
+}
+
+export function assertCurrency(currency: string): void {
+  if (!isCurrencyCode(currency)) {
+    throw new AppError('unsupported_currency', `"${currency}" is not an ISO 4217 currency code.`);
+  }
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
+
+export async function getAccount(db: Db, accountId: string): Promise<AccountView> {
+  const row = await db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'default_currency', 'time_zone'])
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: row.name, defaultCurrency: row.default_currency, timeZone: row.time_zone };
+}
+
+async function openSession(db: Db, accountId: string, userId: string): Promise<Session> {
+  // The account id leads the token, so the session row is found by its tenant key.
+  const token = `${accountId}.${randomToken()}`;
+  const csrfToken = randomToken();
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  await db
+    .insertInto('sessions')
+    .values({ account_id: accountId, token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+export async function signup(
+  db: Db,
+  input: { accountName: string; email: string; password: string; defaultCurrency: string; timeZone: string },
+): Promise<{ account: AccountView; user: UserView; session: Session }> {
+  assertCurrency(input.defaultCurrency);
+  assertTimeZone(input.timeZone);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const account = await trx
+        .insertInto('accounts')
+        .values({ name: input.accountName, default_currency: input.defaultCurrency, time_zone: input.timeZone })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const user = await trx
+        .insertInto('users')
+        .values({ account_id: account.id, email: input.email, password_hash: passwordHash, role: 'admin' })
+        .returning(['id', 'email', 'role'])
+        .executeTakeFirstOrThrow();
+      const session = await openSession(trx, account.id, user.id);
+      return { account: await getAccount(trx, account.id), user, session };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('email_taken');
+    throw error;
+  }
+}
+
+export async function login(
+  db: Db,
+  input: { email: string; password: string },
+): Promise<{ account: AccountView; user: UserView; session: Session }> {
+  const user = await db
+    .selectFrom('users')
+    .select(['account_id', 'id', 'email', 'role', 'password_hash'])
+    .where(sql`lower(email)`, '=', input.email.toLowerCase())
+    .executeTakeFirst();
+  // Hash even when the user is unknown, so the answer's timing does not reveal which e-mails exist.
+  const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
+  if (!user || !ok) throw new AppError('invalid_credentials');
+  const session = await openSession(db, user.account_id, user.id);
+  return { account: await getAccount(db, user.account_id), user: { id: user.id, email: user.email, role: user.role }, session };
+}
+
+const DUMMY_HASH = await hashPassword(randomToken());
+
+export async function logout(db: Db, token: string): Promise<void> {
+  const accountId = token.split('.')[0] ?? '';
+  if (!/^\d+$/.test(accountId)) return;
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).where('token_hash', '=', sha256(token)).execute();
+}
+
+export async function updateAccount(
+  db: Db,
+  accountId: string,
+  patch: { name?: string; defaultCurrency?: string; timeZone?: string },
+): Promise<AccountView> {
+  if (patch.defaultCurrency) assertCurrency(patch.defaultCurrency);
+  if (patch.timeZone) assertTimeZone(patch.timeZone);
+  await db
+    .updateTable('accounts')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.defaultCurrency !== undefined && { default_currency: patch.defaultCurrency }),
+      ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
+    })
+    .where('id', '=', accountId)
+    .execute();
+  return getAccount(db, accountId);
+}
+
+export async function createUser(
+  db: Db,
+  accountId: string,
+  input: { email: string; password: string; role: Role },
+): Promise<UserView> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db
+      .insertInto('users')
+      .values({ account_id: accountId, email: input.email, password_hash: passwordHash, role: input.role })
+      .returning(['id', 'email', 'role'])
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('email_taken');
+    throw error;
+  }
+}
+
+export async function listUsers(db: Db, accountId: string): Promise<UserView[]> {
+  return db.selectFrom('users').select(['id', 'email', 'role']).where('account_id', '=', accountId).orderBy('id').execute();
+}

@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { Approval } from '../core/approval.ts';
+import { computeFigures } from '../core/commission.ts';
+import { isCountable, isCounted } from '../core/counted.ts';
+import { dayOfUtc, type RateLookup } from '../core/fx.ts';
+import type { StoreStatus } from '../core/status.ts';
+import type { Db } from '../db/connect.ts';
+import { rateHistory } from './rates.ts';
+
+// A conversion's stored figures (converted amount, commission, counted, fxMissing) are derived
+// from its own facts by src/core; this module computes and saves them.
+
+export interface FigureInput {
+  currency: string;
+  orderDate: Date;
+  approval: Approval;
+  status: StoreStatus;
+  amountMinor: bigint;
+  termsPercent: string | null;
+  termsFixedMinor: bigint | null;
+  termsFixedCurrency: string | null;
+}
+
+export interface StoredFigures {
+  fx_missing: boolean;
+  converted_minor: string | null;
+  commission_minor: string | null;
+  counted: boolean;
+}
+
+export function figure(row: FigureInput, defaultCurrency: string, rates: RateLookup): StoredFigures {
+  const figures = computeFigures({
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    defaultCurrency,
+    day: dayOfUtc(row.orderDate),
+    countable: isCountable({ approval: row.approval, status: row.status }),
+    terms: { percent: row.termsPercent, fixedMinor: row.termsFixedMinor, fixedCurrency: row.termsFixedCurrency },
+    rates,
+  });
+  return {
+    fx_missing: figures.fxMissing,
+    converted_minor: figures.convertedMinor?.toString() ?? null,
+    commission_minor: figures.commissionMinor?.toString() ?? null,
+    counted: isCounted({ approval: row.approval, status: row.status, fxMissing: figures.fxMissing }),
+  };
+}
+
+const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
+
+/**
+ * Refigures the account's conversions that match the filter — after a rate was added, or the
+ * default currency changed — and saves the rows whose figures changed. Returns how many changed.
+ */
+export async function refigureConversions(
+  db: Db,
+  accountId: string,
+  filter: { currencies?: string[]; fromDay?: string } = {},
+): Promise<number> {
+  const account = await db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+  let query = db
+    .selectFrom('conversions')
+    .select([
+      'id', 'currency', 'order_date', 'approval', 'status', 'amount_minor', 'terms_percent', 'terms_fixed_minor',
+      'terms_fixed_currency', 'fx_missing', 'converted_minor', 'commission_minor', 'counted',
+    ])
+    .where('account_id', '=', accountId);
+  if (filter.currencies) {
+    const list = filter.currencies;
+    query = query.where((eb) =>
+      eb.or([eb('currency', 'in', list), eb('terms_fixed_currency', 'in', list), eb.val(list.includes(account.default_currency))]),
+    );
+  }
+  if (filter.fromDay) query = query.where(sql<boolean>`(order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
+  const rows = await query.execute();
+  if (rows.length === 0) return 0;
+
+  const currencies = new Set<string>([account.default_currency]);
+  for (const r of rows) {
+    currencies.add(r.currency);
+    if (r.terms_fixed_currency) currencies.add(r.terms_fixed_currency);
+  }
+  const rates = await rateHistory(db, accountId, [...currencies]);
+  const changed: Array<StoredFigures & { id: string }> = [];
+  for (const r of rows) {
+    const next = figure(
+      {
+        currency: r.currency,
+        orderDate: r.order_date,
+        approval: r.approval,
+        status: r.status as StoreStatus,
+        amountMinor: BigInt(r.amount_minor),
+        termsPercent: r.terms_percent,
+        termsFixedMinor: nullableBigint(r.terms_fixed_minor),
+        termsFixedCurrency: r.terms_fixed_currency,
+      },
+      account.default_currency,
+      rates,
+    );
+    if (
+      next.fx_missing !== r.fx_missing ||
+      next.converted_minor !== r.converted_minor ||
+      next.commission_minor !== r.commission_minor ||
+      next.counted !== r.counted
+    ) {
+      changed.push({ id: r.id, ...next });
+    }
+  }
+  for (let i = 0; i < changed.length; i += 5_000) {
+    const chunk = changed.slice(i, i + 5_000);
+    await sql`
+      update conversions c set
+        fx_missing = u.fx_missing, converted_minor = u.converted_minor, commission_minor = u.commission_minor,
+        counted = u.counted, updated_at = now()
+      from unnest(${chunk.map((c) => c.id)}::bigint[], ${chunk.map((c) => c.fx_missing)}::boolean[],
+                  ${chunk.map((c) => c.converted_minor)}::bigint[], ${chunk.map((c) => c.commission_minor)}::bigint[],
+                  ${chunk.map((c) => c.counted)}::boolean[])
+        as u(id, fx_missing, converted_minor, commission_minor, counted)
+      where c.account_id = ${accountId} and c.id = u.id`.execute(db);
+  }
+  return changed.length;
+}

@@ -1,0 +1,69 @@
+import { FxFileError, parseEcbFile, type Rate } from '../core/fx.ts';
+import { MoneyError, parseDecimal } from '../core/money.ts';
+import type { Db } from '../db/connect.ts';
+import { assertCurrency } from './accounts.ts';
+import { AppError } from './errors.ts';
+import { refigureConversions } from './figures.ts';
+import { storeRates } from './rates.ts';
+
+// Adding rates is followed at once by refiguring the conversions they can change: the ones
+// that waited for a missing rate start counting, and later days pick up the new rate.
+
+async function refigureAfter(db: Db, accountId: string | null, rates: readonly Rate[]): Promise<number> {
+  if (rates.length === 0) return 0;
+  const currencies = [...new Set(rates.map((r) => r.currency))];
+  const fromDay = rates.reduce((min, r) => (r.day < min ? r.day : min), rates[0]!.day);
+  const accounts = accountId
+    ? [accountId]
+    : (await db.selectFrom('accounts').select('id').execute()).map((a) => a.id);
+  let changed = 0;
+  for (const id of accounts) changed += await refigureConversions(db, id, { currencies, fromDay });
+  return changed;
+}
+
+export interface ImportResult {
+  rates: number;
+  currencies: string[];
+  from: string;
+  to: string;
+  refigured: number;
+}
+
+/** Imports an ECB file: into the shared table (accountId null) or as one account's rates. */
+export async function importRates(db: Db, accountId: string | null, bytes: Uint8Array): Promise<ImportResult> {
+  let rates: Rate[];
+  try {
+    rates = parseEcbFile(bytes);
+  } catch (error) {
+    if (error instanceof FxFileError) throw new AppError('invalid_fx_file', error.message);
+    throw error;
+  }
+  if (rates.length === 0) throw new AppError('invalid_fx_file', 'The file holds no rates.');
+  const days = rates.map((r) => r.day).sort();
+  return db.transaction().execute(async (trx) => {
+    await storeRates(trx, accountId, rates);
+    return {
+      rates: rates.length,
+      currencies: [...new Set(rates.map((r) => r.currency))].sort(),
+      from: days[0]!,
+      to: days[days.length - 1]!,
+      refigured: await refigureAfter(trx, accountId, rates),
+    };
+  });
+}
+
+/** One reference rate an admin adds for the account: units of `currency` per 1 EUR on `day`. */
+export async function addRate(db: Db, accountId: string, rate: Rate): Promise<{ rate: Rate; refigured: number }> {
+  assertCurrency(rate.currency);
+  if (rate.currency === 'EUR') throw new AppError('invalid_input', 'EUR is the base of the reference rates; it needs no rate.');
+  try {
+    if (parseDecimal(rate.perEur).mantissa <= 0n) throw new AppError('invalid_input', 'perEur must be greater than zero.');
+  } catch (error) {
+    if (error instanceof MoneyError) throw new AppError('invalid_input', `perEur "${rate.perEur}" is not a decimal number.`);
+    throw error;
+  }
+  return db.transaction().execute(async (trx) => {
+    await storeRates(trx, accountId, [rate]);
+    return { rate, refigured: await refigureAfter(trx, accountId, [rate]) };
+  });
+}

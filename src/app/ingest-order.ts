@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import { type Attribution, attributeOrder, normalizeCode } from '../core/attribution.ts';
+import { resolveTerms, type Terms } from '../core/commission.ts';
+import { dayOfUtc } from '../core/fx.ts';
+import type { IncomingOrder } from '../core/order.ts';
+import { resolveOrderState } from '../core/status.ts';
+import type { Db } from '../db/connect.ts';
+import { figure } from './figures.ts';
+import { ratesOnDay } from './rates.ts';
+
+export type IngestOutcome = 'created' | 'updated' | 'stale';
+
+export interface IngestResult {
+  orderId: string;
+  outcome: IngestOutcome;
+  conversionId: string | null;
+}
+
+const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
+
+/**
+ * The one path by which an order enters the ledger, whatever the store: store the order
+ * (never going back to an older version), attribute it when it is new, and keep its
+ * conversion's status, amount and figures in step — all in the caller's transaction.
+ * Running it twice with the same version changes nothing.
+ */
+export async function ingestOrder(
+  trx: Db,
+  target: { accountId: string; storeId: string },
+  order: IncomingOrder,
+): Promise<IngestResult> {
+  const { accountId, storeId } = target;
+  const state = resolveOrderState({ base: order.base, grossMinor: order.grossMinor, refundedMinor: order.refundedMinor });
+  const values = {
+    number: order.number,
+    currency: order.currency,
+    placed_at: order.createdAt,
+    store_updated_at: order.updatedAt,
+    base_status: order.base,
+    gross_minor: order.grossMinor.toString(),
+    refunded_minor: order.refundedMinor.toString(),
+    status: state.status,
+    amount_minor: state.amountMinor.toString(),
+    codes: order.codes,
+    ref: order.ref,
+    country: order.country,
+  };
+  // The WHERE on the conflict branch keeps a strictly older version from overwriting a newer one.
+  const written = await trx
+    .insertInto('orders')
+    .values({ account_id: accountId, store_id: storeId, external_id: order.externalId, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'store_id', 'external_id'])
+        .doUpdateSet({ ...values, placed_at: sql`orders.placed_at`, updated_at: sql`now()` })
+        .where('orders.store_updated_at', '<=', order.updatedAt),
+    )
+    .returning(['id', sql<boolean>`xmax = 0`.as('inserted')])
+    .executeTakeFirst();
+
+  if (!written) {
+    const existing = await trx
+      .selectFrom('orders as o')
+      .leftJoin('conversions as c', (j) => j.onRef('c.account_id', '=', 'o.account_id').onRef('c.order_id', '=', 'o.id'))
+      .select(['o.id', 'c.id as conversion_id'])
+      .where('o.account_id', '=', accountId)
+      .where('o.store_id', '=', storeId)
+      .where('o.external_id', '=', order.externalId)
+      .executeTakeFirstOrThrow();
+    return { orderId: existing.id, outcome: 'stale', conversionId: existing.conversion_id };
+  }
+
+  const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+  if (written.inserted) {
+    const attribution = await attribute(trx, accountId, order);
+    if (!attribution) return { orderId: written.id, outcome: 'created', conversionId: null };
+    const terms = await termsOf(trx, accountId, attribution);
+    const row = {
+      currency: order.currency,
+      orderDate: order.createdAt,
+      approval: 'approved' as const,
+      status: state.status,
+      amountMinor: state.amountMinor,
+      termsPercent: terms.percent,
+      termsFixedMinor: terms.fixedMinor,
+      termsFixedCurrency: terms.fixedCurrency,
+    };
+    const rates = await ratesOnDay(trx, accountId, dayOfUtc(order.createdAt), [
+      order.currency,
+      account.default_currency,
+      ...(terms.fixedCurrency ? [terms.fixedCurrency] : []),
+    ]);
+    const conversion = await trx
+      .insertInto('conversions')
+      .values({
+        account_id: accountId,
+        order_id: written.id,
+        store_id: storeId,
+        campaign_id: attribution.member.campaignId,
+        creator_id: attribution.member.creatorId,
+        via_type: attribution.via.type,
+        via_value: attribution.via.value,
+        order_date: order.createdAt,
+        currency: order.currency,
+        status: state.status,
+        amount_minor: state.amountMinor.toString(),
+        terms_percent: terms.percent,
+        terms_fixed_minor: terms.fixedMinor?.toString() ?? null,
+        terms_fixed_currency: terms.fixedCurrency,
+        ...figure(row, account.default_currency, rates),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { orderId: written.id, outcome: 'created', conversionId: conversion.id };
+  }
+
+  // A newer version of a known order: its conversion follows the store's status and amount.
+  const conversion = await trx
+    .selectFrom('conversions')
+    .select(['id', 'order_date', 'approval', 'currency', 'terms_percent', 'terms_fixed_minor', 'terms_fixed_currency'])
+    .where('account_id', '=', accountId)
+    .where('order_id', '=', written.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!conversion) return { orderId: written.id, outcome: 'updated', conversionId: null };
+  const row = {
+    currency: conversion.currency,
+    orderDate: conversion.order_date,
+    approval: conversion.approval,
+    status: state.status,
+    amountMinor: state.amountMinor,
+    termsPercent: conversion.terms_percent,
+    termsFixedMinor: nullableBigint(conversion.terms_fixed_minor),
+    termsFixedCurrency: conversion.terms_fixed_currency,
+  };
+  const rates = await ratesOnDay(trx, accountId, dayOfUtc(conversion.order_date), [
+    conversion.currency,
+    account.default_currency,
+    ...(conversion.terms_fixed_currency ? [conversion.terms_fixed_currency] : []),
+  ]);
+  await trx
+    .updateTable('conversions')
+    .set({
+      status: state.status,
+      amount_minor: state.amountMinor.toString(),
+      ...figure(row, account.default_currency, rates),
+      updated_at: sql`now()`,
+    })
+    .where('account_id', '=', accountId)
+    .where('id', '=', conversion.id)
+    .execute();
+  return { orderId: written.id, outcome: 'updated', conversionId: conversion.id };
+}
+
+async function attribute(trx: Db, accountId: string, order: IncomingOrder): Promise<Attribution | null> {
+  const normalized = order.codes.map(normalizeCode).filter((c) => c !== '');
+  const owners =
+    normalized.length === 0
+      ? []
+      : await trx
+          .selectFrom('codes')
+          .select(['code', 'campaign_id', 'creator_id'])
+          .where('account_id', '=', accountId)
+          .where('code_norm', 'in', normalized)
+          .execute();
+  return attributeOrder(
+    { codes: order.codes, ref: order.ref, createdAt: order.createdAt },
+    {
+      codeOwners: owners.map((o) => ({ code: o.code, member: { campaignId: o.campaign_id, creatorId: o.creator_id } })),
+      link: null,
+    },
+  );
+}
+
+/** The terms a new conversion snapshots: the member's override over the campaign's. */
+async function termsOf(trx: Db, accountId: string, attribution: Attribution): Promise<Terms> {
+  const row = await trx
+    .selectFrom('members as m')
+    .innerJoin('campaigns as c', (j) => j.onRef('c.account_id', '=', 'm.account_id').onRef('c.id', '=', 'm.campaign_id'))
+    .select([
+      'c.commission_percent as c_percent', 'c.commission_fixed_minor as c_fixed', 'c.commission_fixed_currency as c_fixed_currency',
+      'm.commission_percent as m_percent', 'm.commission_fixed_minor as m_fixed', 'm.commission_fixed_currency as m_fixed_currency',
+    ])
+    .where('m.account_id', '=', accountId)
+    .where('m.campaign_id', '=', attribution.member.campaignId)
+    .where('m.creator_id', '=', attribution.member.creatorId)
+    .executeTakeFirstOrThrow();
+  const override: Partial<Terms> = {};
+  if (row.m_percent !== null) override.percent = row.m_percent;
+  if (row.m_fixed !== null) {
+    override.fixedMinor = BigInt(row.m_fixed);
+    override.fixedCurrency = row.m_fixed_currency;
+  }
+  return resolveTerms(
+    { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
+    Object.keys(override).length > 0 ? override : null,
+  );
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env -S npx tsx
+import fs from 'node:fs/promises';
+import { pino } from 'pino';
+import { importRates } from './app/fx-rates.ts';
+import { prepareDatabase } from './app/startup.ts';
+import { loadConfig } from './config.ts';
+import { type Connection, connectPostgres, openDataDir } from './db/connect.ts';
+import { buildServer } from './http/server.ts';
+
+const USAGE = `Usage: tally <command>
+
+  serve               run the server (the default)
+  fx import FILE      add ECB reference rates from an eurofxref CSV, XML or zip file
+  migrate             bring the database schema up to date
+
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, TALLY_DATA_DIR,
+PUBLIC_URL, TALLY_DEMO (see README.md).`;
+
+async function open(config: ReturnType<typeof loadConfig>): Promise<Connection> {
+  return config.databaseUrl ? connectPostgres(config.databaseUrl) : openDataDir(config.dataDir);
+}
+
+async function serve() {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const connection = await open(config);
+  const { ratesLoaded } = await prepareDatabase(connection.db);
+  if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
+  const app = await buildServer({ db: connection.db, config, logger });
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
+  logger.info(`Tally is serving ${config.publicUrl} on ${where}`);
+}
+
+async function main(argv: string[]) {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'serve') return serve();
+  if (command === 'migrate') {
+    const connection = await open(loadConfig());
+    await prepareDatabase(connection.db);
+    await connection.close();
+    console.log('The database is up to date.');
+    return;
+  }
+  if (command === 'fx' && rest[0] === 'import' && rest[1]) {
+    const connection = await open(loadConfig());
+    try {
+      await prepareDatabase(connection.db);
+      const result = await importRates(connection.db, null, new Uint8Array(await fs.readFile(rest[1])));
+      console.log(`Imported ${result.rates} rates for ${result.currencies.length} currencies (${result.from} to ${result.to}); ${result.refigured} conversions refigured.`);
+    } finally {
+      await connection.close();
+    }
+    return;
+  }
+  console.error(USAGE);
+  process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,191 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Row types of the tables. Both drivers are set to return int8 and numeric as strings and
+// dates as 'YYYY-MM-DD' strings (see connect.ts), so ids, minor amounts and rates arrive as
+// strings and are converted in one place: the queries that read them.
+type Id = ColumnType<string, never, never>;
+type Bigint = ColumnType<string, string | bigint, string | bigint>;
+type NullableBigint = ColumnType<string | null, string | bigint | null, string | bigint | null>;
+type Numeric = ColumnType<string, string, string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Day = ColumnType<string, string, string>;
+
+export type Role = 'admin' | 'member' | 'viewer';
+export type Platform = 'shopify' | 'woocommerce' | 'custom';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  default_currency: string;
+  time_zone: string;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  role: Role;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  account_id: Bigint;
+  token_hash: string;
+  user_id: Bigint;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  name: string;
+  role: Role;
+  key_hash: string;
+  created_at: Generated<Date>;
+  revoked_at: Timestamp | null;
+}
+
+export interface StoresTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  platform: Platform;
+  name: string;
+  currency: string;
+  domain: string | null;
+  webhook_secret: string;
+  created_at: Generated<Date>;
+}
+
+export interface FxRatesTable {
+  currency: string;
+  day: Day;
+  per_eur: Numeric;
+}
+
+export interface AccountFxRatesTable {
+  account_id: Bigint;
+  currency: string;
+  day: Day;
+  per_eur: Numeric;
+  created_at: Generated<Date>;
+}
+
+export interface CreatorsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  name: string;
+  handle: string | null;
+  email: string | null;
+  removed_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface CampaignsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  name: string;
+  commission_percent: Numeric | null;
+  commission_fixed_minor: NullableBigint;
+  commission_fixed_currency: string | null;
+  attribution_window_days: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface MembersTable {
+  account_id: Bigint;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  commission_percent: Numeric | null;
+  commission_fixed_minor: NullableBigint;
+  commission_fixed_currency: string | null;
+  removed_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface CodesTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  code: string;
+  code_norm: string;
+  created_at: Generated<Date>;
+}
+
+export interface OrdersTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  store_id: Bigint;
+  external_id: string;
+  number: string;
+  currency: string;
+  placed_at: Timestamp;
+  store_updated_at: Timestamp;
+  base_status: string;
+  gross_minor: Bigint;
+  refunded_minor: Bigint;
+  status: string;
+  amount_minor: Bigint;
+  codes: ColumnType<string[], string[], string[]>;
+  ref: string | null;
+  country: string | null;
+  received_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConversionsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  order_id: Bigint;
+  store_id: Bigint;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  via_type: 'code' | 'link';
+  via_value: string;
+  order_date: Timestamp;
+  currency: string;
+  status: string;
+  approval: Generated<'approved' | 'rejected'>;
+  amount_minor: Bigint;
+  terms_percent: Numeric | null;
+  terms_fixed_minor: NullableBigint;
+  terms_fixed_currency: string | null;
+  fx_missing: boolean;
+  converted_minor: NullableBigint;
+  commission_minor: NullableBigint;
+  counted: boolean;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApprovalEventsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  conversion_id: Bigint;
+  at: Generated<Date>;
+  actor: string;
+  from_approval: string;
+  to_approval: string;
+  reason: string | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  stores: StoresTable;
+  fx_rates: FxRatesTable;
+  account_fx_rates: AccountFxRatesTable;
+  creators: CreatorsTable;
+  campaigns: CampaignsTable;
+  members: MembersTable;
+  codes: CodesTable;
+  orders: OrdersTable;
+  conversions: ConversionsTable;
+  approval_events: ApprovalEventsTable;
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Principal, principalFromApiKey, principalFromSession, roleAllows } from '../app/credentials.ts';
+import { AppError } from '../app/errors.ts';
+import { safeEqual } from '../app/secrets.ts';
+import type { Db } from '../db/connect.ts';
+import type { Role } from '../db/schema.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const SESSION_COOKIE = 'tally_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// Resolves who is calling on every request; routes then say which role they need.
+export function registerAuthentication(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      request.principal = await principalFromApiKey(db, header.slice(7).trim());
+      if (!request.principal) throw new AppError('unauthenticated', 'The API key is unknown or revoked.');
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.principal = await principalFromSession(db, token);
+  });
+}
+
+// A preHandler that admits callers with at least `role`. Under a cookie session a mutating
+// request must also carry the session's CSRF token.
+export function requireRole(role: Role) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const principal = request.principal;
+    if (!principal) throw new AppError('unauthenticated');
+    if (principal.kind === 'session' && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !principal.csrfToken || !safeEqual(sent, principal.csrfToken)) {
+        throw new AppError('csrf_token_invalid');
+      }
+    }
+    if (!roleAllows(principal.role, role)) throw new AppError('forbidden');
+  };
+}
+
+// The caller of a route guarded by requireRole.
+export function callerOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthenticated');
+  return request.principal;
+}

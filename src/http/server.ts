@@ -1,0 +1,82 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { AppError, ERRORS } from '../app/errors.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { registerAuthentication } from './auth.ts';
+import { routes } from './routes.ts';
+
+export interface ServerDeps {
+  db: Db;
+  config: Config;
+  logger?: FastifyBaseLogger | boolean;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
+    logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const detail = error.validation
+        .map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || v.params?.issue?.path?.join('.') || 'body'}: ${v.message}`)
+        .join('; ');
+      return reply.status(400).send({ error: { code: 'invalid_input', message: `${error.validationContext ?? 'request'} is invalid: ${detail}` } });
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) return reply.status(413).send({ error: { code: 'payload_too_large', message: ERRORS.payload_too_large.message } });
+    if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: ERRORS.rate_limited.message } });
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, wrong content type): the message is safe.
+      return reply.status(status).send({ error: { code: 'invalid_input', message: (error as Error).message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: ERRORS.internal.message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } }),
+  );
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tally API', version: '1.0.0', description: 'Creator sales, attributed and counted.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tally_session' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  registerAuthentication(app, deps.db);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(routes, deps);
+  return app;
+}
