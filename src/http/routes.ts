@@ -1,10 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes } from './account.ts';
+import { campaignRoutes } from './campaigns.ts';
+import { conversionRoutes } from './conversions.ts';
+import { creatorRoutes } from './creators.ts';
+import { fxRateRoutes } from './fx-rates.ts';
+import { reportRoutes } from './reports.ts';
 import { sessionRoutes } from './sessions.ts';
+import { storeRoutes } from './stores.ts';
 import type { ServerDeps } from './server.ts';
 
 // Every resource is its own encapsulated plugin.
 export async function routes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await app.register(sessionRoutes, deps);
   await app.register(accountRoutes, deps);
+  await app.register(storeRoutes, deps);
+  await app.register(fxRateRoutes, deps);
+  await app.register(creatorRoutes, deps);
+  await app.register(campaignRoutes, deps);
+  await app.register(conversionRoutes, deps);
+  await app.register(reportRoutes, deps);
 }

@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ServerDeps } from './server.ts';
+
+export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async () => {};
