@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { FxFileError, parseEcbFile, type Rate } from '../core/fx.ts';
 import { MoneyError, parseDecimal } from '../core/money.ts';
 import type { Db } from '../db/connect.ts';
@@ -66,4 +67,21 @@ export async function addRate(db: Db, accountId: string, rate: Rate): Promise<{ 
     await storeRates(trx, accountId, [rate]);
     return { rate, refigured: await refigureAfter(trx, accountId, [rate]) };
   });
+}
+
+/** The rate in effect on `day` for every currency that has one, and where it came from. */
+export async function ratesInEffect(db: Db, accountId: string, day: string) {
+  const rows = await sql<{ currency: string; per_eur: string; day: string; own: number }>`
+    select distinct on (currency) currency, per_eur, day, own from (
+      select currency, per_eur, day, 1 as own from account_fx_rates where account_id = ${accountId} and day <= ${day}::date
+      union all
+      select currency, per_eur, day, 0 as own from fx_rates where day <= ${day}::date
+    ) r
+    order by currency, day desc, own desc`.execute(db);
+  return rows.rows.map((r) => ({
+    currency: r.currency,
+    perEur: r.per_eur,
+    day: r.day,
+    source: r.own === 1 ? ('account' as const) : ('ecb' as const),
+  }));
 }

@@ -1,4 +1,57 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getOrder, putCustomOrder } from '../app/custom-orders.ts';
+import { createStore, getStore, listStores } from '../app/stores.ts';
+import { ZError, ZIdParams } from '../schemas/common.ts';
+import { ZCustomOrderBody, ZOrder, ZOrderParams, ZStore, ZStoreBody } from '../schemas/stores.ts';
+import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
-export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async () => {};
+export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
+  app.post(
+    '/api/stores',
+    { preHandler: requireRole('admin'), schema: { tags: ['stores'], body: ZStoreBody, response: { 201: ZStore, 422: ZError } } },
+    async (request, reply) =>
+      reply.status(201).send(await createStore(db, callerOf(request).accountId, request.body, config.publicUrl)),
+  );
+
+  app.get(
+    '/api/stores',
+    { preHandler: requireRole('viewer'), schema: { tags: ['stores'], response: { 200: z.object({ items: z.array(ZStore) }) } } },
+    async (request) => {
+      const { accountId, role } = callerOf(request);
+      return { items: await listStores(db, accountId, config.publicUrl, role) };
+    },
+  );
+
+  app.get(
+    '/api/stores/:id',
+    { preHandler: requireRole('viewer'), schema: { tags: ['stores'], params: ZIdParams, response: { 200: ZStore, 404: ZError } } },
+    async (request) => {
+      const { accountId, role } = callerOf(request);
+      return getStore(db, accountId, request.params.id, config.publicUrl, role);
+    },
+  );
+
+  app.put(
+    '/api/stores/:id/orders/:externalId',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['orders'],
+        description: 'Creates or updates an order of a custom store. Idempotent; an older updatedAt than the stored one changes nothing.',
+        params: ZOrderParams,
+        body: ZCustomOrderBody,
+        response: { 200: ZOrder, 404: ZError, 422: ZError },
+      },
+    },
+    async (request) =>
+      putCustomOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId, request.body),
+  );
+
+  app.get(
+    '/api/stores/:id/orders/:externalId',
+    { preHandler: requireRole('viewer'), schema: { tags: ['orders'], params: ZOrderParams, response: { 200: ZOrder, 404: ZError } } },
+    async (request) => getOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId),
+  );
+};

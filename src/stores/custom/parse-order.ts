@@ -1,0 +1,66 @@
+import { customBaseStatus } from '../../core/status.ts';
+import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
+import type { IncomingOrder } from '../../core/order.ts';
+
+// The custom-store orders API: the store sends its order as Tally's own JSON shape, already
+// validated by the route's schema; this turns it into the core's order.
+export interface CustomOrderInput {
+  number: string;
+  createdAt: string;
+  updatedAt: string;
+  currency: string;
+  subtotal: string;
+  refunded?: string;
+  status: 'pending' | 'paid' | 'canceled' | 'refunded';
+  codes?: string[];
+  ref?: string;
+  country?: string;
+}
+
+export type CustomOrderProblem =
+  | { code: 'unsupported_currency'; message: string }
+  | { code: 'currency_mismatch'; message: string }
+  | { code: 'invalid_amount'; message: string };
+
+export function parseCustomOrder(
+  externalId: string,
+  input: CustomOrderInput,
+  storeCurrency: string,
+): { ok: true; order: IncomingOrder } | { ok: false; problem: CustomOrderProblem } {
+  if (!isCurrencyCode(input.currency)) {
+    return { ok: false, problem: { code: 'unsupported_currency', message: `"${input.currency}" is not an ISO 4217 currency code.` } };
+  }
+  if (input.currency !== storeCurrency) {
+    return {
+      ok: false,
+      problem: { code: 'currency_mismatch', message: `The order is in ${input.currency} but the store sells in ${storeCurrency}.` },
+    };
+  }
+  let grossMinor: bigint;
+  let refundedMinor: bigint;
+  try {
+    grossMinor = parseMoney(input.subtotal, input.currency);
+    refundedMinor = parseMoney(input.refunded ?? '0', input.currency);
+  } catch (error) {
+    if (error instanceof MoneyError) {
+      return { ok: false, problem: { code: 'invalid_amount', message: `subtotal and refunded: ${error.message}` } };
+    }
+    throw error;
+  }
+  return {
+    ok: true,
+    order: {
+      externalId,
+      number: input.number,
+      createdAt: new Date(input.createdAt),
+      updatedAt: new Date(input.updatedAt),
+      currency: input.currency,
+      grossMinor,
+      refundedMinor,
+      base: customBaseStatus(input.status),
+      codes: input.codes ?? [],
+      ref: input.ref && input.ref !== '' ? input.ref : null,
+      country: input.country ?? null,
+    },
+  };
+}
