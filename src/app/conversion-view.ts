@@ -1,0 +1,81 @@
+import { toMoney } from '../core/money.ts';
+import type { StoreStatus } from '../core/status.ts';
+import type { Db } from '../db/connect.ts';
+import type { TConversion } from '../schemas/conversions.ts';
+
+// The one query that builds the `Conversion` every endpoint shows (SPEC §10): the conversion
+// with its order, campaign, creator and membership, scoped to one account. Callers add their
+// filters; `toConversion` turns a row into the view.
+
+export function conversionViews(db: Db, accountId: string) {
+  return db
+    .selectFrom('conversions as c')
+    .innerJoin('orders as o', (j) => j.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
+    .innerJoin('campaigns as ca', (j) => j.onRef('ca.account_id', '=', 'c.account_id').onRef('ca.id', '=', 'c.campaign_id'))
+    .innerJoin('creators as cr', (j) => j.onRef('cr.account_id', '=', 'c.account_id').onRef('cr.id', '=', 'c.creator_id'))
+    .innerJoin('members as m', (j) =>
+      j.onRef('m.account_id', '=', 'c.account_id').onRef('m.campaign_id', '=', 'c.campaign_id').onRef('m.creator_id', '=', 'c.creator_id'),
+    )
+    .innerJoin('accounts as a', 'a.id', 'c.account_id')
+    .select([
+      'c.id',
+      'o.external_id',
+      'o.number',
+      'c.store_id',
+      'c.order_date',
+      'c.campaign_id',
+      'ca.name as campaign_name',
+      'c.creator_id',
+      'cr.name as creator_name',
+      'c.via_type',
+      'c.via_value',
+      'c.status',
+      'c.approval',
+      'c.currency',
+      'c.amount_minor',
+      'c.fx_missing',
+      'c.converted_minor',
+      'c.commission_minor',
+      'c.counted',
+      'a.default_currency',
+    ])
+    .where('c.account_id', '=', accountId);
+}
+
+export type ConversionRow = Awaited<ReturnType<ReturnType<typeof conversionViews>['executeTakeFirstOrThrow']>>;
+
+export function toConversion(row: ConversionRow): TConversion {
+  const inDefault = (minor: string | null) => (minor === null ? null : toMoney(BigInt(minor), row.default_currency));
+  return {
+    id: row.id,
+    orderId: row.external_id,
+    orderNumber: row.number,
+    storeId: row.store_id,
+    orderDate: row.order_date.toISOString(),
+    campaignId: row.campaign_id,
+    campaignName: row.campaign_name,
+    creatorId: row.creator_id,
+    creatorName: row.creator_name,
+    via: { type: row.via_type, value: row.via_value },
+    status: row.status as StoreStatus,
+    approval: row.approval,
+    amount: toMoney(BigInt(row.amount_minor), row.currency),
+    converted: inDefault(row.converted_minor),
+    fxMissing: row.fx_missing,
+    commission: inDefault(row.commission_minor),
+    counted: row.counted,
+  };
+}
+
+/** One conversion of the account, or undefined. */
+export async function findConversion(db: Db, accountId: string, id: string): Promise<TConversion | undefined> {
+  const row = await conversionViews(db, accountId).where('c.id', '=', id).executeTakeFirst();
+  return row ? toConversion(row) : undefined;
+}
+
+/** Several conversions of the account by id, in no particular order (e.g. for event fan-out). */
+export async function findConversions(db: Db, accountId: string, ids: readonly string[]): Promise<TConversion[]> {
+  if (ids.length === 0) return [];
+  const rows = await conversionViews(db, accountId).where('c.id', 'in', ids).execute();
+  return rows.map(toConversion);
+}

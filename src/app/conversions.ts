@@ -1,0 +1,192 @@
+import { sql } from 'kysely';
+import { type Approval, type ApprovalAction, ApprovalError, transitionApproval } from '../core/approval.ts';
+import { dayOfUtc } from '../core/fx.ts';
+import type { StoreStatus } from '../core/status.ts';
+import type { Db } from '../db/connect.ts';
+import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../schemas/conversions.ts';
+import type { Principal } from './credentials.ts';
+import { conversionViews, findConversion, toConversion } from './conversion-view.ts';
+import { AppError, notFound } from './errors.ts';
+import { figure } from './figures.ts';
+import { inRange, parseRange, type RangeInput } from './range.ts';
+import { ratesOnDay } from './rates.ts';
+
+// A campaign's Orders table, one conversion, and the brand's review of it (SPEC §2, §6, §10).
+
+export interface ConversionFilter extends RangeInput {
+  status?: StoreStatus[] | undefined;
+  approval?: Approval | undefined;
+  creatorId?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+// The cursor is the last row's sort key, (order_date, id), opaque to clients. The date is
+// carried as text with microseconds so the keyset comparison is exact, never a JS Date.
+type Cursor = { d: string; i: string };
+const CURSOR_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^[1-9][0-9]{0,18}$/;
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof value.d === 'string' && CURSOR_DATE.test(value.d) && typeof value.i === 'string' && CURSOR_ID.test(value.i)) {
+      return { d: value.d, i: value.i };
+    }
+  } catch {
+    // Falls through to the error below: a cursor is either ours or invalid.
+  }
+  throw new AppError('invalid_input', 'The cursor is not valid; pass the nextCursor of a previous page.');
+}
+
+async function assertCampaign(db: Db, accountId: string, campaignId: string): Promise<void> {
+  const found = await db
+    .selectFrom('campaigns')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
+  if (!found) throw notFound('Campaign');
+}
+
+/**
+ * A campaign's conversions, newest first, one keyset page at a time. Conversions of members
+ * removed from the campaign, and of creators removed from the Community, are hidden (SPEC §6).
+ */
+export async function listCampaignConversions(
+  db: Db,
+  accountId: string,
+  campaignId: string,
+  filter: ConversionFilter,
+): Promise<{ items: TConversion[]; nextCursor: string | null }> {
+  const cursor = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
+  await assertCampaign(db, accountId, campaignId);
+  const account = await db.selectFrom('accounts').select('time_zone').where('id', '=', accountId).executeTakeFirstOrThrow();
+  const range = parseRange(filter, account.time_zone);
+  const limit = filter.limit ?? CONVERSIONS_PAGE_DEFAULT;
+
+  let query = conversionViews(db, accountId)
+    .select(sql<string>`to_char(c.order_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('date_key'))
+    .where('c.campaign_id', '=', campaignId)
+    .where('m.removed_at', 'is', null)
+    .where('cr.removed_at', 'is', null)
+    .where(inRange(sql.ref('c.order_date'), range));
+  if (filter.status) query = query.where('c.status', 'in', filter.status);
+  if (filter.approval) query = query.where('c.approval', '=', filter.approval);
+  if (filter.creatorId) query = query.where('c.creator_id', '=', filter.creatorId);
+  if (cursor) query = query.where(sql<boolean>`(c.order_date, c.id) < (${cursor.d}::timestamptz, ${cursor.i}::bigint)`);
+
+  const rows = await query.orderBy('c.order_date', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toConversion),
+    nextCursor: rows.length > limit && last ? encodeCursor({ d: last.date_key, i: last.id }) : null,
+  };
+}
+
+export async function getConversion(db: Db, accountId: string, id: string): Promise<TConversion> {
+  const conversion = await findConversion(db, accountId, id);
+  if (!conversion) throw notFound('Conversion');
+  return conversion;
+}
+
+const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
+
+/**
+ * Reject or undo (approve) a conversion: the transition is the core's, the row is locked so
+ * two reviewers (or a store update) cannot interleave, its figures are recomputed — a rejected
+ * conversion earns and counts nothing — and the change is written to the audit log, all in one
+ * transaction. The store status is neither read for the decision nor written.
+ */
+export async function changeApproval(
+  db: Db,
+  principal: Pick<Principal, 'accountId' | 'actor'>,
+  id: string,
+  action: ApprovalAction,
+  reason?: string,
+): Promise<TConversion> {
+  const { accountId } = principal;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('conversions')
+      .select(['approval', 'status', 'currency', 'order_date', 'amount_minor', 'terms_percent', 'terms_fixed_minor', 'terms_fixed_currency'])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('Conversion');
+
+    let next: Approval;
+    try {
+      next = transitionApproval(row.approval, action);
+    } catch (error) {
+      if (error instanceof ApprovalError) throw new AppError(error.code);
+      throw error;
+    }
+
+    const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+    const rates = await ratesOnDay(trx, accountId, dayOfUtc(row.order_date), [
+      row.currency,
+      account.default_currency,
+      ...(row.terms_fixed_currency ? [row.terms_fixed_currency] : []),
+    ]);
+    const figures = figure(
+      {
+        currency: row.currency,
+        orderDate: row.order_date,
+        approval: next,
+        status: row.status as StoreStatus,
+        amountMinor: BigInt(row.amount_minor),
+        termsPercent: row.terms_percent,
+        termsFixedMinor: nullableBigint(row.terms_fixed_minor),
+        termsFixedCurrency: row.terms_fixed_currency,
+      },
+      account.default_currency,
+      rates,
+    );
+    await trx
+      .updateTable('conversions')
+      .set({ approval: next, ...figures, updated_at: sql`now()` })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('approval_events')
+      .values({
+        account_id: accountId,
+        conversion_id: id,
+        actor: principal.actor,
+        from_approval: row.approval,
+        to_approval: next,
+        reason: reason?.trim() || null,
+      })
+      .execute();
+
+    const view = await conversionViews(trx, accountId).where('c.id', '=', id).executeTakeFirstOrThrow();
+    return toConversion(view);
+  });
+}
+
+/** A conversion's approval changes, oldest first. */
+export async function approvalHistory(db: Db, accountId: string, id: string): Promise<TApprovalEvent[]> {
+  const exists = await db.selectFrom('conversions').select('id').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  if (!exists) throw notFound('Conversion');
+  const rows = await db
+    .selectFrom('approval_events')
+    .select(['at', 'actor', 'from_approval', 'to_approval', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('conversion_id', '=', id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    actor: r.actor,
+    from: r.from_approval as Approval,
+    to: r.to_approval as Approval,
+    reason: r.reason,
+  }));
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import type { Approval } from '../core/approval.ts';
+import { isCountable } from '../core/counted.ts';
+import { toMoney } from '../core/money.ts';
+import { STORE_STATUSES } from '../core/status.ts';
+import type { Db } from '../db/connect.ts';
+import type { TCampaignFigures, TCommunity, TCreatorFigures, TDashboard, TPerformance } from '../schemas/reports.ts';
+import { AppError, notFound } from './errors.ts';
+import { boundDay, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+
+// The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
+// §6, §10). A row counts when its stored `counted` flag says so; sums are done by the database
+// on the rounded per-row figures and turned into bigint in `figuresOf` only. Every total is
+// computed here from the rows it summarises, so the two always agree to the minor unit.
+
+type SumRow = { orders: number; sales: string; commission: string };
+type Figures = { orders: number; salesMinor: bigint; commissionMinor: bigint };
+
+const figuresOf = (row: SumRow): Figures => ({
+  orders: row.orders,
+  salesMinor: BigInt(row.sales),
+  commissionMinor: BigInt(row.commission),
+});
+
+function sumFigures(rows: readonly Figures[]): Figures {
+  return rows.reduce(
+    (t, r) => ({ orders: t.orders + r.orders, salesMinor: t.salesMinor + r.salesMinor, commissionMinor: t.commissionMinor + r.commissionMinor }),
+    { orders: 0, salesMinor: 0n, commissionMinor: 0n },
+  );
+}
+
+const moneyOf = (f: Figures, currency: string) => ({
+  orders: f.orders,
+  sales: toMoney(f.salesMinor, currency),
+  commission: toMoney(f.commissionMinor, currency),
+});
+
+// The (approval, status) pairs the core calls countable, so the dashboard's "left out for a
+// missing rate" count restates no rule of its own.
+const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
+const COUNTABLE_PAIRS = APPROVALS.flatMap((approval) =>
+  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => sql`(${approval}, ${status})`),
+);
+
+// A range's series has one entry per day; this bounds what one request can ask for.
+const MAX_SERIES_DAYS = 36_600;
+
+interface ReportContext {
+  currency: string;
+  range: Range;
+}
+
+async function contextOf(db: Db, accountId: string, input: RangeInput): Promise<ReportContext> {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['default_currency', 'time_zone'])
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return { currency: account.default_currency, range: parseRange(input, account.time_zone) };
+}
+
+/**
+ * A campaign's creator table: one row per active member (SPEC §6 hides members removed from the
+ * campaign and creators removed from the Community), zero rows included, biggest sales first.
+ */
+export async function campaignPerformance(db: Db, accountId: string, campaignId: string, input: RangeInput): Promise<TPerformance> {
+  const { currency, range } = await contextOf(db, accountId, input);
+  const campaign = await db
+    .selectFrom('campaigns')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
+  if (!campaign) throw notFound('Campaign');
+
+  const { rows } = await sql<SumRow & { creator_id: string; name: string }>`
+    with sums as (
+      select c.creator_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
+      from conversions c
+      where c.account_id = ${accountId} and c.campaign_id = ${campaignId} and c.counted
+        and ${inRange(sql.ref('c.order_date'), range)}
+      group by c.creator_id
+    )
+    select m.creator_id, cr.name,
+      coalesce(s.orders, 0)::int as orders,
+      coalesce(s.sales, 0)::text as sales,
+      coalesce(s.commission, 0)::text as commission
+    from members m
+    join creators cr on cr.account_id = m.account_id and cr.id = m.creator_id
+    left join sums s on s.creator_id = m.creator_id
+    where m.account_id = ${accountId} and m.campaign_id = ${campaignId}
+      and m.removed_at is null and cr.removed_at is null
+    order by coalesce(s.sales, 0) desc, cr.name, m.creator_id`.execute(db);
+
+  const figures = rows.map(figuresOf);
+  return {
+    currency,
+    totals: moneyOf(sumFigures(figures), currency),
+    creators: rows.map((r, i) => creatorRow(r.creator_id, r.name, figures[i] as Figures, currency)),
+  };
+}
+
+const creatorRow = (creatorId: string, name: string, f: Figures, currency: string): TCreatorFigures => ({
+  creatorId,
+  name,
+  ...moneyOf(f, currency),
+});
+
+/**
+ * The home dashboard: every campaign (zero rows included), counting members and creators that
+ * were removed (SPEC §6); the totals are the sum of the campaign rows, the series splits the
+ * same figures by day in the account's time zone.
+ */
+export async function dashboard(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
+  const { currency, range } = await contextOf(db, accountId, input);
+  const within = inRange(sql.ref('c.order_date'), range);
+
+  const campaigns = await sql<SumRow & { id: string; name: string }>`
+    with sums as (
+      select c.campaign_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
+      from conversions c
+      where c.account_id = ${accountId} and c.counted and ${within}
+      group by c.campaign_id
+    )
+    select ca.id, ca.name,
+      coalesce(s.orders, 0)::int as orders,
+      coalesce(s.sales, 0)::text as sales,
+      coalesce(s.commission, 0)::text as commission
+    from campaigns ca
+    left join sums s on s.campaign_id = ca.id
+    where ca.account_id = ${accountId}
+    order by coalesce(s.sales, 0) desc, ca.name, ca.id`.execute(db);
+
+  const missing = await sql<{ count: number }>`
+    select count(*)::int as count
+    from conversions c
+    where c.account_id = ${accountId} and c.fx_missing and ${within}
+      and (c.approval, c.status) in (${sql.join(COUNTABLE_PAIRS)})`.execute(db);
+
+  const rows = campaigns.rows.map((r) => ({ id: r.id, name: r.name, figures: figuresOf(r) }));
+  const totals = sumFigures(rows.map((r) => r.figures));
+  return {
+    currency,
+    totalSales: toMoney(totals.salesMinor, currency),
+    orders: totals.orders,
+    commission: toMoney(totals.commissionMinor, currency),
+    fxMissing: missing.rows[0]?.count ?? 0,
+    campaigns: rows.map((r): TCampaignFigures => ({ campaignId: r.id, name: r.name, ...moneyOf(r.figures, currency) })),
+    series: await dailySeries(db, accountId, range, currency),
+  };
+}
+
+/**
+ * Counted sales per day in the account's time zone, one entry per day of the range, zero days
+ * included. An open end of the range stops at the first or last day with a conversion.
+ */
+async function dailySeries(db: Db, accountId: string, range: Range, currency: string): Promise<TDashboard['series']> {
+  const within = inRange(sql.ref('c.order_date'), range);
+  const tz = range.timeZone;
+  const extent = await sql<{ first: string | null; last: string | null }>`
+    select
+      coalesce(${boundDay(range.from, tz)},
+        (select ${localDay(sql`min(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as first,
+      coalesce(${boundDay(range.to, tz)},
+        (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as last`.execute(db);
+  const { first, last } = extent.rows[0] ?? { first: null, last: null };
+  if (first === null || last === null || first > last) return [];
+  const days = daysBetween(first, last);
+  if (days.length > MAX_SERIES_DAYS) {
+    throw new AppError('invalid_input', `The range spans ${days.length} days; a daily series covers at most ${MAX_SERIES_DAYS}.`);
+  }
+
+  const { rows } = await sql<{ day: string; sales: string }>`
+    select ${localDay(sql.ref('c.order_date'), tz)} as day, sum(c.converted_minor)::text as sales
+    from conversions c
+    where c.account_id = ${accountId} and c.counted and ${within}
+    group by 1`.execute(db);
+  const byDay = new Map(rows.map((r) => [r.day, BigInt(r.sales)]));
+  return days.map((date) => ({ date, sales: toMoney(byDay.get(date) ?? 0n, currency) }));
+}
+
+/**
+ * The Community: one row per creator still in it (zero rows included), across every campaign,
+ * including campaigns the creator was removed from (SPEC §6).
+ */
+export async function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
+  const { currency, range } = await contextOf(db, accountId, input);
+  const { rows } = await sql<SumRow & { id: string; name: string }>`
+    with sums as (
+      select c.creator_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
+      from conversions c
+      where c.account_id = ${accountId} and c.counted and ${inRange(sql.ref('c.order_date'), range)}
+      group by c.creator_id
+    )
+    select cr.id, cr.name,
+      coalesce(s.orders, 0)::int as orders,
+      coalesce(s.sales, 0)::text as sales,
+      coalesce(s.commission, 0)::text as commission
+    from creators cr
+    left join sums s on s.creator_id = cr.id
+    where cr.account_id = ${accountId} and cr.removed_at is null
+    order by coalesce(s.sales, 0) desc, cr.name, cr.id`.execute(db);
+  return { currency, creators: rows.map((r) => creatorRow(r.id, r.name, figuresOf(r), currency)) };
+}
