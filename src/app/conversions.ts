@@ -26,13 +26,14 @@ export interface ConversionFilter extends RangeInput {
 type Cursor = { d: string; i: string };
 const CURSOR_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const CURSOR_ID = /^[1-9][0-9]{0,18}$/;
+const INT8_MAX = 9_223_372_036_854_775_807n;
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 function decodeCursor(text: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof value.d === 'string' && CURSOR_DATE.test(value.d) && typeof value.i === 'string' && CURSOR_ID.test(value.i)) {
+    if (typeof value.d === 'string' && CURSOR_DATE.test(value.d) && typeof value.i === 'string' && CURSOR_ID.test(value.i) && BigInt(value.i) <= INT8_MAX) {
       return { d: value.d, i: value.i };
     }
   } catch {

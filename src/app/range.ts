@@ -77,6 +77,10 @@ export function boundDay(bound: Bound | null, timeZone: string): RawBuilder<stri
   return localDay(sql<Date>`${bound.at}::timestamptz`, timeZone);
 }
 
+/** How many calendar days `first` to `last` inclusive covers. */
+export const dayCount = (first: string, last: string) =>
+  (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
+
 /** Every calendar day from `first` to `last` inclusive, both `YYYY-MM-DD`. */
 export function daysBetween(first: string, last: string): string[] {
   const days: string[] = [];

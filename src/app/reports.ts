@@ -6,7 +6,7 @@ import { STORE_STATUSES } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import type { TCampaignFigures, TCommunity, TCreatorFigures, TDashboard, TPerformance } from '../schemas/reports.ts';
 import { AppError, notFound } from './errors.ts';
-import { boundDay, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
 // §6, §10). A row counts when its stored `counted` flag says so; sums are done by the database
@@ -165,10 +165,11 @@ async function dailySeries(db: Db, accountId: string, range: Range, currency: st
         (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as last`.execute(db);
   const { first, last } = extent.rows[0] ?? { first: null, last: null };
   if (first === null || last === null || first > last) return [];
-  const days = daysBetween(first, last);
-  if (days.length > MAX_SERIES_DAYS) {
-    throw new AppError('invalid_input', `The range spans ${days.length} days; a daily series covers at most ${MAX_SERIES_DAYS}.`);
+  const span = dayCount(first, last);
+  if (span > MAX_SERIES_DAYS) {
+    throw new AppError('invalid_input', `The range spans ${span} days; a daily series covers at most ${MAX_SERIES_DAYS}.`);
   }
+  const days = daysBetween(first, last);
 
   const { rows } = await sql<{ day: string; sales: string }>`
     select ${localDay(sql.ref('c.order_date'), tz)} as day, sum(c.converted_minor)::text as sales

@@ -1,4 +1,73 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createCreator, getCreator, listCreators, removeCreator, restoreCreator, updateCreator } from '../app/creators.ts';
+import { ZError } from '../schemas/common.ts';
+import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorParams, ZCreatorPatch, ZRemovedQuery } from '../schemas/creators.ts';
+import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
-export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async () => {};
+// The Community: creators of the account, removable and restorable.
+export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+  const tags = ['creators'];
+  const notFound = { 404: ZError };
+
+  app.post(
+    '/api/creators',
+    { preHandler: requireRole('admin'), schema: { tags, body: ZCreatorBody, response: { 201: ZCreator } } },
+    async (request, reply) => reply.status(201).send(await createCreator(db, callerOf(request).accountId, request.body)),
+  );
+
+  app.get(
+    '/api/creators',
+    {
+      preHandler: requireRole('viewer'),
+      schema: {
+        tags,
+        description: 'Creators still in the Community; `removed=true` includes removed ones.',
+        querystring: ZRemovedQuery,
+        response: { 200: ZCreatorList },
+      },
+    },
+    async (request) => ({
+      items: await listCreators(db, callerOf(request).accountId, { includeRemoved: request.query.removed }),
+    }),
+  );
+
+  app.get(
+    '/api/creators/:id',
+    { preHandler: requireRole('viewer'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
+    async (request) => getCreator(db, callerOf(request).accountId, request.params.id),
+  );
+
+  app.patch(
+    '/api/creators/:id',
+    {
+      preHandler: requireRole('admin'),
+      schema: { tags, params: ZCreatorParams, body: ZCreatorPatch, response: { 200: ZCreator, ...notFound } },
+    },
+    async (request) => updateCreator(db, callerOf(request).accountId, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/creators/:id',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags,
+        description: 'Removes the creator from the Community. History is kept and its codes keep attributing orders.',
+        params: ZCreatorParams,
+        response: { 204: z.null(), ...notFound },
+      },
+    },
+    async (request, reply) => {
+      await removeCreator(db, callerOf(request).accountId, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/creators/:id/restore',
+    { preHandler: requireRole('admin'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
+    async (request) => restoreCreator(db, callerOf(request).accountId, request.params.id),
+  );
+};

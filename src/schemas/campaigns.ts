@@ -11,13 +11,13 @@ export const ZPercent = z
   .string(PERCENT_HINT)
   .regex(/^[0-9]{1,3}(\.[0-9]{1,4})?$/, PERCENT_HINT)
   .refine((v) => Number.parseInt(v, 10) < 100 || /^0*100(\.0*)?$/.test(v), PERCENT_HINT)
-  .meta({ example: '10' });
+  .meta({ description: PERCENT_HINT, example: '10' });
 
 // In a request: absent keeps what is there (PATCH) or means none (POST); null clears.
 // Strict, so a typo such as "percentage" is an error rather than silently no commission.
 export const ZCommissionBody = z
   .strictObject({ percent: ZPercent.nullish(), fixed: ZMoney.nullish() })
-  .meta({ id: 'CommissionInput' });
+  .meta({ id: 'CommissionTerms' });
 
 export const ZCommission = z
   .object({ percent: z.string().nullable(), fixed: ZMoney.nullable() })

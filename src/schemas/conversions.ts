@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { STORE_STATUSES } from '../core/status.ts';
 import { ZId, ZMoney, ZRange } from './common.ts';
+import { ZDbId } from './creators.ts';
 
 // Conversions: the Orders table of a campaign, one conversion, and its approval (SPEC §2, §10).
 
@@ -41,7 +42,7 @@ export const ZConversionListQuery = ZRange.extend({
     .pipe(z.array(ZStoreStatus).min(1))
     .optional(),
   approval: ZApproval.optional(),
-  creatorId: ZId.optional(),
+  creatorId: ZDbId.optional(),
   limit: z
     .string()
     .regex(/^[0-9]{1,4}$/, 'a whole number')
@@ -56,6 +57,8 @@ export const ZConversionPage = z.object({
   items: z.array(ZConversion),
   nextCursor: z.string().nullable().describe('null on the last page'),
 });
+
+export const ZConversionParams = z.object({ id: ZDbId });
 
 export const ZApprovalBody = z.object({ reason: z.string().trim().max(1000).optional() });
 

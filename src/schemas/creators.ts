@@ -3,8 +3,12 @@ import { ZEmail } from './auth.ts';
 import { ZId } from './common.ts';
 
 // The int8 columns hold at most 2^63 - 1: a longer id cannot exist and must not reach a query.
-const INT8_MAX = 9_223_372_036_854_775_807n;
-export const ZDbId = ZId.refine((v) => BigInt(v) <= INT8_MAX, 'no such id: ids fit in a signed 64-bit integer');
+// Compared as text: zod runs refinements even after the shape check failed.
+const INT8_MAX = '9223372036854775807';
+export const ZDbId = ZId.refine(
+  (v) => v.length < INT8_MAX.length || (v.length === INT8_MAX.length && v <= INT8_MAX),
+  'an id fits in a signed 64-bit integer',
+);
 
 // `?removed=true` widens a list to removed entries; query strings are text.
 export const ZRemovedQuery = z.object({
