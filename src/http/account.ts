@@ -7,13 +7,13 @@ import type { ServerDeps } from './server.ts';
 export const accountRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
   app.get(
     '/api/account',
-    { preHandler: requireRole('viewer'), schema: { tags: ['account'], response: { 200: ZAccount } } },
+    { onRequest: requireRole('viewer'), schema: { tags: ['account'], response: { 200: ZAccount } } },
     async (request) => getAccount(db, callerOf(request).accountId),
   );
 
   app.patch(
     '/api/account',
-    { preHandler: requireRole('admin'), schema: { tags: ['account'], body: ZAccountPatch, response: { 200: ZAccount } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['account'], body: ZAccountPatch, response: { 200: ZAccount } } },
     async (request) => updateAccount(db, callerOf(request).accountId, request.body),
   );
 };

@@ -29,8 +29,9 @@ export function registerAuthentication(app: FastifyInstance, db: Db): void {
   });
 }
 
-// A preHandler that admits callers with at least `role`. Under a cookie session a mutating
-// request must also carry the session's CSRF token.
+// An onRequest hook that admits callers with at least `role`. It runs before the body is
+// validated, so a caller without the role learns nothing from validation errors. Under a
+// cookie session a mutating request must also carry the session's CSRF token.
 export function requireRole(role: Role) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const principal = request.principal;

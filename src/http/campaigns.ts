@@ -34,26 +34,26 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
 
   app.post(
     '/api/campaigns',
-    { preHandler: admin, schema: { tags: campaigns, body: ZCampaignBody, response: { 201: ZCampaign, 422: ZError } } },
+    { onRequest: admin, schema: { tags: campaigns, body: ZCampaignBody, response: { 201: ZCampaign, 422: ZError } } },
     async (request, reply) => reply.status(201).send(await createCampaign(db, callerOf(request).accountId, request.body)),
   );
 
   app.get(
     '/api/campaigns',
-    { preHandler: viewer, schema: { tags: campaigns, response: { 200: ZCampaignList } } },
+    { onRequest: viewer, schema: { tags: campaigns, response: { 200: ZCampaignList } } },
     async (request) => ({ items: await listCampaigns(db, callerOf(request).accountId) }),
   );
 
   app.get(
     '/api/campaigns/:id',
-    { preHandler: viewer, schema: { tags: campaigns, params: ZCampaignParams, response: { 200: ZCampaign, 404: ZError } } },
+    { onRequest: viewer, schema: { tags: campaigns, params: ZCampaignParams, response: { 200: ZCampaign, 404: ZError } } },
     async (request) => getCampaign(db, callerOf(request).accountId, request.params.id),
   );
 
   app.patch(
     '/api/campaigns/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: campaigns,
         description: 'New terms apply to conversions created from now on; existing conversions keep theirs. ' +
@@ -69,7 +69,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
   app.post(
     '/api/campaigns/:id/members',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: members,
         description: 'Adds the creator (201), restores a removed member with its codes (201), or, for an active member, ' +
@@ -88,7 +88,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
   app.get(
     '/api/campaigns/:id/members',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: members,
         description: 'Active members whose creator is still in the Community; `removed=true` includes the others.',
@@ -104,14 +104,14 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
 
   app.get(
     '/api/campaigns/:id/members/:creatorId',
-    { preHandler: viewer, schema: { tags: members, params: ZMemberParams, response: { 200: ZMember, 404: ZError } } },
+    { onRequest: viewer, schema: { tags: members, params: ZMemberParams, response: { 200: ZMember, 404: ZError } } },
     async (request) => getMember(db, callerOf(request).accountId, memberOf(request.params)),
   );
 
   app.patch(
     '/api/campaigns/:id/members/:creatorId',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: members,
         description: "Sets the member's own terms (an absent part is kept, null inherits the campaign's); `commission: null` clears them.",
@@ -126,7 +126,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
   app.delete(
     '/api/campaigns/:id/members/:creatorId',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: members,
         description: "Removes the member from the campaign. Its codes stay its own and keep attributing orders.",
@@ -143,7 +143,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
   app.post(
     '/api/campaigns/:id/members/:creatorId/codes',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: members,
         description: 'Gives the member a tracking code (201; 200 if it already holds it). 409 code_taken if another member holds it.',
@@ -161,7 +161,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
   app.delete(
     '/api/campaigns/:id/members/:creatorId/codes/:code',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: members,
         description: 'Frees the code (matched case-insensitively). Past conversions keep the code they were attributed by.',

@@ -20,7 +20,7 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
   app.get(
     '/api/campaigns/:id/conversions',
     {
-      preHandler: requireRole('viewer'),
+      onRequest: requireRole('viewer'),
       schema: {
         tags,
         summary: "A campaign's conversions, newest first, by keyset page",
@@ -34,14 +34,14 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
 
   app.get(
     '/api/conversions/:id',
-    { preHandler: requireRole('viewer'), schema: { tags, params: ZConversionParams, response: { 200: ZConversion, 404: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags, params: ZConversionParams, response: { 200: ZConversion, 404: ZError } } },
     async (request) => getConversion(db, callerOf(request).accountId, request.params.id),
   );
 
   app.post(
     '/api/conversions/:id/reject',
     {
-      preHandler: requireRole('member'),
+      onRequest: requireRole('member'),
       schema: { tags, summary: 'Reject: the conversion earns and counts nothing', params: ZConversionParams, body: ZApprovalBody.nullish(), response: { 200: ZConversion, 404: ZError, 409: ZError } },
     },
     async (request) => changeApproval(db, callerOf(request), request.params.id, 'reject', request.body?.reason),
@@ -50,7 +50,7 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
   app.post(
     '/api/conversions/:id/approve',
     {
-      preHandler: requireRole('member'),
+      onRequest: requireRole('member'),
       schema: { tags, summary: 'Undo a rejection', params: ZConversionParams, body: ZApprovalBody.nullish(), response: { 200: ZConversion, 404: ZError, 409: ZError } },
     },
     async (request) => changeApproval(db, callerOf(request), request.params.id, 'approve', request.body?.reason),
@@ -58,7 +58,7 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
 
   app.get(
     '/api/conversions/:id/history',
-    { preHandler: requireRole('viewer'), schema: { tags, summary: 'Approval changes, oldest first', params: ZConversionParams, response: { 200: ZApprovalHistory, 404: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags, summary: 'Approval changes, oldest first', params: ZConversionParams, response: { 200: ZApprovalHistory, 404: ZError } } },
     async (request) => ({ items: await approvalHistory(db, callerOf(request).accountId, request.params.id) }),
   );
 };

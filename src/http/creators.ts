@@ -13,14 +13,14 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
 
   app.post(
     '/api/creators',
-    { preHandler: requireRole('admin'), schema: { tags, body: ZCreatorBody, response: { 201: ZCreator } } },
+    { onRequest: requireRole('admin'), schema: { tags, body: ZCreatorBody, response: { 201: ZCreator } } },
     async (request, reply) => reply.status(201).send(await createCreator(db, callerOf(request).accountId, request.body)),
   );
 
   app.get(
     '/api/creators',
     {
-      preHandler: requireRole('viewer'),
+      onRequest: requireRole('viewer'),
       schema: {
         tags,
         description: 'Creators still in the Community; `removed=true` includes removed ones.',
@@ -35,14 +35,14 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
 
   app.get(
     '/api/creators/:id',
-    { preHandler: requireRole('viewer'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
+    { onRequest: requireRole('viewer'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
     async (request) => getCreator(db, callerOf(request).accountId, request.params.id),
   );
 
   app.patch(
     '/api/creators/:id',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: { tags, params: ZCreatorParams, body: ZCreatorPatch, response: { 200: ZCreator, ...notFound } },
     },
     async (request) => updateCreator(db, callerOf(request).accountId, request.params.id, request.body),
@@ -51,7 +51,7 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
   app.delete(
     '/api/creators/:id',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         tags,
         description: 'Removes the creator from the Community. History is kept and its codes keep attributing orders.',
@@ -67,7 +67,7 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
 
   app.post(
     '/api/creators/:id/restore',
-    { preHandler: requireRole('admin'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
+    { onRequest: requireRole('admin'), schema: { tags, params: ZCreatorParams, response: { 200: ZCreator, ...notFound } } },
     async (request) => restoreCreator(db, callerOf(request).accountId, request.params.id),
   );
 };

@@ -16,7 +16,7 @@ export const fxRateRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
   app.post(
     '/api/fx-rates',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         tags: ['fx rates'],
         description: "Adds a reference rate for this account: units of `currency` per 1 EUR on `date`.",
@@ -34,7 +34,7 @@ export const fxRateRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
   app.post(
     '/api/fx-rates/import',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       bodyLimit: FILE_LIMIT,
       schema: {
         tags: ['fx rates'],
@@ -53,7 +53,7 @@ export const fxRateRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
   app.get(
     '/api/fx-rates',
     {
-      preHandler: requireRole('viewer'),
+      onRequest: requireRole('viewer'),
       schema: {
         tags: ['fx rates'],
         description: 'The rate in effect for every known currency on a day (default: today, UTC).',

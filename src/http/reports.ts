@@ -12,14 +12,14 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
 
   app.get(
     '/api/dashboard',
-    { preHandler: requireRole('viewer'), schema: { tags, querystring: ZRange, response: { 200: ZDashboard, 400: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags, querystring: ZRange, response: { 200: ZDashboard, 400: ZError } } },
     async (request) => dashboard(db, callerOf(request).accountId, request.query),
   );
 
   app.get(
     '/api/campaigns/:id/performance',
     {
-      preHandler: requireRole('viewer'),
+      onRequest: requireRole('viewer'),
       schema: { tags, params: ZCampaignParams, querystring: ZRange, response: { 200: ZPerformance, 400: ZError, 404: ZError } },
     },
     async (request) => campaignPerformance(db, callerOf(request).accountId, request.params.id, request.query),
@@ -27,7 +27,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
 
   app.get(
     '/api/community',
-    { preHandler: requireRole('viewer'), schema: { tags, querystring: ZRange, response: { 200: ZCommunity, 400: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags, querystring: ZRange, response: { 200: ZCommunity, 400: ZError } } },
     async (request) => community(db, callerOf(request).accountId, request.query),
   );
 };

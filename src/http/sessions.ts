@@ -69,19 +69,19 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
 
   app.post(
     '/api/api-keys',
-    { preHandler: requireRole('admin'), schema: { tags: ['api keys'], body: ZApiKeyBody, response: { 201: ZApiKeyCreated } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['api keys'], body: ZApiKeyBody, response: { 201: ZApiKeyCreated } } },
     async (request, reply) => reply.status(201).send(await createApiKey(db, callerOf(request).accountId, request.body)),
   );
 
   app.get(
     '/api/api-keys',
-    { preHandler: requireRole('admin'), schema: { tags: ['api keys'], response: { 200: z.object({ items: z.array(ZApiKey) }) } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['api keys'], response: { 200: z.object({ items: z.array(ZApiKey) }) } } },
     async (request) => ({ items: await listApiKeys(db, callerOf(request).accountId) }),
   );
 
   app.delete(
     '/api/api-keys/:id',
-    { preHandler: requireRole('admin'), schema: { tags: ['api keys'], params: ZIdParams, response: { 204: z.null() } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['api keys'], params: ZIdParams, response: { 204: z.null() } } },
     async (request, reply) => {
       await revokeApiKey(db, callerOf(request).accountId, request.params.id);
       return reply.status(204).send(null);
@@ -90,13 +90,13 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
 
   app.post(
     '/api/users',
-    { preHandler: requireRole('admin'), schema: { tags: ['users'], body: ZUserBody, response: { 201: ZUser, 409: ZError } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['users'], body: ZUserBody, response: { 201: ZUser, 409: ZError } } },
     async (request, reply) => reply.status(201).send(await createUser(db, callerOf(request).accountId, request.body)),
   );
 
   app.get(
     '/api/users',
-    { preHandler: requireRole('admin'), schema: { tags: ['users'], response: { 200: z.object({ items: z.array(ZUser) }) } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['users'], response: { 200: z.object({ items: z.array(ZUser) }) } } },
     async (request) => ({ items: await listUsers(db, callerOf(request).accountId) }),
   );
 };

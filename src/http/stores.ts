@@ -10,14 +10,14 @@ import type { ServerDeps } from './server.ts';
 export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
   app.post(
     '/api/stores',
-    { preHandler: requireRole('admin'), schema: { tags: ['stores'], body: ZStoreBody, response: { 201: ZStore, 422: ZError } } },
+    { onRequest: requireRole('admin'), schema: { tags: ['stores'], body: ZStoreBody, response: { 201: ZStore, 422: ZError } } },
     async (request, reply) =>
       reply.status(201).send(await createStore(db, callerOf(request).accountId, request.body, config.publicUrl)),
   );
 
   app.get(
     '/api/stores',
-    { preHandler: requireRole('viewer'), schema: { tags: ['stores'], response: { 200: z.object({ items: z.array(ZStore) }) } } },
+    { onRequest: requireRole('viewer'), schema: { tags: ['stores'], response: { 200: z.object({ items: z.array(ZStore) }) } } },
     async (request) => {
       const { accountId, role } = callerOf(request);
       return { items: await listStores(db, accountId, config.publicUrl, role) };
@@ -26,7 +26,7 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
 
   app.get(
     '/api/stores/:id',
-    { preHandler: requireRole('viewer'), schema: { tags: ['stores'], params: ZIdParams, response: { 200: ZStore, 404: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags: ['stores'], params: ZIdParams, response: { 200: ZStore, 404: ZError } } },
     async (request) => {
       const { accountId, role } = callerOf(request);
       return getStore(db, accountId, request.params.id, config.publicUrl, role);
@@ -36,7 +36,7 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
   app.put(
     '/api/stores/:id/orders/:externalId',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         tags: ['orders'],
         description: 'Creates or updates an order of a custom store. Idempotent; an older updatedAt than the stored one changes nothing.',
@@ -51,7 +51,7 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
 
   app.get(
     '/api/stores/:id/orders/:externalId',
-    { preHandler: requireRole('viewer'), schema: { tags: ['orders'], params: ZOrderParams, response: { 200: ZOrder, 404: ZError } } },
+    { onRequest: requireRole('viewer'), schema: { tags: ['orders'], params: ZOrderParams, response: { 200: ZOrder, 404: ZError } } },
     async (request) => getOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId),
   );
 };

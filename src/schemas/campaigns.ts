@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ZId, ZMoney } from './common.ts';
-import { ZDbId } from './creators.ts';
 
 export { ZRemovedQuery } from './creators.ts';
 
@@ -41,7 +40,7 @@ export const ZCampaignPatch = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'give at least one of name, commission, attributionWindowDays');
 
-export const ZCampaignParams = z.object({ id: ZDbId });
+export const ZCampaignParams = z.object({ id: ZId });
 export const ZCampaignList = z.object({ items: z.array(ZCampaign) });
 
 // Stored as given (trimmed); matched case-insensitively.
@@ -61,13 +60,13 @@ export const ZMember = z
   .meta({ id: 'Member' });
 
 export const ZMemberBody = z.object({
-  creatorId: ZDbId,
+  creatorId: ZId,
   codes: z.array(ZCode).max(100).optional(),
   commission: ZCommissionBody.nullish(),
 });
 export const ZMemberPatch = z.object({ commission: ZCommissionBody.nullable() });
 
-export const ZMemberParams = z.object({ id: ZDbId, creatorId: ZDbId });
+export const ZMemberParams = z.object({ id: ZId, creatorId: ZId });
 export const ZMemberList = z.object({ items: z.array(ZMember) });
 
 export const ZCodeBody = z.object({ code: ZCode });

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 // Shapes shared by every resource.
-export const ZId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'an id is a decimal number written as a string');
+// Ids are int8 in the database, at most 2^63 - 1: a longer one cannot exist and must not
+// reach a query. Compared as text, since zod runs refinements even after the shape failed.
+const INT8_MAX = '9223372036854775807';
+export const ZId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, 'an id is a decimal number written as a string')
+  .refine((v) => v.length < INT8_MAX.length || v <= INT8_MAX, 'an id fits in a signed 64-bit integer');
 export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code in capitals');
 export const ZDecimal = z.string().regex(/^-?[0-9]+(\.[0-9]+)?$/, 'a decimal string such as "12.50"');
 export const ZMoney = z.object({ value: ZDecimal, currency: ZCurrency }).meta({ id: 'Money' });

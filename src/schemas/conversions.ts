@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { STORE_STATUSES } from '../core/status.ts';
 import { ZId, ZMoney, ZRange } from './common.ts';
-import { ZDbId } from './creators.ts';
 
 // Conversions: the Orders table of a campaign, one conversion, and its approval (SPEC §2, §10).
 
@@ -42,7 +41,7 @@ export const ZConversionListQuery = ZRange.extend({
     .pipe(z.array(ZStoreStatus).min(1))
     .optional(),
   approval: ZApproval.optional(),
-  creatorId: ZDbId.optional(),
+  creatorId: ZId.optional(),
   limit: z
     .string()
     .regex(/^[0-9]{1,4}$/, 'a whole number')
@@ -58,7 +57,7 @@ export const ZConversionPage = z.object({
   nextCursor: z.string().nullable().describe('null on the last page'),
 });
 
-export const ZConversionParams = z.object({ id: ZDbId });
+export const ZConversionParams = z.object({ id: ZId });
 
 export const ZApprovalBody = z.object({ reason: z.string().trim().max(1000).optional() });
 
