@@ -3,6 +3,7 @@ import { isCurrencyCode } from '../core/money.ts';
 import type { Db } from '../db/connect.ts';
 import type { Role } from '../db/schema.ts';
 import { AppError } from './errors.ts';
+import { refigureConversions } from './figures.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
 export interface AccountView {
@@ -120,16 +121,23 @@ export async function updateAccount(
 ): Promise<AccountView> {
   if (patch.defaultCurrency) assertCurrency(patch.defaultCurrency);
   if (patch.timeZone) assertTimeZone(patch.timeZone);
-  await db
-    .updateTable('accounts')
-    .set({
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.defaultCurrency !== undefined && { default_currency: patch.defaultCurrency }),
-      ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
-    })
-    .where('id', '=', accountId)
-    .execute();
-  return getAccount(db, accountId);
+  // One transaction: readers see every figure in the old currency or every one in the new.
+  return db.transaction().execute(async (trx) => {
+    const before = await getAccount(trx, accountId);
+    await trx
+      .updateTable('accounts')
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.defaultCurrency !== undefined && { default_currency: patch.defaultCurrency }),
+        ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
+      })
+      .where('id', '=', accountId)
+      .execute();
+    if (patch.defaultCurrency && patch.defaultCurrency !== before.defaultCurrency) {
+      await refigureConversions(trx, accountId);
+    }
+    return getAccount(trx, accountId);
+  });
 }
 
 export async function createUser(

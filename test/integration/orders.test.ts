@@ -206,6 +206,30 @@ describeDb('orders API and ingestion', () => {
     expect(json.status).toBe(422);
   });
 
+  it('re-expresses every figure when the default currency changes, with each order’s own rate', async () => {
+    const { admin } = await newAccount(t.app);
+    const { campaignId } = await campaignWithCode(admin, { percent: '10' }, 'swap');
+    const store = await customStore(admin, 'USD');
+    const put = await admin.put(`/api/stores/${store}/orders/C-1`, order({ currency: 'USD', subtotal: '115.61', codes: ['swap'] }));
+    const id = put.body.conversionId;
+    expect((await admin.get(`/api/conversions/${id}`)).body.converted).toEqual({ value: '100.00', currency: 'EUR' });
+
+    expect((await admin.patch('/api/account', { defaultCurrency: 'USD' })).body.defaultCurrency).toBe('USD');
+    let c = (await admin.get(`/api/conversions/${id}`)).body;
+    // 10% of 115.61 is 11.561 → 11.56.
+    expect(c).toMatchObject({ converted: { value: '115.61', currency: 'USD' }, commission: { value: '11.56', currency: 'USD' } });
+
+    await admin.patch('/api/account', { defaultCurrency: 'JPY' });
+    c = (await admin.get(`/api/conversions/${id}`)).body;
+    // 115.61 USD × 182.57 / 1.1561 = 18257 JPY; 10% = 1825.7 → 1826.
+    expect(c).toMatchObject({ converted: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' } });
+    const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
+    expect(perf.totals).toEqual({ orders: 1, sales: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' } });
+    const dash = (await admin.get('/api/dashboard')).body;
+    expect(dash.currency).toBe('JPY');
+    expect(dash.totalSales).toEqual({ value: '18257', currency: 'JPY' });
+  });
+
   it.each([
     [{ currency: 'USD' }, 422, 'currency_mismatch'],
     [{ currency: 'ZZZ' }, 422, 'unsupported_currency'],
