@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: the pure core once, and the integration suite once per database.
+// The pure core and the real server process once each, the integration suite once per database.
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'core', include: ['test/core/**/*.test.ts'] } },
+      { test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           name: 'pglite',
