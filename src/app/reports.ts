@@ -45,6 +45,20 @@ const COUNTABLE_PAIRS = APPROVALS.flatMap((approval) =>
 // A range's series has one entry per day; this bounds what one request can ask for.
 const MAX_SERIES_DAYS = 36_600;
 
+// The counted conversions of a range summed per creator or per campaign, and the columns that
+// read those sums (zero where a row has none): the one aggregate every report is built from.
+function countedSums(accountId: string, by: 'creator_id' | 'campaign_id', range: Range, campaignId?: string) {
+  const key = sql.ref(`c.${by}`);
+  return sql`
+    select ${key} as key, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
+    from conversions c
+    where c.account_id = ${accountId} and c.counted and ${inRange(sql.ref('c.order_date'), range)}
+      ${campaignId === undefined ? sql`` : sql`and c.campaign_id = ${campaignId}`}
+    group by ${key}`;
+}
+const SUM_COLUMNS = sql`coalesce(s.orders, 0)::int as orders, coalesce(s.sales, 0)::text as sales,
+      coalesce(s.commission, 0)::text as commission`;
+
 interface ReportContext {
   currency: string;
   range: Range;
@@ -74,20 +88,11 @@ export async function campaignPerformance(db: Db, accountId: string, campaignId:
   if (!campaign) throw notFound('Campaign');
 
   const { rows } = await sql<SumRow & { creator_id: string; name: string }>`
-    with sums as (
-      select c.creator_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
-      from conversions c
-      where c.account_id = ${accountId} and c.campaign_id = ${campaignId} and c.counted
-        and ${inRange(sql.ref('c.order_date'), range)}
-      group by c.creator_id
-    )
-    select m.creator_id, cr.name,
-      coalesce(s.orders, 0)::int as orders,
-      coalesce(s.sales, 0)::text as sales,
-      coalesce(s.commission, 0)::text as commission
+    with sums as (${countedSums(accountId, 'creator_id', range, campaignId)})
+    select m.creator_id, cr.name, ${SUM_COLUMNS}
     from members m
     join creators cr on cr.account_id = m.account_id and cr.id = m.creator_id
-    left join sums s on s.creator_id = m.creator_id
+    left join sums s on s.key = m.creator_id
     where m.account_id = ${accountId} and m.campaign_id = ${campaignId}
       and m.removed_at is null and cr.removed_at is null
     order by coalesce(s.sales, 0) desc, cr.name, m.creator_id`.execute(db);
@@ -116,18 +121,10 @@ export async function dashboard(db: Db, accountId: string, input: RangeInput): P
   const within = inRange(sql.ref('c.order_date'), range);
 
   const campaigns = await sql<SumRow & { id: string; name: string }>`
-    with sums as (
-      select c.campaign_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
-      from conversions c
-      where c.account_id = ${accountId} and c.counted and ${within}
-      group by c.campaign_id
-    )
-    select ca.id, ca.name,
-      coalesce(s.orders, 0)::int as orders,
-      coalesce(s.sales, 0)::text as sales,
-      coalesce(s.commission, 0)::text as commission
+    with sums as (${countedSums(accountId, 'campaign_id', range)})
+    select ca.id, ca.name, ${SUM_COLUMNS}
     from campaigns ca
-    left join sums s on s.campaign_id = ca.id
+    left join sums s on s.key = ca.id
     where ca.account_id = ${accountId}
     order by coalesce(s.sales, 0) desc, ca.name, ca.id`.execute(db);
 
@@ -187,18 +184,10 @@ async function dailySeries(db: Db, accountId: string, range: Range, currency: st
 export async function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
   const { currency, range } = await contextOf(db, accountId, input);
   const { rows } = await sql<SumRow & { id: string; name: string }>`
-    with sums as (
-      select c.creator_id, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
-      from conversions c
-      where c.account_id = ${accountId} and c.counted and ${inRange(sql.ref('c.order_date'), range)}
-      group by c.creator_id
-    )
-    select cr.id, cr.name,
-      coalesce(s.orders, 0)::int as orders,
-      coalesce(s.sales, 0)::text as sales,
-      coalesce(s.commission, 0)::text as commission
+    with sums as (${countedSums(accountId, 'creator_id', range)})
+    select cr.id, cr.name, ${SUM_COLUMNS}
     from creators cr
-    left join sums s on s.creator_id = cr.id
+    left join sums s on s.key = cr.id
     where cr.account_id = ${accountId} and cr.removed_at is null
     order by coalesce(s.sales, 0) desc, cr.name, cr.id`.execute(db);
   return { currency, creators: rows.map((r) => creatorRow(r.id, r.name, figuresOf(r), currency)) };

@@ -129,6 +129,24 @@ describeDb('orders API and ingestion', () => {
     expect(conversions).toHaveLength(1);
   });
 
+  it('counts an order from any country, and never attributes past orders to a code added later', async () => {
+    const { admin } = await newAccount(t.app);
+    const { campaignId, creatorId } = await campaignWithCode(admin, { percent: '10' }, 'world');
+    const store = await customStore(admin, 'EUR');
+    const abroad = await admin.put(`/api/stores/${store}/orders/W-1`, order({ codes: ['WORLD'], country: 'BR' }));
+    expect((await admin.get(`/api/conversions/${abroad.body.conversionId}`)).body).toMatchObject({ counted: true, converted: { value: '100.00', currency: 'EUR' } });
+
+    const early = await admin.put(`/api/stores/${store}/orders/W-2`, order({ codes: ['LATER'] }));
+    expect(early.body.conversionId).toBeNull();
+    expect((await admin.post(`/api/campaigns/${campaignId}/members/${creatorId}/codes`, { code: 'LATER' })).status).toBe(201);
+    const newer = await admin.put(`/api/stores/${store}/orders/W-2`, order({ codes: ['LATER'], updatedAt: '2026-03-06T12:00:00Z' }));
+    expect(newer.body).toMatchObject({ applied: true, conversionId: null });
+    const next = await admin.put(`/api/stores/${store}/orders/W-3`, order({ codes: ['LATER'] }));
+    expect(next.body.conversionId).toMatch(/^\d+$/);
+    const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
+    expect(perf.totals).toEqual({ orders: 2, sales: { value: '200.00', currency: 'EUR' }, commission: { value: '20.00', currency: 'EUR' } });
+  });
+
   it('converts with the rate of the order day, Friday for a Saturday, and rounds half to even', async () => {
     const { admin } = await newAccount(t.app);
     await campaignWithCode(admin, { percent: '10', fixed: { value: '5.00', currency: 'USD' } }, 'usd1');

@@ -59,7 +59,7 @@ describe('tally serve on the embedded database', () => {
   it('answers /healthz, serves the API and its OpenAPI document', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    const doc = await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json()) as { openapi: string; paths: object };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/stores/{id}/orders/{externalId}');
     const anonymous = await fetch(`http://127.0.0.1:${port}/api/dashboard`);
@@ -80,7 +80,7 @@ describe('tally serve on the embedded database', () => {
     });
     expect(signup.status).toBe(201);
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
-    const rates = await (await fetch(`http://127.0.0.1:${port}/api/fx-rates?date=2026-04-13`, { headers: { cookie } })).json();
+    const rates = (await (await fetch(`http://127.0.0.1:${port}/api/fx-rates?date=2026-04-13`, { headers: { cookie } })).json()) as { items: Array<{ currency: string; day: string }> };
     // 41 currencies over the history; 29 of them quoted on the snapshot's last day.
     expect(rates.items).toHaveLength(41);
     expect(rates.items.filter((r: { day: string }) => r.day === '2026-04-13')).toHaveLength(29);
