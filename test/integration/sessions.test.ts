@@ -51,6 +51,23 @@ describeDb('sessions, API keys and users', () => {
     expect(res.json().error.code).toBe(code);
   });
 
+  it('answers malformed and oversized bodies with a clear error', async () => {
+    const broken = await t.app.inject({ method: 'POST', url: '/api/signup', headers: { 'content-type': 'application/json' }, payload: '{"accountName": ' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('invalid_input');
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ accountName: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('payload_too_large');
+    const unknown = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: { code: 'not_found', message: 'No route GET /api/nothing-here.' } });
+  });
+
   it('logs in, needs the CSRF token for cookie mutations, and logs out', async () => {
     const { email } = await newAccount(t.app);
     const login = await t.app.inject({ method: 'POST', url: '/api/login', payload: { email, password: 'correct horse battery' } });
