@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['test/core/**/*.test.ts'] } },
+      { test: { name: 'core', include: ['test/core/**/*.test.ts', 'test/stores/**/*.test.ts'] } },
       { test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {

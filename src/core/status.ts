@@ -30,6 +30,8 @@ const SHOPIFY_FINANCIAL: Readonly<Record<string, BaseStatus>> = {
   partially_refunded: 'partially_refunded',
   refunded: 'refunded',
   voided: 'canceled',
+  // An authorisation that lapsed uncaptured: the money is never collected.
+  expired: 'canceled',
 };
 
 const WOO_STATUS: Readonly<Record<string, BaseStatus>> = {

@@ -20,6 +20,7 @@ describe('shopifyBaseStatus', () => {
     ['partially_refunded', null, 'partially_refunded'],
     ['refunded', null, 'refunded'],
     ['voided', null, 'canceled'],
+    ['expired', null, 'canceled'],
     [null, null, 'pending'],
     ['', null, 'pending'],
     ['PARTIALLY_REFUNDED', null, 'partially_refunded'],
