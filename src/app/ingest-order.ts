@@ -6,6 +6,7 @@ import type { IncomingOrder } from '../core/order.ts';
 import { resolveOrderState } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { figure } from './figures.ts';
+import { linkCandidate } from './links.ts';
 import { ratesOnDay } from './rates.ts';
 
 export type IngestOutcome = 'created' | 'updated' | 'stale';
@@ -167,7 +168,7 @@ async function attribute(trx: Db, accountId: string, order: IncomingOrder): Prom
     { codes: order.codes, ref: order.ref, createdAt: order.createdAt },
     {
       codeOwners: owners.map((o) => ({ code: o.code, member: { campaignId: o.campaign_id, creatorId: o.creator_id } })),
-      link: null,
+      link: await linkCandidate(trx, accountId, order.ref, order.createdAt),
     },
   );
 }

@@ -4,6 +4,7 @@ import { assertCampaign } from './campaigns.ts';
 import { claimCode } from './codes.ts';
 import { type CommissionInput, type CommissionView, mergeTerms, NO_TERMS, overrideView } from './commission-terms.ts';
 import { AppError, notFound } from './errors.ts';
+import { linksByCreator, type MemberLinkView } from './links.ts';
 
 // Campaign members. Removing one hides it from the campaign's views but keeps its row and its
 // codes, which go on attributing orders (SPEC §6); adding it again shows its history again.
@@ -11,7 +12,7 @@ export interface MemberView {
   creatorId: string;
   name: string;
   codes: string[];
-  links: { slug: string; url: string }[];
+  links: MemberLinkView[];
   /** The member's own terms; null when the campaign's apply. */
   commission: CommissionView | null;
   removed: boolean;
@@ -32,6 +33,7 @@ async function loadMembers(
   accountId: string,
   campaignId: string,
   filter: { creatorId?: string; includeRemoved: boolean },
+  publicUrl: string,
 ): Promise<MemberView[]> {
   let query = db
     .selectFrom('members as m')
@@ -57,19 +59,20 @@ async function loadMembers(
   for (const c of await codes.orderBy('id').execute()) {
     byCreator.set(c.creator_id, [...(byCreator.get(c.creator_id) ?? []), c.code]);
   }
+  const links = await linksByCreator(db, accountId, campaignId, filter.creatorId, publicUrl);
   return rows.map((row) => ({
     creatorId: row.creator_id,
     name: row.name,
     codes: byCreator.get(row.creator_id) ?? [],
-    links: [],
+    links: links.get(row.creator_id) ?? [],
     commission: overrideView(row),
     removed: row.removed_at !== null,
     creatorRemoved: row.creator_removed_at !== null,
   }));
 }
 
-export async function getMember(db: Db, accountId: string, member: MemberRef): Promise<MemberView> {
-  const [found] = await loadMembers(db, accountId, member.campaignId, { creatorId: member.creatorId, includeRemoved: true });
+export async function getMember(db: Db, accountId: string, member: MemberRef, publicUrl: string): Promise<MemberView> {
+  const [found] = await loadMembers(db, accountId, member.campaignId, { creatorId: member.creatorId, includeRemoved: true }, publicUrl);
   if (!found) throw notFound('Member');
   return found;
 }
@@ -79,9 +82,10 @@ export async function listMembers(
   accountId: string,
   campaignId: string,
   options: { includeRemoved: boolean },
+  publicUrl: string,
 ): Promise<MemberView[]> {
   await assertCampaign(db, accountId, campaignId);
-  return loadMembers(db, accountId, campaignId, options);
+  return loadMembers(db, accountId, campaignId, options, publicUrl);
 }
 
 /**
@@ -94,12 +98,13 @@ export async function addMember(
   accountId: string,
   campaignId: string,
   input: MemberInput,
+  publicUrl: string,
 ): Promise<{ member: MemberView; created: boolean }> {
   // Two requests claiming the same codes in opposite orders can deadlock; PostgreSQL aborts
   // one, and running it again gives the answer it should have had (usually code_taken).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await addMemberOnce(db, accountId, campaignId, input);
+      return await addMemberOnce(db, accountId, campaignId, input, publicUrl);
     } catch (error) {
       if ((error as { code?: string })?.code !== DEADLOCK || attempt >= 3) throw error;
     }
@@ -113,6 +118,7 @@ async function addMemberOnce(
   accountId: string,
   campaignId: string,
   input: MemberInput,
+  publicUrl: string,
 ): Promise<{ member: MemberView; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     await assertCampaign(trx, accountId, campaignId);
@@ -142,7 +148,7 @@ async function addMemberOnce(
       created = await reactivate(trx, accountId, ref, input.commission);
     }
     for (const code of input.codes ?? []) await claimCode(trx, accountId, ref, code);
-    return { member: await getMember(trx, accountId, ref), created };
+    return { member: await getMember(trx, accountId, ref, publicUrl), created };
   });
 }
 
@@ -177,6 +183,7 @@ export async function updateMemberTerms(
   accountId: string,
   ref: MemberRef,
   commission: CommissionInput | null,
+  publicUrl: string,
 ): Promise<MemberView> {
   return db.transaction().execute(async (trx) => {
     const current = await lockMember(trx, accountId, ref);
@@ -188,7 +195,7 @@ export async function updateMemberTerms(
       .where('campaign_id', '=', ref.campaignId)
       .where('creator_id', '=', ref.creatorId)
       .execute();
-    return getMember(trx, accountId, ref);
+    return getMember(trx, accountId, ref, publicUrl);
   });
 }
 

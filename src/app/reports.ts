@@ -9,7 +9,7 @@ import { AppError, notFound } from './errors.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
-// §6, §10). A row counts when its stored `counted` flag says so; sums are done by the database
+// §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its stored `counted` flag says so; sums are done by the database
 // on the rounded per-row figures and turned into bigint in `figuresOf` only. Every total is
 // computed here from the rows it summarises, so the two always agree to the minor unit.
 
@@ -56,6 +56,31 @@ function countedSums(accountId: string, by: 'creator_id' | 'campaign_id', range:
       ${campaignId === undefined ? sql`` : sql`and c.campaign_id = ${campaignId}`}
     group by ${key}`;
 }
+
+// Clicks on affiliate links in a range, summed per creator (within one campaign when given),
+// by the click's day in the account's time zone; a timestamp bound counts its whole day.
+function clickSums(accountId: string, range: Range, campaignId?: string) {
+  const tz = range.timeZone;
+  return sql`
+    select l.creator_id as key, sum(k.total) as clicks
+    from link_clicks k
+    join links l on l.account_id = k.account_id and l.id = k.link_id
+    where k.account_id = ${accountId}
+      ${range.from ? sql`and k.day >= ${boundDay(range.from, tz)}` : sql``}
+      ${range.to ? sql`and k.day <= ${boundDay(range.to, tz)}` : sql``}
+      ${campaignId === undefined ? sql`` : sql`and l.campaign_id = ${campaignId}`}
+    group by l.creator_id`;
+}
+const CLICK_COLUMN = sql`coalesce(k.clicks, 0)::text as clicks`;
+
+/** Orders per click as a decimal string with 4 decimals (half up), or null without clicks. */
+export function conversionRate(orders: number, clicks: bigint): string | null {
+  if (clicks === 0n) return null;
+  const scaled = (BigInt(orders) * 20_000n + clicks) / (2n * clicks);
+  const text = scaled.toString().padStart(5, '0');
+  return `${text.slice(0, -4)}.${text.slice(-4)}`;
+}
+
 const SUM_COLUMNS = sql`coalesce(s.orders, 0)::int as orders, coalesce(s.sales, 0)::text as sales,
       coalesce(s.commission, 0)::text as commission`;
 
@@ -87,28 +112,35 @@ export async function campaignPerformance(db: Db, accountId: string, campaignId:
     .executeTakeFirst();
   if (!campaign) throw notFound('Campaign');
 
-  const { rows } = await sql<SumRow & { creator_id: string; name: string }>`
-    with sums as (${countedSums(accountId, 'creator_id', range, campaignId)})
-    select m.creator_id, cr.name, ${SUM_COLUMNS}
+  const { rows } = await sql<SumRow & { creator_id: string; name: string; clicks: string }>`
+    with sums as (${countedSums(accountId, 'creator_id', range, campaignId)}),
+      clicks as (${clickSums(accountId, range, campaignId)})
+    select m.creator_id, cr.name, ${SUM_COLUMNS}, ${CLICK_COLUMN}
     from members m
     join creators cr on cr.account_id = m.account_id and cr.id = m.creator_id
     left join sums s on s.key = m.creator_id
+    left join clicks k on k.key = m.creator_id
     where m.account_id = ${accountId} and m.campaign_id = ${campaignId}
       and m.removed_at is null and cr.removed_at is null
     order by coalesce(s.sales, 0) desc, cr.name, m.creator_id`.execute(db);
 
   const figures = rows.map(figuresOf);
+  const clicks = rows.map((r) => BigInt(r.clicks));
+  const totals = sumFigures(figures);
+  const totalClicks = clicks.reduce((a, b) => a + b, 0n);
   return {
     currency,
-    totals: moneyOf(sumFigures(figures), currency),
-    creators: rows.map((r, i) => creatorRow(r.creator_id, r.name, figures[i] as Figures, currency)),
+    totals: { ...moneyOf(totals, currency), clicks: Number(totalClicks), conversionRate: conversionRate(totals.orders, totalClicks) },
+    creators: rows.map((r, i) => creatorRow(r.creator_id, r.name, figures[i] as Figures, clicks[i] as bigint, currency)),
   };
 }
 
-const creatorRow = (creatorId: string, name: string, f: Figures, currency: string): TCreatorFigures => ({
+const creatorRow = (creatorId: string, name: string, f: Figures, clicks: bigint, currency: string): TCreatorFigures => ({
   creatorId,
   name,
   ...moneyOf(f, currency),
+  clicks: Number(clicks),
+  conversionRate: conversionRate(f.orders, clicks),
 });
 
 /**
@@ -183,12 +215,14 @@ async function dailySeries(db: Db, accountId: string, range: Range, currency: st
  */
 export async function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
   const { currency, range } = await contextOf(db, accountId, input);
-  const { rows } = await sql<SumRow & { id: string; name: string }>`
-    with sums as (${countedSums(accountId, 'creator_id', range)})
-    select cr.id, cr.name, ${SUM_COLUMNS}
+  const { rows } = await sql<SumRow & { id: string; name: string; clicks: string }>`
+    with sums as (${countedSums(accountId, 'creator_id', range)}),
+      clicks as (${clickSums(accountId, range)})
+    select cr.id, cr.name, ${SUM_COLUMNS}, ${CLICK_COLUMN}
     from creators cr
     left join sums s on s.key = cr.id
+    left join clicks k on k.key = cr.id
     where cr.account_id = ${accountId} and cr.removed_at is null
     order by coalesce(s.sales, 0) desc, cr.name, cr.id`.execute(db);
-  return { currency, creators: rows.map((r) => creatorRow(r.id, r.name, figuresOf(r), currency)) };
+  return { currency, creators: rows.map((r) => creatorRow(r.id, r.name, figuresOf(r), BigInt(r.clicks), currency)) };
 }

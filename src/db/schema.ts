@@ -173,6 +173,38 @@ export interface ApprovalEventsTable {
   reason: string | null;
 }
 
+export interface LinksTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  slug: string;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  destination: string;
+  visitor_salt: string;
+  created_at: Generated<Date>;
+}
+
+export interface LinkClicksTable {
+  account_id: Bigint;
+  link_id: Bigint;
+  day: Day;
+  total: Bigint;
+  unique_visitors: Bigint;
+}
+
+export interface LinkClickVisitorsTable {
+  account_id: Bigint;
+  link_id: Bigint;
+  day: Day;
+  visitor_hash: string;
+}
+
+export interface LinkClickEventsTable {
+  account_id: Bigint;
+  link_id: Bigint;
+  at: Timestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -188,4 +220,8 @@ export interface Database {
   orders: OrdersTable;
   conversions: ConversionsTable;
   approval_events: ApprovalEventsTable;
+  links: LinksTable;
+  link_clicks: LinkClicksTable;
+  link_click_visitors: LinkClickVisitorsTable;
+  link_click_events: LinkClickEventsTable;
 }

@@ -24,7 +24,7 @@ import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
 // Campaigns, their members and the members' tracking codes.
-export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
   const admin = requireRole('admin');
   const viewer = requireRole('viewer');
   const campaigns = ['campaigns'];
@@ -80,7 +80,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       },
     },
     async (request, reply) => {
-      const { member, created } = await addMember(db, callerOf(request).accountId, request.params.id, request.body);
+      const { member, created } = await addMember(db, callerOf(request).accountId, request.params.id, request.body, config.publicUrl);
       return reply.status(created ? 201 : 200).send(member);
     },
   );
@@ -98,14 +98,14 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       },
     },
     async (request) => ({
-      items: await listMembers(db, callerOf(request).accountId, request.params.id, { includeRemoved: request.query.removed }),
+      items: await listMembers(db, callerOf(request).accountId, request.params.id, { includeRemoved: request.query.removed }, config.publicUrl),
     }),
   );
 
   app.get(
     '/api/campaigns/:id/members/:creatorId',
     { onRequest: viewer, schema: { tags: members, params: ZMemberParams, response: { 200: ZMember, 404: ZError } } },
-    async (request) => getMember(db, callerOf(request).accountId, memberOf(request.params)),
+    async (request) => getMember(db, callerOf(request).accountId, memberOf(request.params), config.publicUrl),
   );
 
   app.patch(
@@ -120,7 +120,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
         response: { 200: ZMember, ...errors },
       },
     },
-    async (request) => updateMemberTerms(db, callerOf(request).accountId, memberOf(request.params), request.body.commission),
+    async (request) => updateMemberTerms(db, callerOf(request).accountId, memberOf(request.params), request.body.commission, config.publicUrl),
   );
 
   app.delete(

@@ -4,6 +4,7 @@ import { campaignRoutes } from './campaigns.ts';
 import { conversionRoutes } from './conversions.ts';
 import { creatorRoutes } from './creators.ts';
 import { fxRateRoutes } from './fx-rates.ts';
+import { linkRoutes } from './links.ts';
 import { reportRoutes } from './reports.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storeRoutes } from './stores.ts';
@@ -17,6 +18,7 @@ export async function routes(app: FastifyInstance, deps: ServerDeps): Promise<vo
   await app.register(fxRateRoutes, deps);
   await app.register(creatorRoutes, deps);
   await app.register(campaignRoutes, deps);
+  await app.register(linkRoutes, deps);
   await app.register(conversionRoutes, deps);
   await app.register(reportRoutes, deps);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZId, ZMoney } from './common.ts';
+import { ZMemberLink } from './links.ts';
 
 export { ZRemovedQuery } from './creators.ts';
 
@@ -51,7 +52,7 @@ export const ZMember = z
     creatorId: ZId,
     name: z.string(),
     codes: z.array(z.string()),
-    links: z.array(z.object({ slug: z.string(), url: z.string() })),
+    links: z.array(ZMemberLink),
     /** The member's own terms, or null when the campaign's apply. */
     commission: ZCommission.nullable(),
     removed: z.boolean(),

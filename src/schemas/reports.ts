@@ -10,7 +10,16 @@ const ZFigures = z.object({
   commission: ZMoney,
 });
 
-export const ZCreatorFigures = ZFigures.extend({ creatorId: ZId, name: z.string() }).meta({ id: 'CreatorFigures' });
+// Clicks on affiliate links, by click day in the account's time zone, and orders per click.
+const ZClickFigures = {
+  clicks: z.number().int().describe("clicks on the creator's affiliate links"),
+  conversionRate: z
+    .string()
+    .nullable()
+    .describe('orders / clicks as a decimal string with 4 decimals, such as "0.2500"; null without clicks'),
+};
+
+export const ZCreatorFigures = ZFigures.extend({ creatorId: ZId, name: z.string(), ...ZClickFigures }).meta({ id: 'CreatorFigures' });
 export const ZCampaignFigures = ZFigures.extend({ campaignId: ZId, name: z.string() }).meta({ id: 'CampaignFigures' });
 export type TCreatorFigures = z.infer<typeof ZCreatorFigures>;
 export type TCampaignFigures = z.infer<typeof ZCampaignFigures>;
@@ -18,7 +27,7 @@ export type TCampaignFigures = z.infer<typeof ZCampaignFigures>;
 export const ZPerformance = z
   .object({
     currency: ZCurrency,
-    totals: ZFigures,
+    totals: ZFigures.extend(ZClickFigures),
     creators: z.array(ZCreatorFigures).describe('active members only; removed members and creators are hidden'),
   })
   .meta({ id: 'Performance' });

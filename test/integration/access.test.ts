@@ -75,6 +75,7 @@ describeDb('access control on every route', () => {
       { method: 'DELETE', path: m, role: 'admin', owned: true },
       { method: 'POST', path: `${m}/codes`, role: 'admin', owned: true, body: { code: 'EXTRA' } },
       { method: 'DELETE', path: `${m}/codes/EXTRA`, role: 'admin', owned: true },
+      { method: 'POST', path: `${m}/links`, role: 'admin', owned: true, body: { destination: 'https://owner.example/shop' } },
       { method: 'GET', path: `${c}/conversions`, role: 'viewer', owned: true },
       { method: 'GET', path: `/api/conversions/${conversion}`, role: 'viewer', owned: true },
       { method: 'POST', path: `/api/conversions/${conversion}/reject`, role: 'member', owned: true, body: {} },

@@ -59,8 +59,8 @@ describeDb('reports', () => {
         ['Ben', 0, '0.00', '0.00'],
         ['Dora', 0, '0.00', '0.00'],
       ]);
-      expect(performance.creators[0]).toEqual({ creatorId: ana, name: 'Ana', orders: 2, sales: usd('142.03'), commission: usd('14.20') });
-      expect(performance.totals).toEqual({ orders: 3, sales: usd('163.88'), commission: usd('16.38') });
+      expect(performance.creators[0]).toEqual({ creatorId: ana, name: 'Ana', orders: 2, sales: usd('142.03'), commission: usd('14.20'), clicks: 0, conversionRate: null });
+      expect(performance.totals).toEqual({ orders: 3, sales: usd('163.88'), commission: usd('16.38'), clicks: 0, conversionRate: null });
       expectTotalsOf(performance.creators, performance.totals, 'USD');
 
       const dashboard = await read(l.admin, '/api/dashboard');
@@ -102,8 +102,8 @@ describeDb('reports', () => {
       const performance = await read(l.admin, `/api/campaigns/${campaign}/performance`);
       expect(performance).toEqual({
         currency: 'EUR',
-        totals: { orders: 2, sales: eur('17.64'), commission: eur('3.60') },
-        creators: [{ creatorId: kenji, name: 'Kenji', orders: 2, sales: eur('17.64'), commission: eur('3.60') }],
+        totals: { orders: 2, sales: eur('17.64'), commission: eur('3.60'), clicks: 0, conversionRate: null },
+        creators: [{ creatorId: kenji, name: 'Kenji', orders: 2, sales: eur('17.64'), commission: eur('3.60'), clicks: 0, conversionRate: null }],
       });
       const dashboard = await read(l.admin, '/api/dashboard');
       expect([dashboard.totalSales, dashboard.commission, dashboard.orders]).toEqual([eur('17.64'), eur('3.60'), 2]);
@@ -137,7 +137,7 @@ describeDb('reports', () => {
       expect(dashboard).toMatchObject({ totalSales: usd('109.25'), orders: 1, commission: usd('10.92'), fxMissing: 1 });
       expect(dashboard.series).toEqual([{ date: DAY, sales: usd('109.25') }]);
       const performance = await read(l.admin, `/api/campaigns/${campaign}/performance`);
-      expect(performance.totals).toEqual({ orders: 1, sales: usd('109.25'), commission: usd('10.92') });
+      expect(performance.totals).toEqual({ orders: 1, sales: usd('109.25'), commission: usd('10.92'), clicks: 0, conversionRate: null });
       expect((await read(l.admin, '/api/community')).creators.map(figures)).toEqual([['Dayo', 1, '109.25', '10.92']]);
       expect((await read(l.admin, '/api/dashboard?from=2024-03-15')).fxMissing).toBe(0);
     });
@@ -173,7 +173,7 @@ describeDb('reports', () => {
       await l.removeMember(spring, ben);
       const performance = await read(l.admin, `/api/campaigns/${spring}/performance`);
       expect(performance.creators.map(figures)).toEqual([['Ana', 1, '109.25', '10.92']]);
-      expect(performance.totals).toEqual({ orders: 1, sales: usd('109.25'), commission: usd('10.92') });
+      expect(performance.totals).toEqual({ orders: 1, sales: usd('109.25'), commission: usd('10.92'), clicks: 0, conversionRate: null });
       const list = await read(l.admin, `/api/campaigns/${spring}/conversions`);
       expect(list.items.map((c: { creatorName: string }) => c.creatorName)).toEqual(['Ana']);
       expect((await read(l.admin, `/api/campaigns/${spring}/conversions?creatorId=${ben}`)).items).toEqual([]);
@@ -188,7 +188,7 @@ describeDb('reports', () => {
       await l.removeCreator(ana);
       expect((await read(l.admin, '/api/community')).creators.map(figures)).toEqual([['Ben', 2, '109.25', '10.92']]);
       const empty = await read(l.admin, `/api/campaigns/${spring}/performance`);
-      expect(empty).toEqual({ currency: 'USD', totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00') }, creators: [] });
+      expect(empty).toEqual({ currency: 'USD', totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00'), clicks: 0, conversionRate: null }, creators: [] });
       expect((await read(l.admin, `/api/campaigns/${spring}/conversions`)).items).toEqual([]);
       expect(await read(l.admin, '/api/dashboard')).toMatchObject(everything);
 
