@@ -175,7 +175,7 @@ describeDb('conversions', () => {
       const id = ids.benPaid.conversionId;
       const before = await read(l.admin, `/api/campaigns/${campaign}/performance`);
       // 109.25 + 32.78 + 87.40 = 229.43; 10.92 + 3.28 + 8.74 = 22.94
-      expect(before.totals).toEqual({ orders: 3, sales: { value: '229.43', currency: 'USD' }, commission: { value: '22.94', currency: 'USD' } });
+      expect(before.totals).toEqual({ orders: 3, sales: { value: '229.43', currency: 'USD' }, commission: { value: '22.94', currency: 'USD' }, clicks: 0, conversionRate: null });
 
       const rejected = await l.session.post(`/api/conversions/${id}/reject`, { reason: 'self-referral' });
       expect(rejected.status).toBe(200);
@@ -189,7 +189,7 @@ describeDb('conversions', () => {
         counted: false,
       });
       const afterReject = await read(l.admin, `/api/campaigns/${campaign}/performance`);
-      expect(afterReject.totals).toEqual({ orders: 2, sales: { value: '142.03', currency: 'USD' }, commission: { value: '14.20', currency: 'USD' } });
+      expect(afterReject.totals).toEqual({ orders: 2, sales: { value: '142.03', currency: 'USD' }, commission: { value: '14.20', currency: 'USD' }, clicks: 0, conversionRate: null });
       const dashboard = await read(l.admin, '/api/dashboard');
       expect([dashboard.orders, dashboard.totalSales.value, dashboard.commission.value]).toEqual([2, '142.03', '14.20']);
 

@@ -144,7 +144,7 @@ describeDb('orders API and ingestion', () => {
     const next = await admin.put(`/api/stores/${store}/orders/W-3`, order({ codes: ['LATER'] }));
     expect(next.body.conversionId).toMatch(/^\d+$/);
     const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
-    expect(perf.totals).toEqual({ orders: 2, sales: { value: '200.00', currency: 'EUR' }, commission: { value: '20.00', currency: 'EUR' } });
+    expect(perf.totals).toEqual({ orders: 2, sales: { value: '200.00', currency: 'EUR' }, commission: { value: '20.00', currency: 'EUR' }, clicks: 0, conversionRate: null });
   });
 
   it('converts with the rate of the order day, Friday for a Saturday, and rounds half to even', async () => {
@@ -242,7 +242,7 @@ describeDb('orders API and ingestion', () => {
     // 115.61 USD × 182.57 / 1.1561 = 18257 JPY; 10% = 1825.7 → 1826.
     expect(c).toMatchObject({ converted: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' } });
     const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
-    expect(perf.totals).toEqual({ orders: 1, sales: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' } });
+    expect(perf.totals).toEqual({ orders: 1, sales: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' }, clicks: 0, conversionRate: null });
     const dash = (await admin.get('/api/dashboard')).body;
     expect(dash.currency).toBe('JPY');
     expect(dash.totalSales).toEqual({ value: '18257', currency: 'JPY' });
