@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Approval } from '../core/approval.ts';
 import { isCountable } from '../core/counted.ts';
+import { conversionRate } from '../core/conversion-rate.ts';
 import { toMoney } from '../core/money.ts';
 import { STORE_STATUSES } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
@@ -72,14 +73,6 @@ function clickSums(accountId: string, range: Range, campaignId?: string) {
     group by l.creator_id`;
 }
 const CLICK_COLUMN = sql`coalesce(k.clicks, 0)::text as clicks`;
-
-/** Orders per click as a decimal string with 4 decimals (half up), or null without clicks. */
-export function conversionRate(orders: number, clicks: bigint): string | null {
-  if (clicks === 0n) return null;
-  const scaled = (BigInt(orders) * 20_000n + clicks) / (2n * clicks);
-  const text = scaled.toString().padStart(5, '0');
-  return `${text.slice(0, -4)}.${text.slice(-4)}`;
-}
 
 const SUM_COLUMNS = sql`coalesce(s.orders, 0)::int as orders, coalesce(s.sales, 0)::text as sales,
       coalesce(s.commission, 0)::text as commission`;
