@@ -2,6 +2,7 @@ import { normalizeCode } from '../core/attribution.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from './errors.ts';
 import type { MemberRef } from './members.ts';
+import { lockActiveMember } from './active-member.ts';
 
 // Tracking (discount) codes. A code belongs to one member of the account at a time: the
 // unique (account_id, code_norm) key decides, so two racing requests cannot both get it.
@@ -46,18 +47,7 @@ export async function claimCode(trx: Db, accountId: string, ref: MemberRef, code
 /** Adds a code to an active member; the creator must still be in the Community. */
 export async function addCode(db: Db, accountId: string, ref: MemberRef, code: string): Promise<{ view: CodeView; created: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const member = await trx
-      .selectFrom('members as m')
-      .innerJoin('creators as c', (j) => j.onRef('c.account_id', '=', 'm.account_id').onRef('c.id', '=', 'm.creator_id'))
-      .select(['m.removed_at', 'c.removed_at as creator_removed_at'])
-      .where('m.account_id', '=', accountId)
-      .where('m.campaign_id', '=', ref.campaignId)
-      .where('m.creator_id', '=', ref.creatorId)
-      .forShare()
-      .executeTakeFirst();
-    if (!member) throw notFound('Member');
-    if (member.creator_removed_at !== null) throw new AppError('creator_removed');
-    if (member.removed_at !== null) throw new AppError('member_removed');
+    await lockActiveMember(trx, accountId, ref);
     const claimed = await claimCode(trx, accountId, ref, code);
     return { view: { code: claimed.code, ...ref }, created: claimed.created };
   });

@@ -2,8 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { LinkCandidate } from '../core/attribution.ts';
 import type { Db } from '../db/connect.ts';
-import { AppError, notFound } from './errors.ts';
 import type { MemberRef } from './members.ts';
+import { lockActiveMember } from './active-member.ts';
 
 // Affiliate links (SPEC §5.2): a member's short URL on this server that redirects to the
 // brand's page with `ref={slug}`, counting clicks on the way. The redirect knows no account,
@@ -27,18 +27,7 @@ export const linkUrl = (publicUrl: string, slug: string) => `${publicUrl}/r/${sl
 /** Gives an active member a new link to `destination`. */
 export async function createLink(db: Db, accountId: string, ref: MemberRef, destination: string, publicUrl: string): Promise<LinkView> {
   return db.transaction().execute(async (trx) => {
-    const member = await trx
-      .selectFrom('members as m')
-      .innerJoin('creators as c', (j) => j.onRef('c.account_id', '=', 'm.account_id').onRef('c.id', '=', 'm.creator_id'))
-      .select(['m.removed_at', 'c.removed_at as creator_removed_at'])
-      .where('m.account_id', '=', accountId)
-      .where('m.campaign_id', '=', ref.campaignId)
-      .where('m.creator_id', '=', ref.creatorId)
-      .forShare()
-      .executeTakeFirst();
-    if (!member) throw notFound('Member');
-    if (member.creator_removed_at !== null) throw new AppError('creator_removed');
-    if (member.removed_at !== null) throw new AppError('member_removed');
+    await lockActiveMember(trx, accountId, ref);
     // A collision among 2^48 slugs is rare; ON CONFLICT keeps the transaction usable to retry.
     for (let attempt = 0; attempt < 5; attempt++) {
       const inserted = await trx
