@@ -1,15 +1,13 @@
 import { sql } from 'kysely';
 import { type Approval, type ApprovalAction, ApprovalError, transitionApproval } from '../core/approval.ts';
-import { dayOfUtc } from '../core/fx.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../schemas/conversions.ts';
 import type { Principal } from './credentials.ts';
 import { conversionViews, findConversion, toConversion } from './conversion-view.ts';
 import { AppError, notFound } from './errors.ts';
-import { figure } from './figures.ts';
+import { figureOnItsDay, nullableBigint } from './figures.ts';
 import { inRange, parseRange, type RangeInput } from './range.ts';
-import { ratesOnDay } from './rates.ts';
 
 // A campaign's Orders table, one conversion, and the brand's review of it (SPEC §2, §6, §10).
 
@@ -94,8 +92,6 @@ export async function getConversion(db: Db, accountId: string, id: string): Prom
   return conversion;
 }
 
-const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
-
 /**
  * Reject or undo (approve) a conversion: the transition is the core's, the row is locked so
  * two reviewers (or a store update) cannot interleave, its figures are recomputed — a rejected
@@ -129,12 +125,9 @@ export async function changeApproval(
     }
 
     const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
-    const rates = await ratesOnDay(trx, accountId, dayOfUtc(row.order_date), [
-      row.currency,
-      account.default_currency,
-      ...(row.terms_fixed_currency ? [row.terms_fixed_currency] : []),
-    ]);
-    const figures = figure(
+    const figures = await figureOnItsDay(
+      trx,
+      accountId,
       {
         currency: row.currency,
         orderDate: row.order_date,
@@ -146,7 +139,6 @@ export async function changeApproval(
         termsFixedCurrency: row.terms_fixed_currency,
       },
       account.default_currency,
-      rates,
     );
     await trx
       .updateTable('conversions')

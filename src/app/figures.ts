@@ -5,7 +5,7 @@ import { isCountable, isCounted } from '../core/counted.ts';
 import { dayOfUtc, type RateLookup } from '../core/fx.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
-import { rateHistory } from './rates.ts';
+import { rateHistory, ratesOnDay } from './rates.ts';
 
 // A conversion's stored figures (converted amount, commission, counted, fxMissing) are derived
 // from its own facts by src/core; this module computes and saves them.
@@ -46,7 +46,14 @@ export function figure(row: FigureInput, defaultCurrency: string, rates: RateLoo
   };
 }
 
-const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
+export const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
+
+/** Figures one row with the rates of its own order day: the path of every single-row change. */
+export async function figureOnItsDay(db: Db, accountId: string, row: FigureInput, defaultCurrency: string): Promise<StoredFigures> {
+  const currencies = [row.currency, defaultCurrency, ...(row.termsFixedCurrency ? [row.termsFixedCurrency] : [])];
+  const rates = await ratesOnDay(db, accountId, dayOfUtc(row.orderDate), currencies);
+  return figure(row, defaultCurrency, rates);
+}
 
 /**
  * Refigures the account's conversions that match the filter — after a rate was added, or the

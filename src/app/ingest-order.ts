@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import { type Attribution, attributeOrder, normalizeCode } from '../core/attribution.ts';
 import { resolveTerms, type Terms } from '../core/commission.ts';
-import { dayOfUtc } from '../core/fx.ts';
 import type { IncomingOrder } from '../core/order.ts';
 import { resolveOrderState } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
-import { figure } from './figures.ts';
+import { figureOnItsDay, nullableBigint } from './figures.ts';
 import { linkCandidate } from './links.ts';
-import { ratesOnDay } from './rates.ts';
 
 export type IngestOutcome = 'created' | 'updated' | 'stale';
 
@@ -16,8 +14,6 @@ export interface IngestResult {
   outcome: IngestOutcome;
   conversionId: string | null;
 }
-
-const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
 
 /**
  * The one path by which an order enters the ledger, whatever the store: store the order
@@ -86,11 +82,7 @@ export async function ingestOrder(
       termsFixedMinor: terms.fixedMinor,
       termsFixedCurrency: terms.fixedCurrency,
     };
-    const rates = await ratesOnDay(trx, accountId, dayOfUtc(order.createdAt), [
-      order.currency,
-      account.default_currency,
-      ...(terms.fixedCurrency ? [terms.fixedCurrency] : []),
-    ]);
+    const figures = await figureOnItsDay(trx, accountId, row, account.default_currency);
     const conversion = await trx
       .insertInto('conversions')
       .values({
@@ -108,7 +100,7 @@ export async function ingestOrder(
         terms_percent: terms.percent,
         terms_fixed_minor: terms.fixedMinor?.toString() ?? null,
         terms_fixed_currency: terms.fixedCurrency,
-        ...figure(row, account.default_currency, rates),
+        ...figures,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -134,17 +126,13 @@ export async function ingestOrder(
     termsFixedMinor: nullableBigint(conversion.terms_fixed_minor),
     termsFixedCurrency: conversion.terms_fixed_currency,
   };
-  const rates = await ratesOnDay(trx, accountId, dayOfUtc(conversion.order_date), [
-    conversion.currency,
-    account.default_currency,
-    ...(conversion.terms_fixed_currency ? [conversion.terms_fixed_currency] : []),
-  ]);
+  const figures = await figureOnItsDay(trx, accountId, row, account.default_currency);
   await trx
     .updateTable('conversions')
     .set({
       status: state.status,
       amount_minor: state.amountMinor.toString(),
-      ...figure(row, account.default_currency, rates),
+      ...figures,
       updated_at: sql`now()`,
     })
     .where('account_id', '=', accountId)
