@@ -41,6 +41,8 @@ export async function ingestOrder(
     codes: order.codes,
     ref: order.ref,
     country: order.country,
+    subtotal_minor: order.storeFigures?.subtotalMinor.toString() ?? null,
+    current_minor: order.storeFigures?.currentMinor?.toString() ?? null,
   };
   // The WHERE on the conflict branch keeps a strictly older version from overwriting a newer one.
   const written = await trx

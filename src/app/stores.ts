@@ -88,3 +88,27 @@ export async function findStore(db: Db, accountId: string, storeId: string): Pro
 export async function getStore(db: Db, accountId: string, storeId: string, publicUrl: string, role: Role): Promise<StoreView> {
   return view(await findStore(db, accountId, storeId), publicUrl, role);
 }
+
+/** Corrects a store's name, currency or domain; orders already stored keep their currency. */
+export async function updateStore(
+  db: Db,
+  accountId: string,
+  storeId: string,
+  patch: { name?: string; currency?: string; domain?: string | null },
+  publicUrl: string,
+): Promise<StoreView> {
+  if (patch.currency) assertCurrency(patch.currency);
+  await findStore(db, accountId, storeId);
+  const row = await db
+    .updateTable('stores')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.currency !== undefined && { currency: patch.currency }),
+      ...(patch.domain !== undefined && { domain: patch.domain }),
+    })
+    .where('account_id', '=', accountId)
+    .where('id', '=', storeId)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return view(row, publicUrl, 'admin');
+}

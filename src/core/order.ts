@@ -1,4 +1,4 @@
-import type { RefundFact } from './sale-value.ts';
+import { type RefundFact, refundedTotal, saleValueMinor } from './sale-value.ts';
 import type { BaseStatus } from './status.ts';
 
 // An order as a store reported it, reduced to the fields the rules read. Every platform's
@@ -17,6 +17,11 @@ export interface IncomingOrder {
   codes: string[];
   ref: string | null;
   country: string | null;
+  /**
+   * The store's own subtotal and current subtotal of this version (Shopify, WooCommerce), kept
+   * so the value can be figured again when a refund arrives on its own. Absent for custom stores.
+   */
+  storeFigures?: { subtotalMinor: bigint; currentMinor: bigint | null };
 }
 
 /**
@@ -39,4 +44,29 @@ export interface StoreOrder {
   codes: string[];
   ref: string | null;
   country: string | null;
+}
+
+/**
+ * The ledger's view of a store order, given every refund known by id (from this version and
+ * from refunds that arrived on their own): gross = value + refunds, so the ledger's
+ * resolveOrderState gives the status and amount the sale-value rule says.
+ */
+export function incomingFromStore(order: StoreOrder, knownRefunds: readonly RefundFact[]): IncomingOrder {
+  const refunds = [...order.refunds, ...knownRefunds];
+  const input = { base: order.base, grossMinor: order.grossMinor, currentMinor: order.currentMinor, refunds };
+  const refundedMinor = refundedTotal(refunds);
+  return {
+    externalId: order.externalId,
+    number: order.number,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    currency: order.currency,
+    grossMinor: saleValueMinor(input) + refundedMinor,
+    refundedMinor,
+    base: order.base,
+    codes: order.codes,
+    ref: order.ref,
+    country: order.country,
+    storeFigures: { subtotalMinor: order.grossMinor, currentMinor: order.currentMinor },
+  };
 }

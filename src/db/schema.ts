@@ -133,6 +133,8 @@ export interface OrdersTable {
   codes: ColumnType<string[], string[], string[]>;
   ref: string | null;
   country: string | null;
+  subtotal_minor: NullableBigint;
+  current_minor: NullableBigint;
   received_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -205,6 +207,29 @@ export interface LinkClickEventsTable {
   at: Timestamp;
 }
 
+export interface DeliveriesTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  store_id: Bigint;
+  delivery_id: string;
+  topic: string;
+  received_at: Generated<Date>;
+  facts: ColumnType<unknown, string | null, string | null>;
+  status: 'pending' | 'done' | 'dead';
+  reason: string | null;
+  raw: ColumnType<Buffer | null, Buffer | null, Buffer | null>;
+  processed_at: Timestamp | null;
+}
+
+export interface RefundsTable {
+  account_id: Bigint;
+  store_id: Bigint;
+  refund_id: string;
+  order_external_id: string;
+  amount_minor: Bigint;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -220,6 +245,8 @@ export interface Database {
   orders: OrdersTable;
   conversions: ConversionsTable;
   approval_events: ApprovalEventsTable;
+  deliveries: DeliveriesTable;
+  refunds: RefundsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;
   link_click_visitors: LinkClickVisitorsTable;

@@ -8,6 +8,7 @@ import { linkRoutes } from './links.ts';
 import { reportRoutes } from './reports.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storeRoutes } from './stores.ts';
+import { webhookRoutes } from './webhooks.ts';
 import type { ServerDeps } from './server.ts';
 
 // Every resource is its own encapsulated plugin.
@@ -15,6 +16,7 @@ export async function routes(app: FastifyInstance, deps: ServerDeps): Promise<vo
   await app.register(sessionRoutes, deps);
   await app.register(accountRoutes, deps);
   await app.register(storeRoutes, deps);
+  await app.register(webhookRoutes, deps);
   await app.register(fxRateRoutes, deps);
   await app.register(creatorRoutes, deps);
   await app.register(campaignRoutes, deps);

@@ -9,6 +9,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { sweepPending } from '../app/deliveries.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -19,6 +20,8 @@ export interface ServerDeps {
   db: Db;
   config: Config;
   logger?: FastifyBaseLogger | boolean;
+  /** How often deliveries left pending (a crash, a database error) are applied again; 0 = never. */
+  sweepIntervalMs?: number;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -78,5 +81,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(routes, deps);
+
+  const every = deps.sweepIntervalMs ?? 2_000;
+  if (every > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    let sweeping: Promise<unknown> = Promise.resolve();
+    const sweep = () => {
+      sweeping = sweepPending(deps.db).catch((error: unknown) => app.log.error({ err: error }, 'sweeping pending deliveries failed'));
+    };
+    app.addHook('onReady', async () => {
+      sweep();
+      timer = setInterval(sweep, every).unref();
+    });
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await sweeping;
+    });
+  }
   return app;
 }

@@ -1,9 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getOrder, putCustomOrder } from '../app/custom-orders.ts';
-import { createStore, getStore, listStores } from '../app/stores.ts';
+import { listDeadLetters, replayDeadLetter } from '../app/deliveries.ts';
+import { createStore, getStore, listStores, updateStore } from '../app/stores.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
-import { ZCustomOrderBody, ZOrder, ZOrderParams, ZStore, ZStoreBody } from '../schemas/stores.ts';
+import {
+  ZCustomOrderBody,
+  ZDeadLetterParams,
+  ZDeadLetters,
+  ZOrder,
+  ZOrderParams,
+  ZReplay,
+  ZStore,
+  ZStoreBody,
+  ZStorePatch,
+} from '../schemas/stores.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -53,5 +64,34 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
     '/api/stores/:id/orders/:externalId',
     { onRequest: requireRole('viewer'), schema: { tags: ['orders'], params: ZOrderParams, response: { 200: ZOrder, 404: ZError } } },
     async (request) => getOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId),
+  );
+
+  app.patch(
+    '/api/stores/:id',
+    { onRequest: requireRole('admin'), schema: { tags: ['stores'], params: ZIdParams, body: ZStorePatch, response: { 200: ZStore, 404: ZError, 422: ZError } } },
+    async (request) => updateStore(db, callerOf(request).accountId, request.params.id, request.body, config.publicUrl),
+  );
+
+  app.get(
+    '/api/stores/:id/dead-letters',
+    {
+      onRequest: requireRole('admin'),
+      schema: { tags: ['webhooks'], description: 'Signed deliveries that could not be processed, newest first.', params: ZIdParams, response: { 200: ZDeadLetters, 404: ZError } },
+    },
+    async (request) => ({ items: await listDeadLetters(db, callerOf(request).accountId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/stores/:id/dead-letters/:dlId/replay',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['webhooks'],
+        description: 'Parses a dead letter again with the current code and store settings and applies it if it now can; otherwise it stays a dead letter with the new reason.',
+        params: ZDeadLetterParams,
+        response: { 200: ZReplay, 404: ZError },
+      },
+    },
+    async (request) => replayDeadLetter(db, callerOf(request).accountId, request.params.id, request.params.dlId),
   );
 };

@@ -58,3 +58,14 @@ export const ZOrder = z
     applied: z.boolean(),
   })
   .meta({ id: 'Order' });
+
+export const ZStorePatch = z
+  .object({ name: ZStoreBody.shape.name, currency: ZCurrency, domain: ZStoreBody.shape.domain.unwrap().nullable() })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, currency, domain');
+
+export const ZDeadLetters = z.object({
+  items: z.array(z.object({ id: ZId, receivedAt: z.string(), topic: z.string(), reason: z.string() })),
+});
+export const ZDeadLetterParams = z.object({ id: ZId, dlId: ZId });
+export const ZReplay = z.object({ id: ZId, status: z.enum(['pending', 'done', 'dead']), reason: z.string().nullable() });

@@ -14,7 +14,14 @@ interface Route {
   owned: boolean;
 }
 
-const PUBLIC = new Set(['POST /api/signup', 'POST /api/login', 'POST /api/logout']);
+// Signed by the store's secret instead of a user's credentials; tested in webhooks.test.ts.
+const PUBLIC = new Set([
+  'POST /api/signup',
+  'POST /api/login',
+  'POST /api/logout',
+  'POST /webhooks/shopify/{storeId}',
+  'POST /webhooks/woocommerce/{storeId}',
+]);
 
 describeDb('access control on every route', () => {
   let t: TestApp;
@@ -53,6 +60,9 @@ describeDb('access control on every route', () => {
       { method: 'POST', path: '/api/stores', role: 'admin', owned: false, body: { platform: 'custom', name: 'S', currency: 'EUR' } },
       { method: 'GET', path: '/api/stores', role: 'viewer', owned: false },
       { method: 'GET', path: `/api/stores/${store}`, role: 'viewer', owned: true },
+      { method: 'PATCH', path: `/api/stores/${store}`, role: 'admin', owned: true, body: { name: 'Owner shop' } },
+      { method: 'GET', path: `/api/stores/${store}/dead-letters`, role: 'admin', owned: true },
+      { method: 'POST', path: `/api/stores/${store}/dead-letters/1/replay`, role: 'admin', owned: true },
       { method: 'PUT', path: `/api/stores/${store}/orders/O-2`, role: 'admin', owned: true, body: orderBody },
       { method: 'GET', path: `/api/stores/${store}/orders/O-1`, role: 'viewer', owned: true },
       { method: 'POST', path: '/api/fx-rates', role: 'admin', owned: false, body: { currency: 'NGN', date: '2026-01-01', perEur: '1600' } },
@@ -98,6 +108,7 @@ describeDb('access control on every route', () => {
         .split('?')[0]!
         .replace(`/api/api-keys/${ids.key}`, '/api/api-keys/{id}')
         .replace(`/api/stores/${ids.store}`, '/api/stores/{id}')
+        .replace('/dead-letters/1/', '/dead-letters/{dlId}/')
         .replace(/\/orders\/O-\d/, '/orders/{externalId}')
         .replace(`/api/creators/${ids.creator}`, '/api/creators/{id}')
         .replace(`/api/campaigns/${ids.campaign}`, '/api/campaigns/{id}')

@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { Platform } from '../db/schema.ts';
+import { type DeliveryFacts, factsFromJson, factsToJson, type TopicHandler } from '../stores/facts.ts';
+import { shopifyTopics } from '../stores/shopify/topics/index.ts';
+import { verifySignature } from '../stores/verify-signature.ts';
+import { wooTopics } from '../stores/woocommerce/topics/index.ts';
+import { AppError, notFound } from './errors.ts';
+import { applyDeletion, applyRefund, applyStoreOrder } from './store-orders.ts';
+import { findStore } from './stores.ts';
+
+// A store delivery's life: verified and kept (committed before the store gets its 2xx), then
+// applied to the ledger in a transaction of its own. One that cannot be processed is kept as a
+// dead letter with its reason and raw bytes, and can be replayed.
+
+const TOPICS: Record<Exclude<Platform, 'custom'>, Record<string, TopicHandler>> = {
+  shopify: shopifyTopics,
+  woocommerce: wooTopics,
+};
+
+export interface Delivery {
+  platform: Exclude<Platform, 'custom'>;
+  storeId: string;
+  topic: string;
+  deliveryId: string;
+  signature: string | undefined;
+  body: Buffer;
+}
+
+export type Receipt =
+  | { outcome: 'applied' | 'stored' | 'duplicate' | 'ignored'; status: 200 }
+  | { outcome: 'dead'; status: 202; reason: string };
+
+/** The store a webhook URL names, found by its id alone (the URL carries no account). */
+async function webhookStore(db: Db, platform: Platform, storeId: string) {
+  const store = await db
+    .selectFrom('stores')
+    .select(['account_id', 'id', 'platform', 'currency', 'webhook_secret'])
+    .where('id', '=', storeId)
+    .executeTakeFirst();
+  if (!store || store.platform !== platform) throw notFound('Store');
+  return store;
+}
+
+export async function receiveDelivery(db: Db, delivery: Delivery): Promise<Receipt> {
+  const store = await webhookStore(db, delivery.platform, delivery.storeId);
+  if (!verifySignature(delivery.body, store.webhook_secret, delivery.signature)) throw new AppError('invalid_signature');
+  const handler = TOPICS[delivery.platform][delivery.topic];
+  if (!handler) return { outcome: 'ignored', status: 200 };
+  const result = handler(delivery.body, store);
+  if (result.ok && result.facts === null) return { outcome: 'ignored', status: 200 };
+
+  const kept = await db
+    .insertInto('deliveries')
+    .values({
+      account_id: store.account_id,
+      store_id: store.id,
+      delivery_id: delivery.deliveryId,
+      topic: delivery.topic,
+      facts: result.ok ? factsToJson(result.facts!) : null,
+      status: result.ok ? 'pending' : 'dead',
+      reason: result.ok ? null : result.reason,
+      raw: result.ok ? null : delivery.body,
+    })
+    .onConflict((oc) => oc.columns(['account_id', 'store_id', 'delivery_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!kept) return { outcome: 'duplicate', status: 200 };
+  if (!result.ok) return { outcome: 'dead', status: 202, reason: result.reason };
+  // Stored: the answer is 2xx whatever happens next; a failure here leaves it pending for the sweeper.
+  const processed = await processDelivery(db, store.account_id, kept.id).catch(() => 'pending' as const);
+  return { outcome: processed === 'done' ? 'applied' : 'stored', status: 200 };
+}
+
+async function apply(trx: Db, target: { accountId: string; storeId: string }, facts: DeliveryFacts, receivedAt: Date) {
+  if (facts.kind === 'order') await applyStoreOrder(trx, target, facts.order);
+  else if (facts.kind === 'refund') await applyRefund(trx, target, facts);
+  else await applyDeletion(trx, target, { externalId: facts.externalId, at: receivedAt });
+}
+
+// Errors from the database (a SQLSTATE code) are worth retrying; anything else is a defect of
+// this delivery and makes it a dead letter rather than be retried forever.
+const isDatabaseError = (error: unknown) => /^[0-9A-Z]{5}$/.test(String((error as { code?: unknown })?.code ?? ''));
+
+/** Applies one pending delivery; another process may have it already (SKIP LOCKED). */
+export async function processDelivery(db: Db, accountId: string, id: string): Promise<'done' | 'dead' | 'skipped'> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('deliveries')
+        .select(['store_id', 'facts', 'received_at'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!row) return 'skipped';
+      await apply(trx, { accountId, storeId: row.store_id }, factsFromJson(row.facts), row.received_at);
+      await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', '=', id).execute();
+      return 'done';
+    });
+  } catch (error) {
+    if (isDatabaseError(error)) throw error;
+    await db
+      .updateTable('deliveries')
+      .set({ status: 'dead', reason: `could not be applied: ${(error as Error).message}` })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    return 'dead';
+  }
+}
+
+/** Applies deliveries left pending (a crash, a database error); returns how many it applied. */
+export async function sweepPending(db: Db, limit = 500): Promise<number> {
+  const rows = await db.selectFrom('deliveries').select(['account_id', 'id']).where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+  let done = 0;
+  for (const row of rows) if ((await processDelivery(db, row.account_id, row.id)) === 'done') done += 1;
+  return done;
+}
+
+export async function listDeadLetters(db: Db, accountId: string, storeId: string) {
+  await findStore(db, accountId, storeId);
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['id', 'received_at', 'topic', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('store_id', '=', storeId)
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, receivedAt: r.received_at.toISOString(), topic: r.topic, reason: r.reason ?? '' }));
+}
+
+/** Parses a dead letter again with today's code and store settings, and applies it if it now can. */
+export async function replayDeadLetter(db: Db, accountId: string, storeId: string, id: string) {
+  const row = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('stores as s', (j) => j.onRef('s.account_id', '=', 'd.account_id').onRef('s.id', '=', 'd.store_id'))
+    .select(['d.topic', 'd.raw', 'd.facts', 'd.status', 's.platform', 's.currency'])
+    .where('d.account_id', '=', accountId)
+    .where('d.store_id', '=', storeId)
+    .where('d.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.status !== 'dead' || row.platform === 'custom') throw notFound('Dead letter');
+  let facts: string;
+  if (row.raw) {
+    const result = TOPICS[row.platform][row.topic]?.(row.raw, { currency: row.currency });
+    if (!result?.ok || result.facts === null) {
+      const reason = result && !result.ok ? result.reason : 'the topic is no longer read';
+      await db.updateTable('deliveries').set({ reason }).where('account_id', '=', accountId).where('id', '=', id).execute();
+      return { id, status: 'dead' as const, reason };
+    }
+    facts = factsToJson(result.facts);
+  } else {
+    facts = JSON.stringify(row.facts);
+  }
+  await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', facts, reason: null, raw: null })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+  const status = await processDelivery(db, accountId, id);
+  const after = await db.selectFrom('deliveries').select(['status', 'reason']).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirstOrThrow();
+  return { id, status: status === 'done' ? ('done' as const) : after.status, reason: after.reason };
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type Delivery, receiveDelivery } from '../app/deliveries.ts';
+import { sha256 } from '../app/secrets.ts';
+import { ZError, ZId } from '../schemas/common.ts';
+import type { ServerDeps } from './server.ts';
+
+const LIMIT = 1024 * 1024;
+const ZParams = z.object({ storeId: ZId });
+const ZReceipt = z.object({ outcome: z.enum(['applied', 'stored', 'duplicate', 'ignored', 'dead']), reason: z.string().optional() });
+// WooCommerce checks a new webhook's URL with an unsigned form post of its id.
+const WOO_PING = /^webhook_id=\d+$/;
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+// Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
+export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body));
+
+  const schema = (platform: string) => ({
+    tags: ['webhooks'],
+    description: `Deliveries from ${platform}, signed with the store's webhook secret.`,
+    params: ZParams,
+    response: { 200: ZReceipt, 202: ZReceipt, 401: ZError, 404: ZError, 413: ZError },
+    security: [],
+  });
+
+  // A delivery without an id is keyed by its content, so an identical resend is still a duplicate.
+  const deliveryId = (given: string | undefined, topic: string, body: Buffer) => given ?? `body:${sha256(`${topic}\n${body.toString('base64')}`)}`;
+
+  const answer = async (delivery: Delivery) => {
+    const receipt = await receiveDelivery(db, delivery);
+    return receipt.outcome === 'dead'
+      ? { status: 202 as const, body: { outcome: receipt.outcome, reason: receipt.reason } }
+      : { status: 200 as const, body: { outcome: receipt.outcome } };
+  };
+
+  app.post('/webhooks/shopify/:storeId', { bodyLimit: LIMIT, schema: schema('Shopify') }, async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const topic = header(request.headers['x-shopify-topic']) ?? '';
+    const { status, body: answered } = await answer({
+      platform: 'shopify',
+      storeId: request.params.storeId,
+      topic,
+      deliveryId: deliveryId(header(request.headers['x-shopify-webhook-id']), topic, body),
+      signature: header(request.headers['x-shopify-hmac-sha256']),
+      body,
+    });
+    return reply.status(status).send(answered);
+  });
+
+  app.post('/webhooks/woocommerce/:storeId', { bodyLimit: LIMIT, schema: schema('WooCommerce') }, async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const signature = header(request.headers['x-wc-webhook-signature']);
+    if (!signature && WOO_PING.test(body.toString('latin1').trim())) return reply.status(200).send({ outcome: 'ignored' });
+    const topic = header(request.headers['x-wc-webhook-topic']) ?? '';
+    const { status, body: answered } = await answer({
+      platform: 'woocommerce',
+      storeId: request.params.storeId,
+      topic,
+      deliveryId: deliveryId(header(request.headers['x-wc-webhook-delivery-id']), topic, body),
+      signature,
+      body,
+    });
+    return reply.status(status).send(answered);
+  });
+};
