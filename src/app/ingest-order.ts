@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type Attribution, attributeOrder, normalizeCode } from '../core/attribution.ts';
 import { resolveTerms, type Terms } from '../core/commission.ts';
 import type { IncomingOrder } from '../core/order.ts';
-import { resolveOrderState } from '../core/status.ts';
+import { resolveOrderState, type StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { figureOnItsDay, nullableBigint } from './figures.ts';
 import { linkCandidate } from './links.ts';
@@ -73,40 +73,14 @@ export async function ingestOrder(
   if (written.inserted) {
     const attribution = await attribute(trx, accountId, order);
     if (!attribution) return { orderId: written.id, outcome: 'created', conversionId: null };
-    const terms = await termsOf(trx, accountId, attribution);
-    const row = {
-      currency: order.currency,
-      orderDate: order.createdAt,
-      approval: 'approved' as const,
-      status: state.status,
-      amountMinor: state.amountMinor,
-      termsPercent: terms.percent,
-      termsFixedMinor: terms.fixedMinor,
-      termsFixedCurrency: terms.fixedCurrency,
-    };
-    const figures = await figureOnItsDay(trx, accountId, row, account.default_currency);
-    const conversion = await trx
-      .insertInto('conversions')
-      .values({
-        account_id: accountId,
-        order_id: written.id,
-        store_id: storeId,
-        campaign_id: attribution.member.campaignId,
-        creator_id: attribution.member.creatorId,
-        via_type: attribution.via.type,
-        via_value: attribution.via.value,
-        order_date: order.createdAt,
-        currency: order.currency,
-        status: state.status,
-        amount_minor: state.amountMinor.toString(),
-        terms_percent: terms.percent,
-        terms_fixed_minor: terms.fixedMinor?.toString() ?? null,
-        terms_fixed_currency: terms.fixedCurrency,
-        ...figures,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { orderId: written.id, outcome: 'created', conversionId: conversion.id };
+    const conversionId = await openConversion(
+      trx,
+      { accountId, storeId },
+      { id: written.id, createdAt: order.createdAt, currency: order.currency, status: state.status, amountMinor: state.amountMinor },
+      attribution,
+      account.default_currency,
+    );
+    return { orderId: written.id, outcome: 'created', conversionId };
   }
 
   // A newer version of a known order: its conversion follows the store's status and amount.
@@ -143,7 +117,60 @@ export async function ingestOrder(
   return { orderId: written.id, outcome: 'updated', conversionId: conversion.id };
 }
 
-async function attribute(trx: Db, accountId: string, order: IncomingOrder): Promise<Attribution | null> {
+/**
+ * Turns a stored order into its conversion for the attributed member, snapshotting the terms in
+ * force now. Returns null when the order has a conversion already (one per order).
+ */
+export async function openConversion(
+  trx: Db,
+  { accountId, storeId }: { accountId: string; storeId: string },
+  order: { id: string; createdAt: Date; currency: string; status: StoreStatus; amountMinor: bigint },
+  attribution: Attribution,
+  defaultCurrency: string,
+): Promise<string | null> {
+  const terms = await termsOf(trx, accountId, attribution);
+  const row = {
+    currency: order.currency,
+    orderDate: order.createdAt,
+    approval: 'approved' as const,
+    status: order.status,
+    amountMinor: order.amountMinor,
+    termsPercent: terms.percent,
+    termsFixedMinor: terms.fixedMinor,
+    termsFixedCurrency: terms.fixedCurrency,
+  };
+  const figures = await figureOnItsDay(trx, accountId, row, defaultCurrency);
+  const conversion = await trx
+    .insertInto('conversions')
+    .values({
+      account_id: accountId,
+      order_id: order.id,
+      store_id: storeId,
+      campaign_id: attribution.member.campaignId,
+      creator_id: attribution.member.creatorId,
+      via_type: attribution.via.type,
+      via_value: attribution.via.value,
+      order_date: order.createdAt,
+      currency: order.currency,
+      status: order.status,
+      amount_minor: order.amountMinor.toString(),
+      terms_percent: terms.percent,
+      terms_fixed_minor: terms.fixedMinor?.toString() ?? null,
+      terms_fixed_currency: terms.fixedCurrency,
+      ...figures,
+    })
+    .onConflict((oc) => oc.columns(['account_id', 'order_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return conversion?.id ?? null;
+}
+
+/** The member an order goes to, by the codes and links known now. */
+export async function attribute(
+  trx: Db,
+  accountId: string,
+  order: Pick<IncomingOrder, 'codes' | 'ref' | 'createdAt'>,
+): Promise<Attribution | null> {
   const normalized = order.codes.map(normalizeCode).filter((c) => c !== '');
   const owners =
     normalized.length === 0

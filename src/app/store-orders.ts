@@ -10,9 +10,9 @@ import { type IngestResult, ingestOrder } from './ingest-order.ts';
 // process or request carries them. Every write below has a natural key, so applying the same
 // fact twice changes nothing.
 
-type Target = { accountId: string; storeId: string };
+export type Target = { accountId: string; storeId: string };
 
-async function lockOrder(trx: Db, { accountId, storeId }: Target, externalId: string): Promise<void> {
+export async function lockOrder(trx: Db, { accountId, storeId }: Target, externalId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${accountId}:${storeId}:${externalId}`}, 0))`.execute(trx);
 }
 

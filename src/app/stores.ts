@@ -89,12 +89,12 @@ export async function getStore(db: Db, accountId: string, storeId: string, publi
   return view(await findStore(db, accountId, storeId), publicUrl, role);
 }
 
-/** Corrects a store's name, currency or domain; orders already stored keep their currency. */
+/** Corrects a store's name, currency, domain or webhook secret; stored orders keep their currency. */
 export async function updateStore(
   db: Db,
   accountId: string,
   storeId: string,
-  patch: { name?: string; currency?: string; domain?: string | null },
+  patch: { name?: string; currency?: string; domain?: string | null; webhookSecret?: string },
   publicUrl: string,
 ): Promise<StoreView> {
   if (patch.currency) assertCurrency(patch.currency);
@@ -105,6 +105,7 @@ export async function updateStore(
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.currency !== undefined && { currency: patch.currency }),
       ...(patch.domain !== undefined && { domain: patch.domain }),
+      ...(patch.webhookSecret !== undefined && { webhook_secret: patch.webhookSecret }),
     })
     .where('account_id', '=', accountId)
     .where('id', '=', storeId)

@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../app/campaigns.ts';
+import { backfillCampaign } from '../app/backfill.ts';
 import { addCode, removeCode } from '../app/codes.ts';
 import { addMember, getMember, listMembers, removeMember, updateMemberTerms } from '../app/members.ts';
 import {
   ZCampaign,
   ZCampaignBody,
   ZCampaignList,
+  ZBackfillBody,
+  ZBackfillReply,
   ZCampaignParams,
   ZCampaignPatch,
   ZCodeBody,
@@ -174,5 +177,21 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       await removeCode(db, callerOf(request).accountId, memberOf(member), code);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/campaigns/:id/backfill',
+    {
+      onRequest: admin,
+      schema: {
+        tags: campaigns,
+        description:
+          "Attributes the stored, unattributed orders placed from `from` to `to` to this campaign's members, by the codes and links known now.",
+        params: ZCampaignParams,
+        body: ZBackfillBody,
+        response: { 200: ZBackfillReply, 404: ZError },
+      },
+    },
+    async (request) => backfillCampaign(db, callerOf(request).accountId, request.params.id, request.body),
   );
 };

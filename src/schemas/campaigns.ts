@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZMoney } from './common.ts';
+import { ZDayOrInstant, ZId, ZMoney } from './common.ts';
 import { ZMemberLink } from './links.ts';
 
 export { ZRemovedQuery } from './creators.ts';
@@ -79,3 +79,9 @@ export type CommissionView = z.infer<typeof ZCommission>;
 export type CampaignBody = z.infer<typeof ZCampaignBody>;
 export type CampaignPatch = z.infer<typeof ZCampaignPatch>;
 export type MemberBody = z.infer<typeof ZMemberBody>;
+
+export const ZBackfillBody = z.object({ from: ZDayOrInstant, to: ZDayOrInstant });
+export const ZBackfillReply = z.object({
+  examined: z.number().int().describe('unattributed orders in the range'),
+  attributed: z.number().int().describe('of those, attributed to this campaign now'),
+});

@@ -60,9 +60,15 @@ export const ZOrder = z
   .meta({ id: 'Order' });
 
 export const ZStorePatch = z
-  .object({ name: ZStoreBody.shape.name, currency: ZCurrency, domain: ZStoreBody.shape.domain.unwrap().nullable() })
+  .object({
+    name: ZStoreBody.shape.name,
+    currency: ZCurrency,
+    domain: ZStoreBody.shape.domain.unwrap().nullable(),
+    // Shopify signs webhooks made in its admin with a secret of its own: paste it here.
+    webhookSecret: z.string().min(16).max(512),
+  })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, currency, domain');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, currency, domain, webhookSecret');
 
 export const ZDeadLetters = z.object({
   items: z.array(z.object({ id: ZId, receivedAt: z.string(), topic: z.string(), reason: z.string() })),

@@ -93,6 +93,7 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: `/api/conversions/${conversion}/history`, role: 'viewer', owned: true },
       { method: 'GET', path: '/api/dashboard', role: 'viewer', owned: false },
       { method: 'GET', path: `${c}/performance`, role: 'viewer', owned: true },
+      { method: 'POST', path: `${c}/backfill`, role: 'admin', owned: true, body: { from: '2026-03-01', to: '2026-03-31' } },
       { method: 'GET', path: '/api/community', role: 'viewer', owned: false },
     ];
   });

@@ -136,6 +136,13 @@ describeDb('store webhooks', () => {
 
     expect((await woo(store, 'order.created', unwrap('woocommerce/order-ios-fixture-fully-refunded.json', 'data'))).statusCode).toBe(200);
     expect(await order(admin, store, '609')).toMatchObject({ status: 'refunded', amount: { value: '0.00', currency: 'USD' } });
+
+    // Deleting an order cancels it; deleting one never seen changes nothing.
+    expect((await woo(store, 'order.deleted', '{"id":963}')).json()).toEqual({ outcome: 'applied' });
+    expect(await order(admin, store, '963')).toMatchObject({ status: 'canceled', amount: { value: '0.00', currency: 'USD' } });
+    expect((await admin.get(`/api/conversions/${coupon.conversionId}`)).body).toMatchObject({ status: 'canceled', counted: false });
+    expect((await woo(store, 'order.deleted', '{"id":1}')).json()).toEqual({ outcome: 'applied' });
+    expect((await admin.get(`/api/stores/${store.id}/orders/1`)).status).toBe(404);
   });
 
   // A Shopify order with an id beyond 2^53, written as raw JSON so no JS number touches it.
@@ -248,12 +255,17 @@ describeDb('store webhooks', () => {
   });
 
   it('answers bad signatures 401 and stores nothing', async () => {
-    const { store } = await setup('EUR');
+    const { admin, store } = await setup('EUR');
     const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });
     expect((await shopify(store, 'orders/create', body, { signature: sign('wrong secret', body) })).statusCode).toBe(401);
     const missing = await t.app.inject({ method: 'POST', url: `/webhooks/shopify/${store.id}`, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' }, payload: body });
     expect([missing.statusCode, missing.json().error.code]).toEqual([401, 'invalid_signature']);
     expect(await deliveries(store)).toEqual([]);
+    // A secret pasted from Shopify's admin replaces the one Tally made.
+    const pasted = 'shpss_0123456789abcdef0123456789abcdef';
+    expect((await admin.patch(`/api/stores/${store.id}`, { webhookSecret: pasted })).status).toBe(200);
+    expect((await shopify(store, 'orders/create', body)).statusCode).toBe(401);
+    expect((await shopify({ ...store, secret: pasted }, 'orders/create', body)).json()).toEqual({ outcome: 'applied' });
   });
 
   it('answers 413 over 1 MiB, 404 for an unknown store, and acknowledges other topics and the WooCommerce ping', async () => {
