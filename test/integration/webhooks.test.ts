@@ -102,6 +102,10 @@ describeDb('store webhooks', () => {
     expect((await shopify(store, 'refunds/create', body, { id: 'r-2' })).json()).toEqual({ outcome: 'applied' });
     const refunds = await t.db.selectFrom('refunds').select(['refund_id', 'order_external_id', 'amount_minor']).where('store_id', '=', store.id).execute();
     expect(refunds).toEqual([{ refund_id: '890088186047892319', order_external_id: '820982911946154500', amount_minor: '41495' }]);
+    // The older API version's sample: the same refund id, so it is not counted again.
+    expect((await shopify(store, 'refunds/create', fixture('shopify/refunds-create-docs-sample-no-transactions-2023-07.json'))).statusCode).toBe(200);
+    const after = await t.db.selectFrom('refunds').select(['refund_id', 'amount_minor']).where('store_id', '=', store.id).execute();
+    expect(after).toEqual([{ refund_id: '890088186047892319', amount_minor: '41495' }]);
   });
 
   it('dead-letters a refund it cannot value, and keeps its reason', async () => {
