@@ -26,7 +26,7 @@ async function serve() {
   const connection = await open(config);
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
-  const app = await buildServer({ db: connection.db, config, logger });
+  const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

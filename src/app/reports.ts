@@ -7,6 +7,7 @@ import { STORE_STATUSES } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import type { TCampaignFigures, TCommunity, TCreatorFigures, TDashboard, TPerformance } from '../schemas/reports.ts';
 import { AppError, notFound } from './errors.ts';
+import { inSnapshot } from './snapshot.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
@@ -95,7 +96,11 @@ async function contextOf(db: Db, accountId: string, input: RangeInput): Promise<
  * A campaign's creator table: one row per active member (SPEC §6 hides members removed from the
  * campaign and creators removed from the Community), zero rows included, biggest sales first.
  */
-export async function campaignPerformance(db: Db, accountId: string, campaignId: string, input: RangeInput): Promise<TPerformance> {
+export function campaignPerformance(db: Db, accountId: string, campaignId: string, input: RangeInput): Promise<TPerformance> {
+  return inSnapshot(db, (trx) => campaignPerformanceIn(trx, accountId, campaignId, input));
+}
+
+async function campaignPerformanceIn(db: Db, accountId: string, campaignId: string, input: RangeInput): Promise<TPerformance> {
   const { currency, range } = await contextOf(db, accountId, input);
   const campaign = await db
     .selectFrom('campaigns')
@@ -141,7 +146,11 @@ const creatorRow = (creatorId: string, name: string, f: Figures, clicks: bigint,
  * were removed (SPEC §6); the totals are the sum of the campaign rows, the series splits the
  * same figures by day in the account's time zone.
  */
-export async function dashboard(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
+export function dashboard(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
+  return inSnapshot(db, (trx) => dashboardIn(trx, accountId, input));
+}
+
+async function dashboardIn(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
   const { currency, range } = await contextOf(db, accountId, input);
   const within = inRange(sql.ref('c.order_date'), range);
 
@@ -206,7 +215,11 @@ async function dailySeries(db: Db, accountId: string, range: Range, currency: st
  * The Community: one row per creator still in it (zero rows included), across every campaign,
  * including campaigns the creator was removed from (SPEC §6).
  */
-export async function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
+export function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
+  return inSnapshot(db, (trx) => communityIn(trx, accountId, input));
+}
+
+async function communityIn(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
   const { currency, range } = await contextOf(db, accountId, input);
   const { rows } = await sql<SumRow & { id: string; name: string; clicks: string }>`
     with sums as (${countedSums(accountId, 'creator_id', range)}),

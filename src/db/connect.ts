@@ -11,6 +11,8 @@ export type Db = Kysely<Database>;
 export interface Connection {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Calls `onNotify` for each NOTIFY on the channel, from any process; resolves to an unlisten. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,35 @@ export async function connectPostgres(url: string, options: { max?: number } = {
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', listen: (channel, onNotify) => listenPostgres(url, channel, onNotify), close: () => db.destroy() };
+}
+
+// LISTEN needs a session of its own, kept open; when it drops, a new one is opened and the
+// listener is told once, since notifications may have been missed meanwhile.
+async function listenPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const reopen = (): void => {
+    if (!stopped) setTimeout(() => void open().then(onNotify, reopen), 1_000).unref();
+  };
+  const open = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    next.on('error', () => {
+      client = null;
+      reopen();
+    });
+    await next.connect();
+    await next.query(`listen "${channel.replaceAll('"', '""')}"`);
+    client = next;
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => undefined);
+  };
 }
 
 export function createPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
@@ -51,7 +81,12 @@ export function createPglite(dataDir?: string, options: { loadDataDir?: Blob } =
 
 export async function connectPglite(pglite: PGlite): Promise<Connection> {
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    listen: async (channel, onNotify) => pglite.listen(channel, () => onNotify()),
+    close: () => db.destroy(),
+  };
 }
 
 // One process per data directory: PGlite is a single-process database, and two of them on

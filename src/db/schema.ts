@@ -230,6 +230,13 @@ export interface RefundsTable {
   created_at: Generated<Date>;
 }
 
+export interface ConversionEventsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  conversion_id: Bigint;
+  at: Generated<Date>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -247,6 +254,7 @@ export interface Database {
   approval_events: ApprovalEventsTable;
   deliveries: DeliveriesTable;
   refunds: RefundsTable;
+  conversion_events: ConversionEventsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;
   link_click_visitors: LinkClickVisitorsTable;

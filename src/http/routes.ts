@@ -3,6 +3,7 @@ import { accountRoutes } from './account.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { conversionRoutes } from './conversions.ts';
 import { creatorRoutes } from './creators.ts';
+import { exportRoutes } from './exports.ts';
 import { fxRateRoutes } from './fx-rates.ts';
 import { linkRoutes } from './links.ts';
 import { reportRoutes } from './reports.ts';
@@ -23,4 +24,5 @@ export async function routes(app: FastifyInstance, deps: ServerDeps): Promise<vo
   await app.register(linkRoutes, deps);
   await app.register(conversionRoutes, deps);
   await app.register(reportRoutes, deps);
+  await app.register(exportRoutes, deps);
 }

@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { fastifySSE as sse } from '@fastify/sse';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
@@ -10,14 +11,18 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { sweepPending } from '../app/deliveries.ts';
+import { ConversionEvents } from '../app/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/connect.ts';
+import type { Connection, Db } from '../db/connect.ts';
 import { registerAuthentication } from './auth.ts';
+import { eventRoutes } from './events.ts';
 import { routes } from './routes.ts';
 
 export interface ServerDeps {
   db: Db;
+  /** LISTEN on the database, for live events across every server process. */
+  listen: Connection['listen'];
   config: Config;
   logger?: FastifyBaseLogger | boolean;
   /** How often deliveries left pending (a crash, a database error) are applied again; 0 = never. */
@@ -32,6 +37,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
+    // Event streams never go idle on their own: close every connection on shutdown.
+    forceCloseConnections: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -61,6 +68,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  // Heartbeats keep proxies from closing idle event streams.
+  await app.register(sse, { heartbeatInterval: 15_000 });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -80,7 +89,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const events = new ConversionEvents(deps.db, deps.listen);
+  app.addHook('onReady', () => events.start());
+  app.addHook('onClose', () => events.stop());
   await app.register(routes, deps);
+  await app.register(eventRoutes, { ...deps, events });
 
   const every = deps.sweepIntervalMs ?? 2_000;
   if (every > 0) {

@@ -22,6 +22,8 @@ const PUBLIC = new Set([
   'POST /webhooks/shopify/{storeId}',
   'POST /webhooks/woocommerce/{storeId}',
 ]);
+// A stream that stays open: its credentials and account scoping are tested in events.test.ts.
+const STREAMS = new Set(['GET /api/events']);
 
 describeDb('access control on every route', () => {
   let t: TestApp;
@@ -95,6 +97,9 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: `${c}/performance`, role: 'viewer', owned: true },
       { method: 'POST', path: `${c}/backfill`, role: 'admin', owned: true, body: { from: '2026-03-01', to: '2026-03-31' } },
       { method: 'GET', path: '/api/community', role: 'viewer', owned: false },
+      { method: 'POST', path: `${c}/conversions/export`, role: 'member', owned: true, body: { ids: [conversion] } },
+      { method: 'GET', path: `${c}/conversions/export?from=2026-03-01&to=2026-03-31`, role: 'member', owned: true },
+      { method: 'GET', path: '/api/sales/export?from=2026-03-01&to=2026-03-31', role: 'member', owned: false },
     ];
   });
   afterAll(async () => t?.close());
@@ -118,7 +123,7 @@ describeDb('access control on every route', () => {
         .replace(`/api/conversions/${ids.conversion}`, '/api/conversions/{id}');
     const tested = routes.map((r) => `${r.method} ${template(r.path)}`);
     expect(new Set(tested).size).toBe(tested.length);
-    expect([...tested, ...PUBLIC].sort()).toEqual(documented.sort());
+    expect([...tested, ...PUBLIC, ...STREAMS].sort()).toEqual(documented.sort());
   });
 
   it('answers 401 to every route without credentials, and to a wrong key', async () => {

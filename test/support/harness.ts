@@ -17,6 +17,8 @@ export const describeDb: typeof describe = (skipReason
 
 export interface TestDb extends Connection {
   name: string;
+  /** Another connection to the same database, as a second server process would have. */
+  again(): Promise<Connection>;
 }
 
 /** A fresh database for one test file, copied from the run's migrated template. */
@@ -24,7 +26,8 @@ export async function openTestDb(): Promise<TestDb> {
   if (dbKind === 'pglite') {
     const dump = await fs.readFile(inject('pgliteTemplate'));
     const connection = await connectPglite(createPglite(undefined, { loadDataDir: new Blob([dump]) }));
-    return { ...connection, name: 'pglite' };
+    // One embedded database has one connection: a second server in this process shares it.
+    return { ...connection, name: 'pglite', again: async () => ({ ...connection, close: async () => undefined }) };
   }
   const baseUrl = inject('postgresUrl');
   const name = `tally_test_${randomBytes(6).toString('hex')}`;
@@ -38,6 +41,7 @@ export async function openTestDb(): Promise<TestDb> {
   return {
     ...connection,
     name,
+    again: () => connectPostgres(url.toString()),
     async close() {
       await connection.close();
       const dropper = new pg.Client({ connectionString: baseUrl });
@@ -51,18 +55,33 @@ export async function openTestDb(): Promise<TestDb> {
 export interface TestApp {
   app: FastifyInstance;
   db: TestDb['db'];
+  /** A second server on the same database, as another process would run it. */
+  second(): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
+const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false });
+
 export async function startTestApp(): Promise<TestApp> {
   const testDb = await openTestDb();
-  const config = { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false };
-  const app = await buildServer({ db: testDb.db, config, logger: false });
+  const app = await buildServer({ db: testDb.db, listen: testDb.listen, config: testConfig(), logger: false });
   await app.ready();
+  const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {
     app,
     db: testDb.db,
+    async second() {
+      const connection = await testDb.again();
+      const other = await buildServer({ db: connection.db, listen: connection.listen, config: testConfig(), logger: false });
+      await other.ready();
+      others.push({ app: other, connection });
+      return other;
+    },
     async close() {
+      for (const other of others) {
+        await other.app.close();
+        await other.connection.close();
+      }
       await app.close();
       await testDb.close();
     },

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as ledger from './0001-ledger.ts';
 import * as links from './0002-links.ts';
 import * as deliveries from './0003-deliveries.ts';
+import * as conversionEvents from './0004-conversion-events.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
   '0001-ledger': ledger,
   '0002-links': links,
   '0003-deliveries': deliveries,
+  '0004-conversion-events': conversionEvents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,142 @@
+import { sql } from 'kysely';
+import type { Connection, Db } from '../db/connect.ts';
+import type { TConversion } from '../schemas/conversions.ts';
+import { findConversions } from './conversion-view.ts';
+
+// Live conversion events. The database logs every change to a conversion (conversion_events,
+// written by a trigger in the changing transaction) and NOTIFYs at commit; each server process
+// LISTENs, reads the new log entries and sends the changed conversions to the event streams of
+// their account. Log ids are the SSE event ids, so a client that reconnects with Last-Event-ID
+// gets what it missed, or is told to reload when that is no longer known.
+
+export type EventMessage = { id: string; event: 'conversion'; data: TConversion } | { id?: undefined; event: 'reload'; data: { reason: string } };
+type Subscriber = (messages: EventMessage[]) => void;
+
+export const EVENTS_CHANNEL = 'tally_conversions';
+// Log ids are taken when a row is written but become visible at commit, so a later commit can
+// carry a lower id: each read looks back this many ids and skips what it has already sent.
+const LOOKBACK = 1_000;
+const RECENT_LIMIT = 50_000;
+// A client that missed more than this reloads instead of replaying.
+const REPLAY_LIMIT = 1_000;
+const RETENTION = '1 day';
+
+export class ConversionEvents {
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly recent = new Set<string>();
+  private lastSeen = 0n;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly listen: Connection['listen'],
+  ) {}
+
+  async start(): Promise<void> {
+    await this.db.deleteFrom('conversion_events').where('at', '<', sql<Date>`now() - ${RETENTION}::interval`).execute();
+    const top = await this.db.selectFrom('conversion_events').select(sql<string | null>`max(id)::text`.as('id')).executeTakeFirst();
+    this.lastSeen = BigInt(top?.id ?? '0');
+    this.unlisten = await this.listen(EVENTS_CHANNEL, () => this.poke());
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+    await this.draining;
+  }
+
+  subscribe(accountId: string, subscriber: Subscriber): () => void {
+    let set = this.subscribers.get(accountId);
+    if (!set) this.subscribers.set(accountId, (set = new Set()));
+    set.add(subscriber);
+    return () => {
+      set.delete(subscriber);
+      if (set.size === 0) this.subscribers.delete(accountId);
+    };
+  }
+
+  /** What a client missed since `lastEventId`, or a reload when that event is no longer known. */
+  async replay(accountId: string, lastEventId: string): Promise<EventMessage[]> {
+    const reload: EventMessage[] = [{ event: 'reload', data: { reason: 'missed events are no longer available' } }];
+    if (!/^[1-9][0-9]{0,18}$/.test(lastEventId)) return reload;
+    const known = await this.db
+      .selectFrom('conversion_events')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', '=', lastEventId)
+      .executeTakeFirst();
+    if (!known) return reload;
+    const rows = await this.db
+      .selectFrom('conversion_events')
+      .select(['id', 'conversion_id'])
+      .where('account_id', '=', accountId)
+      .where('id', '>', lastEventId)
+      .orderBy('id')
+      .limit(REPLAY_LIMIT + 1)
+      .execute();
+    if (rows.length > REPLAY_LIMIT) return reload;
+    return this.messages(accountId, rows);
+  }
+
+  private poke(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.again) {
+        this.again = false;
+        this.poke();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const from = this.lastSeen > BigInt(LOOKBACK) ? this.lastSeen - BigInt(LOOKBACK) : 0n;
+    const rows = await this.db
+      .selectFrom('conversion_events')
+      .select(['id', 'account_id', 'conversion_id'])
+      .where('id', '>', from.toString())
+      .orderBy('id')
+      .execute()
+      .catch(() => []);
+    const byAccount = new Map<string, Array<{ id: string; conversion_id: string }>>();
+    for (const row of rows) {
+      if (this.recent.has(row.id)) continue;
+      this.remember(row.id);
+      if (BigInt(row.id) > this.lastSeen) this.lastSeen = BigInt(row.id);
+      if (!this.subscribers.has(row.account_id)) continue;
+      const list = byAccount.get(row.account_id) ?? [];
+      list.push(row);
+      byAccount.set(row.account_id, list);
+    }
+    for (const [accountId, list] of byAccount) {
+      const messages = await this.messages(accountId, list).catch(() => []);
+      if (messages.length === 0) continue;
+      for (const subscriber of this.subscribers.get(accountId) ?? []) subscriber(messages);
+    }
+  }
+
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size > RECENT_LIMIT) {
+      for (const old of this.recent) {
+        this.recent.delete(old);
+        if (this.recent.size <= RECENT_LIMIT / 2) break;
+      }
+    }
+  }
+
+  /** One message per changed conversion, with its current state and its latest event id. */
+  private async messages(accountId: string, rows: Array<{ id: string; conversion_id: string }>): Promise<EventMessage[]> {
+    const latest = new Map<string, string>();
+    for (const row of rows) latest.set(row.conversion_id, row.id);
+    const conversions = await findConversions(this.db, accountId, [...latest.keys()]);
+    return conversions
+      .map((c) => ({ id: latest.get(c.id)!, event: 'conversion' as const, data: c }))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ConversionEvents, EventMessage } from '../app/events.ts';
+import { callerOf, requireRole } from './auth.ts';
+import type { ServerDeps } from './server.ts';
+
+// GET /api/events: the account's conversion changes as Server-Sent Events.
+export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents }> = async (app, { events }) => {
+  app.get(
+    '/api/events',
+    {
+      onRequest: requireRole('viewer'),
+      sse: 'only',
+      schema: {
+        tags: ['events'],
+        description:
+          'Server-Sent Events: `event: conversion` with the Conversion after every change to one of the account\'s conversions. ' +
+          'Event ids let a reconnecting client (Last-Event-ID) receive what it missed; `event: reload` means it must reload instead.',
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = callerOf(request);
+      reply.sse.keepAlive();
+      // Headers go out now, so the stream is open even before the first event.
+      reply.sse.sendHeaders();
+      reply.raw.flushHeaders();
+      // Subscribe first and hold live messages back while the missed ones are sent, so nothing
+      // falls between the two; a conversion sent by both is sent twice, which is harmless.
+      let held: EventMessage[] | null = [];
+      const send = (messages: EventMessage[]) => {
+        for (const m of messages) void reply.sse.send({ id: m.id, event: m.event, data: m.data }).catch(() => undefined);
+      };
+      const unsubscribe = events.subscribe(accountId, (messages) => (held ? held.push(...messages) : send(messages)));
+      reply.sse.onClose(unsubscribe);
+      const last = reply.sse.lastEventId;
+      if (last) send(await events.replay(accountId, last));
+      const waiting = held;
+      held = null;
+      send(waiting);
+    },
+  );
+};
