@@ -1,7 +1,10 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Approval } from '../core/approval.ts';
 import { toMoney } from '../core/money.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import type { TConversion } from '../schemas/conversions.ts';
+import { inRange, type Range } from './range.ts';
 
 // The one query that builds the `Conversion` every endpoint shows (SPEC §10): the conversion
 // with its order, campaign, creator and membership, scoped to one account. Callers add their
@@ -78,4 +81,26 @@ export async function findConversions(db: Db, accountId: string, ids: readonly s
   if (ids.length === 0) return [];
   const rows = await conversionViews(db, accountId).where('c.id', 'in', ids).execute();
   return rows.map(toConversion);
+}
+
+/**
+ * What a campaign's Orders table shows, with its filters, as one predicate over a
+ * conversionViews query: the list and its exports use this same condition. Conversions of
+ * members removed from the campaign, or of creators removed from the Community, are hidden.
+ */
+export function ordersTableWhere(
+  campaignId: string,
+  range: Range | null,
+  filter: { status?: StoreStatus[] | undefined; approval?: Approval | undefined; creatorId?: string | undefined },
+): RawBuilder<boolean> {
+  const parts: RawBuilder<boolean>[] = [
+    sql<boolean>`c.campaign_id = ${campaignId}`,
+    sql<boolean>`m.removed_at is null`,
+    sql<boolean>`cr.removed_at is null`,
+  ];
+  if (range) parts.push(inRange(sql.ref('c.order_date'), range));
+  if (filter.status) parts.push(sql<boolean>`c.status in (${sql.join(filter.status)})`);
+  if (filter.approval) parts.push(sql<boolean>`c.approval = ${filter.approval}`);
+  if (filter.creatorId) parts.push(sql<boolean>`c.creator_id = ${filter.creatorId}`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
 }

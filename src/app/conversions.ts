@@ -4,10 +4,10 @@ import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../schemas/conversions.ts';
 import type { Principal } from './credentials.ts';
-import { conversionViews, findConversion, toConversion } from './conversion-view.ts';
+import { conversionViews, findConversion, ordersTableWhere, toConversion } from './conversion-view.ts';
 import { AppError, notFound } from './errors.ts';
 import { figureOnItsDay, nullableBigint } from './figures.ts';
-import { inRange, parseRange, type RangeInput } from './range.ts';
+import { parseRange, type RangeInput } from './range.ts';
 
 // A campaign's Orders table, one conversion, and the brand's review of it (SPEC §2, §6, §10).
 
@@ -68,13 +68,7 @@ export async function listCampaignConversions(
 
   let query = conversionViews(db, accountId)
     .select(sql<string>`to_char(c.order_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('date_key'))
-    .where('c.campaign_id', '=', campaignId)
-    .where('m.removed_at', 'is', null)
-    .where('cr.removed_at', 'is', null)
-    .where(inRange(sql.ref('c.order_date'), range));
-  if (filter.status) query = query.where('c.status', 'in', filter.status);
-  if (filter.approval) query = query.where('c.approval', '=', filter.approval);
-  if (filter.creatorId) query = query.where('c.creator_id', '=', filter.creatorId);
+    .where(ordersTableWhere(campaignId, range, filter));
   if (cursor) query = query.where(sql<boolean>`(c.order_date, c.id) < (${cursor.d}::timestamptz, ${cursor.i}::bigint)`);
 
   const rows = await query.orderBy('c.order_date', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute();

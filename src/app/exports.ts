@@ -8,7 +8,7 @@ import { type StoreStatus, statusLabel } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { EXPORT_COLUMNS } from '../schemas/exports.ts';
 import type { ConversionFilter } from './conversions.ts';
-import { conversionViews } from './conversion-view.ts';
+import { conversionViews, ordersTableWhere } from './conversion-view.ts';
 import { notFound } from './errors.ts';
 import { boundDay, inRange, parseRange, type Range, type RangeInput } from './range.ts';
 
@@ -138,10 +138,6 @@ async function campaignName(db: Db, accountId: string, campaignId: string): Prom
   return campaign.name;
 }
 
-/** What a campaign's Performance tab shows (SPEC §6): removed members and creators are hidden. */
-const visibleInCampaign = (campaignId: string) => (query: ExportQuery) =>
-  query.where('c.campaign_id', '=', campaignId).where('m.removed_at', 'is', null).where('cr.removed_at', 'is', null);
-
 /** A campaign's Orders table with its filters, as the list shows it. */
 export async function exportCampaignConversions(
   db: Db,
@@ -151,13 +147,7 @@ export async function exportCampaignConversions(
 ): Promise<CsvExport> {
   const name = await campaignName(db, accountId, campaignId);
   const range = parseRange(filter, await accountZone(db, accountId));
-  const records = await keysetRecords(db, accountId, (query) => {
-    let q = visibleInCampaign(campaignId)(query).where(inRange(sql.ref('c.order_date'), range));
-    if (filter.status) q = q.where('c.status', 'in', filter.status);
-    if (filter.approval) q = q.where('c.approval', '=', filter.approval);
-    if (filter.creatorId) q = q.where('c.creator_id', '=', filter.creatorId);
-    return q;
-  });
+  const records = await keysetRecords(db, accountId, (query) => query.where(ordersTableWhere(campaignId, range, filter)));
   return { filename: `${slugify(name)}-conversions-${await rangeLabel(db, range)}.csv`, records };
 }
 
@@ -170,7 +160,9 @@ export async function exportSelectedConversions(db: Db, accountId: string, campa
   // One parameter however many ids; they are validated decimal int8s (ZId).
   const idList = ids.join(',');
   const records = await keysetRecords(db, accountId, (query) =>
-    visibleInCampaign(campaignId)(query).where(sql<boolean>`c.id = any(string_to_array(${idList}, ',')::bigint[])`),
+    query
+      .where(ordersTableWhere(campaignId, null, {}))
+      .where(sql<boolean>`c.id = any(string_to_array(${idList}, ',')::bigint[])`),
   );
   return { filename: `${slugify(name)}-conversions-selected.csv`, records };
 }
