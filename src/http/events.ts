@@ -24,15 +24,23 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       reply.sse.sendHeaders();
       reply.raw.flushHeaders();
       // Subscribe first and hold live messages back while the missed ones are sent, so nothing
-      // falls between the two; a conversion sent by both is sent twice, which is harmless.
+      // falls between the two; a live message already sent by the replay is not sent again.
       let held: EventMessage[] | null = [];
+      const replayed = new Set<string>();
       const send = (messages: EventMessage[]) => {
-        for (const m of messages) void reply.sse.send({ id: m.id, event: m.event, data: m.data }).catch(() => undefined);
+        for (const m of messages) {
+          if (m.id !== undefined && replayed.has(m.id)) continue;
+          void reply.sse.send({ id: m.id, event: m.event, data: m.data }).catch(() => undefined);
+        }
       };
       const unsubscribe = events.subscribe(accountId, (messages) => (held ? held.push(...messages) : send(messages)));
       reply.sse.onClose(unsubscribe);
       const last = reply.sse.lastEventId;
-      if (last) send(await events.replay(accountId, last));
+      if (last) {
+        const missed = await events.replay(accountId, last);
+        send(missed);
+        for (const m of missed) if (m.id !== undefined) replayed.add(m.id);
+      }
       const waiting = held;
       held = null;
       send(waiting);

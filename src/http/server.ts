@@ -27,6 +27,8 @@ export interface ServerDeps {
   logger?: FastifyBaseLogger | boolean;
   /** How often deliveries left pending (a crash, a database error) are applied again; 0 = never. */
   sweepIntervalMs?: number;
+  /** How often an idle event stream gets a heartbeat, so proxies keep it open. */
+  heartbeatMs?: number;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -69,7 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   // Heartbeats keep proxies from closing idle event streams.
-  await app.register(sse, { heartbeatInterval: 15_000 });
+  await app.register(sse, { heartbeatInterval: deps.heartbeatMs ?? 15_000 });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -20,6 +20,7 @@ async function openStream(app: FastifyInstance, bearer: string, lastEventId?: st
     signal: controller.signal,
   });
   const frames: Frame[] = [];
+  let heartbeats = 0;
   let buffer = '';
   const reader = res.body!.getReader();
   const reading = (async () => {
@@ -42,6 +43,7 @@ async function openStream(app: FastifyInstance, bearer: string, lastEventId?: st
             if (field === 'data') frame.data = JSON.parse(value);
           }
           if (frame.event) frames.push(frame);
+          else if (block.startsWith(':')) heartbeats += 1;
         }
       }
     } catch {
@@ -52,6 +54,7 @@ async function openStream(app: FastifyInstance, bearer: string, lastEventId?: st
     status: res.status,
     contentType: res.headers.get('content-type'),
     frames,
+    heartbeats: () => heartbeats,
     /** Waits until `count` frames have arrived (or fails after 5 s). */
     async until(count: number) {
       for (let waited = 0; frames.length < count; waited += 20) {
@@ -71,7 +74,7 @@ async function openStream(app: FastifyInstance, bearer: string, lastEventId?: st
 describeDb('live conversion events', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ heartbeatMs: 200 });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => t?.close());
@@ -148,6 +151,15 @@ describeDb('live conversion events', () => {
     const created = await mine.put('X-1');
     const frames = await stream.until(1);
     expect(frames.map((f) => [f.event, f.data.id, f.data.status])).toEqual([['conversion', created.body.conversionId, 'paid']]);
+    await stream.close();
+  });
+
+  it('keeps an idle stream alive with heartbeats', async () => {
+    const mine = await ledger();
+    const stream = await openStream(t.app, mine.key);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stream.heartbeats()).toBeGreaterThanOrEqual(2);
+    expect(stream.frames).toEqual([]);
     await stream.close();
   });
 

@@ -62,9 +62,9 @@ export interface TestApp {
 
 const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false });
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: { heartbeatMs?: number } = {}): Promise<TestApp> {
   const testDb = await openTestDb();
-  const app = await buildServer({ db: testDb.db, listen: testDb.listen, config: testConfig(), logger: false });
+  const app = await buildServer({ db: testDb.db, listen: testDb.listen, config: testConfig(), logger: false, ...options });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {
