@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs/promises';
 import { pino } from 'pino';
+import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx-rates.ts';
 import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
@@ -26,6 +27,7 @@ async function serve() {
   const connection = await open(config);
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
+  const demo = await prepareDemo(connection.db, config, logger);
   const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -38,6 +40,7 @@ async function serve() {
   await app.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   logger.info(`Tally is serving ${config.publicUrl} on ${where}`);
+  if (demo) startDemo(app, demo, logger);
 }
 
 async function main(argv: string[]) {

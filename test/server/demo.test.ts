@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The demo workspace, as the first `npm start` on an empty embedded database makes it.
+const ROOT = new URL('../../', import.meta.url).pathname;
+const SIGN_IN = 'Demo workspace: sign in as demo@tally.example / tally-demo-2026';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+async function start(dir: string, env: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    cwd: ROOT,
+    // The embedded database, whatever the environment running the tests says.
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '', PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, port, output: () => out };
+}
+
+async function stop(running: Running | undefined) {
+  if (!running) return;
+  running.child.kill('SIGTERM');
+  if (running.child.exitCode === null) await new Promise((r) => running.child.on('exit', r));
+}
+
+async function login(port: number): Promise<{ status: number; cookie: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'demo@tally.example', password: 'tally-demo-2026' }),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
+}
+
+/** "1234.50" → 123450n; the dashboard's figures are in EUR. */
+const minor = (value: string) => BigInt(value.replace('.', ''));
+
+describe('the demo workspace', () => {
+  let dir: string;
+  let server: Running | undefined;
+  let cookie = '';
+  const get = async (url: string) => {
+    const res = await fetch(`http://127.0.0.1:${server!.port}${url}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as any;
+  };
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-demo-'));
+    server = await start(dir);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop(server);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the sign-in on first start, and the sign-in works', async () => {
+    expect(server!.output()).toContain(SIGN_IN);
+    const session = await login(server!.port);
+    expect(session.status).toBe(200);
+    cookie = session.cookie;
+  });
+
+  it('has 3 campaigns, 25 creators and stores in USD, EUR and JPY', async () => {
+    expect((await get('/api/campaigns')).items).toHaveLength(3);
+    expect((await get('/api/creators')).items).toHaveLength(25);
+    const stores = (await get('/api/stores')).items as Array<{ platform: string; currency: string }>;
+    expect(stores.map((s) => [s.platform, s.currency])).toEqual([['shopify', 'USD'], ['woocommerce', 'EUR'], ['custom', 'JPY']]);
+  });
+
+  it('shows a year of orders whose total is the sum of its campaign rows', async () => {
+    const dashboard = await get('/api/dashboard');
+    expect(dashboard.orders).toBeGreaterThan(10_000);
+    expect(dashboard.fxMissing).toBe(0);
+    expect(dashboard.totalSales.currency).toBe('EUR');
+    const campaigns = dashboard.campaigns as Array<{ orders: number; sales: { value: string } }>;
+    expect(campaigns).toHaveLength(3);
+    expect(campaigns.reduce((s, c) => s + minor(c.sales.value), 0n)).toBe(minor(dashboard.totalSales.value));
+    expect(campaigns.reduce((s, c) => s + c.orders, 0)).toBe(dashboard.orders);
+  });
+
+  it('receives simulated store deliveries while it runs', async () => {
+    const campaigns = (await get('/api/campaigns')).items as Array<{ id: string }>;
+    const conversions = async () => {
+      let n = 0;
+      for (const c of campaigns) {
+        const page = await get(`/api/campaigns/${c.id}/conversions?limit=200&from=${new Date(Date.now() - 3_600_000).toISOString()}`);
+        n += page.items.length;
+      }
+      return n;
+    };
+    const before = await conversions();
+    const deadline = Date.now() + 30_000;
+    let after = before;
+    while (after <= before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      after = await conversions();
+    }
+    expect(after).toBeGreaterThan(before);
+  }, 45_000);
+
+  it('does not seed again on a second start', async () => {
+    const counts = async () => {
+      const dashboard = await get(`/api/dashboard?to=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`);
+      return { creators: (await get('/api/creators')).items.length, campaigns: (await get('/api/campaigns')).items.length, stores: (await get('/api/stores')).items.length, orders: dashboard.orders };
+    };
+    const first = await counts();
+    await stop(server);
+    server = await start(dir);
+    expect(server.output()).toContain(SIGN_IN);
+    expect(await counts()).toEqual(first);
+  }, 120_000);
+});
+
+describe('TALLY_DEMO=0', () => {
+  it('seeds nothing on a fresh data directory', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-nodemo-'));
+    const server = await start(dir, { TALLY_DEMO: '0' });
+    try {
+      expect(server.output()).not.toContain('Demo workspace');
+      expect((await login(server.port)).status).toBe(401);
+    } finally {
+      await stop(server);
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
