@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The pure core and the real server process once each, the integration suite once per database.
+// The pure core and the real server process once each, the integration suite once per database,
+// and the web app in a real browser against a real server.
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +25,16 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { TALLY_TEST_DB: 'pglite' },
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -18,6 +18,7 @@ import type { Connection, Db } from '../db/connect.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
 import { routes } from './routes.ts';
+import { webRoutes } from './web.ts';
 
 export interface ServerDeps {
   db: Db;
@@ -96,6 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => events.stop());
   await app.register(routes, deps);
   await app.register(eventRoutes, { ...deps, events });
+  await app.register(webRoutes);
 
   const every = deps.sweepIntervalMs ?? 2_000;
   if (every > 0) {

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+// Debian's Chromium, driven by playwright-core (no browser download).
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumMissing = fs.existsSync(CHROMIUM) ? '' : `${CHROMIUM} does not exist (apt-get install chromium)`;
+
+/** A headless Chromium with a fresh profile; `close` ends it and removes the profile. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      // Chromium's helpers may still be writing to the profile for a moment after close.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { CampaignPage } from './CampaignPage.tsx';
+import { CampaignsPage } from './CampaignsPage.tsx';
+import { HomePage } from './HomePage.tsx';
+import { Link, navigate, usePath } from './router.tsx';
+import { SessionGate, useSession } from './session.tsx';
+import { SignInPage } from './SignInPage.tsx';
+
+// The signed-in shell: navigation, the user, and the page of the current path.
+
+function Page({ path }: { path: string }) {
+  const campaign = /^\/campaigns\/([1-9][0-9]*)\/?$/.exec(path);
+  if (campaign?.[1]) return <CampaignPage campaignId={campaign[1]} />;
+  if (path === '/campaigns' || path === '/campaigns/') return <CampaignsPage />;
+  if (path === '/') return <HomePage />;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>There is no page at {path}. <Link href="/">Go home</Link>.</p>
+    </section>
+  );
+}
+
+function Shell() {
+  const path = usePath();
+  const { account, user, signOut } = useSession();
+  const current = (href: string) => (href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined;
+  return (
+    <>
+      <header className="topbar">
+        <nav aria-label="Main">
+          <strong className="brand">Tally</strong>
+          <Link href="/" aria-current={current('/')}>Home</Link>
+          <Link href="/campaigns" aria-current={current('/campaigns')}>Campaigns</Link>
+        </nav>
+        <div className="who">
+          <span>{account.name} · {user.email} ({user.role})</span>
+          <button type="button" onClick={() => void signOut().then(() => navigate('/'))}>Sign out</button>
+        </div>
+      </header>
+      <main className="content">
+        <Page path={path} />
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <SessionGate signedOut={(start) => <SignInPage onSignedIn={start} />}>
+      <Shell />
+    </SessionGate>
+  );
+}

@@ -1,0 +1,14 @@
+// Display of money, shared by the app and its browser test so both format alike.
+
+export interface MoneyLike { value: string; currency: string }
+
+/** An amount in its currency, e.g. "€1,234.50"; the decimal string is formatted exactly, never through a float. */
+export function formatMoney(money: MoneyLike, locale?: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency });
+  return format.format(money.value as Intl.StringNumericLiteral);
+}
+
+/** A count, e.g. "1,204". */
+export function formatCount(n: number, locale?: string): string {
+  return new Intl.NumberFormat(locale).format(n);
+}
