@@ -32,7 +32,7 @@ async function seed(admin: Client) {
     expect(res.status).toBe(200);
     expect(res.body.conversionId).toBeTruthy();
   }
-  return { campaignId: campaign.body.id as string, creatorId: creator.body.id as string };
+  return { campaignId: campaign.body.id as string, creatorId: creator.body.id as string, storeId: store.body.id as string };
 }
 
 async function signIn(page: Page, base: string, email: string) {
@@ -107,6 +107,27 @@ suite('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Undo order #1002' }).click();
     await expect.poll(() => commission.textContent()).toBe(eur('15.00'));
     await page.getByRole('button', { name: 'Reject order #1002' }).waitFor();
+  });
+
+  it('shows a new order and a colleague\'s reject without a reload', async () => {
+    // The page is still the campaign's; a store delivers an order and a colleague rejects another.
+    const now = new Date().toISOString();
+    const put = await admin.put(`/api/stores/${seeded.storeId}/orders/A-1003`, {
+      number: '#1003', createdAt: now, updatedAt: now, currency: 'EUR', subtotal: '20.00', status: 'paid', codes: ['MIA10'],
+    });
+    expect(put.status).toBe(200);
+    const fresh = page.locator('table[aria-label="Orders"] tr', { hasText: '#1003' });
+    await fresh.waitFor({ timeout: 10_000 });
+    expect(await fresh.getAttribute('data-live')).toBe('true');
+    const commission = page.locator(`table[aria-label="Creator performance"] tr[data-creator-id="${seeded.creatorId}"] td[data-column="commission"]`);
+    await expect.poll(() => commission.textContent(), { timeout: 10_000 }).toBe(formatMoney({ value: '17.00', currency: 'EUR' }, LOCALE));
+
+    const first = page.locator('table[aria-label="Orders"] tr', { hasText: '#1001' });
+    const conversionId = await first.getAttribute('data-conversion-id');
+    expect((await admin.post(`/api/conversions/${conversionId}/reject`, { reason: 'colleague' })).status).toBe(200);
+    await expect.poll(() => first.locator('td[data-column="approval"]').textContent(), { timeout: 10_000 }).toContain('Rejected');
+    await expect.poll(() => commission.textContent(), { timeout: 10_000 }).toBe(formatMoney({ value: '7.00', currency: 'EUR' }, LOCALE));
+    expect((await admin.post(`/api/conversions/${conversionId}/approve`, {})).status).toBe(200);
   });
 
   it('a client route loads directly, and the API keeps its own 404', async () => {

@@ -1,6 +1,7 @@
 import { CampaignPage } from './CampaignPage.tsx';
 import { CampaignsPage } from './CampaignsPage.tsx';
 import { HomePage } from './HomePage.tsx';
+import { useLiveUpdates } from './live.ts';
 import { Link, navigate, usePath } from './router.tsx';
 import { SessionGate, useSession } from './session.tsx';
 import { SignInPage } from './SignInPage.tsx';
@@ -21,6 +22,7 @@ function Page({ path }: { path: string }) {
 }
 
 function Shell() {
+  useLiveUpdates();
   const path = usePath();
   const { account, user, signOut } = useSession();
   const current = (href: string) => (href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined;

@@ -1,9 +1,10 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { api, type Conversion, type ConversionPage } from './api.ts';
 import { ApprovalButton } from './ApprovalButton.tsx';
 import { formatMoney } from './format.ts';
+import { useRecentlyChanged } from './live.ts';
 import { ApprovalBadge, StatusBadge } from './StatusBadge.tsx';
 
 // The campaign's conversions, newest first, fetched a page at a time ("Load more").
@@ -69,13 +70,13 @@ export function OrdersTable({ campaignId, canReview }: { campaignId: string; can
           </thead>
           <tbody>
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} data-conversion-id={row.original.id} className={row.original.approval === 'rejected' ? 'rejected' : undefined}>
+              <OrderRow key={row.id} conversion={row.original}>
                 {row.getAllCells().map((cell) => (
                   <td key={cell.id} className={numeric.has(cell.column.id) ? 'num' : undefined} data-column={cell.column.id}>
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}
-              </tr>
+              </OrderRow>
             ))}
             {data.length === 0 && <tr><td colSpan={columns.length} className="muted">No orders yet.</td></tr>}
           </tbody>
@@ -87,5 +88,16 @@ export function OrdersTable({ campaignId, canReview }: { campaignId: string; can
         </button>
       )}
     </>
+  );
+}
+
+/** A row of the Orders table, marked for a moment when it changed elsewhere. */
+function OrderRow({ conversion, children }: { conversion: Conversion; children: ReactNode }) {
+  const live = useRecentlyChanged(conversion.id);
+  const classes = [conversion.approval === 'rejected' ? 'rejected' : '', live ? 'live' : ''].filter(Boolean).join(' ');
+  return (
+    <tr data-conversion-id={conversion.id} data-live={live ? 'true' : undefined} className={classes || undefined}>
+      {children}
+    </tr>
   );
 }
