@@ -11,7 +11,7 @@ import { useSession } from './session.tsx';
 // Home: the range's totals, sales over time, a row per campaign, and the sales export.
 
 export function HomePage() {
-  const { account } = useSession();
+  const { account, user } = useSession();
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));
   const query = rangeQuery(choice.range);
   const dashboard = useQuery({ queryKey: ['dashboard', query], queryFn: () => api<Dashboard>('GET', `/api/dashboard${query}`) });
@@ -21,7 +21,7 @@ export function HomePage() {
       <div className="toolbar">
         <h1 id="home-title">Home</h1>
         <RangePicker value={choice} timeZone={account.timeZone} onChange={setChoice} />
-        <a className="button" href={`/api/sales/export${query}`} download>Download</a>
+        {user.role !== 'viewer' && <a className="button" href={`/api/sales/export${query}`} download>Download</a>}
       </div>
       {dashboard.isPending && <p role="status">Loading…</p>}
       {dashboard.isError && <p role="alert" className="error">{dashboard.error.message}</p>}

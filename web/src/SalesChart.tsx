@@ -1,6 +1,6 @@
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Money } from './api.ts';
-import { formatMoney } from './format.ts';
+import { formatMoney, formatMoneyCompact } from './format.ts';
 
 // Sales per day of the range, in the account's currency.
 
@@ -13,7 +13,7 @@ export function SalesChart({ series, currency }: { series: Array<{ date: string;
         <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="date" minTickGap={24} />
-          <YAxis width={72} tickFormatter={(v: number) => formatMoney({ value: String(v), currency })} />
+          <YAxis width={64} tickFormatter={(v: number) => formatMoneyCompact(v, currency)} />
           <Tooltip formatter={(_value, _name, item) => [(item.payload as { label: string }).label, 'Sales']} />
           <Area type="monotone" dataKey="sales" name="Sales" stroke="#3b5bdb" fill="#dbe4ff" isAnimationActive={false} />
         </AreaChart>

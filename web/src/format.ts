@@ -12,3 +12,8 @@ export function formatMoney(money: MoneyLike, locale?: string): string {
 export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }
+
+/** A rounded amount for chart axes, e.g. "€8K". */
+export function formatMoneyCompact(value: number, currency: string, locale?: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
