@@ -1,14 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api, type Dashboard, rangeQuery } from './api.ts';
 import { presetRange } from './date-range.ts';
 import { formatCount, formatMoney } from './format.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { Link } from './router.tsx';
-import { SalesChart } from './SalesChart.tsx';
 import { useSession } from './session.tsx';
 
 // Home: the range's totals, sales over time, a row per campaign, and the sales export.
+
+// The chart library is the largest part of the app: it loads beside the totals, not before them.
+const SalesChart = lazy(() => import('./SalesChart.tsx').then((m) => ({ default: m.SalesChart })));
 
 export function HomePage() {
   const { account, user } = useSession();
@@ -47,7 +49,9 @@ export function HomePage() {
               <dd data-testid="commission">{formatMoney(dashboard.data.commission)}</dd>
             </div>
           </dl>
-          <SalesChart series={dashboard.data.series} currency={dashboard.data.currency} />
+          <Suspense fallback={<p className="chart muted" role="status">Loading the chart…</p>}>
+            <SalesChart series={dashboard.data.series} currency={dashboard.data.currency} />
+          </Suspense>
           <h2>Campaigns</h2>
           <div className="table-wrap">
             <table>
