@@ -164,7 +164,7 @@ suite('Orders table in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Select order #1001' }).check();
     await page.getByRole('checkbox', { name: 'Select order #1003' }).check();
     await expect.poll(() => summary(page)).toBe('2 selected');
-    expect(await page.getByRole('checkbox', { name: 'Select all loaded orders' }).evaluate((e) => (e as HTMLInputElement).indeterminate)).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Select all loaded orders' }).evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate)).toBe(true);
 
     const { download, text } = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
     expect(download.suggestedFilename()).toBe('summer-launch-conversions-selected.csv');
@@ -226,8 +226,9 @@ suite('Orders table in Chromium', () => {
   });
 
   it('exports every matching order beyond the loaded page without loading them', async () => {
-    // A second campaign with 53 paid orders: the table loads 50.
-    const campaign = await admin.post('/api/campaigns', { name: 'Big Sale', commission: { percent: '5' } });
+    // A second campaign with 53 paid orders: the table loads 50. Its name is not ASCII, so the
+    // server names the file with RFC 8187's filename* as well.
+    const campaign = await admin.post('/api/campaigns', { name: "Soldes d'été", commission: { percent: '5' } });
     expect((await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: seeded.leoId, codes: ['BIG'] })).status).toBe(201);
     const start = noonDaysAgo(3);
     for (let i = 1; i <= 53; i++) {
@@ -238,7 +239,7 @@ suite('Orders table in Chromium', () => {
       expect(res.status).toBe(200);
     }
     await page.goto(`${base}/campaigns/${campaign.body.id}`);
-    await page.getByRole('heading', { name: 'Big Sale' }).waitFor();
+    await page.getByRole('heading', { name: "Soldes d'été" }).waitFor();
     await expect.poll(async () => (await orderNumbers(page)).length).toBe(50);
     await page.getByRole('button', { name: 'Load more' }).waitFor();
 
@@ -252,7 +253,8 @@ suite('Orders table in Chromium', () => {
     await expect.poll(() => summary(page)).toBe('All matching orders selected');
     await page.getByText('All orders matching these filters are selected, beyond the 50 loaded.').waitFor();
 
-    const { text } = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
+    const { download, text } = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
+    expect(download.suggestedFilename()).toBe('soldes-d-été-conversions-all-time.csv');
     const records = csvRecords(text);
     expect(records).toHaveLength(1 + 53);
     expect(records[1]?.[column('Order Number')]).toBe('#B53');
@@ -261,6 +263,13 @@ suite('Orders table in Chromium', () => {
     // No further page of rows was asked for, and the table still holds 50.
     expect(listed).toEqual([]);
     expect((await orderNumbers(page)).length).toBe(50);
+
+    // One row exported through the POST keeps the accented name too.
+    await page.getByRole('button', { name: 'Clear selection' }).first().click();
+    await page.getByRole('checkbox', { name: 'Select order #B7' }).check();
+    const one = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
+    expect(one.download.suggestedFilename()).toBe('soldes-d-été-conversions-selected.csv');
+    expect(csvRecords(one.text).slice(1).map((r) => [r[column('Order Number')], r[column('Amount')], r[column('Commission')]])).toEqual([['#B7', '7.00', '0.35']]);
   });
 
   it('fits a phone: the filters wrap and only the table scrolls sideways', async () => {
@@ -268,7 +277,7 @@ suite('Orders table in Chromium', () => {
     await expect.poll(() => orderNumbers(page)).toEqual(['#1005', '#1004', '#1003', '#1002', '#1001']);
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await expect.poll(() => page.locator('html').evaluate((e) => e.scrollWidth)).toBeLessThanOrEqual(390);
       const wrap = await page.locator('.orders .table-wrap').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
       expect(wrap.scroll).toBeGreaterThan(wrap.client);
       const filters = await page.getByRole('form', { name: 'Filter orders' }).boundingBox();
