@@ -52,6 +52,10 @@ let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
+/** The session's CSRF token, for requests made without `api` (e.g. a file download). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
 
 /** Calls the API; JSON in and out, errors as ApiError with the server's message. */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
@@ -68,11 +72,14 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   });
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `Request failed (${res.status}).`);
-  }
+  if (!res.ok) throw errorOf(res.status, data);
   return data as T;
+}
+
+/** The ApiError of a failed answer, from its JSON body `{ error: { code, message } }` if any. */
+export function errorOf(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  return new ApiError(status, error?.code ?? 'http_error', error?.message ?? `Request failed (${status}).`);
 }
 
 /** `?from=…&to=…` for a range; absent bounds are left out. */
