@@ -84,7 +84,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
       {canEdit && (
         <form className="inline-form" onSubmit={submitCode}>
           <label htmlFor={`${id}-code`}>New code for {member.name}</label>
-          <input id={`${id}-code`} value={code} maxLength={100} required onChange={(e) => setCode(e.target.value)} />
+          <input id={`${id}-code`} value={code} maxLength={100} required onChange={(e) => { setCode(e.target.value); addCode.reset(); }} />
           <button type="submit" disabled={addCode.isPending}>Add code</button>
           {addCode.isError && <p role="alert" className="error">{addCode.error.message}</p>}
         </form>
@@ -113,7 +113,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
             placeholder="https://shop.example.com/products/tee"
             value={destination}
             required
-            onChange={(e) => setDestination(e.target.value)}
+            onChange={(e) => { setDestination(e.target.value); createLink.reset(); }}
           />
           <button type="submit" disabled={createLink.isPending}>Create link</button>
           {createLink.isError && <p role="alert" className="error">{createLink.error.message}</p>}
