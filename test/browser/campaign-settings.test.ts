@@ -144,10 +144,10 @@ suite('campaign settings and Community in Chromium', () => {
 
     await leoCard().getByRole('button', { name: `Copy link ${url}` }).click();
     await expect.poll(() => leoCard().locator('.copied').textContent()).toBe('Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(url);
 
     // Without a clipboard the button says how to copy by hand.
-    await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }));
+    await page.evaluate("Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true })");
     await leoCard().getByRole('button', { name: `Copy link ${url}` }).click();
     await expect.poll(() => leoCard().locator('.copy [role="alert"]').textContent()).toBe(
       'Copying is not available in this browser: select the address and copy it by hand.',
@@ -230,7 +230,7 @@ suite('campaign settings and Community in Chromium', () => {
         await page.goto(`${base}${path}`);
         await page.locator('main h1').waitFor();
         await page.getByRole('status').filter({ hasText: 'Loading…' }).waitFor({ state: 'detached' });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         expect(overflow, path).toBe(0);
       }
     } finally {

@@ -3,11 +3,16 @@ import type { TermsDraft } from './commission-terms.ts';
 
 // Percent of the sale and / or a fixed amount per order; an empty field means none.
 
-export function CommissionFields({ value, onChange, disabled }: { value: TermsDraft; onChange: (draft: TermsDraft) => void; disabled?: boolean }) {
+export function CommissionFields({ value, onChange, disabled, legend = 'Commission terms' }: {
+  value: TermsDraft;
+  onChange: (draft: TermsDraft) => void;
+  disabled?: boolean;
+  legend?: string;
+}) {
   const id = useId();
   return (
     <fieldset className="terms-fields" disabled={disabled}>
-      <legend>Commission terms</legend>
+      <legend>{legend}</legend>
       <label htmlFor={`${id}-percent`}>Percent of sale</label>
       <span className="with-suffix">
         <input
