@@ -1,5 +1,6 @@
 import { CampaignPage } from './CampaignPage.tsx';
 import { CampaignsPage } from './CampaignsPage.tsx';
+import { CommunityPage } from './CommunityPage.tsx';
 import { HomePage } from './HomePage.tsx';
 import { useLiveUpdates } from './live.ts';
 import { Link, navigate, usePath } from './router.tsx';
@@ -9,8 +10,9 @@ import { SignInPage } from './SignInPage.tsx';
 // The signed-in shell: navigation, the user, and the page of the current path.
 
 function Page({ path }: { path: string }) {
-  const campaign = /^\/campaigns\/([1-9][0-9]*)\/?$/.exec(path);
-  if (campaign?.[1]) return <CampaignPage campaignId={campaign[1]} />;
+  const campaign = /^\/campaigns\/([1-9][0-9]*)(\/settings)?\/?$/.exec(path);
+  if (campaign?.[1]) return <CampaignPage campaignId={campaign[1]} tab={campaign[2] ? 'settings' : 'performance'} />;
+  if (path === '/community' || path === '/community/') return <CommunityPage />;
   if (path === '/campaigns' || path === '/campaigns/') return <CampaignsPage />;
   if (path === '/') return <HomePage />;
   return (
@@ -33,6 +35,7 @@ function Shell() {
           <strong className="brand">Tally</strong>
           <Link href="/" aria-current={current('/')}>Home</Link>
           <Link href="/campaigns" aria-current={current('/campaigns')}>Campaigns</Link>
+          <Link href="/community" aria-current={current('/community')}>Community</Link>
         </nav>
         <div className="who">
           <span>{account.name} · {user.email} ({user.role})</span>

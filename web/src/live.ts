@@ -46,7 +46,7 @@ export function useLiveUpdates(): void {
       // A burst of changes is one refetch.
       clearTimeout(refetch);
       refetch = setTimeout(() => {
-        for (const key of ['conversions', 'performance', 'dashboard']) void queryClient.invalidateQueries({ queryKey: [key] });
+        for (const key of ['conversions', 'performance', 'dashboard', 'community']) void queryClient.invalidateQueries({ queryKey: [key] });
       }, 200);
     };
     source.addEventListener('conversion', (event) => {
