@@ -52,6 +52,10 @@ let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
+/** The session's CSRF token, for a request api() cannot make (a raw file body). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
 
 /** Calls the API; JSON in and out, errors as ApiError with the server's message. */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
