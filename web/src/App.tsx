@@ -5,6 +5,7 @@ import { HomePage } from './HomePage.tsx';
 import { useLiveUpdates } from './live.ts';
 import { Link, navigate, usePath } from './router.tsx';
 import { SessionGate, useSession } from './session.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 import { SignInPage } from './SignInPage.tsx';
 
 // The signed-in shell: navigation, the user, and the page of the current path.
@@ -15,6 +16,7 @@ function Page({ path }: { path: string }) {
   if (path === '/community' || path === '/community/') return <CommunityPage />;
   if (path === '/campaigns' || path === '/campaigns/') return <CampaignsPage />;
   if (path === '/') return <HomePage />;
+  if (path === '/settings' || path === '/settings/') return <SettingsPage />;
   return (
     <section>
       <h1>Not found</h1>
@@ -36,6 +38,7 @@ function Shell() {
           <Link href="/" aria-current={current('/')}>Home</Link>
           <Link href="/campaigns" aria-current={current('/campaigns')}>Campaigns</Link>
           <Link href="/community" aria-current={current('/community')}>Community</Link>
+          {user.role === 'admin' && <Link href="/settings" aria-current={current('/settings')}>Settings</Link>}
         </nav>
         <div className="who">
           <span>{account.name} · {user.email} ({user.role})</span>

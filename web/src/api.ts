@@ -52,7 +52,7 @@ let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
-/** The session's CSRF token, for requests made without `api` (e.g. a file download). */
+/** The session's CSRF token, for requests `api` cannot make (a file download, a raw file body). */
 export function getCsrfToken(): string | null {
   return csrfToken;
 }

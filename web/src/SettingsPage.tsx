@@ -1,0 +1,46 @@
+import { useSession } from './session.tsx';
+import { AccountSection } from './settings/AccountSection.tsx';
+import { ApiKeysSection } from './settings/ApiKeysSection.tsx';
+import { RatesSection } from './settings/RatesSection.tsx';
+import { StoresSection } from './settings/StoresSection.tsx';
+import { UsersSection } from './settings/UsersSection.tsx';
+import './settings/settings.css';
+
+// Settings, for admins only (the API refuses the rest anyway): currency and time zone, stores
+// and their webhooks, users, API keys, exchange rates.
+
+const SECTIONS = [
+  { id: 'settings-account', name: 'Account' },
+  { id: 'settings-stores', name: 'Stores' },
+  { id: 'settings-users', name: 'Users' },
+  { id: 'settings-keys', name: 'API keys' },
+  { id: 'settings-rates', name: 'Exchange rates' },
+];
+
+export function SettingsPage() {
+  const { user } = useSession();
+  if (user.role !== 'admin') {
+    return (
+      <section aria-labelledby="settings-title">
+        <h1 id="settings-title">Settings</h1>
+        <p role="alert" className="notice">
+          Settings are for admins. You are signed in as a {user.role}; ask an admin of this account to change its currency,
+          stores, users, API keys or exchange rates.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <div className="settings" aria-labelledby="settings-title" role="region">
+      <h1 id="settings-title">Settings</h1>
+      <nav aria-label="Settings sections" className="settings-toc">
+        {SECTIONS.map((s) => <a key={s.id} href={`#${s.id}`}>{s.name}</a>)}
+      </nav>
+      <AccountSection />
+      <StoresSection />
+      <UsersSection />
+      <ApiKeysSection />
+      <RatesSection />
+    </div>
+  );
+}
