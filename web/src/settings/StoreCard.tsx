@@ -13,11 +13,6 @@ import { useAction } from './use-action.ts';
 
 export const PLATFORM_NAMES: Record<Platform, string> = { shopify: 'Shopify', woocommerce: 'WooCommerce', custom: 'Custom' };
 
-/** The URL to paste into the store: this server's origin, as the admin reaches it, and the API's path. */
-export function absoluteUrl(apiUrl: string): string {
-  return `${window.location.origin}${new URL(apiUrl, window.location.origin).pathname}`;
-}
-
 function Instructions({ store }: { store: Store }) {
   if (store.platform === 'shopify') {
     return (
@@ -94,7 +89,8 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
 
 export function StoreCard({ store }: { store: Store }) {
   const [editing, setEditing] = useState(false);
-  const url = absoluteUrl(store.webhookUrl);
+  // The server's public address (PUBLIC_URL), which may differ from the one this browser uses.
+  const url = store.webhookUrl;
   const webhook = store.platform !== 'custom';
   return (
     <li className="store" data-store-id={store.id} aria-labelledby={`store-${store.id}`}>
