@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { CampaignPage } from './CampaignPage.tsx';
 import { CampaignsPage } from './CampaignsPage.tsx';
 import { CommunityPage } from './CommunityPage.tsx';
@@ -7,8 +8,10 @@ import { Link, navigate, usePath } from './router.tsx';
 import { SessionGate, useSession } from './session.tsx';
 import { SettingsPage } from './SettingsPage.tsx';
 import { SignInPage } from './SignInPage.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 
-// The signed-in shell: navigation, the user, and the page of the current path.
+// The signed-in shell: a skip link, navigation, the user, and the page of the current path.
+// Going to another page moves the focus to its content, as a page load would start there.
 
 function Page({ path }: { path: string }) {
   const campaign = /^\/campaigns\/([1-9][0-9]*)(\/settings)?\/?$/.exec(path);
@@ -17,9 +20,14 @@ function Page({ path }: { path: string }) {
   if (path === '/campaigns' || path === '/campaigns/') return <CampaignsPage />;
   if (path === '/') return <HomePage />;
   if (path === '/settings' || path === '/settings/') return <SettingsPage />;
+  return <NotFound path={path} />;
+}
+
+function NotFound({ path }: { path: string }) {
+  useDocumentTitle('Not found');
   return (
-    <section>
-      <h1>Not found</h1>
+    <section aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Not found</h1>
       <p>There is no page at {path}. <Link href="/">Go home</Link>.</p>
     </section>
   );
@@ -30,8 +38,16 @@ function Shell() {
   const path = usePath();
   const { account, user, signOut } = useSession();
   const current = (href: string) => (href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined;
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef(path);
+  useEffect(() => {
+    if (shown.current === path) return;
+    shown.current = path;
+    main.current?.focus();
+  }, [path]);
   return (
     <>
+      <a className="skip-link" href="#content" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
       <header className="topbar">
         <nav aria-label="Main">
           <strong className="brand">Tally</strong>
@@ -45,7 +61,7 @@ function Shell() {
           <button type="button" onClick={() => void signOut().then(() => navigate('/'))}>Sign out</button>
         </div>
       </header>
-      <main className="content">
+      <main className="content" id="content" ref={main} tabIndex={-1}>
         <Page path={path} />
       </main>
     </>

@@ -2,8 +2,11 @@ import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-
 import { api, type Conversion, type ConversionPage } from './api.ts';
 
 // Reject / Undo of one conversion: the answer replaces the row, and the totals are fetched again.
+// The button stays enabled (aria-disabled) while the request runs, so the keyboard focus stays
+// on it — a disabled button drops the focus to the page — and it becomes the row's Undo.
+// `onDone` hears what happened, for a live region to say it.
 
-export function ApprovalButton({ conversion }: { conversion: Conversion }) {
+export function ApprovalButton({ conversion, onDone }: { conversion: Conversion; onDone?: (message: string) => void }) {
   const queryClient = useQueryClient();
   const rejecting = conversion.approval === 'approved';
   const mutation = useMutation({
@@ -14,6 +17,7 @@ export function ApprovalButton({ conversion }: { conversion: Conversion }) {
       );
       void queryClient.invalidateQueries({ queryKey: ['performance', updated.campaignId] });
       void queryClient.invalidateQueries({ queryKey: ['dashboard'] });
+      onDone?.(`Order ${updated.orderNumber} ${updated.approval === 'rejected' ? 'rejected' : 'approved again'}.`);
     },
   });
   const label = rejecting ? 'Reject' : 'Undo';
@@ -22,8 +26,10 @@ export function ApprovalButton({ conversion }: { conversion: Conversion }) {
       <button
         type="button"
         className={rejecting ? 'danger small' : 'small'}
-        disabled={mutation.isPending}
-        onClick={() => mutation.mutate()}
+        aria-disabled={mutation.isPending || undefined}
+        onClick={() => {
+          if (!mutation.isPending) mutation.mutate();
+        }}
         aria-label={`${label} order ${conversion.orderNumber}`}
       >
         {label}

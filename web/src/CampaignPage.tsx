@@ -6,6 +6,7 @@ import { OrdersTable } from './OrdersTable.tsx';
 import { PerformanceTable } from './PerformanceTable.tsx';
 import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 import './campaign-settings.css';
 
 // One campaign, in two tabs: Performance (its creators' figures and its orders) and Settings
@@ -19,11 +20,13 @@ export function CampaignPage({ campaignId, tab }: { campaignId: string; tab: Cam
     { id: 'performance', label: 'Performance', href: `/campaigns/${campaignId}` },
     { id: 'settings', label: 'Settings', href: `/campaigns/${campaignId}/settings` },
   ];
+  const name = campaign.data?.name ?? 'Campaign';
+  useDocumentTitle(tab === 'settings' ? `${name} settings` : name);
 
   return (
     <section aria-labelledby="campaign-title">
       <p><Link href="/campaigns">← Campaigns</Link></p>
-      <h1 id="campaign-title">{campaign.data?.name ?? 'Campaign'}</h1>
+      <h1 id="campaign-title">{name}</h1>
       {campaign.isError && <p role="alert" className="error">{campaign.error.message}</p>}
       <nav aria-label="Campaign" className="tabs">
         {tabs.map((t) => (

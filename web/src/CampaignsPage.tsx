@@ -6,11 +6,13 @@ import { CommissionFields } from './CommissionFields.tsx';
 import { draftOf, type TermsDraft, termsBody } from './commission-terms.ts';
 import { Link, navigate } from './router.tsx';
 import { useSession } from './session.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 import './campaign-settings.css';
 
 // The account's campaigns, each linking to its page; admins create new ones here.
 
 export function CampaignsPage() {
+  useDocumentTitle('Campaigns');
   const { user } = useSession();
   const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => api<{ items: Campaign[] }>('GET', '/api/campaigns') });
   return (

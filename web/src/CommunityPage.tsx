@@ -6,6 +6,7 @@ import { CommunityTable } from './CommunityTable.tsx';
 import { presetRange } from './date-range.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { useSession } from './session.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 import { useRefreshCommunity } from './use-refresh-community.ts';
 import './community.css';
 
@@ -14,6 +15,7 @@ import './community.css';
 // apart (GET /api/creators?removed=true is the only list that has them).
 
 export function CommunityPage() {
+  useDocumentTitle('Community');
   const { account, user } = useSession();
   const canEdit = user.role === 'admin';
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));

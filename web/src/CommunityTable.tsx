@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from './api.ts';
 import type { CommunityCreator } from './campaign-api.ts';
 import { formatCount, formatMoney } from './format.ts';
+import { TableScroll } from './TableScroll.tsx';
 import { useRefreshCommunity } from './use-refresh-community.ts';
 
 // The Community's creators and their figures. GET /api/community answers every creator of the
@@ -20,7 +21,7 @@ export function CommunityTable({ creators, canEdit }: { creators: CommunityCreat
 
   return (
     <>
-      <div className="table-wrap">
+      <TableScroll label="Community table">
         <table aria-label="Community">
           <thead>
             <tr>
@@ -48,7 +49,7 @@ export function CommunityTable({ creators, canEdit }: { creators: CommunityCreat
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {pages > 1 && (
         <nav className="pager" aria-label="Community pages">
           <button type="button" className="small" disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>

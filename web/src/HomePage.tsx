@@ -6,6 +6,8 @@ import { formatCount, formatMoney } from './format.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
+import { TableScroll } from './TableScroll.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 
 // Home: the range's totals, sales over time, a row per campaign, and the sales export.
 
@@ -13,6 +15,7 @@ import { useSession } from './session.tsx';
 const SalesChart = lazy(() => import('./SalesChart.tsx').then((m) => ({ default: m.SalesChart })));
 
 export function HomePage() {
+  useDocumentTitle('Home');
   const { account, user } = useSession();
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));
   const query = rangeQuery(choice.range);
@@ -53,7 +56,7 @@ export function HomePage() {
             <SalesChart series={dashboard.data.series} currency={dashboard.data.currency} />
           </Suspense>
           <h2>Campaigns</h2>
-          <div className="table-wrap">
+          <TableScroll label="Campaigns table">
             <table>
               <thead>
                 <tr><th scope="col">Campaign</th><th scope="col" className="num">Orders</th><th scope="col" className="num">Sales</th><th scope="col" className="num">Commission</th></tr>
@@ -70,7 +73,7 @@ export function HomePage() {
                 {dashboard.data.campaigns.length === 0 && <tr><td colSpan={4} className="muted">No campaigns yet.</td></tr>}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>

@@ -10,6 +10,7 @@ import { exportMatchingUrl, filterParams, isFiltered, NO_FILTER, type OrdersFilt
 import { OrdersFilters } from './OrdersFilters.tsx';
 import { ALL_MATCHING, allLoadedTicked, fromTicks, isEmpty, NOTHING_SELECTED, type Selection, selectedIds, tickedRows } from './selection.ts';
 import { ApprovalBadge, StatusBadge } from './StatusBadge.tsx';
+import { TableScroll } from './TableScroll.tsx';
 import './orders.css';
 
 // The campaign's conversions, newest first, fetched a page at a time ("Load more") with the
@@ -23,7 +24,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 const money = (m: Conversion['amount'] | null) => (m ? formatMoney(m) : '—');
 const count = new Intl.NumberFormat();
 
-function makeColumns(canReview: boolean, canExport: boolean) {
+function makeColumns(canReview: boolean, canExport: boolean, announce: (message: string) => void) {
   const select = helper.display({
     id: 'select',
     header: ({ table }) => (
@@ -54,7 +55,7 @@ function makeColumns(canReview: boolean, canExport: boolean) {
       cell: (info) => (
         <span className="approval">
           <ApprovalBadge approval={info.row.original.approval} />
-          {canReview && <ApprovalButton conversion={info.row.original} />}
+          {canReview && <ApprovalButton conversion={info.row.original} onDone={announce} />}
         </span>
       ),
     }),
@@ -69,6 +70,7 @@ const numeric = new Set(['amount', 'converted', 'commission']);
 export function OrdersTable({ campaignId, canReview, canExport = canReview }: { campaignId: string; canReview: boolean; canExport?: boolean }) {
   const [filter, setFilter] = useState<OrdersFilter>(NO_FILTER);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
+  const [announcement, setAnnouncement] = useState('');
   const query = filterParams(filter);
   const pages = useInfiniteQuery({
     queryKey: ['conversions', campaignId, query.toString()],
@@ -81,7 +83,7 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const columns = useMemo(() => makeColumns(canReview, canExport), [canReview, canExport]);
+  const columns = useMemo(() => makeColumns(canReview, canExport, setAnnouncement), [canReview, canExport]);
   const data = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
   const loadedIds = useMemo(() => data.map((c) => c.id), [data]);
   const rowSelection = useMemo(() => tickedRows(selection, loadedIds), [selection, loadedIds]);
@@ -115,13 +117,14 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
           onSelect={setSelection}
         />
       )}
+      <p role="status" className="visually-hidden">{announcement}</p>
       {pages.isPending ? (
         <p role="status">Loading orders…</p>
       ) : pages.isError ? (
         <p role="alert" className="error">{pages.error.message}</p>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll label="Orders table">
             <table aria-label="Orders">
               <thead>
                 {table.getHeaderGroups().map((group) => (
@@ -164,7 +167,7 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
                 )}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {pages.hasNextPage && (
             <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
               {pages.isFetchingNextPage ? 'Loading…' : 'Load more'}

@@ -1,6 +1,7 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import type { CreatorFigures, Performance } from './api.ts';
 import { formatCount, formatMoney } from './format.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 // The campaign's creators: orders, sales and commission each, with the totals below.
 
@@ -17,7 +18,7 @@ const numeric = new Set(['orders', 'sales', 'commission']);
 export function PerformanceTable({ performance }: { performance: Performance }) {
   const table = useTable({ features, columns, data: performance.creators, getRowId: (row) => row.creatorId });
   return (
-    <div className="table-wrap">
+    <TableScroll label="Creator performance table">
       <table aria-label="Creator performance">
         <thead>
           {table.getHeaderGroups().map((group) => (
@@ -51,6 +52,6 @@ export function PerformanceTable({ performance }: { performance: Performance }) 
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }

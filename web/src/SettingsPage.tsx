@@ -4,6 +4,7 @@ import { ApiKeysSection } from './settings/ApiKeysSection.tsx';
 import { RatesSection } from './settings/RatesSection.tsx';
 import { StoresSection } from './settings/StoresSection.tsx';
 import { UsersSection } from './settings/UsersSection.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
 import './settings/settings.css';
 
 // Settings, for admins only (the API refuses the rest anyway): currency and time zone, stores
@@ -18,6 +19,7 @@ const SECTIONS = [
 ];
 
 export function SettingsPage() {
+  useDocumentTitle('Settings');
   const { user } = useSession();
   if (user.role !== 'admin') {
     return (

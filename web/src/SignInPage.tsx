@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type SessionReply } from './api.ts';
+import { useDocumentTitle } from './use-document-title.ts';
 
 // Sign in, or sign up a new account (its first user is the admin).
 
@@ -9,6 +10,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (reply: SessionReply) =
   const [mode, setMode] = useState<'signIn' | 'signUp'>('signIn');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useDocumentTitle(mode === 'signIn' ? 'Sign in' : 'Create an account');
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

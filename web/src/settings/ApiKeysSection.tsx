@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Role } from '../api.ts';
+import { TableScroll } from '../TableScroll.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { roleName, RoleSelect } from './roles.tsx';
 import type { ApiKey, ApiKeyCreated, Items } from './types.ts';
@@ -102,14 +103,14 @@ export function ApiKeysSection() {
       {keys.isError && <p role="alert" className="error">{keys.error.message}</p>}
       {keys.data && keys.data.items.length === 0 && <p className="muted">No API keys yet.</p>}
       {keys.data && keys.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label="API keys table">
           <table aria-label="API keys">
             <thead>
               <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span className="visually-hidden">Action</span></th></tr>
             </thead>
             <tbody>{keys.data.items.map((k) => <KeyRow key={k.id} apiKey={k} />)}</tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <NewKey />
     </section>

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.ts';
+import { TableScroll } from '../TableScroll.tsx';
 import type { DeadLetter, Items, Replay, Store } from './types.ts';
 import { useAction } from './use-action.ts';
 
@@ -36,7 +37,7 @@ export function DeadLetters({ store }: { store: Store }) {
       {letters.isError && <p role="alert" className="error">{letters.error.message}</p>}
       {letters.data && letters.data.items.length === 0 && <p className="muted">No failed deliveries.</p>}
       {letters.data && letters.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label={`Failed deliveries of ${store.name}`}>
           <table aria-labelledby={`dead-letters-${store.id}`}>
             <thead>
               <tr><th scope="col">Received</th><th scope="col">Topic</th><th scope="col">Reason</th><th scope="col"><span className="visually-hidden">Action</span></th></tr>
@@ -56,7 +57,7 @@ export function DeadLetters({ store }: { store: Store }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {action.error && <p role="alert" className="error">{action.error}</p>}
       <p role="status" className={outcome?.kind === 'error' ? 'error' : 'ok'}>{outcome?.text}</p>

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { api } from '../api.ts';
+import { TableScroll } from '../TableScroll.tsx';
 import { todayUtc } from './currencies.ts';
 import type { ImportReply, RateAdded, RatesReply } from './types.ts';
 import { uploadRates } from './upload-rates.ts';
@@ -31,7 +32,7 @@ function RatesTable() {
       {rates.isError && <p role="alert" className="error">{rates.error.message}</p>}
       {valid && rates.data && rates.data.items.length === 0 && <p className="muted">No rates are known on or before {rates.data.date}.</p>}
       {valid && rates.data && rates.data.items.length > 0 && (
-        <div className="table-wrap rates-table">
+        <TableScroll label="Exchange rates table" className="rates-table">
           <table aria-label="Exchange rates">
             <thead>
               <tr><th scope="col">Currency</th><th scope="col" className="num">Per 1 EUR</th><th scope="col">Since</th><th scope="col">Source</th></tr>
@@ -47,7 +48,7 @@ function RatesTable() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Role, type User } from '../api.ts';
 import { useSession } from '../session.tsx';
+import { TableScroll } from '../TableScroll.tsx';
 import { roleName, RoleSelect } from './roles.tsx';
 import type { Items } from './types.ts';
 import { useAction } from './use-action.ts';
@@ -65,7 +66,7 @@ export function UsersSection() {
       {users.isPending && <p role="status">Loading…</p>}
       {users.isError && <p role="alert" className="error">{users.error.message}</p>}
       {users.data && (
-        <div className="table-wrap">
+        <TableScroll label="Users table">
           <table aria-label="Users">
             <thead><tr><th scope="col">Email</th><th scope="col">Role</th></tr></thead>
             <tbody>
@@ -78,7 +79,7 @@ export function UsersSection() {
               {users.data.items.length === 0 && <tr><td colSpan={2} className="muted">No users.</td></tr>}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <NewUser />
     </section>
