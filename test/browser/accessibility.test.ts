@@ -219,6 +219,7 @@ suite('accessibility of the web app in Chromium', () => {
     expect(await page.title()).toBe('Campaigns · Tally');
     // A new page takes the focus to its content, so the next Tab is inside it.
     expect(await page.evaluate('document.activeElement.id')).toBe('content');
+    await main().getByRole('link', { name: 'Summer Launch' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ tag: 'a', name: 'Summer Launch' });
     await page.keyboard.press('Enter');
