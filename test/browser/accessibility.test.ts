@@ -272,8 +272,11 @@ suite('accessibility of the web app in Chromium', () => {
     await main().getByRole('link', { name: 'Summer Launch' }).waitFor();
     expect(await page.title()).toBe('Campaigns · Tally');
     await checkScreen(page, 'Campaigns');
-    // A refused form says what is wrong.
+    // A refused form says what is wrong, in an alert.
+    await page.getByLabel('Campaign name').fill('Autumn');
+    await page.getByLabel('Percent of sale').fill('ten');
     await page.getByRole('button', { name: 'Create campaign' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('"ten" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.');
     await checkScreen(page, 'Campaigns, invalid new campaign');
   });
 
@@ -302,6 +305,11 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByRole('form', { name: 'Add a member' }).waitFor();
     expect(await page.title()).toBe('Summer Launch settings · Tally');
     await checkScreen(page, 'Campaign settings');
+    // Freeing a code by keyboard: its × goes, and the focus moves to the member's new-code field.
+    await page.getByRole('button', { name: 'Remove code MIASUMMER' }).press('Enter');
+    await page.getByRole('button', { name: 'Remove code MIASUMMER' }).waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', name: 'New code for Mia Chen' });
+    expect(await page.getByRole('list', { name: 'Codes of Mia Chen' }).getByRole('listitem').allTextContents()).toEqual(['MIA10×']);
   });
 
   it('Community', async () => {
@@ -321,11 +329,22 @@ suite('accessibility of the web app in Chromium', () => {
     await main().locator('[role="status"]:text("Loading…")').waitFor({ state: 'detached' });
     expect(await page.title()).toBe('Settings · Tally');
     await checkScreen(page, 'Settings');
-    await page.getByRole('button', { name: 'Revoke Warehouse sync' }).click();
-    await page.getByRole('group', { name: 'Confirm revoking Warehouse sync' }).waitFor();
-    await page.getByRole('button', { name: 'Edit Main Street' }).click();
-    await page.getByRole('form', { name: 'Edit Main Street' }).waitFor();
+    // Controls that open and close in place keep the keyboard's focus with them.
+    await page.getByRole('button', { name: 'Revoke Warehouse sync' }).press('Enter');
+    const confirm = page.getByRole('group', { name: 'Confirm revoking Warehouse sync' });
+    await confirm.waitFor();
+    expect(await focused(page)).toMatchObject({ tag: 'button', name: 'Cancel' });
+    await page.getByRole('button', { name: 'Edit Main Street' }).press('Enter');
+    const edit = page.getByRole('form', { name: 'Edit Main Street' });
+    await edit.waitFor();
+    expect(await focused(page)).toMatchObject({ tag: 'input', name: 'Name' });
     await checkScreen(page, 'Settings, confirming a revoke and editing a store');
+    await edit.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await edit.waitFor({ state: 'detached' });
+    expect(await focused(page)).toMatchObject({ tag: 'button', name: 'Edit Main Street' });
+    await confirm.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await focused(page)).toMatchObject({ tag: 'button', name: 'Revoke Warehouse sync' });
   });
 
   it('a page that does not exist', async () => {

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
 import { describeTerms, type Member, type MemberCode, type MemberLink } from './campaign-api.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -21,7 +21,15 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
       await refresh();
     },
   });
-  const removeCode = useMutation({ mutationFn: (text: string) => api<void>('DELETE', `${base}/codes/${encodeURIComponent(text)}`), onSuccess: refresh });
+  // A freed code's × goes with it: the focus moves to the new-code field beside the codes.
+  const codeInput = useRef<HTMLInputElement>(null);
+  const removeCode = useMutation({
+    mutationFn: (text: string) => api<void>('DELETE', `${base}/codes/${encodeURIComponent(text)}`),
+    onSuccess: async () => {
+      await refresh();
+      codeInput.current?.focus();
+    },
+  });
 
   const [destination, setDestination] = useState('');
   const createLink = useMutation({
@@ -84,7 +92,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
       {canEdit && (
         <form className="inline-form" onSubmit={submitCode}>
           <label htmlFor={`${id}-code`}>New code for {member.name}</label>
-          <input id={`${id}-code`} value={code} maxLength={100} required onChange={(e) => { setCode(e.target.value); addCode.reset(); }} />
+          <input ref={codeInput} id={`${id}-code`} value={code} maxLength={100} required onChange={(e) => { setCode(e.target.value); addCode.reset(); }} />
           <button type="submit" disabled={addCode.isPending}>Add code</button>
           {addCode.isError && <p role="alert" className="error">{addCode.error.message}</p>}
         </form>

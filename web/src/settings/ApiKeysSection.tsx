@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, type Role } from '../api.ts';
 import { TableScroll } from '../TableScroll.tsx';
 import { CopyButton } from './CopyButton.tsx';
@@ -63,6 +63,13 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const action = useAction();
+  // Cancel gives the focus back to Revoke (the confirmation takes it with autoFocus).
+  const revokeButton = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (wasConfirming.current && !confirming) revokeButton.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
 
   async function revoke() {
     const done = await action.run(() => api<void>('DELETE', `/api/api-keys/${apiKey.id}`).then(() => true));
@@ -79,7 +86,7 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
       <td>{apiKey.revokedAt ? `Revoked ${day(apiKey.revokedAt)}` : 'Active'}</td>
       <td>
         {!apiKey.revokedAt && !confirming && (
-          <button type="button" className="small danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${apiKey.name}`}>Revoke</button>
+          <button ref={revokeButton} type="button" className="small danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${apiKey.name}`}>Revoke</button>
         )}
         {!apiKey.revokedAt && confirming && (
           <span className="confirm" role="group" aria-label={`Confirm revoking ${apiKey.name}`}>

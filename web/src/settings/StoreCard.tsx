@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { CurrencySelect } from './CurrencySelect.tsx';
@@ -66,7 +66,7 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
     <form className="settings-form" onSubmit={(e) => void save(e)} aria-label={`Edit ${store.name}`}>
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoFocus />
       </label>
       <label>
         Currency
@@ -89,6 +89,13 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
 
 export function StoreCard({ store }: { store: Store }) {
   const [editing, setEditing] = useState(false);
+  // The form takes the focus from Edit, and gives it back when it closes.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   // The server's public address (PUBLIC_URL), which may differ from the one this browser uses.
   const url = store.webhookUrl;
   const webhook = store.platform !== 'custom';
@@ -97,7 +104,7 @@ export function StoreCard({ store }: { store: Store }) {
       <div className="store-head">
         <h3 id={`store-${store.id}`}>{store.name}</h3>
         <span className="muted">{PLATFORM_NAMES[store.platform]} · {store.currency}</span>
-        {!editing && <button type="button" className="small" onClick={() => setEditing(true)} aria-label={`Edit ${store.name}`}>Edit</button>}
+        {!editing && <button ref={editButton} type="button" className="small" onClick={() => setEditing(true)} aria-label={`Edit ${store.name}`}>Edit</button>}
       </div>
       {editing && <EditStore store={store} onDone={() => setEditing(false)} />}
       <dl className="store-facts">
