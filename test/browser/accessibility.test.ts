@@ -310,6 +310,14 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Remove code MIASUMMER' }).waitFor({ state: 'detached' });
     await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', name: 'New code for Mia Chen' });
     expect(await page.getByRole('list', { name: 'Codes of Mia Chen' }).getByRole('listitem').allTextContents()).toEqual(['MIA10×']);
+    // Removing a member hands the focus to its Re-add, and re-adding hands it back.
+    await page.getByRole('button', { name: 'Remove Leo Park' }).press('Enter');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'button', name: 'Re-add Leo Park' });
+    await page.getByRole('heading', { name: 'Removed members' }).waitFor();
+    await checkScreen(page, 'Campaign settings with a removed member');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'button', name: 'Remove Leo Park' });
+    expect(await page.getByRole('heading', { name: 'Removed members' }).count()).toBe(0);
   });
 
   it('Community', async () => {
@@ -318,6 +326,14 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByText('No creator has been removed.').waitFor();
     expect(await page.title()).toBe('Community · Tally');
     await checkScreen(page, 'Community');
+    // Removing a creator hands the focus to its Restore, and restoring hands it back.
+    await page.getByRole('button', { name: 'Remove Ava Stone' }).press('Enter');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'button', name: 'Restore Ava Stone' });
+    expect(await page.getByRole('table', { name: 'Community' }).getByRole('rowheader', { name: 'Ava Stone' }).count()).toBe(0);
+    await checkScreen(page, 'Community with a removed creator');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'button', name: 'Remove Ava Stone' });
+    await page.getByText('No creator has been removed.').waitFor();
   });
 
   it('Settings: account, stores and a failed delivery, users, API keys, exchange rates', async () => {

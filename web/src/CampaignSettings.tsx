@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api.ts';
 import { AddMemberForm } from './AddMemberForm.tsx';
 import type { CampaignDetail, Member, MemberList } from './campaign-api.ts';
+import { focusById } from './focus-by-id.ts';
 import { MemberCard } from './MemberCard.tsx';
 import { useSession } from './session.tsx';
 import { TermsForm } from './TermsForm.tsx';
@@ -69,6 +70,7 @@ function RemovedMember({ campaignId, member, canEdit }: { campaignId: string; me
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['members', campaignId] });
       await queryClient.invalidateQueries({ queryKey: ['performance', campaignId] });
+      focusById(`remove-member-${campaignId}-${member.creatorId}`);
     },
   });
   return (
@@ -81,7 +83,7 @@ function RemovedMember({ campaignId, member, canEdit }: { campaignId: string; me
         <span className="muted">Removed from the Community: restore the creator on the Community page first.</span>
       ) : (
         canEdit && (
-          <button type="button" className="small" disabled={readd.isPending} onClick={() => readd.mutate()}>
+          <button id={`readd-member-${campaignId}-${member.creatorId}`} type="button" className="small" disabled={readd.isPending} onClick={() => readd.mutate()}>
             Re-add {member.name}
           </button>
         )

@@ -4,6 +4,7 @@ import { api, rangeQuery } from './api.ts';
 import type { Community, Creator, CreatorList } from './campaign-api.ts';
 import { CommunityTable } from './CommunityTable.tsx';
 import { presetRange } from './date-range.ts';
+import { focusById } from './focus-by-id.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { useSession } from './session.tsx';
 import { useDocumentTitle } from './use-document-title.ts';
@@ -99,12 +100,18 @@ function AddCreatorForm() {
 
 function RemovedCreator({ creator, canEdit }: { creator: Creator; canEdit: boolean }) {
   const refresh = useRefreshCommunity();
-  const restore = useMutation({ mutationFn: () => api<Creator>('POST', `/api/creators/${creator.id}/restore`), onSuccess: refresh });
+  const restore = useMutation({
+    mutationFn: () => api<Creator>('POST', `/api/creators/${creator.id}/restore`),
+    onSuccess: async () => {
+      await refresh();
+      focusById(`remove-creator-${creator.id}`);
+    },
+  });
   return (
     <li data-creator-id={creator.id}>
       <span>{creator.name}{creator.handle && <span className="muted"> {creator.handle}</span>}</span>
       {canEdit && (
-        <button type="button" className="small" disabled={restore.isPending} onClick={() => restore.mutate()}>Restore {creator.name}</button>
+        <button id={`restore-creator-${creator.id}`} type="button" className="small" disabled={restore.isPending} onClick={() => restore.mutate()}>Restore {creator.name}</button>
       )}
       {restore.isError && <p role="alert" className="error">Could not restore {creator.name}: {restore.error.message}</p>}
     </li>

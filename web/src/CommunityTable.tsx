@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from './api.ts';
 import type { CommunityCreator } from './campaign-api.ts';
+import { focusById } from './focus-by-id.ts';
 import { formatCount, formatMoney } from './format.ts';
 import { TableScroll } from './TableScroll.tsx';
 import { useRefreshCommunity } from './use-refresh-community.ts';
@@ -63,10 +64,16 @@ export function CommunityTable({ creators, canEdit }: { creators: CommunityCreat
 
 function RemoveCreatorButton({ creator }: { creator: CommunityCreator }) {
   const refresh = useRefreshCommunity();
-  const remove = useMutation({ mutationFn: () => api<void>('DELETE', `/api/creators/${creator.creatorId}`), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: () => api<void>('DELETE', `/api/creators/${creator.creatorId}`),
+    onSuccess: async () => {
+      await refresh();
+      focusById(`restore-creator-${creator.creatorId}`);
+    },
+  });
   return (
     <>
-      <button type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Remove {creator.name}</button>
+      <button id={`remove-creator-${creator.creatorId}`} type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Remove {creator.name}</button>
       {remove.isError && <span role="alert" className="error"> {remove.error.message}</span>}
     </>
   );

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
 import { describeTerms, type Member, type MemberCode, type MemberLink } from './campaign-api.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { focusById } from './focus-by-id.ts';
 
 // One active member of a campaign: its codes and affiliate links, and for admins the controls
 // to add a code, create a link, free a code and remove the member.
@@ -44,6 +45,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
     onSuccess: async () => {
       await refresh();
       await queryClient.invalidateQueries({ queryKey: ['performance', campaignId] });
+      focusById(`readd-member-${campaignId}-${member.creatorId}`);
     },
   });
 
@@ -64,7 +66,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
         <h3 id={`${id}-name`}>{member.name}</h3>
         {member.commission && <span className="muted">Own terms: {describeTerms(member.commission)}</span>}
         {canEdit && (
-          <button type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+          <button id={`remove-member-${campaignId}-${member.creatorId}`} type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
             Remove {member.name}
           </button>
         )}
