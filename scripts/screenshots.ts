@@ -72,7 +72,7 @@ try {
   await shot(page, 'campaign-performance', () => page.getByRole('table', { name: 'Orders' }).waitFor());
 
   const steps: Array<[string, string, string]> = [
-    ['campaign-settings', `${campaignUrl.replace(/\/$/, '')}/settings`, 'Settings'],
+    ['campaign-settings', `${campaignUrl.replace(/\/$/, '')}/settings`, 'Members'],
     ['community', `${base}/community`, 'Community'],
     ['settings', `${base}/settings`, 'Settings'],
   ];

@@ -1,9 +1,10 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import type { CreatorFigures, Performance } from './api.ts';
-import { formatCount, formatMoney } from './format.ts';
+import { formatCount, formatMoney, formatRate } from './format.ts';
 import { TableScroll } from './TableScroll.tsx';
 
-// The campaign's creators: orders, sales and commission each, with the totals below.
+// The campaign's creators: orders, sales, commission, link clicks and orders per click each,
+// with the totals below.
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, CreatorFigures>();
@@ -12,8 +13,10 @@ const columns = helper.columns([
   helper.accessor('orders', { header: 'Orders', cell: (info) => formatCount(info.getValue()) }),
   helper.accessor('sales', { header: 'Sales', cell: (info) => formatMoney(info.getValue()) }),
   helper.accessor('commission', { header: 'Commission', cell: (info) => formatMoney(info.getValue()) }),
+  helper.accessor('clicks', { header: 'Clicks', cell: (info) => formatCount(info.getValue()) }),
+  helper.accessor('conversionRate', { header: 'Conversion rate', cell: (info) => formatRate(info.getValue()) }),
 ]);
-const numeric = new Set(['orders', 'sales', 'commission']);
+const numeric = new Set(['orders', 'sales', 'commission', 'clicks', 'conversionRate']);
 
 export function PerformanceTable({ performance }: { performance: Performance }) {
   const table = useTable({ features, columns, data: performance.creators, getRowId: (row) => row.creatorId });
@@ -41,7 +44,7 @@ export function PerformanceTable({ performance }: { performance: Performance }) 
               ))}
             </tr>
           ))}
-          {performance.creators.length === 0 && <tr><td colSpan={4} className="muted">No creators in this campaign.</td></tr>}
+          {performance.creators.length === 0 && <tr><td colSpan={columns.length} className="muted">No creators in this campaign.</td></tr>}
         </tbody>
         <tfoot>
           <tr>
@@ -49,6 +52,8 @@ export function PerformanceTable({ performance }: { performance: Performance }) 
             <td className="num">{formatCount(performance.totals.orders)}</td>
             <td className="num">{formatMoney(performance.totals.sales)}</td>
             <td className="num" data-testid="total-commission">{formatMoney(performance.totals.commission)}</td>
+            <td className="num">{formatCount(performance.totals.clicks)}</td>
+            <td className="num">{formatRate(performance.totals.conversionRate)}</td>
           </tr>
         </tfoot>
       </table>

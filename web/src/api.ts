@@ -8,7 +8,9 @@ export interface SessionReply { account: Account; user: User; csrfToken: string 
 
 export interface Figures { orders: number; sales: Money; commission: Money }
 export interface CampaignFigures extends Figures { campaignId: string; name: string }
-export interface CreatorFigures extends Figures { creatorId: string; name: string }
+/** Clicks on affiliate links and orders per click ("0.2500"), null without clicks. */
+export interface ClickFigures { clicks: number; conversionRate: string | null }
+export interface CreatorFigures extends Figures, ClickFigures { creatorId: string; name: string }
 export interface Dashboard {
   currency: string;
   totalSales: Money;
@@ -18,7 +20,7 @@ export interface Dashboard {
   campaigns: CampaignFigures[];
   series: Array<{ date: string; sales: Money }>;
 }
-export interface Performance { currency: string; totals: Figures; creators: CreatorFigures[] }
+export interface Performance { currency: string; totals: Figures & ClickFigures; creators: CreatorFigures[] }
 export interface Campaign { id: string; name: string; commission: { percent: string | null; fixed: Money | null } }
 
 export type StoreStatus = 'pending' | 'paid' | 'partially_refunded' | 'refunded' | 'canceled';

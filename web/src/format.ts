@@ -17,3 +17,9 @@ export function formatCount(n: number, locale?: string): string {
 export function formatMoneyCompact(value: number, currency: string, locale?: string): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(value);
 }
+
+/** A ratio given as a decimal string ("0.2500") as a percentage, e.g. "25.0%"; "—" when absent. */
+export function formatRate(rate: string | null, locale?: string): string {
+  if (rate === null) return '—';
+  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rate as Intl.StringNumericLiteral);
+}
