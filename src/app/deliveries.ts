@@ -8,6 +8,7 @@ import { wooTopics } from '../stores/woocommerce/topics/index.ts';
 import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from './errors.ts';
 import { applyDeletion, applyRefund, applyStoreOrder } from './store-orders.ts';
+import type { WebhookStores } from './webhook-stores.ts';
 import { findStore } from './stores.ts';
 
 // A store delivery's life: verified, parsed and kept — committed with the deliveries that
@@ -34,30 +35,20 @@ export type Receipt =
   | { outcome: 'stored' | 'duplicate' | 'ignored'; status: 200 }
   | { outcome: 'dead'; status: 202; reason: string };
 
-/** The store a webhook URL names, found by its id alone (the URL carries no account). */
-async function webhookStore(db: Db, platform: Platform, storeId: string) {
-  const store = await db
-    .selectFrom('stores')
-    .select(['account_id', 'id', 'platform', 'currency', 'webhook_secret'])
-    .where('id', '=', storeId)
-    .executeTakeFirst();
-  if (!store || store.platform !== platform) throw notFound('Store');
-  return store;
-}
-
 /**
  * Verifies and parses one delivery and hands it to the batcher; resolves once it is committed.
  * It is applied to the ledger afterwards, by the processor (delivery-processor.ts).
  */
-export async function receiveDelivery(db: Db, batcher: DeliveryBatcher, delivery: Delivery): Promise<Receipt> {
-  const store = await webhookStore(db, delivery.platform, delivery.storeId);
+export async function receiveDelivery(inbox: { stores: WebhookStores; batcher: DeliveryBatcher }, delivery: Delivery): Promise<Receipt> {
+  const store = await inbox.stores.find(delivery.storeId);
+  if (!store || store.platform !== delivery.platform) throw notFound('Store');
   if (!verifySignature(delivery.body, store.webhook_secret, delivery.signature)) throw new AppError('invalid_signature');
   const handler = TOPICS[delivery.platform][delivery.topic];
   if (!handler) return { outcome: 'ignored', status: 200 };
   const result = handler(delivery.body, store);
   if (result.ok && result.facts === null) return { outcome: 'ignored', status: 200 };
 
-  const kept = await batcher.keep({
+  const kept = await inbox.batcher.keep({
     accountId: store.account_id,
     storeId: store.id,
     deliveryId: delivery.deliveryId,

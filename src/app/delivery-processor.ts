@@ -74,6 +74,11 @@ export async function processPendingBatch(db: Db, limit: number): Promise<number
 export interface ProcessorOptions {
   /** Most deliveries claimed and applied in one transaction. */
   batchSize?: number;
+  /**
+   * Batches applied at once, each in its own transaction on its own connection (they claim
+   * disjoint deliveries). 1 on the embedded database, which has one connection.
+   */
+  workers?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -86,6 +91,7 @@ export class DeliveryProcessor {
   private again = false;
   private stopping = false;
   private readonly batchSize: number;
+  private readonly workers: number;
   private readonly onError: (error: unknown) => void;
 
   constructor(
@@ -93,6 +99,7 @@ export class DeliveryProcessor {
     options: ProcessorOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
+    this.workers = options.workers ?? 1;
     this.onError = options.onError ?? (() => undefined);
   }
 
@@ -102,7 +109,7 @@ export class DeliveryProcessor {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
+    this.running = Promise.all(Array.from({ length: this.workers }, () => this.loop())).then(() => undefined).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;

@@ -32,6 +32,8 @@ export interface ServerDeps {
    * database error, or stored by another process); 0 = never.
    */
   sweepIntervalMs?: number;
+  /** Batches of deliveries applied at once; more than 1 only on PostgreSQL (a pool of connections). */
+  processorWorkers?: number;
   /** How often an idle event stream gets a heartbeat, so proxies keep it open. */
   heartbeatMs?: number;
 }
@@ -107,7 +109,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onReady', () => events.start());
   app.addHook('onClose', () => events.stop());
   // Stored deliveries are applied right after each group commit, in this process.
-  const processor = new DeliveryProcessor(deps.db, { onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed') });
+  const processor = new DeliveryProcessor(deps.db, { workers: deps.processorWorkers, onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed') });
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
   app.decorate('deliveries', processor);
   await app.register(routes, { ...deps, batcher });

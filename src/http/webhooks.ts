@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Delivery, receiveDelivery } from '../app/deliveries.ts';
 import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
+import { WebhookStores } from '../app/webhook-stores.ts';
 import { sha256 } from '../app/secrets.ts';
 import { ZError, ZId } from '../schemas/common.ts';
 import type { ServerDeps } from './server.ts';
@@ -23,6 +24,7 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 // Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
 export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: DeliveryBatcher }> = async (app, { db, batcher }) => {
+  const inbox = { stores: new WebhookStores(db), batcher };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body));
 
@@ -38,7 +40,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: Delive
   const deliveryId = (given: string | undefined, topic: string, body: Buffer) => given ?? `body:${sha256(`${topic}\n${body.toString('base64')}`)}`;
 
   const answer = async (delivery: Delivery) => {
-    const receipt = await receiveDelivery(db, batcher, delivery);
+    const receipt = await receiveDelivery(inbox, delivery);
     return receipt.outcome === 'dead'
       ? { status: 202 as const, body: { outcome: receipt.outcome, reason: receipt.reason } }
       : { status: 200 as const, body: { outcome: receipt.outcome } };
