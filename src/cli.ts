@@ -28,7 +28,9 @@ async function serve() {
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
   const demo = await prepareDemo(connection.db, config, logger);
-  const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger });
+  // On PostgreSQL, several batches of deliveries are applied at once, on their own connections.
+  const processorWorkers = connection.kind === 'postgres' ? 4 : 1;
+  const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger, processorWorkers });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

@@ -5,13 +5,16 @@ import { type DeliveryFacts, factsFromJson, factsToJson, type TopicHandler } fro
 import { shopifyTopics } from '../stores/shopify/topics/index.ts';
 import { verifySignature } from '../stores/verify-signature.ts';
 import { wooTopics } from '../stores/woocommerce/topics/index.ts';
+import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from './errors.ts';
 import { applyDeletion, applyRefund, applyStoreOrder } from './store-orders.ts';
+import type { WebhookStores } from './webhook-stores.ts';
 import { findStore } from './stores.ts';
 
-// A store delivery's life: verified and kept (committed before the store gets its 2xx), then
-// applied to the ledger in a transaction of its own. One that cannot be processed is kept as a
-// dead letter with its reason and raw bytes, and can be replayed.
+// A store delivery's life: verified, parsed and kept — committed with the deliveries that
+// arrived alongside it (delivery-batcher.ts) before the store gets its 2xx — then applied to
+// the ledger by the processor (delivery-processor.ts). One that cannot be processed is kept as
+// a dead letter with its reason and raw bytes, and can be replayed.
 
 const TOPICS: Record<Exclude<Platform, 'custom'>, Record<string, TopicHandler>> = {
   shopify: shopifyTopics,
@@ -27,52 +30,41 @@ export interface Delivery {
   body: Buffer;
 }
 
+// 'stored': committed, applied to the ledger shortly after (the store only needs to know it is kept).
 export type Receipt =
-  | { outcome: 'applied' | 'stored' | 'duplicate' | 'ignored'; status: 200 }
+  | { outcome: 'stored' | 'duplicate' | 'ignored'; status: 200 }
   | { outcome: 'dead'; status: 202; reason: string };
 
-/** The store a webhook URL names, found by its id alone (the URL carries no account). */
-async function webhookStore(db: Db, platform: Platform, storeId: string) {
-  const store = await db
-    .selectFrom('stores')
-    .select(['account_id', 'id', 'platform', 'currency', 'webhook_secret'])
-    .where('id', '=', storeId)
-    .executeTakeFirst();
-  if (!store || store.platform !== platform) throw notFound('Store');
-  return store;
-}
-
-export async function receiveDelivery(db: Db, delivery: Delivery): Promise<Receipt> {
-  const store = await webhookStore(db, delivery.platform, delivery.storeId);
+/**
+ * Verifies and parses one delivery and hands it to the batcher; resolves once it is committed.
+ * It is applied to the ledger afterwards, by the processor (delivery-processor.ts).
+ */
+export async function receiveDelivery(inbox: { stores: WebhookStores; batcher: DeliveryBatcher }, delivery: Delivery): Promise<Receipt> {
+  const store = await inbox.stores.find(delivery.storeId);
+  if (!store || store.platform !== delivery.platform) throw notFound('Store');
   if (!verifySignature(delivery.body, store.webhook_secret, delivery.signature)) throw new AppError('invalid_signature');
   const handler = TOPICS[delivery.platform][delivery.topic];
   if (!handler) return { outcome: 'ignored', status: 200 };
   const result = handler(delivery.body, store);
   if (result.ok && result.facts === null) return { outcome: 'ignored', status: 200 };
 
-  const kept = await db
-    .insertInto('deliveries')
-    .values({
-      account_id: store.account_id,
-      store_id: store.id,
-      delivery_id: delivery.deliveryId,
-      topic: delivery.topic,
-      facts: result.ok ? factsToJson(result.facts!) : null,
-      status: result.ok ? 'pending' : 'dead',
-      reason: result.ok ? null : result.reason,
-      raw: result.ok ? null : delivery.body,
-    })
-    .onConflict((oc) => oc.columns(['account_id', 'store_id', 'delivery_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!kept) return { outcome: 'duplicate', status: 200 };
+  const kept = await inbox.batcher.keep({
+    accountId: store.account_id,
+    storeId: store.id,
+    deliveryId: delivery.deliveryId,
+    topic: delivery.topic,
+    facts: result.ok ? factsToJson(result.facts!) : null,
+    status: result.ok ? 'pending' : 'dead',
+    reason: result.ok ? null : result.reason,
+    raw: result.ok ? null : delivery.body,
+  });
+  if (kept === 'duplicate') return { outcome: 'duplicate', status: 200 };
   if (!result.ok) return { outcome: 'dead', status: 202, reason: result.reason };
-  // Stored: the answer is 2xx whatever happens next; a failure here leaves it pending for the sweeper.
-  const processed = await processDelivery(db, store.account_id, kept.id).catch(() => 'pending' as const);
-  return { outcome: processed === 'done' ? 'applied' : 'stored', status: 200 };
+  return { outcome: 'stored', status: 200 };
 }
 
-async function apply(trx: Db, target: { accountId: string; storeId: string }, facts: DeliveryFacts, receivedAt: Date) {
+/** Applies one delivery's facts in the caller's transaction. */
+export async function applyFacts(trx: Db, target: { accountId: string; storeId: string }, facts: DeliveryFacts, receivedAt: Date) {
   if (facts.kind === 'order') await applyStoreOrder(trx, target, facts.order);
   else if (facts.kind === 'refund') await applyRefund(trx, target, facts);
   else await applyDeletion(trx, target, { externalId: facts.externalId, at: receivedAt });
@@ -96,7 +88,7 @@ export async function processDelivery(db: Db, accountId: string, id: string): Pr
         .skipLocked()
         .executeTakeFirst();
       if (!row) return 'skipped';
-      await apply(trx, { accountId, storeId: row.store_id }, factsFromJson(row.facts), row.received_at);
+      await applyFacts(trx, { accountId, storeId: row.store_id }, factsFromJson(row.facts), row.received_at);
       await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', '=', id).execute();
       return 'done';
     });
@@ -111,14 +103,6 @@ export async function processDelivery(db: Db, accountId: string, id: string): Pr
       .execute();
     return 'dead';
   }
-}
-
-/** Applies deliveries left pending (a crash, a database error); returns how many it applied. */
-export async function sweepPending(db: Db, limit = 500): Promise<number> {
-  const rows = await db.selectFrom('deliveries').select(['account_id', 'id']).where('status', '=', 'pending').orderBy('id').limit(limit).execute();
-  let done = 0;
-  for (const row of rows) if ((await processDelivery(db, row.account_id, row.id)) === 'done') done += 1;
-  return done;
 }
 
 export async function listDeadLetters(db: Db, accountId: string, storeId: string) {

@@ -12,8 +12,11 @@ import { type IngestResult, ingestOrder } from './ingest-order.ts';
 
 export type Target = { accountId: string; storeId: string };
 
-export async function lockOrder(trx: Db, { accountId, storeId }: Target, externalId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${accountId}:${storeId}:${externalId}`}, 0))`.execute(trx);
+/** The key of an order's lock; a transaction that locks several orders takes them in its order. */
+export const orderLockKey = ({ accountId, storeId }: Target, externalId: string) => `${accountId}:${storeId}:${externalId}`;
+
+export async function lockOrder(trx: Db, target: Target, externalId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${orderLockKey(target, externalId)}, 0))`.execute(trx);
 }
 
 async function saveRefunds(trx: Db, { accountId, storeId }: Target, externalId: string, refunds: readonly RefundFact[]): Promise<number> {

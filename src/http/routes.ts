@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
 import { accountRoutes } from './account.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { conversionRoutes } from './conversions.ts';
@@ -13,7 +14,7 @@ import { webhookRoutes } from './webhooks.ts';
 import type { ServerDeps } from './server.ts';
 
 // Every resource is its own encapsulated plugin.
-export async function routes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher: DeliveryBatcher }): Promise<void> {
   await app.register(sessionRoutes, deps);
   await app.register(accountRoutes, deps);
   await app.register(storeRoutes, deps);

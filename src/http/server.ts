@@ -10,7 +10,8 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { sweepPending } from '../app/deliveries.ts';
+import { DeliveryBatcher } from '../app/delivery-batcher.ts';
+import { DeliveryProcessor } from '../app/delivery-processor.ts';
 import { ConversionEvents } from '../app/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import type { Config } from '../config.ts';
@@ -26,13 +27,25 @@ export interface ServerDeps {
   listen: Connection['listen'];
   config: Config;
   logger?: FastifyBaseLogger | boolean;
-  /** How often deliveries left pending (a crash, a database error) are applied again; 0 = never. */
+  /**
+   * How often the processor looks for pending deliveries besides its own (left by a crash, a
+   * database error, or stored by another process); 0 = never.
+   */
   sweepIntervalMs?: number;
+  /** Batches of deliveries applied at once; more than 1 only on PostgreSQL (a pool of connections). */
+  processorWorkers?: number;
   /** How often an idle event stream gets a heartbeat, so proxies keep it open. */
   heartbeatMs?: number;
 }
 
 const BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Applies stored deliveries to the ledger; `settle()` waits until none it can take is pending. */
+    deliveries: DeliveryProcessor;
+  }
+}
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -95,25 +108,24 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const events = new ConversionEvents(deps.db, deps.listen);
   app.addHook('onReady', () => events.start());
   app.addHook('onClose', () => events.stop());
-  await app.register(routes, deps);
+  // Stored deliveries are applied right after each group commit, in this process.
+  const processor = new DeliveryProcessor(deps.db, { workers: deps.processorWorkers, onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed') });
+  const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
+  app.decorate('deliveries', processor);
+  await app.register(routes, { ...deps, batcher });
   await app.register(eventRoutes, { ...deps, events });
   await app.register(webRoutes);
 
   const every = deps.sweepIntervalMs ?? 2_000;
-  if (every > 0) {
-    let timer: NodeJS.Timeout | undefined;
-    let sweeping: Promise<unknown> = Promise.resolve();
-    const sweep = () => {
-      sweeping = sweepPending(deps.db).catch((error: unknown) => app.log.error({ err: error }, 'sweeping pending deliveries failed'));
-    };
-    app.addHook('onReady', async () => {
-      sweep();
-      timer = setInterval(sweep, every).unref();
-    });
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await sweeping;
-    });
-  }
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    processor.wake();
+    if (every > 0) timer = setInterval(() => processor.wake(), every).unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await batcher.flushed();
+    await processor.stop();
+  });
   return app;
 }

@@ -1,20 +1,30 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Delivery, receiveDelivery } from '../app/deliveries.ts';
+import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
+import { WebhookStores } from '../app/webhook-stores.ts';
 import { sha256 } from '../app/secrets.ts';
 import { ZError, ZId } from '../schemas/common.ts';
 import type { ServerDeps } from './server.ts';
 
 const LIMIT = 1024 * 1024;
 const ZParams = z.object({ storeId: ZId });
-const ZReceipt = z.object({ outcome: z.enum(['applied', 'stored', 'duplicate', 'ignored', 'dead']), reason: z.string().optional() });
+const ZReceipt = z
+  .object({
+    outcome: z
+      .enum(['stored', 'duplicate', 'ignored', 'dead'])
+      .describe('stored: committed, applied to the ledger shortly after; duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
+    reason: z.string().optional().describe('why a dead letter cannot be processed'),
+  })
+  .describe('Sent only once the delivery is durably stored.');
 // WooCommerce checks a new webhook's URL with an unsigned form post of its id.
 const WOO_PING = /^webhook_id=\d+$/;
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 // Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
-export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: DeliveryBatcher }> = async (app, { db, batcher }) => {
+  const inbox = { stores: new WebhookStores(db), batcher };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body));
 
@@ -30,7 +40,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
   const deliveryId = (given: string | undefined, topic: string, body: Buffer) => given ?? `body:${sha256(`${topic}\n${body.toString('base64')}`)}`;
 
   const answer = async (delivery: Delivery) => {
-    const receipt = await receiveDelivery(db, delivery);
+    const receipt = await receiveDelivery(inbox, delivery);
     return receipt.outcome === 'dead'
       ? { status: 202 as const, body: { outcome: receipt.outcome, reason: receipt.reason } }
       : { status: 200 as const, body: { outcome: receipt.outcome } };

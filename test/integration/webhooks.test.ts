@@ -39,8 +39,16 @@ describeDb('store webhooks', () => {
     return { admin, store, campaignId };
   }
 
+  // Each delivery helper answers once the delivery is applied: the store's answer comes at
+  // commit, the processor applies it right after.
+  const settled = async <T>(reply: Promise<T>) => {
+    const res = await reply;
+    await t.settle();
+    return res;
+  };
+
   const shopify = (store: Store, topic: string, body: string, opts: { id?: string; signature?: string } = {}) =>
-    t.app.inject({
+    settled(t.app.inject({
       method: 'POST',
       url: `/webhooks/shopify/${store.id}`,
       headers: {
@@ -50,10 +58,10 @@ describeDb('store webhooks', () => {
         'x-shopify-hmac-sha256': opts.signature ?? sign(store.secret, body),
       },
       payload: body,
-    });
+    }));
 
   const woo = (store: Store, topic: string, body: string, id = `w-${++seq}`) =>
-    t.app.inject({
+    settled(t.app.inject({
       method: 'POST',
       url: `/webhooks/woocommerce/${store.id}`,
       headers: {
@@ -63,7 +71,7 @@ describeDb('store webhooks', () => {
         'x-wc-webhook-signature': sign(store.secret, body),
       },
       payload: body,
-    });
+    }));
 
   const order = async (admin: Client, store: Store, externalId: string) => (await admin.get(`/api/stores/${store.id}/orders/${externalId}`)).body;
   const deliveries = async (store: Store) =>
@@ -72,7 +80,7 @@ describeDb('store webhooks', () => {
   it('applies the Shopify documentation orders (cancelled and voided) with their exact ids', async () => {
     const { admin, store } = await setup('USD');
     const res = await shopify(store, 'orders/create', fixture('shopify/orders-create-docs-sample-cancelled-voided-2026-04.json'));
-    expect([res.statusCode, res.json()]).toEqual([200, { outcome: 'applied' }]);
+    expect([res.statusCode, res.json()]).toEqual([200, { outcome: 'stored' }]);
     expect(await order(admin, store, '820982911946154508')).toMatchObject({
       number: '#9999',
       status: 'canceled',
@@ -98,8 +106,8 @@ describeDb('store webhooks', () => {
   it('keeps a refunds/create whose order is not known yet, once by id', async () => {
     const { store } = await setup('USD');
     const body = fixture('shopify/refunds-create-docs-sample-partial-with-transactions-2026-04.json');
-    expect((await shopify(store, 'refunds/create', body, { id: 'r-1' })).json()).toEqual({ outcome: 'applied' });
-    expect((await shopify(store, 'refunds/create', body, { id: 'r-2' })).json()).toEqual({ outcome: 'applied' });
+    expect((await shopify(store, 'refunds/create', body, { id: 'r-1' })).json()).toEqual({ outcome: 'stored' });
+    expect((await shopify(store, 'refunds/create', body, { id: 'r-2' })).json()).toEqual({ outcome: 'stored' });
     const refunds = await t.db.selectFrom('refunds').select(['refund_id', 'order_external_id', 'amount_minor']).where('store_id', '=', store.id).execute();
     expect(refunds).toEqual([{ refund_id: '890088186047892319', order_external_id: '820982911946154500', amount_minor: '41495' }]);
     // The older API version's sample: the same refund id, so it is not counted again.
@@ -142,10 +150,10 @@ describeDb('store webhooks', () => {
     expect(await order(admin, store, '609')).toMatchObject({ status: 'refunded', amount: { value: '0.00', currency: 'USD' } });
 
     // Deleting an order cancels it; deleting one never seen changes nothing.
-    expect((await woo(store, 'order.deleted', '{"id":963}')).json()).toEqual({ outcome: 'applied' });
+    expect((await woo(store, 'order.deleted', '{"id":963}')).json()).toEqual({ outcome: 'stored' });
     expect(await order(admin, store, '963')).toMatchObject({ status: 'canceled', amount: { value: '0.00', currency: 'USD' } });
     expect((await admin.get(`/api/conversions/${coupon.conversionId}`)).body).toMatchObject({ status: 'canceled', counted: false });
-    expect((await woo(store, 'order.deleted', '{"id":1}')).json()).toEqual({ outcome: 'applied' });
+    expect((await woo(store, 'order.deleted', '{"id":1}')).json()).toEqual({ outcome: 'stored' });
     expect((await admin.get(`/api/stores/${store.id}/orders/1`)).status).toBe(404);
   });
 
@@ -200,7 +208,7 @@ describeDb('store webhooks', () => {
   it('changes nothing on a duplicate delivery', async () => {
     const { admin, store } = await setup('EUR', 'summer');
     const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });
-    expect((await shopify(store, 'orders/create', body, { id: 'same' })).json()).toEqual({ outcome: 'applied' });
+    expect((await shopify(store, 'orders/create', body, { id: 'same' })).json()).toEqual({ outcome: 'stored' });
     expect((await shopify(store, 'orders/create', body, { id: 'same' })).json()).toEqual({ outcome: 'duplicate' });
     expect(await deliveries(store)).toEqual(['done']);
     expect(await conversionOf(admin, store)).toEqual({ status: 'paid', amount: '100.00', commission: '10.00', counted: true });
@@ -258,6 +266,65 @@ describeDb('store webhooks', () => {
     expect(conversions).toHaveLength(1);
   });
 
+  it('applies versions of one order sent concurrently to two servers, one at a time', async () => {
+    const { admin, store } = await setup('EUR', 'summer');
+    const other = await t.second();
+    const bodies = Array.from({ length: 12 }, (_, i) =>
+      shopifyOrder({ updatedAt: `2026-03-06T11:${String(i).padStart(2, '0')}:00Z`, subtotal: `${200 + i}.00` }),
+    );
+    const replies = await Promise.all(
+      bodies.map((body, i) =>
+        (i % 2 === 0 ? t.app : other).inject({
+          method: 'POST',
+          url: `/webhooks/shopify/${store.id}`,
+          headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', 'x-shopify-webhook-id': `two-${i}`, 'x-shopify-hmac-sha256': sign(store.secret, body) },
+          payload: body,
+        }),
+      ),
+    );
+    expect(replies.map((r) => [r.statusCode, r.json().outcome])).toEqual(Array(12).fill([200, 'stored']));
+    await t.settle();
+    expect(await conversionOf(admin, store)).toEqual({ status: 'paid', amount: '211.00', commission: '21.10', counted: true });
+    expect(await deliveries(store)).toEqual(Array(12).fill('done'));
+    expect(await t.db.selectFrom('conversions').select('id').where('store_id', '=', store.id).execute()).toHaveLength(1);
+  });
+
+  it('answers one of two concurrent resends stored and the other duplicate', async () => {
+    const { admin, store } = await setup('EUR', 'summer');
+    const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });
+    const replies = await Promise.all([1, 2, 3].map(() => shopify(store, 'orders/create', body, { id: 'twice' })));
+    expect(replies.map((r) => r.json().outcome).sort()).toEqual(['duplicate', 'duplicate', 'stored']);
+    expect(await deliveries(store)).toEqual(['done']);
+    expect(await conversionOf(admin, store)).toEqual({ status: 'paid', amount: '100.00', commission: '10.00', counted: true });
+  });
+
+  it('applies the rest of a batch when one delivery in it cannot be applied', async () => {
+    const { admin, store } = await setup('EUR', 'summer');
+    const account = (await t.db.selectFrom('stores').select('account_id').where('id', '=', store.id).executeTakeFirstOrThrow()).account_id;
+    const good = (externalId: string) => ({
+      kind: 'order',
+      order: {
+        externalId, number: `#${externalId}`, createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
+        base: 'paid', grossMinor: '5000', currentMinor: '5000', refunds: [], codes: ['SUMMER'], ref: null, country: null,
+      },
+    });
+    // Stored together, so the processor claims them in one batch; the middle one's facts are broken.
+    await t.db
+      .insertInto('deliveries')
+      .values([
+        { account_id: account, store_id: store.id, delivery_id: 'batch-1', topic: 'orders/create', facts: JSON.stringify(good('71')), status: 'pending' },
+        { account_id: account, store_id: store.id, delivery_id: 'batch-2', topic: 'orders/create', facts: JSON.stringify({ kind: 'order', order: { externalId: '72' } }), status: 'pending' },
+        { account_id: account, store_id: store.id, delivery_id: 'batch-3', topic: 'orders/create', facts: JSON.stringify(good('73')), status: 'pending' },
+      ])
+      .execute();
+    await t.settle();
+    const rows = await t.db.selectFrom('deliveries').select(['delivery_id', 'status', 'reason']).where('store_id', '=', store.id).orderBy('delivery_id').execute();
+    expect(rows.map((r) => [r.delivery_id, r.status])).toEqual([['batch-1', 'done'], ['batch-2', 'dead'], ['batch-3', 'done']]);
+    expect(rows[1]!.reason).toMatch(/^could not be applied: /);
+    for (const id of ['71', '73']) expect(await order(admin, store, id)).toMatchObject({ status: 'paid', amount: { value: '50.00', currency: 'EUR' }, conversionId: expect.any(String) });
+    expect((await admin.get(`/api/stores/${store.id}/orders/72`)).status).toBe(404);
+  });
+
   it('answers bad signatures 401 and stores nothing', async () => {
     const { admin, store } = await setup('EUR');
     const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });
@@ -269,7 +336,7 @@ describeDb('store webhooks', () => {
     const pasted = 'shpss_0123456789abcdef0123456789abcdef';
     expect((await admin.patch(`/api/stores/${store.id}`, { webhookSecret: pasted })).status).toBe(200);
     expect((await shopify(store, 'orders/create', body)).statusCode).toBe(401);
-    expect((await shopify({ ...store, secret: pasted }, 'orders/create', body)).json()).toEqual({ outcome: 'applied' });
+    expect((await shopify({ ...store, secret: pasted }, 'orders/create', body)).json()).toEqual({ outcome: 'stored' });
   });
 
   it('answers 413 over 1 MiB, 404 for an unknown store, and acknowledges other topics and the WooCommerce ping', async () => {

@@ -57,6 +57,8 @@ export interface TestApp {
   db: TestDb['db'];
   /** A second server on the same database, as another process would run it. */
   second(): Promise<FastifyInstance>;
+  /** Waits until every stored delivery is applied (or dead), whichever server took it. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,13 @@ export async function startTestApp(options: { heartbeatMs?: number } = {}): Prom
       await other.ready();
       others.push({ app: other, connection });
       return other;
+    },
+    async settle() {
+      const pending = async () =>
+        (await testDb.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n;
+      // A server skips what another is applying, so settle all of them until none is left.
+      do await Promise.all([app, ...others.map((o) => o.app)].map((a) => a.deliveries.settle()));
+      while ((await pending()) !== '0');
     },
     async close() {
       for (const other of others) {

@@ -1,0 +1,149 @@
+import type { Db } from '../db/connect.ts';
+
+// Group commit of store deliveries. Concurrent webhook requests hand their verified, parsed
+// delivery here; the batcher writes all of them with one INSERT … ON CONFLICT DO NOTHING and
+// one COMMIT, and only then answers each request. So every delivery is durable before its 2xx
+// (PostgreSQL's default synchronous_commit), without one fsync per delivery.
+//
+// A batch closes as soon as a writer is free (after the requests read in the same turn of the
+// event loop have joined it), or when it holds `maxItems`. So a lone delivery is written at
+// once, and under load the batches grow by themselves: whatever arrives while the writers
+// commit goes into the next batch, and waits at most for one commit.
+
+export interface NewDelivery {
+  accountId: string;
+  storeId: string;
+  deliveryId: string;
+  topic: string;
+  /** The facts as JSON text, or null for a dead letter. */
+  facts: string | null;
+  status: 'pending' | 'dead';
+  reason: string | null;
+  raw: Buffer | null;
+}
+
+export type Kept = 'stored' | 'duplicate';
+
+interface Waiting {
+  row: NewDelivery;
+  resolve: (kept: Kept) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface BatcherOptions {
+  /** Most deliveries in one INSERT. */
+  maxItems?: number;
+  /** Batches committing at once (1 on the embedded database: it has one connection). */
+  writers?: number;
+  /** Called after each commit that stored at least one pending delivery. */
+  onStored?: () => void;
+}
+
+const keyOf = (r: { accountId: string; storeId: string; deliveryId: string }) => `${r.accountId}\u0000${r.storeId}\u0000${r.deliveryId}`;
+
+export class DeliveryBatcher {
+  private queue: Waiting[] = [];
+  private busy = 0;
+  private scheduled = false;
+  private readonly maxItems: number;
+  private readonly writers: number;
+  private readonly onStored: () => void;
+  private readonly flushing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    options: BatcherOptions = {},
+  ) {
+    this.maxItems = options.maxItems ?? 500;
+    this.writers = options.writers ?? 2;
+    this.onStored = options.onStored ?? (() => undefined);
+  }
+
+  /** Resolves once the delivery is committed ('stored') or was already kept ('duplicate'). */
+  keep(row: NewDelivery): Promise<Kept> {
+    return new Promise<Kept>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when every delivery handed over so far is committed or refused. */
+  async flushed(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing.size > 0) await Promise.all([...this.flushing, new Promise((r) => setImmediate(r))]);
+  }
+
+  private schedule(): void {
+    if (this.busy >= this.writers || this.queue.length === 0) return;
+    if (this.queue.length >= this.maxItems) {
+      this.start();
+      return;
+    }
+    // Give the requests already read in this turn of the event loop a place in the batch.
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.busy < this.writers && this.queue.length > 0) this.start();
+    });
+  }
+
+  private start(): void {
+    const batch = this.queue.splice(0, this.maxItems);
+    this.busy += 1;
+    const done: Promise<void> = this.write(batch).finally(() => {
+      this.busy -= 1;
+      this.flushing.delete(done);
+      this.schedule();
+    });
+    this.flushing.add(done);
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    // A resend inside one batch: the first is written, the others are duplicates of it.
+    const first = new Map<string, Waiting>();
+    const repeats: Waiting[] = [];
+    for (const w of batch) {
+      const key = keyOf(w.row);
+      if (first.has(key)) repeats.push(w);
+      else first.set(key, w);
+    }
+    const unique = [...first.values()];
+    let stored: Set<string>;
+    try {
+      stored = await this.insert(unique.map((w) => w.row));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One bad row must not refuse its neighbours: write them one by one, in arrival order.
+      for (const w of batch) await this.write([w]);
+      return;
+    }
+    for (const w of unique) w.resolve(stored.has(keyOf(w.row)) ? 'stored' : 'duplicate');
+    for (const w of repeats) w.resolve('duplicate');
+    if (unique.some((w) => w.row.status === 'pending' && stored.has(keyOf(w.row)))) this.onStored();
+  }
+
+  /** One INSERT, committed on its own; returns the keys of the rows it wrote. */
+  private async insert(rows: NewDelivery[]): Promise<Set<string>> {
+    const written = await this.db
+      .insertInto('deliveries')
+      .values(
+        rows.map((r) => ({
+          account_id: r.accountId,
+          store_id: r.storeId,
+          delivery_id: r.deliveryId,
+          topic: r.topic,
+          facts: r.facts,
+          status: r.status,
+          reason: r.reason,
+          raw: r.raw,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['account_id', 'store_id', 'delivery_id']).doNothing())
+      .returning(['account_id', 'store_id', 'delivery_id'])
+      .execute();
+    return new Set(written.map((w) => keyOf({ accountId: w.account_id, storeId: w.store_id, deliveryId: w.delivery_id })));
+  }
+}

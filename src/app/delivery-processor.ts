@@ -1,0 +1,143 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import { type DeliveryFacts, factsFromJson } from '../stores/facts.ts';
+import { applyFacts, processDelivery } from './deliveries.ts';
+import { orderLockKey } from './store-orders.ts';
+
+// Applies stored deliveries to the ledger, in batches. A batch claims pending deliveries
+// FOR UPDATE SKIP LOCKED (so any number of server processes share the work without a
+// coordinator), applies them grouped by order with the same rules as one delivery
+// (store-orders.ts), marks them done and commits once. Orders are locked in one global order
+// (their lock key), so two batches never wait on each other in a cycle. If anything in a batch
+// fails, the batch is rolled back and its deliveries are applied one by one, each in its own
+// transaction: a delivery that cannot be applied becomes a dead letter, the others go through.
+
+interface Claimed {
+  accountId: string;
+  id: string;
+  storeId: string;
+  facts: DeliveryFacts;
+  receivedAt: Date;
+}
+
+const externalIdOf = (facts: DeliveryFacts) =>
+  facts.kind === 'order' ? facts.order.externalId : facts.kind === 'refund' ? facts.orderExternalId : facts.externalId;
+
+// The moment a fact speaks for: an order version its store updated_at; a refund or a deletion
+// when it was received. The rules give the same result in any order; this one avoids
+// overwriting a version with an older one only to have it overwritten again.
+const momentOf = (d: Claimed) => (d.facts.kind === 'order' ? d.facts.order.updatedAt.getTime() : d.receivedAt.getTime());
+
+/** The claimed deliveries, grouped by order in lock order, each group in store updated_at order. */
+export function inApplyOrder(claimed: readonly Claimed[]): Claimed[] {
+  const keyed = claimed.map((d) => ({ d, key: orderLockKey({ accountId: d.accountId, storeId: d.storeId }, externalIdOf(d.facts)) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : momentOf(a.d) - momentOf(b.d) || Number(BigInt(a.d.id) - BigInt(b.d.id))));
+  return keyed.map((k) => k.d);
+}
+
+/** Claims up to `limit` pending deliveries and applies them; returns how many it settled (done or dead). */
+export async function processPendingBatch(db: Db, limit: number): Promise<number> {
+  let claimed: Array<Omit<Claimed, 'facts'> & { facts: unknown }> = [];
+  try {
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('deliveries')
+        .select(['account_id', 'id', 'store_id', 'facts', 'received_at'])
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      claimed = rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
+      const parsed = claimed.map((d) => ({ ...d, facts: factsFromJson(d.facts) }));
+      for (const d of inApplyOrder(parsed)) await applyFacts(trx, { accountId: d.accountId, storeId: d.storeId }, d.facts, d.receivedAt);
+      const byAccount = new Map<string, string[]>();
+      for (const d of claimed) byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d.id]);
+      for (const [accountId, ids] of byAccount) {
+        await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', 'in', ids).execute();
+      }
+    });
+    return claimed.length;
+  } catch (error) {
+    // The claim itself failed (the database is away): nothing was taken, the sweeper tries again.
+    if (claimed.length === 0) throw error;
+    let settled = 0;
+    for (const d of claimed) {
+      const outcome = await processDelivery(db, d.accountId, d.id).catch(() => 'pending' as const);
+      if (outcome === 'done' || outcome === 'dead') settled += 1;
+    }
+    return settled;
+  }
+}
+
+export interface ProcessorOptions {
+  /** Most deliveries claimed and applied in one transaction. */
+  batchSize?: number;
+  /**
+   * Batches applied at once, each in its own transaction on its own connection (they claim
+   * disjoint deliveries). 1 on the embedded database, which has one connection.
+   */
+  workers?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * One per server process: woken after each commit of stored deliveries and by the sweeper's
+ * interval, it applies batches until nothing it can claim is left.
+ */
+export class DeliveryProcessor {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopping = false;
+  private readonly batchSize: number;
+  private readonly workers: number;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(
+    private readonly db: Db,
+    options: ProcessorOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.workers = options.workers ?? 1;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  wake(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = Promise.all(Array.from({ length: this.workers }, () => this.loop())).then(() => undefined).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves once this process has applied every pending delivery it could claim. */
+  async settle(): Promise<void> {
+    this.wake();
+    while (this.running) await this.running;
+  }
+
+  /** Finishes the batch in hand and takes no more. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      this.again = false;
+      const settled = await processPendingBatch(this.db, this.batchSize).catch((error: unknown) => {
+        this.onError(error);
+        return 0;
+      });
+      if (settled === 0) return;
+    }
+  }
+}
