@@ -4,6 +4,9 @@ import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
 // GET /api/events: the account's conversion changes as Server-Sent Events.
+
+// Messages a stream may have waiting for its client before it is closed with `reload`.
+const MAX_BEHIND = 5_000;
 export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents }> = async (app, { events }) => {
   app.get(
     '/api/events',
@@ -27,10 +30,26 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       // falls between the two; a live message already sent by the replay is not sent again.
       let held: EventMessage[] | null = [];
       const replayed = new Set<string>();
+      // Writes go one after another: a client that reads slowly holds back its own stream (up to
+      // MAX_BEHIND messages, then it is told to reload) and never piles up writes on the socket.
+      let behind = 0;
+      let writing: Promise<unknown> = Promise.resolve();
+      const write = (message: { id?: string; event: string; data: unknown }) => {
+        behind += 1;
+        writing = writing.then(() => reply.sse.send(message)).catch(() => undefined).finally(() => (behind -= 1));
+      };
+      let overrun = false;
       const send = (messages: EventMessage[]) => {
+        if (overrun) return;
         for (const m of messages) {
           if (m.id !== undefined && replayed.has(m.id)) continue;
-          void reply.sse.send({ id: m.id, event: m.event, data: m.data }).catch(() => undefined);
+          if (behind >= MAX_BEHIND) {
+            overrun = true;
+            write({ event: 'reload', data: { reason: 'the stream fell too far behind' } });
+            writing = writing.finally(() => reply.sse.close());
+            return;
+          }
+          write({ id: m.id, event: m.event, data: m.data });
         }
       };
       const unsubscribe = events.subscribe(accountId, (messages) => (held ? held.push(...messages) : send(messages)));
