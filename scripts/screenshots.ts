@@ -70,6 +70,9 @@ try {
   await page.locator('main a[href^="/campaigns/"]').first().click();
   const campaignUrl = page.url();
   await shot(page, 'campaign-performance', () => page.getByRole('table', { name: 'Orders' }).waitFor());
+  // The Orders table, scrolled to the top of the window (an expression: no DOM types here).
+  await page.evaluate(`[...document.querySelectorAll('h2')].find((h) => h.textContent === 'Orders')?.scrollIntoView({ block: 'start' })`);
+  await shot(page, 'campaign-orders', () => page.locator('table[aria-label="Orders"] tbody tr').nth(5).waitFor());
 
   const steps: Array<[string, string, string]> = [
     ['campaign-settings', `${campaignUrl.replace(/\/$/, '')}/settings`, 'Members'],
