@@ -36,6 +36,8 @@ interface Started {
   child: ChildProcess;
   seconds: number;
   rssMb: number;
+  /** CPU time (user + system) of the process tree so far: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
 }
 
 /** Spawns `command` and times it to the first 200 from http://127.0.0.1:port/healthz. */
@@ -55,15 +57,25 @@ async function startAndTime(command: string, env: NodeJS.ProcessEnv, port: numbe
     await new Promise((r) => setTimeout(r, 25));
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { child, seconds, rssMb: rssOfTree(child.pid!) };
+  return { child, seconds, ...usageOfTree(child.pid!) };
 }
 
-/** Resident memory of a process and its descendants (tsx runs the server in a child). */
-function rssOfTree(pid: number): number {
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Resident memory and CPU time of a process and its descendants (tsx runs the server in a
+ * child); CPU includes children that have ended (the web-build check).
+ */
+function usageOfTree(pid: number): { rssMb: number; cpuSeconds: number } {
   let kb = 0;
+  let ticks = 0;
   const walk = (p: number) => {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      // Fields after the command name: utime, stime, cutime, cstime are the 12th to 15th.
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
       const children = fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
       for (const c of children ? children.split(' ') : []) walk(Number(c));
     } catch {
@@ -71,7 +83,7 @@ function rssOfTree(pid: number): number {
     }
   };
   walk(pid);
-  return kb / 1024;
+  return { rssMb: kb / 1024, cpuSeconds: ticks / TICKS_PER_SECOND };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -103,11 +115,13 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
 
   // Ceiling: node itself, listening and answering.
   const bare: number[] = [];
+  const bareCpu: number[] = [];
   for (let i = 0; i < restarts; i++) {
     const port = await freePort();
     const server = `require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`;
     const started = await startAndTime(`exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(server)}`, process.env, port, 30);
     bare.push(started.seconds);
+    bareCpu.push(started.cpuSeconds);
     await stop(started.child);
   }
 
@@ -119,12 +133,12 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
     const port = await freePort();
     const env = { ...inherited, TALLY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '1' };
     const first = await startAndTime(command, env, port, 300);
-    log(`first start ${first.seconds.toFixed(2)} s, RSS ${first.rssMb.toFixed(0)} MB`);
+    log(`first start ${first.seconds.toFixed(2)} s (CPU ${first.cpuSeconds.toFixed(1)} s), RSS ${first.rssMb.toFixed(0)} MB`);
     await stop(first.child);
     const again: Started[] = [];
     for (let i = 0; i < restarts; i++) {
       const started = await startAndTime(command, env, port, 120);
-      log(`restart ${i + 1}: ${started.seconds.toFixed(2)} s, RSS ${started.rssMb.toFixed(0)} MB`);
+      log(`restart ${i + 1}: ${started.seconds.toFixed(2)} s (CPU ${started.cpuSeconds.toFixed(1)} s), RSS ${started.rssMb.toFixed(0)} MB`);
       again.push(started);
       await stop(started.child);
     }
@@ -133,9 +147,12 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
     return {
       restarts,
       firstStartSeconds: round2(first.seconds),
+      firstStartCpuSeconds: round2(first.cpuSeconds),
       restartSecondsMedian: round2(restart),
       restartSecondsMax: round2(Math.max(...again.map((s) => s.seconds))),
+      restartCpuSecondsMedian: round2(median(again.map((s) => s.cpuSeconds))),
       bareNodeSecondsMedian: round2(ceiling),
+      bareNodeCpuSecondsMedian: round2(median(bareCpu)),
       ratioBareToRestart: round2(ceiling / restart),
       rssAfterFirstStartMb: Math.round(first.rssMb),
       rssAfterRestartMb: Math.round(median(again.map((s) => s.rssMb))),
