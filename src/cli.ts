@@ -5,7 +5,7 @@ import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx-rates.ts';
 import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
-import { type Connection, connectPostgres, openDataDir } from './db/connect.ts';
+import { type Connection, connectPostgres } from './db/connect.ts';
 import { buildServer } from './http/server.ts';
 
 const USAGE = `Usage: tally <command>
@@ -18,7 +18,10 @@ Configuration comes from the environment: PORT, HOST, DATABASE_URL, TALLY_DATA_D
 PUBLIC_URL, TALLY_DEMO (see README.md).`;
 
 async function open(config: ReturnType<typeof loadConfig>): Promise<Connection> {
-  return config.databaseUrl ? connectPostgres(config.databaseUrl) : openDataDir(config.dataDir);
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
+  // Loaded only here: PGlite's build costs tens of MB a server on PostgreSQL does not need.
+  const { openDataDir } = await import('./db/embedded.ts');
+  return openDataDir(config.dataDir);
 }
 
 async function serve() {

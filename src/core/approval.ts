@@ -28,7 +28,7 @@ export function transitionApproval(current: Approval, action: ApprovalAction): A
   return 'approved';
 }
 
-const APPROVAL_LABELS = {
+export const APPROVAL_LABELS = {
   approved: 'Approved',
   rejected: 'Rejected',
 } as const satisfies Record<Approval, string>;

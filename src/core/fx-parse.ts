@@ -64,6 +64,15 @@ function stripBom(text: string): string {
 
 /** The ECB CSV layout: `Date,USD,JPY,...,` then one row per day; `N/A` where a currency was not quoted. */
 export function parseEcbCsv(text: string): Rate[] {
+  return [...ecbCsvRates(text)];
+}
+
+/**
+ * parseEcbCsv one rate at a time, checked as it goes: a caller storing them in chunks never
+ * holds the whole history (217,000 rates) at once. A fault found late throws late, so take
+ * the rates inside a transaction.
+ */
+export function* ecbCsvRates(text: string): Generator<Rate> {
   const lines = stripBom(text)
     .split(/\r\n|\n|\r/)
     .map((line, i) => ({ line, no: i + 1 }))
@@ -83,7 +92,7 @@ export function parseEcbCsv(text: string): Rate[] {
   });
   if (currencies.length === 0) throw new FxFileError('CSV header names no currencies');
 
-  const rates: Rate[] = [];
+  let count = 0;
   const seenDays = new Set<string>();
   for (const { line, no } of lines.slice(1)) {
     const cells = line.split(',').map((c) => c.trim());
@@ -94,14 +103,16 @@ export function parseEcbCsv(text: string): Rate[] {
     if (cells.length < width || cells.slice(width).some((c) => c !== '')) {
       throw new FxFileError(`CSV line ${no}: expected ${width} columns, found ${cells.length}`);
     }
+    const row: Rate[] = [];
     currencies.forEach((currency, i) => {
       const cell = cells[i + 1] ?? '';
       if (cell === 'N/A' || cell === '') return;
-      rates.push({ currency, day, perEur: checkedRate(cell, `CSV line ${no}, ${currency}`) });
+      row.push({ currency, day, perEur: checkedRate(cell, `CSV line ${no}, ${currency}`) });
     });
+    count += row.length;
+    yield* row;
   }
-  if (rates.length === 0) throw new FxFileError('the CSV holds no rates');
-  return rates;
+  if (count === 0) throw new FxFileError('the CSV holds no rates');
 }
 
 type Node = Record<string, unknown>;
@@ -190,10 +201,15 @@ function unzipSingle(bytes: Uint8Array): { name: string; text: string } {
 
 /** Any ECB rates file as uploaded: a zip holding one .csv/.xml, an XML file, or a CSV file. */
 export function parseEcbFile(bytes: Uint8Array): Rate[] {
+  return [...ecbFileRates(bytes)];
+}
+
+/** parseEcbFile as it reads: a CSV one rate at a time (ecbCsvRates), an XML file whole. */
+export function ecbFileRates(bytes: Uint8Array): Iterable<Rate> {
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
     const { name, text } = unzipSingle(bytes);
-    return /\.xml$/i.test(name) ? parseEcbXml(text) : parseEcbCsv(text);
+    return /\.xml$/i.test(name) ? parseEcbXml(text) : ecbCsvRates(text);
   }
   const text = decodeUtf8(bytes, 'the file');
-  return looksLikeXml(text) ? parseEcbXml(text) : parseEcbCsv(text);
+  return looksLikeXml(text) ? parseEcbXml(text) : ecbCsvRates(text);
 }

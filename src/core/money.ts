@@ -23,6 +23,13 @@ export function currencyDigits(code: string): number | undefined {
   return DIGITS.get(code);
 }
 
+/** Every known currency code grouped by its minor-unit digits (e.g. 0 → JPY, KRW, …). */
+export function currenciesByDigits(): ReadonlyMap<number, readonly string[]> {
+  const groups = new Map<number, string[]>();
+  for (const [code, digits] of DIGITS) groups.set(digits, [...(groups.get(digits) ?? []), code]);
+  return groups;
+}
+
 export function isCurrencyCode(code: string): boolean {
   return currencyDigits(code) !== undefined;
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type CsvExport, csvStream, exportAllSales, exportCampaignConversions, exportSelectedConversions } from '../app/exports.ts';
+import { type CsvDownload, downloadAllSales, downloadCampaignConversions, downloadSelectedConversions } from '../app/exports.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
 import { ZError, ZRange } from '../schemas/common.ts';
 import { ZConversionExportQuery, ZCsv, ZExportSelectedBody } from '../schemas/exports.ts';
@@ -26,13 +26,13 @@ export function contentDisposition(filename: string): string {
   return fallback === filename ? `attachment; filename="${filename}"` : `attachment; filename="${fallback}"; filename*=${extValue(filename)}`;
 }
 
-function sendCsv(reply: FastifyReply, file: CsvExport) {
+function sendCsv(reply: FastifyReply, file: CsvDownload) {
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', contentDisposition(file.filename))
     .header('cache-control', 'no-store')
     .header('x-content-type-options', 'nosniff')
-    .send(csvStream(file.records));
+    .send(file.body);
 }
 
 export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
@@ -51,7 +51,7 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       },
     },
     async (request, reply) =>
-      sendCsv(reply, await exportSelectedConversions(db, callerOf(request).accountId, request.params.id, request.body.ids)),
+      sendCsv(reply, await downloadSelectedConversions(db, callerOf(request).accountId, request.params.id, request.body.ids)),
   );
 
   app.get(
@@ -67,7 +67,7 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       },
     },
     async (request, reply) =>
-      sendCsv(reply, await exportCampaignConversions(db, callerOf(request).accountId, request.params.id, request.query)),
+      sendCsv(reply, await downloadCampaignConversions(db, callerOf(request).accountId, request.params.id, request.query)),
   );
 
   app.get(
@@ -81,6 +81,6 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
         response: { 200: ZCsv, 400: ZError },
       },
     },
-    async (request, reply) => sendCsv(reply, await exportAllSales(db, callerOf(request).accountId, request.query)),
+    async (request, reply) => sendCsv(reply, await downloadAllSales(db, callerOf(request).accountId, request.query)),
   );
 };

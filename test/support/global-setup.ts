@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../../src/app/startup.ts';
-import { connectPglite, connectPostgres, createPglite } from '../../src/db/connect.ts';
+import { connectPostgres } from '../../src/db/connect.ts';
+import { connectPglite, createPglite } from '../../src/db/embedded.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { type Connection, connectPglite, connectPostgres, createPglite } from '../../src/db/connect.ts';
+import { type Connection, connectPostgres } from '../../src/db/connect.ts';
+import { connectPglite, createPglite } from '../../src/db/embedded.ts';
 import { buildServer } from '../../src/http/server.ts';
 
 export const dbKind = process.env.TALLY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect } from 'kysely';
+import lockfile from 'proper-lockfile';
+import { asText, type Connection, DATE, INT8, NUMERIC } from './connect.ts';
+import type { Database } from './schema.ts';
+
+// The embedded database (PGlite). Kept out of connect.ts so that a server on PostgreSQL never
+// loads PGlite's WebAssembly build: the CLI imports this module only for a data directory.
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string) {
+    super(`The data directory ${dir} is in use by another Tally process. Stop it, or set TALLY_DATA_DIR to another directory.`);
+  }
+}
+
+export function createPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
+  return new PGlite({
+    dataDir,
+    parsers: { [INT8]: asText, [NUMERIC]: asText, [DATE]: asText },
+    loadDataDir: options.loadDataDir,
+  });
+}
+
+export async function connectPglite(pglite: PGlite): Promise<Connection> {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    listen: async (channel, onNotify) => pglite.listen(channel, () => onNotify()),
+    close: () => db.destroy(),
+  };
+}
+
+// One process per data directory: PGlite is a single-process database, and two of them on
+// one directory would corrupt it. The lock is released when the process exits.
+export async function openDataDir(dataDir: string): Promise<Connection> {
+  const dir = path.resolve(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, { lockfilePath: path.join(dir, 'tally.lock'), stale: 15_000, update: 5_000 });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLockedError(dir);
+    throw error;
+  }
+  const connection = await connectPglite(createPglite(path.join(dir, 'pgdata')));
+  return {
+    ...connection,
+    async close() {
+      await connection.close();
+      await release();
+    },
+  };
+}
