@@ -136,6 +136,10 @@ export async function updateAccount(
     if (patch.defaultCurrency && patch.defaultCurrency !== before.defaultCurrency) {
       await refigureConversions(trx, accountId);
     }
+    // Day buckets are days in the account's zone: a new zone moves conversions between them.
+    if (patch.timeZone && patch.timeZone !== before.timeZone) {
+      await sql`select tally_rebuild_rollups(${accountId})`.execute(trx);
+    }
     return getAccount(trx, accountId);
   });
 }

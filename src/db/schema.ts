@@ -237,6 +237,36 @@ export interface ConversionEventsTable {
   at: Generated<Date>;
 }
 
+export interface RollupMemberDaysTable {
+  account_id: Bigint;
+  day: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupMemberMonthsTable {
+  account_id: Bigint;
+  month: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupCampaignDaysTable {
+  account_id: Bigint;
+  day: Day;
+  campaign_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+  fx_missing: Bigint;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -259,4 +289,7 @@ export interface Database {
   link_clicks: LinkClicksTable;
   link_click_visitors: LinkClickVisitorsTable;
   link_click_events: LinkClickEventsTable;
+  rollup_member_days: RollupMemberDaysTable;
+  rollup_member_months: RollupMemberMonthsTable;
+  rollup_campaign_days: RollupCampaignDaysTable;
 }
