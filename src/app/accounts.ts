@@ -123,6 +123,9 @@ export async function updateAccount(
   if (patch.timeZone) assertTimeZone(patch.timeZone);
   // One transaction: readers see every figure in the old currency or every one in the new.
   return db.transaction().execute(async (trx) => {
+    // A new zone moves the rollups' day buckets: writers of conversions take a key-share lock on
+    // the account row, so this lock, taken first, waits for them and holds them off meanwhile.
+    if (patch.timeZone) await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
     const before = await getAccount(trx, accountId);
     await trx
       .updateTable('accounts')

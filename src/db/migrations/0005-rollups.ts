@@ -14,9 +14,11 @@ import { runStatements } from './run-statements.ts';
 // They are maintained by statement-level triggers on conversions in the changing transaction:
 // the old rows' contributions are subtracted, the new rows' added, and the sums upserted in key
 // order (so two transactions touching the same rollup rows lock them in the same order and
-// cannot deadlock). Rows that reach zero are kept. Each statement first takes a share lock on
-// the account row: a change of time zone (which rebuilds the account's rollups) waits for the
-// writers in flight, and writers wait for it, so no delta lands in an old day bucket.
+// cannot deadlock). Rows that reach zero are kept. Each statement first takes a key-share lock
+// on the account row; a change of time zone (which rebuilds the account's rollups) locks that
+// row FOR UPDATE before anything else, so it waits for the writers in flight and writers wait
+// for it: no delta lands in an old day bucket. Other account updates (a new default currency)
+// do not conflict with the key-share lock, so they never wait for, or deadlock with, writers.
 
 // The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
 const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
@@ -64,7 +66,7 @@ const applyDelta = (delta: string) => `
       fx_missing = t.fx_missing + excluded.fx_missing`;
 
 const lockAccounts = (source: string) =>
-  `perform 1 from accounts where id in (select account_id from ${source}) order by id for share;`;
+  `perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
