@@ -3,8 +3,9 @@ import type { Db } from '../db/connect.ts';
 import { addDays, boundDay, dayStart, inRange, localDay, type Range } from './range.ts';
 
 // How a report range is read: its whole days from the rollups (migration 0005), and the part of
-// a day cut by a timestamp bound from the conversions themselves. Member sums read whole months
-// from the monthly rollup and the days around them from the daily one. Every piece is disjoint
+// a day cut by a timestamp bound from the conversions themselves. Whole days are read at the
+// coarsest grain that fits: member sums as whole years, then whole months, then days; campaign
+// sums as whole months, then days. Every piece is disjoint
 // from the others, so their sums add up to the sum over the range's conversions exactly.
 
 /** Inclusive days; a null bound is open. */
@@ -47,26 +48,45 @@ export async function planRange(db: Db, accountId: string, range: Range): Promis
   return { accountId, range, days: { first, last }, edges };
 }
 
-const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
-const addMonths = (month: string, n: number) => {
-  const d = new Date(`${month}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
+type Unit = 'month' | 'year';
+const unitStart = (day: string, unit: Unit) => (unit === 'month' ? `${day.slice(0, 7)}-01` : `${day.slice(0, 4)}-01-01`);
+function addUnits(start: string, unit: Unit, n: number): string {
+  const d = new Date(`${start}T00:00:00Z`);
+  if (unit === 'month') d.setUTCMonth(d.getUTCMonth() + n);
+  else d.setUTCFullYear(d.getUTCFullYear() + n);
   return d.toISOString().slice(0, 10);
-};
+}
 
-/** Whole months (by their first day) within the span, and the spans of days around them. */
-export function splitMonths(span: DaySpan): { months: DaySpan | null; days: DaySpan[] } {
+/** The whole months or years (by their first day) within the span, and the spans of days around them. */
+export function splitBy(span: DaySpan, unit: Unit): { whole: DaySpan | null; rest: DaySpan[] } {
   const { first, last } = span;
-  const firstMonth = first === null ? null : first.endsWith('-01') ? first : addMonths(monthStart(first), 1);
-  const lastMonth = last === null ? null : addDays(last, 1).endsWith('-01') ? monthStart(last) : addMonths(monthStart(last), -1);
-  if (firstMonth !== null && lastMonth !== null && firstMonth > lastMonth) return { months: null, days: [span] };
-  const days: DaySpan[] = [];
-  if (first !== null && firstMonth !== null && first < firstMonth) days.push({ first, last: addDays(firstMonth, -1) });
-  if (last !== null && lastMonth !== null) {
-    const afterMonths = addMonths(lastMonth, 1);
-    if (last >= afterMonths) days.push({ first: afterMonths, last });
+  const firstUnit = first === null ? null : first === unitStart(first, unit) ? first : addUnits(unitStart(first, unit), unit, 1);
+  const lastUnit = last === null ? null : addDays(last, 1) === unitStart(addDays(last, 1), unit) ? unitStart(last, unit) : addUnits(unitStart(last, unit), unit, -1);
+  if (firstUnit !== null && lastUnit !== null && firstUnit > lastUnit) return { whole: null, rest: [span] };
+  const rest: DaySpan[] = [];
+  if (first !== null && firstUnit !== null && first < firstUnit) rest.push({ first, last: addDays(firstUnit, -1) });
+  if (last !== null && lastUnit !== null) {
+    const after = addUnits(lastUnit, unit, 1);
+    if (last >= after) rest.push({ first: after, last });
   }
-  return { months: { first: firstMonth, last: lastMonth }, days };
+  return { whole: { first: firstUnit, last: lastUnit }, rest };
+}
+
+/** A span of days as whole years, whole months and days, each read from its own rollup. */
+export function splitSpan(span: DaySpan, units: readonly Unit[]): { years: DaySpan[]; months: DaySpan[]; days: DaySpan[] } {
+  const out = { years: [] as DaySpan[], months: [] as DaySpan[], days: [] as DaySpan[] };
+  let rest = [span];
+  for (const unit of units) {
+    const next: DaySpan[] = [];
+    for (const part of rest) {
+      const { whole, rest: around } = splitBy(part, unit);
+      if (whole) out[unit === 'year' ? 'years' : 'months'].push(whole);
+      next.push(...around);
+    }
+    rest = next;
+  }
+  out.days = rest;
+  return out;
 }
 
 function within(column: string, span: DaySpan): RawBuilder<boolean> {
@@ -97,30 +117,42 @@ export function creatorSums(plan: RangePlan, campaignId?: string) {
   const parts = [];
   const inCampaign = (alias: string) => (campaignId === undefined ? sql`` : sql`and ${sql.ref(`${alias}.campaign_id`)} = ${campaignId}`);
   if (plan.days) {
-    const { months, days } = splitMonths(plan.days);
-    if (months) {
+    const { years, months, days } = splitSpan(plan.days, ['year', 'month']);
+    const read = (table: string, column: string, spans: DaySpan[]) => {
+      if (spans.length === 0) return;
       parts.push(sql`
-        select r.creator_id as key, r.orders, r.sales, r.commission from rollup_member_months r
-        where r.account_id = ${plan.accountId} and ${within('r.month', months)} ${inCampaign('r')}`);
-    }
-    if (days.length > 0) {
-      parts.push(sql`
-        select r.creator_id as key, r.orders, r.sales, r.commission from rollup_member_days r
-        where r.account_id = ${plan.accountId} and ${anyOf(days.map((d) => within('r.day', d)))} ${inCampaign('r')}`);
-    }
+        select r.creator_id as key, r.orders, r.sales, r.commission from ${sql.table(table)} r
+        where r.account_id = ${plan.accountId} and ${anyOf(spans.map((d) => within(`r.${column}`, d)))} ${inCampaign('r')}`);
+    };
+    read('rollup_member_years', 'year', years);
+    read('rollup_member_months', 'month', months);
+    read('rollup_member_days', 'day', days);
   }
   if (plan.edges.length > 0) parts.push(edgeRows(plan, sql.ref('c.creator_id'), campaignId));
   return summed(parts);
 }
 
+/** The campaign rollup rows of the plan's whole days: whole months from the monthly one. */
+function campaignRows(plan: RangePlan, columns: RawBuilder<unknown>) {
+  if (!plan.days) return [];
+  const { months, days } = splitSpan(plan.days, ['month']);
+  const parts = [];
+  if (months.length > 0) {
+    parts.push(sql`
+      select ${columns} from rollup_campaign_months r
+      where r.account_id = ${plan.accountId} and ${anyOf(months.map((m) => within('r.month', m)))}`);
+  }
+  if (days.length > 0) {
+    parts.push(sql`
+      select ${columns} from rollup_campaign_days r
+      where r.account_id = ${plan.accountId} and ${anyOf(days.map((d) => within('r.day', d)))}`);
+  }
+  return parts;
+}
+
 /** The counted conversions of the range summed per campaign: columns key, orders, sales, commission. */
 export function campaignSums(plan: RangePlan) {
-  const parts = [];
-  if (plan.days) {
-    parts.push(sql`
-      select r.campaign_id as key, r.orders, r.sales, r.commission from rollup_campaign_days r
-      where r.account_id = ${plan.accountId} and ${within('r.day', plan.days)}`);
-  }
+  const parts = campaignRows(plan, sql`r.campaign_id as key, r.orders, r.sales, r.commission`);
   if (plan.edges.length > 0) parts.push(edgeRows(plan, sql.ref('c.campaign_id')));
   return summed(parts);
 }
@@ -161,12 +193,7 @@ export function dailySales(plan: RangePlan) {
  * `countable` is the core's rule as a predicate over `c`.
  */
 export function fxMissingCount(plan: RangePlan, countable: RawBuilder<boolean>) {
-  const parts = [];
-  if (plan.days) {
-    parts.push(sql`
-      select r.fx_missing as n from rollup_campaign_days r
-      where r.account_id = ${plan.accountId} and ${within('r.day', plan.days)}`);
-  }
+  const parts = campaignRows(plan, sql`r.fx_missing as n`);
   if (plan.edges.length > 0) {
     parts.push(sql`
       select 1 as n from conversions c

@@ -257,6 +257,26 @@ export interface RollupMemberMonthsTable {
   commission: Bigint;
 }
 
+export interface RollupMemberYearsTable {
+  account_id: Bigint;
+  year: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupCampaignMonthsTable {
+  account_id: Bigint;
+  month: Day;
+  campaign_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+  fx_missing: Bigint;
+}
+
 export interface RollupCampaignDaysTable {
   account_id: Bigint;
   day: Day;
@@ -291,5 +311,7 @@ export interface Database {
   link_click_events: LinkClickEventsTable;
   rollup_member_days: RollupMemberDaysTable;
   rollup_member_months: RollupMemberMonthsTable;
+  rollup_member_years: RollupMemberYearsTable;
   rollup_campaign_days: RollupCampaignDaysTable;
+  rollup_campaign_months: RollupCampaignMonthsTable;
 }

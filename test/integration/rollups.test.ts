@@ -63,8 +63,8 @@ describeDb('rollups', () => {
     let version = 0;
     const updatedAt = () => new Date(Date.UTC(2024, 5, 1) + ++version * 1000).toISOString();
     const amount = (store: Placed['store'], units: number) => (store.currency === 'JPY' ? String(units * 100) : `${units}.${String(units % 100).padStart(2, '0')}`);
-    // Around month ends and midnights in Paris, so rows sit on both sides of day and month cuts.
-    const createdAt = (r: () => number) => new Date(Date.UTC(2024, 0, 28) + Math.floor(r() * 40 * 24) * 3_600_000 + Math.floor(r() * 3600) * 1000).toISOString();
+    // Across midnights in Paris and month and year ends, so rows sit on both sides of every cut.
+    const createdAt = (r: () => number) => new Date(Date.UTC(2023, 11, 20) + Math.floor(r() * 80 * 24) * 3_600_000 + Math.floor(r() * 3600) * 1000).toISOString();
 
     const body = (r: () => number, p: Placed, status: string, refunded?: number) => ({
       number: p.id, createdAt: p.createdAt, updatedAt: updatedAt(), currency: p.store.currency, subtotal: amount(p.store, p.subtotal),
@@ -149,8 +149,14 @@ describeDb('rollups', () => {
     expect((await grouped(day, 'c.campaign_id, c.creator_id', 'rollup_member_days').execute(t.db)).rows).toEqual([]);
     expect((await grouped(month, 'c.campaign_id, c.creator_id', 'rollup_member_months').execute(t.db)).rows).toEqual([]);
     expect((await grouped(day, 'c.campaign_id', 'rollup_campaign_days', countableMissing).execute(t.db)).rows).toEqual([]);
+    const year = `date_trunc('year', ${day})::date`;
+    expect((await grouped(year, 'c.campaign_id, c.creator_id', 'rollup_member_years').execute(t.db)).rows).toEqual([]);
+    expect((await grouped(month, 'c.campaign_id', 'rollup_campaign_months', countableMissing).execute(t.db)).rows).toEqual([]);
     const negative = await sql<{ n: number }>`
       select (select count(*) from rollup_member_days where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_member_months where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_member_years where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_campaign_months where orders < 0 or fx_missing < 0)
            + (select count(*) from rollup_campaign_days where orders < 0 or fx_missing < 0) as n`.execute(t.db);
     expect(Number(negative.rows[0]!.n)).toBe(0);
 
@@ -168,6 +174,8 @@ describeDb('rollups', () => {
       { from: '2024-02-15' },
       { to: '2024-02-15T12:00:00Z' },
       { from: '2024-02-03', to: '2024-03-02T04:59:59Z' },
+      { from: '2023-12-15', to: '2025-01-10' },
+      { from: '2024-01-01T05:00:00Z' },
     ];
     for (const input of ranges) {
       const query = new URLSearchParams(input as Record<string, string>).toString();

@@ -6,11 +6,12 @@ import { runStatements } from './run-statements.ts';
 
 // Pre-aggregated sums of the counted conversions, so a report reads a few rows per day or per
 // month instead of every conversion (the dashboard, a campaign's Performance, the Community).
-// Three grains, all by day or month in the account's time zone:
-//   rollup_member_days     (account, day, campaign, creator)    orders, sales, commission
-//   rollup_member_months   (account, month, campaign, creator)  the same, by first day of month
-//   rollup_campaign_days   (account, day, campaign)             the same, and fx_missing: the
-//                          countable conversions left out for a missing rate (the dashboard's)
+// Five grains, by day, month (its first day) or year (its 1 January) in the account's time zone:
+//   rollup_member_days / _months / _years    (account, bucket, campaign, creator)
+//                                            orders, sales, commission
+//   rollup_campaign_days / _months           (account, bucket, campaign)
+//                                            the same, and fx_missing: the countable conversions
+//                                            left out for a missing rate (the dashboard's)
 // They are maintained by statement-level triggers on conversions in the changing transaction:
 // the old rows' contributions are subtracted, the new rows' added, and the sums upserted in key
 // order (so two transactions touching the same rollup rows lock them in the same order and
@@ -35,35 +36,41 @@ const contributions = (source: string, sign: number) => `
              case when r.fx_missing and ${COUNTABLE_SQL} then ${sign} else 0 end as fx_missing
       from ${source} r join accounts a on a.id = r.account_id`;
 
-// One statement that adds the summed `delta` rows into the three rollups.
+const SUMS = ['orders', 'sales', 'commission'];
+
+// An upsert of `source`'s rows, summed by `bucket` (a date expression over `day`) and the keys,
+// into `table`; rows go in key order, so concurrent writers lock rollup rows in one order.
+function upsert(table: string, bucket: string, column: string, keys: string[], sums: string[], source: string): string {
+  const key = ['account_id', column, ...keys];
+  const n = key.map((_, i) => i + 1).join(', ');
+  return `
+      insert into ${table} as t (${[...key, ...sums].join(', ')})
+      select account_id, ${bucket}, ${keys.join(', ')}, ${sums.map((c) => `sum(${c})`).join(', ')}
+      from ${source} group by ${n}
+      having ${sums.map((c) => `sum(${c}) <> 0`).join(' or ')}
+      order by ${n}
+      on conflict (${key.join(', ')}) do update set ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
+}
+
+// The rows of `source` summed by day and `keys`, zero sums left out.
+const grouped = (keys: string[], sums: string[], source: string) => `
+      select account_id, day, ${keys.join(', ')}, ${sums.map((c) => `sum(${c}) as ${c}`).join(', ')}
+      from ${source} group by account_id, day, ${keys.join(', ')}
+      having ${sums.map((c) => `sum(${c}) <> 0`).join(' or ')}`;
+
+// One statement that adds the summed `delta` rows into the five rollups. Unreferenced
+// data-modifying CTEs run all the same.
+const MEMBER = ['campaign_id', 'creator_id'];
+const CAMPAIGN_SUMS = [...SUMS, 'fx_missing'];
 const applyDelta = (delta: string) => `
     with changes as (${delta}),
-    member_days as (
-      select account_id, day, campaign_id, creator_id, sum(orders) as orders, sum(sales) as sales, sum(commission) as commission
-      from changes group by 1, 2, 3, 4
-      having sum(orders) <> 0 or sum(sales) <> 0 or sum(commission) <> 0
-    ),
-    upsert_days as (
-      insert into rollup_member_days as t (account_id, day, campaign_id, creator_id, orders, sales, commission)
-      select * from member_days order by 1, 2, 3, 4
-      on conflict (account_id, day, campaign_id, creator_id) do update set
-        orders = t.orders + excluded.orders, sales = t.sales + excluded.sales, commission = t.commission + excluded.commission
-    ),
-    upsert_months as (
-      insert into rollup_member_months as t (account_id, month, campaign_id, creator_id, orders, sales, commission)
-      select account_id, date_trunc('month', day)::date, campaign_id, creator_id, sum(orders), sum(sales), sum(commission)
-      from member_days group by 1, 2, 3, 4 order by 1, 2, 3, 4
-      on conflict (account_id, month, campaign_id, creator_id) do update set
-        orders = t.orders + excluded.orders, sales = t.sales + excluded.sales, commission = t.commission + excluded.commission
-    )
-    insert into rollup_campaign_days as t (account_id, day, campaign_id, orders, sales, commission, fx_missing)
-    select account_id, day, campaign_id, sum(orders), sum(sales), sum(commission), sum(fx_missing)
-    from changes group by 1, 2, 3
-    having sum(orders) <> 0 or sum(sales) <> 0 or sum(commission) <> 0 or sum(fx_missing) <> 0
-    order by 1, 2, 3
-    on conflict (account_id, day, campaign_id) do update set
-      orders = t.orders + excluded.orders, sales = t.sales + excluded.sales, commission = t.commission + excluded.commission,
-      fx_missing = t.fx_missing + excluded.fx_missing`;
+    member_delta as (${grouped(MEMBER, SUMS, 'changes')}),
+    campaign_delta as (${grouped(['campaign_id'], CAMPAIGN_SUMS, 'changes')}),
+    member_days as (${upsert('rollup_member_days', 'day', 'day', MEMBER, SUMS, 'member_delta')}),
+    member_months as (${upsert('rollup_member_months', "date_trunc('month', day)::date", 'month', MEMBER, SUMS, 'member_delta')}),
+    member_years as (${upsert('rollup_member_years', "date_trunc('year', day)::date", 'year', MEMBER, SUMS, 'member_delta')}),
+    campaign_days as (${upsert('rollup_campaign_days', 'day', 'day', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')})
+    ${upsert('rollup_campaign_months', "date_trunc('month', day)::date", 'month', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')}`;
 
 const lockAccounts = (source: string) =>
   `perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
@@ -93,6 +100,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (account_id, month, campaign_id, creator_id)
     );
     create index rollup_member_months_campaign on rollup_member_months (account_id, campaign_id, month);
+
+    create table rollup_member_years (
+      account_id bigint not null,
+      year date not null check (extract(doy from year) = 1),
+      campaign_id bigint not null,
+      creator_id bigint not null,
+      orders bigint not null,
+      sales bigint not null,
+      commission bigint not null,
+      primary key (account_id, year, campaign_id, creator_id)
+    );
+    create index rollup_member_years_campaign on rollup_member_years (account_id, campaign_id, year);
+
+    create table rollup_campaign_months (
+      account_id bigint not null,
+      month date not null check (extract(day from month) = 1),
+      campaign_id bigint not null,
+      orders bigint not null,
+      sales bigint not null,
+      commission bigint not null,
+      fx_missing bigint not null,
+      primary key (account_id, month, campaign_id)
+    );
 
     create table rollup_campaign_days (
       account_id bigint not null,
@@ -141,7 +171,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       delete from rollup_member_days where account_id = p_account;
       delete from rollup_member_months where account_id = p_account;
+      delete from rollup_member_years where account_id = p_account;
       delete from rollup_campaign_days where account_id = p_account;
+      delete from rollup_campaign_months where account_id = p_account;
       ${applyDelta(contributions('(select * from conversions where account_id = p_account)', 1))};
     end
     $$;
