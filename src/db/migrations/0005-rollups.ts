@@ -72,8 +72,14 @@ const applyDelta = (delta: string) => `
     campaign_days as (${upsert('rollup_campaign_days', 'day', 'day', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')})
     ${upsert('rollup_campaign_months', "date_trunc('month', day)::date", 'month', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')}`;
 
-const lockAccounts = (source: string) =>
-  `perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
+// A transaction that rewrites an account's figures wholesale (a new default currency) sets
+// tally.rollups = 'rebuild' for itself and rebuilds the account's rollups once at the end,
+// instead of upserting a delta per batch of rows.
+const lockAccounts = (source: string) => `
+      if current_setting('tally.rollups', true) = 'rebuild' then
+        return null;
+      end if;
+      perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
