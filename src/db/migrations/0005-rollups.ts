@@ -23,7 +23,7 @@ import { runStatements } from './run-statements.ts';
 
 // The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
 const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
-export const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
+const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
   STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
 ).join(', ')})`;
 
