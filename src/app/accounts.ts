@@ -3,6 +3,7 @@ import { isCurrencyCode } from '../core/money.ts';
 import type { Db } from '../db/connect.ts';
 import type { Role } from '../db/schema.ts';
 import { AppError } from './errors.ts';
+import { logReload } from './events.ts';
 import { refigureConversions } from './figures.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
@@ -139,15 +140,18 @@ export async function updateAccount(
       .where('id', '=', accountId)
       .execute();
     const newCurrency = patch.defaultCurrency !== undefined && patch.defaultCurrency !== before.defaultCurrency;
+    const newZone = patch.timeZone !== undefined && patch.timeZone !== before.timeZone;
     if (newCurrency) {
-      // Every row changes: the rollups are summed once afterwards rather than per batch.
-      await sql`select set_config('tally.rollups', 'rebuild', true)`.execute(trx);
+      // Every row changes: the rollups are summed once afterwards rather than per batch, and
+      // the event streams are told once to reload rather than sent every conversion.
+      await sql`select set_config('tally.rollups', 'rebuild', true), set_config('tally.events', 'bulk', true)`.execute(trx);
       await refigureConversions(trx, accountId);
-      await sql`select set_config('tally.rollups', '', true)`.execute(trx);
+      await sql`select set_config('tally.rollups', '', true), set_config('tally.events', '', true)`.execute(trx);
     }
     // Day buckets are days in the account's zone: a new zone moves conversions between them.
-    if (newCurrency || (patch.timeZone !== undefined && patch.timeZone !== before.timeZone)) {
+    if (newCurrency || newZone) {
       await sql`select tally_rebuild_rollups(${accountId})`.execute(trx);
+      await logReload(trx, accountId);
     }
     return getAccount(trx, accountId);
   });

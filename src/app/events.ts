@@ -20,6 +20,21 @@ const RECENT_LIMIT = 50_000;
 // A client that missed more than this reloads instead of replaying.
 const REPLAY_LIMIT = 1_000;
 const RETENTION = '1 day';
+// The log is read this many entries at a time, so a burst never loads at once.
+const DRAIN_BATCH = 5_000;
+// An account with more changes than this in one read is told to reload instead.
+const BULK_LIMIT = 1_000;
+// The conversion id of a log entry that stands for "every figure of the account changed" (a
+// currency or time zone change; migration 0006).
+const RELOAD_MARKER = '0';
+
+/** Logs, in the caller's transaction, that every figure of the account changed: its streams reload. */
+export async function logReload(trx: Db, accountId: string): Promise<void> {
+  await trx.insertInto('conversion_events').values({ account_id: accountId, conversion_id: RELOAD_MARKER }).execute();
+  await sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(trx);
+}
+
+const reloadMessage = (reason: string): EventMessage => ({ event: 'reload', data: { reason } });
 
 export class ConversionEvents {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
@@ -77,6 +92,7 @@ export class ConversionEvents {
       .limit(REPLAY_LIMIT + 1)
       .execute();
     if (rows.length > REPLAY_LIMIT) return reload;
+    if (rows.some((r) => r.conversion_id === RELOAD_MARKER)) return [reloadMessage('every figure of the account changed')];
     return this.messages(accountId, rows);
   }
 
@@ -95,14 +111,24 @@ export class ConversionEvents {
   }
 
   private async drain(): Promise<void> {
-    const from = this.lastSeen > BigInt(LOOKBACK) ? this.lastSeen - BigInt(LOOKBACK) : 0n;
-    const rows = await this.db
-      .selectFrom('conversion_events')
-      .select(['id', 'account_id', 'conversion_id'])
-      .where('id', '>', from.toString())
-      .orderBy('id')
-      .execute()
-      .catch(() => []);
+    let from = this.lastSeen > BigInt(LOOKBACK) ? this.lastSeen - BigInt(LOOKBACK) : 0n;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('conversion_events')
+        .select(['id', 'account_id', 'conversion_id'])
+        .where('id', '>', from.toString())
+        .orderBy('id')
+        .limit(DRAIN_BATCH)
+        .execute()
+        .catch(() => []);
+      await this.deliver(rows);
+      if (rows.length < DRAIN_BATCH) return;
+      from = BigInt(rows[rows.length - 1]!.id);
+    }
+  }
+
+  /** Sends one read of the log to the streams of the accounts it concerns. */
+  private async deliver(rows: Array<{ id: string; account_id: string; conversion_id: string }>): Promise<void> {
     const byAccount = new Map<string, Array<{ id: string; conversion_id: string }>>();
     for (const row of rows) {
       if (this.recent.has(row.id)) continue;
@@ -114,7 +140,10 @@ export class ConversionEvents {
       byAccount.set(row.account_id, list);
     }
     for (const [accountId, list] of byAccount) {
-      const messages = await this.messages(accountId, list).catch(() => []);
+      const messages =
+        list.some((r) => r.conversion_id === RELOAD_MARKER) ? [reloadMessage('every figure of the account changed')]
+        : list.length > BULK_LIMIT ? [reloadMessage('too many conversions changed at once')]
+        : await this.messages(accountId, list).catch(() => []);
       if (messages.length === 0) continue;
       for (const subscriber of this.subscribers.get(accountId) ?? []) subscriber(messages);
     }

@@ -142,6 +142,36 @@ describeDb('live conversion events', () => {
     await lost.close();
   });
 
+  it('tells the streams to reload once when a currency or time zone change rewrites every figure', async () => {
+    const mine = await ledger();
+    await mine.put('C-1');
+    await mine.put('C-2');
+    await mine.put('C-3');
+    const stream = await openStream(t.app, mine.key);
+    await mine.put('C-4');
+    const [before] = await stream.until(1);
+    expect([before!.event, before!.data.orderId]).toEqual(['conversion', 'C-4']);
+
+    expect((await mine.admin.patch('/api/account', { defaultCurrency: 'USD' })).status).toBe(200);
+    const frames = await stream.until(2);
+    expect(frames[1]).toEqual({ event: 'reload', data: { reason: 'every figure of the account changed' } });
+    // The four rewritten conversions are not sent one by one.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.frames.map((f) => f.event)).toEqual(['conversion', 'reload']);
+
+    // A client that was away across the change reloads rather than replays.
+    const again = await openStream(t.app, mine.key, before!.id);
+    expect((await again.until(1)).map((f) => f.event)).toEqual(['reload']);
+    await again.close();
+
+    expect((await mine.admin.patch('/api/account', { timeZone: 'Asia/Tokyo' })).status).toBe(200);
+    expect((await stream.until(3))[2]!.event).toBe('reload');
+    await mine.put('C-5');
+    const after = await stream.until(4);
+    expect([after[3]!.event, after[3]!.data.orderId, after[3]!.data.converted.currency]).toEqual(['conversion', 'C-5', 'USD']);
+    await stream.close();
+  });
+
   it('reaches a listener on another server sharing the database', async () => {
     const mine = await ledger();
     const second = await t.second();

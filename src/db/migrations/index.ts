@@ -4,6 +4,7 @@ import * as links from './0002-links.ts';
 import * as deliveries from './0003-deliveries.ts';
 import * as conversionEvents from './0004-conversion-events.ts';
 import * as rollups from './0005-rollups.ts';
+import * as bulkEvents from './0006-bulk-events.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-deliveries': deliveries,
   '0004-conversion-events': conversionEvents,
   '0005-rollups': rollups,
+  '0006-bulk-events': bulkEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
