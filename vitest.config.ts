@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['test/integration/**/*.test.ts'],
+          // What exists only on PostgreSQL (the COPY export path).
+          exclude: ['test/integration/postgres-only/**'],
           env: { TALLY_TEST_DB: 'pglite' },
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
