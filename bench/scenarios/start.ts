@@ -1,4 +1,4 @@
-// Scenario 6, start: what `npm start` runs (the web-build check, then `tsx src/cli.ts serve`)
+// Scenario 6, start: what `npm start` runs (the build checks, then the bundled server)
 // until /healthz answers, on a fresh empty embedded database — migrations, the ECB snapshot
 // and the demo seed included — then, stopped and started again on the same directory, the
 // restart, several times. Ceiling: a bare `node -e` HTTP server started the same way.
@@ -63,8 +63,8 @@ async function startAndTime(command: string, env: NodeJS.ProcessEnv, port: numbe
 const TICKS_PER_SECOND = 100;
 
 /**
- * Resident memory and CPU time of a process and its descendants (tsx runs the server in a
- * child); CPU includes children that have ended (the web-build check).
+ * Resident memory and CPU time of a process and its descendants; CPU includes children that
+ * have ended (the build checks).
  */
 function usageOfTree(pid: number): { rssMb: number; cpuSeconds: number } {
   let kb = 0;
@@ -107,11 +107,11 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
   // The web app is built once per checkout, not per database: build it (untimed) if needed.
   const b0 = performance.now();
   await new Promise<void>((resolve, reject) =>
-    spawn(process.execPath, ['scripts/build-web.mjs'], { cwd: root, stdio: 'ignore' }).on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`build-web exited with ${code}`)),
+    spawn('sh', ['-c', 'node scripts/build-web.mjs && node scripts/build-server.mjs'], { cwd: root, stdio: 'ignore' }).on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the build checks exited with ${code}`)),
     ),
   );
-  log(`web build check before timing: ${((performance.now() - b0) / 1000).toFixed(1)} s`);
+  log(`web and server build checks before timing: ${((performance.now() - b0) / 1000).toFixed(1)} s`);
 
   // Ceiling: node itself, listening and answering.
   const bare: number[] = [];
@@ -128,7 +128,8 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-start-'));
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   // What `npm start` runs (package.json "start"), with the server's own binary exec'd.
-  const command = 'node scripts/build-web.mjs > /dev/null && exec node_modules/.bin/tsx src/cli.ts serve';
+  const command =
+    'node scripts/build-web.mjs > /dev/null && node scripts/build-server.mjs > /dev/null && exec node --enable-source-maps .build/server/cli.js serve';
   try {
     const port = await freePort();
     const env = { ...inherited, TALLY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '1' };
