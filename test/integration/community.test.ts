@@ -55,7 +55,8 @@ describeDb('community pages', () => {
     const summer = await l.campaign('Summer', { percent: '60' });
     ids = {};
     for (const name of ['Cleo', 'Ana', 'Eve', 'Ben', 'Finn', 'Dora', 'Gus']) ids[name] = await l.creator(name);
-    const { Ana, Ben, Cleo, Finn, Gus, Eve } = ids as Record<string, string>;
+    const id = (name: string) => ids[name] as string;
+    const [Ana, Ben, Cleo, Finn, Gus, Eve] = ['Ana', 'Ben', 'Cleo', 'Finn', 'Gus', 'Eve'].map(id) as [string, string, string, string, string, string];
     await l.member(spring, Ana, ['ANA']);
     await l.member(spring, Ben, ['BEN']);
     await l.member(spring, Cleo, ['CLEO']);
