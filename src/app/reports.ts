@@ -18,6 +18,7 @@ import {
 } from '../schemas/reports.ts';
 import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
 import { AppError, notFound } from './errors.ts';
+import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
@@ -244,9 +245,6 @@ const COMMUNITY_ORDER: Record<CommunitySort, { column: string; descending: boole
   name: { column: 'name', descending: false },
 };
 
-/** `%` and `_` in a search text are literal characters, not patterns. */
-const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 type CommunityRow = {
   count: number;
   total_orders: number;
@@ -276,7 +274,7 @@ async function communityIn(db: Db, accountId: string, input: TCommunityQuery): P
       ? sql`(${key} < ${typed} or (${key} = ${typed} and m.id > ${cursor.i}::bigint))`
       : sql`(${key}, m.id) > (${typed}, ${cursor.i}::bigint)`;
   const order = (alias: string) => sql`${sql.ref(`${alias}.${column}`)} ${descending ? sql`desc` : sql`asc`}, ${sql.ref(`${alias}.id`)}`;
-  const q = input.q === undefined || input.q === '' ? null : containsPattern(input.q);
+  const q = input.q === undefined || input.q === '' ? null : nameOrHandleContains(input.q, 'cr.name', 'cr.handle');
 
   // One statement: the sums of every matching creator feed both the totals and the page, so
   // the database computes them once. The totals row always exists; the page joins onto it.
@@ -290,7 +288,7 @@ async function communityIn(db: Db, accountId: string, input: TCommunityQuery): P
         left join sums s on s.key = cr.id
         left join clicks k on k.key = cr.id
         where cr.account_id = ${accountId} and cr.removed_at is null
-          ${q === null ? sql`` : sql`and (cr.name ilike ${q} escape '\\' or cr.handle ilike ${q} escape '\\')`}
+          ${q === null ? sql`` : sql`and ${q}`}
       ),
       totals as (
         select count(*)::int as count, coalesce(sum(orders), 0)::int as total_orders,
