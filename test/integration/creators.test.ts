@@ -67,7 +67,8 @@ describeDb('creators (the Community)', () => {
       const all = [];
       let cursor: string | null = null;
       do {
-        const res = await admin.get<{ items: unknown[]; nextCursor: string | null }>(`/api/creators?limit=2${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        const url: string = `/api/creators?limit=2${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const res = await admin.get<{ items: unknown[]; nextCursor: string | null }>(url);
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(2);
         all.push(res.body.items);
