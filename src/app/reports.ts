@@ -227,7 +227,7 @@ const WHOLE = /^-?[0-9]{1,40}$/;
 function communityCursor(text: string, sort: CommunitySort): CommunityCursor {
   const cursor = decodeCursor(text, (c) =>
     typeof c.s === 'string' && (COMMUNITY_SORTS as readonly string[]).includes(c.s) && typeof c.v === 'string' && isRowId(c.i)
-      && (c.s === 'name' ? c.v.length <= 200 : WHOLE.test(c.v))
+      && (c.s === 'name' ? c.v.length <= 200 && !c.v.includes('\u0000') : WHOLE.test(c.v))
       ? { s: c.s as CommunitySort, v: c.v, i: c.i }
       : null,
   );
@@ -267,7 +267,8 @@ async function communityIn(db: Db, accountId: string, input: TCommunityQuery): P
   const cursor = input.cursor === undefined ? null : communityCursor(input.cursor, sort);
   const { column, descending } = COMMUNITY_ORDER[sort];
   const key = sql.ref(`m.${column}`);
-  const typed = sort === 'name' ? sql`${cursor?.v}::text` : sort === 'orders' ? sql`${cursor?.v}::int` : sql`${cursor?.v}::numeric`;
+  // Numbers compare as numeric, so no cursor value can overflow a cast.
+  const typed = sort === 'name' ? sql`${cursor?.v}::text` : sql`${cursor?.v}::numeric`;
   const after = cursor === null
     ? sql`true`
     : descending

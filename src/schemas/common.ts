@@ -37,7 +37,7 @@ export const zPageLimit = (byDefault: number, max: number) =>
     .optional()
     .describe(`page size, ${byDefault} by default, at most ${max}`);
 
-export const ZCursor = z.string().max(400).optional().describe("the previous page's nextCursor, with the same other parameters");
+export const ZCursor = z.string().max(2000).optional().describe("the previous page's nextCursor, with the same other parameters");
 export const ZNextCursor = z.string().nullable().describe('pass as `cursor` for the next page; null on the last page');
 
 /** A case-insensitive search text for a name or handle. */

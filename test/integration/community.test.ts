@@ -131,12 +131,35 @@ describeDb('community pages', () => {
     expect((await read(l.admin, '/api/community?q=gus')).count).toBe(0);
   });
 
+  it('pages by name past the longest names a creator can have', async () => {
+    const other = await newLedger(t.app, { defaultCurrency: 'USD', timeZone: 'UTC' });
+    const long = ['"€'.repeat(100), 'é"'.repeat(100), 'z'.repeat(200)];
+    for (const name of long) await other.creator(name);
+    const { rows } = await (async () => {
+      const all = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/community?sort=name&limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const page = await read(other.admin, url);
+        all.push(...page.creators);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return { rows: all };
+    })();
+    // The database's collation decides the order; a page of all of them is the reference.
+    const whole = (await read(other.admin, '/api/community?sort=name')).creators.map((r: Figures) => r.name);
+    expect([...whole].sort()).toEqual([...long].sort());
+    expect(rows.map((r: Figures) => r.name)).toEqual(whole);
+  });
+
   it('refuses a bad cursor, limit or sort with 400 and says why', async () => {
     const byName = await read(l.admin, '/api/community?sort=name&limit=2');
     const cases: Array<[string, RegExp]> = [
       ['cursor=nonsense', /cursor is not valid/],
       [`cursor=${Buffer.from(JSON.stringify({ s: 'sales', v: '1; drop table x', i: '1' })).toString('base64url')}`, /cursor is not valid/],
       [`cursor=${Buffer.from(JSON.stringify({ s: 'sales', v: '100', i: '0' })).toString('base64url')}`, /cursor is not valid/],
+      [`cursor=${Buffer.from(JSON.stringify({ s: 'name', v: 'a\u0000', i: '1' })).toString('base64url')}`, /cursor is not valid/],
+      [`cursor=${Buffer.from(JSON.stringify(['sales', '1', '1'])).toString('base64url')}`, /cursor is not valid/],
       [`cursor=${encodeURIComponent(byName.nextCursor)}`, /cursor belongs to sort=name, not sort=sales/],
       ['limit=0', /limit/],
       ['limit=501', /limit/],
@@ -151,6 +174,9 @@ describeDb('community pages', () => {
       expect(res.body.error.code, query).toBe('invalid_input');
       expect(res.body.error.message, query).toMatch(message);
     }
+    // A forged but well-formed cursor is only a position: orders beyond any integer give all rows.
+    const huge = Buffer.from(JSON.stringify({ s: 'orders', v: '9'.repeat(40), i: '1' })).toString('base64url');
+    expect((await read(l.admin, `/api/community?sort=orders&cursor=${huge}`)).creators.map(row)).toEqual(EXPECTED.orders);
     // The same cursor with its own sort goes on from where the page stopped.
     expect((await read(l.admin, `/api/community?sort=name&limit=2&cursor=${encodeURIComponent(byName.nextCursor)}`)).creators.map(row)).toEqual([CLEO, DORA]);
   });

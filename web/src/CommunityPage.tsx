@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, useId, useMemo, useState } from 'react';
 import { api, rangeQuery } from './api.ts';
 import type { Community, CommunitySort, Creator, CreatorList } from './campaign-api.ts';
 import { CommunityTable } from './CommunityTable.tsx';
@@ -8,6 +8,7 @@ import { focusById } from './focus-by-id.ts';
 import { formatCount } from './format.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { useSession } from './session.tsx';
+import { useDebounced } from './use-debounced.ts';
 import { useDocumentTitle } from './use-document-title.ts';
 import { useRefreshCommunity } from './use-refresh-community.ts';
 import './community.css';
@@ -20,16 +21,6 @@ import './community.css';
 export const PAGE_SIZE = 100;
 export const REMOVED_PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 300;
-
-/** `value`, once it has stopped changing for `delayMs`. */
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
 
 export function CommunityPage() {
   useDocumentTitle('Community');
