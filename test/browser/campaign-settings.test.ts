@@ -118,7 +118,12 @@ suite('campaign settings and Community in Chromium', () => {
 
   it('adds a member with a code, and explains a code another member holds', async () => {
     const form = page.getByRole('form', { name: 'Add a member' });
-    await form.getByLabel('Creator').selectOption({ label: 'Leo Park (@leo)' });
+    // The choices are a page of the Community, narrowed by the server as the search is typed.
+    const options = () => form.getByLabel('Creator', { exact: true }).locator('option').allTextContents();
+    await expect.poll(options).toEqual(['Choose a creator…', 'Leo Park (@leo)', 'Ava Stone (@ava)', 'Noah Kim (@noah)']);
+    await form.getByLabel('Search the Community').fill('@LE');
+    await expect.poll(options).toEqual(['Choose a creator…', 'Leo Park (@leo)']);
+    await form.getByLabel('Creator', { exact: true }).selectOption({ label: 'Leo Park (@leo)' });
     await form.getByLabel('Codes').fill('LEO15');
     await form.getByRole('button', { name: 'Add member' }).click();
     await leoCard().getByText('LEO15', { exact: true }).waitFor();

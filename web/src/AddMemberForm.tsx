@@ -58,7 +58,7 @@ export function AddMemberForm({ campaignId, members }: { campaignId: string; mem
   }
   return (
     <form className="add-member" onSubmit={submit} aria-label="Add a member">
-      <label htmlFor={`${id}-search`}>Find a creator</label>
+      <label htmlFor={`${id}-search`}>Search the Community</label>
       <input
         id={`${id}-search`}
         type="search"
