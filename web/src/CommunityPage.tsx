@@ -18,8 +18,8 @@ import './community.css';
 // add creators and remove or restore them. Removed creators are listed apart, a page at a time
 // (GET /api/creators?removed=only).
 
-export const PAGE_SIZE = 100;
-export const REMOVED_PAGE_SIZE = 50;
+const PAGE_SIZE = 100;
+const REMOVED_PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 300;
 
 export function CommunityPage() {
