@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { CREATORS_PAGE_DEFAULT, type TCreatorListQuery } from '../schemas/creators.ts';
+import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
 import { notFound } from './errors.ts';
+import { nameOrHandleContains } from './search.ts';
 
 // The account's Community. Removing a creator hides it from Community and campaign views;
 // its history, memberships and codes stay, and its codes keep attributing orders (SPEC §6).
@@ -37,10 +40,26 @@ export async function createCreator(db: Db, accountId: string, input: CreatorInp
   return view(row);
 }
 
-export async function listCreators(db: Db, accountId: string, options: { includeRemoved: boolean }): Promise<CreatorView[]> {
+// The cursor is the last row's id: the list is in id order, oldest first.
+const cursorId = (text: string) => decodeCursor(text, (c) => (isRowId(c.i) ? c.i : null));
+
+/**
+ * One page of the Community's creators, oldest first: those still in it (`removed` false or
+ * absent), all of them (`true`) or only the removed ones (`only`), optionally whose name or
+ * handle contains `q`, ignoring case.
+ */
+export async function listCreators(db: Db, accountId: string, filter: TCreatorListQuery): Promise<{ items: CreatorView[]; nextCursor: string | null }> {
+  const limit = filter.limit ?? CREATORS_PAGE_DEFAULT;
+  const after = filter.cursor === undefined ? null : cursorId(filter.cursor);
   let query = db.selectFrom('creators').select(COLUMNS).where('account_id', '=', accountId);
-  if (!options.includeRemoved) query = query.where('removed_at', 'is', null);
-  return (await query.orderBy('id').execute()).map(view);
+  if (filter.removed === undefined || filter.removed === 'false') query = query.where('removed_at', 'is', null);
+  if (filter.removed === 'only') query = query.where('removed_at', 'is not', null);
+  if (filter.q !== undefined && filter.q !== '') query = query.where(nameOrHandleContains(filter.q, 'name', 'handle'));
+  if (after !== null) query = query.where(sql<boolean>`id > ${after}::bigint`);
+  const rows = await query.orderBy('id').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor({ i: last.id }) : null };
 }
 
 export async function getCreator(db: Db, accountId: string, creatorId: string): Promise<CreatorView> {

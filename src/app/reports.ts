@@ -5,8 +5,20 @@ import { conversionRate } from '../core/conversion-rate.ts';
 import { toMoney } from '../core/money.ts';
 import { STORE_STATUSES } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
-import type { TCampaignFigures, TCommunity, TCreatorFigures, TDashboard, TPerformance } from '../schemas/reports.ts';
+import {
+  COMMUNITY_PAGE_DEFAULT,
+  COMMUNITY_SORTS,
+  type CommunitySort,
+  type TCampaignFigures,
+  type TCommunity,
+  type TCommunityQuery,
+  type TCreatorFigures,
+  type TDashboard,
+  type TPerformance,
+} from '../schemas/reports.ts';
+import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
 import { AppError, notFound } from './errors.ts';
+import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
@@ -198,23 +210,120 @@ async function dailySeries(db: Db, plan: RangePlan, currency: string): Promise<T
 }
 
 /**
- * The Community: one row per creator still in it (zero rows included), across every campaign,
- * including campaigns the creator was removed from (SPEC §6).
+ * The Community: creators still in it (zero rows included), across every campaign, including
+ * campaigns the creator was removed from (SPEC §6), one keyset page at a time. Sorting and
+ * paging happen in the database over the summed figures; the totals and the count cover every
+ * creator matching `q`, not only the page.
  */
-export function community(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
+export function community(db: Db, accountId: string, input: TCommunityQuery): Promise<TCommunity> {
   return inSnapshot(db, (trx) => communityIn(trx, accountId, input));
 }
 
-async function communityIn(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
+// The cursor is the last row's sort key: the sort it belongs to, the sorted value as text (a
+// whole number of orders or minor units, or the name) and the creator id.
+type CommunityCursor = { s: CommunitySort; v: string; i: string };
+const WHOLE = /^-?[0-9]{1,40}$/;
+
+function communityCursor(text: string, sort: CommunitySort): CommunityCursor {
+  const cursor = decodeCursor(text, (c) =>
+    typeof c.s === 'string' && (COMMUNITY_SORTS as readonly string[]).includes(c.s) && typeof c.v === 'string' && isRowId(c.i)
+      && (c.s === 'name' ? c.v.length <= 200 && !c.v.includes('\u0000') : WHOLE.test(c.v))
+      ? { s: c.s as CommunitySort, v: c.v, i: c.i }
+      : null,
+  );
+  if (cursor.s !== sort) {
+    throw new AppError('invalid_input', `The cursor belongs to sort=${cursor.s}, not sort=${sort}; start again without a cursor.`);
+  }
+  return cursor;
+}
+
+// Per sort: the column of `matching` it orders by and whether biggest comes first.
+const COMMUNITY_ORDER: Record<CommunitySort, { column: string; descending: boolean }> = {
+  sales: { column: 'sales', descending: true },
+  orders: { column: 'orders', descending: true },
+  commission: { column: 'commission', descending: true },
+  name: { column: 'name', descending: false },
+};
+
+type CommunityRow = {
+  count: number;
+  total_orders: number;
+  total_sales: string;
+  total_commission: string;
+  total_clicks: string;
+  id: string | null;
+  name: string | null;
+  orders: number | null;
+  sales: string | null;
+  commission: string | null;
+  clicks: string | null;
+  sort_key: string | null;
+};
+
+async function communityIn(db: Db, accountId: string, input: TCommunityQuery): Promise<TCommunity> {
   const { currency, range, plan } = await contextOf(db, accountId, input);
-  const { rows } = await sql<SumRow & { id: string; name: string; clicks: string }>`
+  const sort = input.sort ?? 'sales';
+  const limit = input.limit ?? COMMUNITY_PAGE_DEFAULT;
+  const cursor = input.cursor === undefined ? null : communityCursor(input.cursor, sort);
+  const { column, descending } = COMMUNITY_ORDER[sort];
+  const key = sql.ref(`m.${column}`);
+  // Numbers compare as numeric, so no cursor value can overflow a cast.
+  const typed = sort === 'name' ? sql`${cursor?.v}::text` : sql`${cursor?.v}::numeric`;
+  const after = cursor === null
+    ? sql`true`
+    : descending
+      ? sql`(${key} < ${typed} or (${key} = ${typed} and m.id > ${cursor.i}::bigint))`
+      : sql`(${key}, m.id) > (${typed}, ${cursor.i}::bigint)`;
+  const order = (alias: string) => sql`${sql.ref(`${alias}.${column}`)} ${descending ? sql`desc` : sql`asc`}, ${sql.ref(`${alias}.id`)}`;
+  const q = input.q === undefined || input.q === '' ? null : nameOrHandleContains(input.q, 'cr.name', 'cr.handle');
+
+  // One statement: the sums of every matching creator feed both the totals and the page, so
+  // the database computes them once. The totals row always exists; the page joins onto it.
+  const { rows } = await sql<CommunityRow>`
     with sums as (${creatorSums(plan)}),
-      clicks as (${clickSums(accountId, range)})
-    select cr.id, cr.name, ${SUM_COLUMNS}, ${CLICK_COLUMN}
-    from creators cr
-    left join sums s on s.key = cr.id
-    left join clicks k on k.key = cr.id
-    where cr.account_id = ${accountId} and cr.removed_at is null
-    order by coalesce(s.sales, 0) desc, cr.name, cr.id`.execute(db);
-  return { currency, creators: rows.map((r) => creatorRow(r.id, r.name, figuresOf(r), BigInt(r.clicks), currency)) };
+      clicks as (${clickSums(accountId, range)}),
+      matching as (
+        select cr.id, cr.name, coalesce(s.orders, 0)::int as orders, coalesce(s.sales, 0) as sales,
+          coalesce(s.commission, 0) as commission, coalesce(k.clicks, 0) as clicks
+        from creators cr
+        left join sums s on s.key = cr.id
+        left join clicks k on k.key = cr.id
+        where cr.account_id = ${accountId} and cr.removed_at is null
+          ${q === null ? sql`` : sql`and ${q}`}
+      ),
+      totals as (
+        select count(*)::int as count, coalesce(sum(orders), 0)::int as total_orders,
+          coalesce(sum(sales), 0)::text as total_sales, coalesce(sum(commission), 0)::text as total_commission,
+          coalesce(sum(clicks), 0)::text as total_clicks
+        from matching
+      )
+    select t.*, p.id, p.name, p.orders, p.sales::text as sales, p.commission::text as commission,
+      p.clicks::text as clicks, ${sql.ref(`p.${column}`)}::text as sort_key
+    from totals t
+    left join lateral (
+      select * from matching m where ${after} order by ${order('m')} limit ${limit + 1}
+    ) p on true
+    order by ${order('p')}`.execute(db);
+
+  const first = rows[0];
+  if (!first) throw new Error('the Community totals row is missing');
+  const page = rows.filter((r) => r.id !== null).slice(0, limit);
+  const last = page.at(-1);
+  const totals = figuresOf({ orders: first.total_orders, sales: first.total_sales, commission: first.total_commission });
+  const totalClicks = BigInt(first.total_clicks);
+  return {
+    currency,
+    count: first.count,
+    totals: { ...moneyOf(totals, currency), clicks: Number(totalClicks), conversionRate: conversionRate(totals.orders, totalClicks) },
+    creators: page.map((r) =>
+      creatorRow(
+        r.id as string,
+        r.name as string,
+        figuresOf({ orders: r.orders ?? 0, sales: r.sales ?? '0', commission: r.commission ?? '0' }),
+        BigInt(r.clicks ?? '0'),
+        currency,
+      ),
+    ),
+    nextCursor: rows.length > limit && last ? encodeCursor({ s: sort, v: last.sort_key as string, i: last.id as string }) : null,
+  };
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCreator, getCreator, listCreators, removeCreator, restoreCreator, updateCreator } from '../app/creators.ts';
 import { ZError } from '../schemas/common.ts';
-import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorParams, ZCreatorPatch, ZRemovedQuery } from '../schemas/creators.ts';
+import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorParams, ZCreatorListQuery, ZCreatorPatch } from '../schemas/creators.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -23,14 +23,12 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
       onRequest: requireRole('viewer'),
       schema: {
         tags,
-        description: 'Creators still in the Community; `removed=true` includes removed ones.',
-        querystring: ZRemovedQuery,
-        response: { 200: ZCreatorList },
+        description: 'Creators still in the Community, oldest first, one page at a time; `removed=true` includes removed ones, `removed=only` lists only them.',
+        querystring: ZCreatorListQuery,
+        response: { 200: ZCreatorList, 400: ZError },
       },
     },
-    async (request) => ({
-      items: await listCreators(db, callerOf(request).accountId, { includeRemoved: request.query.removed }),
-    }),
+    async (request) => listCreators(db, callerOf(request).accountId, request.query),
   );
 
   app.get(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { campaignPerformance, community, dashboard } from '../app/reports.ts';
 import { ZError, ZRange } from '../schemas/common.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
-import { ZCommunity, ZDashboard, ZPerformance } from '../schemas/reports.ts';
+import { ZCommunity, ZCommunityQuery, ZDashboard, ZPerformance } from '../schemas/reports.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -27,7 +27,15 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
 
   app.get(
     '/api/community',
-    { onRequest: requireRole('viewer'), schema: { tags, querystring: ZRange, response: { 200: ZCommunity, 400: ZError } } },
+    {
+      onRequest: requireRole('viewer'),
+      schema: {
+        tags,
+        description: 'Creators still in the Community with their figures for the range, one page at a time, with totals over every matching creator.',
+        querystring: ZCommunityQuery,
+        response: { 200: ZCommunity, 400: ZError },
+      },
+    },
     async (request) => community(db, callerOf(request).accountId, request.query),
   );
 };

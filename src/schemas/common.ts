@@ -26,3 +26,19 @@ export const ZError = z
   .meta({ id: 'Error' });
 
 export const ZIdParams = z.object({ id: ZId });
+
+/** A page size in a query string: a whole number from 1 to `max`; the caller applies the default. */
+export const zPageLimit = (byDefault: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `a whole number from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, `at least 1`).max(max, `at most ${max}`))
+    .optional()
+    .describe(`page size, ${byDefault} by default, at most ${max}`);
+
+export const ZCursor = z.string().max(2000).optional().describe("the previous page's nextCursor, with the same other parameters");
+export const ZNextCursor = z.string().nullable().describe('pass as `cursor` for the next page; null on the last page');
+
+/** A case-insensitive search text for a name or handle. */
+export const ZSearch = z.string().trim().max(200).optional().describe('only rows whose name or handle contains this text, ignoring case');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZEmail } from './auth.ts';
-import { ZId } from './common.ts';
+import { ZCursor, ZId, ZNextCursor, ZSearch, zPageLimit } from './common.ts';
 
 // `?removed=true` widens a list to removed entries; query strings are text.
 export const ZRemovedQuery = z.object({
@@ -26,7 +26,21 @@ export const ZCreatorPatch = ZCreatorBody.partial().refine(
 );
 
 export const ZCreatorParams = z.object({ id: ZId });
-export const ZCreatorList = z.object({ items: z.array(ZCreator) });
+export const CREATORS_PAGE_DEFAULT = 100;
+export const CREATORS_PAGE_MAX = 500;
+
+export const ZCreatorListQuery = z.object({
+  removed: z
+    .enum(['true', 'false', 'only'], { error: 'removed is one of true, false, only' })
+    .optional()
+    .describe('false (the default) lists creators still in the Community, true adds removed ones, only lists removed ones'),
+  limit: zPageLimit(CREATORS_PAGE_DEFAULT, CREATORS_PAGE_MAX),
+  cursor: ZCursor,
+  q: ZSearch,
+});
+export type TCreatorListQuery = z.infer<typeof ZCreatorListQuery>;
+
+export const ZCreatorList = z.object({ items: z.array(ZCreator).describe('oldest first'), nextCursor: ZNextCursor });
 
 export type CreatorBody = z.infer<typeof ZCreatorBody>;
 export type CreatorPatch = z.infer<typeof ZCreatorPatch>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZCurrency, ZId, ZMoney } from './common.ts';
+import { ZCurrency, ZCursor, ZId, ZMoney, ZNextCursor, ZRange, ZSearch, zPageLimit } from './common.ts';
 
 // Report figures (SPEC §3, §6, §10): counted conversions only, in the account's default
 // currency; every total is the sum of the rows it summarises.
@@ -44,10 +44,32 @@ export const ZDashboard = z
   })
   .meta({ id: 'Dashboard' });
 
+export const COMMUNITY_SORTS = ['sales', 'name', 'orders', 'commission'] as const;
+export type CommunitySort = (typeof COMMUNITY_SORTS)[number];
+export const COMMUNITY_PAGE_DEFAULT = 100;
+export const COMMUNITY_PAGE_MAX = 500;
+
+export const ZCommunityQuery = ZRange.extend({
+  sort: z
+    .enum(COMMUNITY_SORTS, { error: `sort is one of ${COMMUNITY_SORTS.join(', ')}` })
+    .optional()
+    .describe('sales (the default), orders and commission biggest first; name A to Z; ties in creator id order'),
+  limit: zPageLimit(COMMUNITY_PAGE_DEFAULT, COMMUNITY_PAGE_MAX),
+  cursor: ZCursor,
+  q: ZSearch,
+});
+
 export const ZCommunity = z
-  .object({ currency: ZCurrency, creators: z.array(ZCreatorFigures) })
+  .object({
+    currency: ZCurrency,
+    count: z.number().int().describe('creators matching `q` across all pages'),
+    totals: ZFigures.extend(ZClickFigures).describe('the sums of every matching creator, across all pages'),
+    creators: z.array(ZCreatorFigures).describe('one page in the `sort` order'),
+    nextCursor: ZNextCursor,
+  })
   .meta({ id: 'Community' });
 
 export type TPerformance = z.infer<typeof ZPerformance>;
 export type TDashboard = z.infer<typeof ZDashboard>;
 export type TCommunity = z.infer<typeof ZCommunity>;
+export type TCommunityQuery = z.infer<typeof ZCommunityQuery>;

@@ -118,7 +118,12 @@ suite('campaign settings and Community in Chromium', () => {
 
   it('adds a member with a code, and explains a code another member holds', async () => {
     const form = page.getByRole('form', { name: 'Add a member' });
-    await form.getByLabel('Creator').selectOption({ label: 'Leo Park (@leo)' });
+    // The choices are a page of the Community, narrowed by the server as the search is typed.
+    const options = () => form.getByLabel('Creator', { exact: true }).locator('option').allTextContents();
+    await expect.poll(options).toEqual(['Choose a creator…', 'Leo Park (@leo)', 'Ava Stone (@ava)', 'Noah Kim (@noah)']);
+    await form.getByLabel('Search the Community').fill('@LE');
+    await expect.poll(options).toEqual(['Choose a creator…', 'Leo Park (@leo)']);
+    await form.getByLabel('Creator', { exact: true }).selectOption({ label: 'Leo Park (@leo)' });
     await form.getByLabel('Codes').fill('LEO15');
     await form.getByRole('button', { name: 'Add member' }).click();
     await leoCard().getByText('LEO15', { exact: true }).waitFor();
@@ -204,6 +209,28 @@ suite('campaign settings and Community in Chromium', () => {
     expect(await table.locator('tbody tr').count()).toBe(4);
     await page.getByText('No creator has been removed.').waitFor();
 
+    // Sorted by the server, biggest sales first, ties in the order the creators joined; the
+    // totals row is the server's sum of every creator.
+    const names = () => table.locator('tbody th[scope="row"]').allTextContents();
+    expect(await names()).toEqual(['Mia Chen', 'Leo Park', 'Ava Stone', 'Noah Kim']);
+    expect(await table.locator('th[aria-sort]').allTextContents()).toEqual(['Sales ▼']);
+    expect(await table.locator('tfoot th').textContent()).toBe('Total · 4 creators');
+    expect(await table.locator('tfoot td[data-column="sales"]').textContent()).toBe(eur('100.00'));
+    expect(await table.locator('tfoot td[data-column="commission"]').textContent()).toBe(eur('10.00'));
+    await table.getByRole('button', { name: 'Creator' }).click();
+    await expect.poll(names).toEqual(['Ava Stone', 'Leo Park', 'Mia Chen', 'Noah Kim']);
+    expect(await table.locator('th[aria-sort="ascending"]').allTextContents()).toEqual(['Creator ▲']);
+    // The search goes to the server (name or handle, any case) and so do the totals.
+    await page.getByLabel('Search creators').fill('@MI');
+    await expect.poll(names).toEqual(['Mia Chen']);
+    expect(await table.locator('tfoot th').textContent()).toBe('Total · 1 creator');
+    await page.getByLabel('Search creators').fill('nobody');
+    await table.getByText('No creator matches the search.').waitFor();
+    await page.getByLabel('Search creators').fill('');
+    await expect.poll(names).toEqual(['Ava Stone', 'Leo Park', 'Mia Chen', 'Noah Kim']);
+    await table.getByRole('button', { name: 'Sales' }).click();
+    await expect.poll(names).toEqual(['Mia Chen', 'Leo Park', 'Ava Stone', 'Noah Kim']);
+
     await page.getByLabel('Name').fill('Zoe Lin');
     await page.getByRole('button', { name: 'Add creator' }).click();
     await table.getByRole('rowheader', { name: 'Zoe Lin' }).waitFor();
@@ -215,6 +242,7 @@ suite('campaign settings and Community in Chromium', () => {
     expect(await row(seeded.noah).count()).toBe(0);
     expect(await table.locator('tbody tr').count()).toBe(4);
     const listed = await admin.get('/api/creators');
+    expect(listed.body.nextCursor).toBeNull();
     expect(listed.body.items.map((c: { name: string }) => c.name).sort()).toEqual(['Ava Stone', 'Leo Park', 'Mia Chen', 'Zoe Lin']);
 
     await removed.getByRole('button', { name: 'Restore Noah Kim' }).click();
@@ -257,8 +285,10 @@ suite('campaign settings and Community in Chromium', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community' }).click();
     await page.getByRole('table', { name: 'Community' }).locator(`tr[data-creator-id="${seeded.mia}"]`).waitFor();
-    expect(await main.getByRole('button').count()).toBe(0);
+    // Sorting and searching only read: no button that adds, removes or restores.
+    expect(await main.getByRole('button').allTextContents()).toEqual(['Creator', 'Orders', 'Sales ▼', 'Commission']);
     expect(await main.getByRole('textbox').count()).toBe(0);
+    expect(await main.getByRole('searchbox').count()).toBe(1);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('link', { name: 'Autumn Drop' }).waitFor();

@@ -38,12 +38,13 @@ describeDb('creators (the Community)', () => {
     const { admin } = await newAccount(t.app);
     const a = (await admin.post('/api/creators', { name: 'A' })).body;
     const b = (await admin.post('/api/creators', { name: 'B' })).body;
-    expect((await admin.get('/api/creators')).body).toEqual({ items: [a, b] });
+    expect((await admin.get('/api/creators')).body).toEqual({ nextCursor: null, items: [a, b] });
 
     expect((await admin.delete(`/api/creators/${a.id}`)).status).toBe(204);
-    expect((await admin.get('/api/creators')).body).toEqual({ items: [b] });
-    expect((await admin.get('/api/creators?removed=false')).body).toEqual({ items: [b] });
-    expect((await admin.get('/api/creators?removed=true')).body).toEqual({ items: [{ ...a, removed: true }, b] });
+    expect((await admin.get('/api/creators')).body).toEqual({ nextCursor: null, items: [b] });
+    expect((await admin.get('/api/creators?removed=false')).body).toEqual({ nextCursor: null, items: [b] });
+    expect((await admin.get('/api/creators?removed=true')).body).toEqual({ nextCursor: null, items: [{ ...a, removed: true }, b] });
+    expect((await admin.get('/api/creators?removed=only')).body).toEqual({ nextCursor: null, items: [{ ...a, removed: true }] });
     // Still readable by id, marked removed; removing again changes nothing.
     expect((await admin.get(`/api/creators/${a.id}`)).body).toEqual({ ...a, removed: true });
     expect((await admin.delete(`/api/creators/${a.id}`)).status).toBe(204);
@@ -51,7 +52,48 @@ describeDb('creators (the Community)', () => {
     const restored = await admin.post(`/api/creators/${a.id}/restore`);
     expect(restored.status).toBe(200);
     expect(restored.body).toEqual(a);
-    expect((await admin.get('/api/creators')).body).toEqual({ items: [a, b] });
+    expect((await admin.get('/api/creators')).body).toEqual({ nextCursor: null, items: [a, b] });
+  });
+
+  it('pages through creators oldest first, filters by removal and by name or handle', async () => {
+    const { admin } = await newAccount(t.app);
+    const made = [];
+    for (let i = 1; i <= 7; i += 1) made.push((await admin.post('/api/creators', { name: `Creator ${i}`, handle: i === 3 ? '@c_3' : null })).body);
+    for (const gone of [made[1], made[4], made[5]]) expect((await admin.delete(`/api/creators/${gone.id}`)).status).toBe(204);
+    const removed = (c: { id: string }) => ({ ...c, removed: true });
+
+    /** Every page of a list of 2, following nextCursor. */
+    const pages = async (query: string) => {
+      const all = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/creators?limit=2${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const res = await admin.get<{ items: unknown[]; nextCursor: string | null }>(url);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(2);
+        all.push(res.body.items);
+        cursor = res.body.nextCursor;
+      } while (cursor !== null);
+      return all;
+    };
+    expect(await pages('')).toEqual([[made[0], made[2]], [made[3], made[6]]]);
+    expect(await pages('&removed=only')).toEqual([[removed(made[1]), removed(made[4])], [removed(made[5])]]);
+    expect((await pages('&removed=true')).flat()).toEqual([made[0], removed(made[1]), made[2], made[3], removed(made[4]), removed(made[5]), made[6]]);
+    expect((await admin.get('/api/creators?q=CREATOR 2&removed=only')).body).toEqual({ nextCursor: null, items: [removed(made[1])] });
+    expect((await admin.get('/api/creators?q=creator 2')).body).toEqual({ nextCursor: null, items: [] });
+    expect((await admin.get('/api/creators?q=_3')).body).toEqual({ nextCursor: null, items: [made[2]] });
+    expect((await admin.get('/api/creators')).body.items).toHaveLength(4);
+
+    for (const [query, message] of [
+      ['limit=0', /limit/],
+      ['limit=501', /limit/],
+      ['cursor=abc', /cursor is not valid/],
+      ['removed=yes', /removed is one of true, false, only/],
+    ] as const) {
+      const res = await admin.get(`/api/creators?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.message, query).toMatch(message);
+    }
   });
 
   it('edits a creator', async () => {
@@ -77,7 +119,7 @@ describeDb('creators (the Community)', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
     }
-    expect((await mine.admin.get('/api/creators?removed=true')).body).toEqual({ items: [] });
+    expect((await mine.admin.get('/api/creators?removed=true')).body).toEqual({ nextCursor: null, items: [] });
     // Untouched for its owner.
     expect((await theirs.admin.get(`/api/creators/${id}`)).body).toMatchObject({ name: 'Theirs', removed: false });
   });
@@ -96,7 +138,7 @@ describeDb('creators (the Community)', () => {
     const viewer = await as('viewer');
     const member = await as('member');
     const a = (await admin.post('/api/creators', { name: 'A' })).body;
-    expect((await viewer.get('/api/creators')).body).toEqual({ items: [a] });
+    expect((await viewer.get('/api/creators')).body).toEqual({ nextCursor: null, items: [a] });
     expect((await viewer.get(`/api/creators/${a.id}`)).status).toBe(200);
     for (const client of [viewer, member]) {
       for (const res of [
@@ -109,7 +151,7 @@ describeDb('creators (the Community)', () => {
         expect(res.body.error.code).toBe('forbidden');
       }
     }
-    expect((await admin.get('/api/creators')).body).toEqual({ items: [a] });
+    expect((await admin.get('/api/creators')).body).toEqual({ nextCursor: null, items: [a] });
   });
 
   it('needs a caller and, under a cookie session, the CSRF token', async () => {

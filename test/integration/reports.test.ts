@@ -283,7 +283,13 @@ describeDb('reports', () => {
         campaigns: [{ campaignId: campaign, name: 'Empty', orders: 0, sales: { value: '0', currency: 'JPY' }, commission: { value: '0', currency: 'JPY' } }],
         series: [],
       });
-      expect(await read(fresh.admin, '/api/community')).toEqual({ currency: 'JPY', creators: [] });
+      expect(await read(fresh.admin, '/api/community')).toEqual({
+        currency: 'JPY',
+        count: 0,
+        totals: { orders: 0, sales: { value: '0', currency: 'JPY' }, commission: { value: '0', currency: 'JPY' }, clicks: 0, conversionRate: null },
+        creators: [],
+        nextCursor: null,
+      });
       // Another account's figures never leak in.
       expect((await read(l.admin, '/api/dashboard')).orders).toBe(2);
     });

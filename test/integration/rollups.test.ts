@@ -215,11 +215,37 @@ describeDb('rollups', () => {
       expect(dashboard.series.filter((p: { sales: { value: string } }) => p.sales.value !== '0.00').length, query).toBe(series.size);
 
       const byCreator = await sums('c.creator_id');
-      const community = await read(l.admin, `/api/community?${query}`);
-      expect(community.creators).toHaveLength(6);
-      for (const row of community.creators) {
+      // The Community a page of 4 at a time: every creator once, each equal to its plain sums,
+      // biggest sales first, and totals equal to the plain sums of all of them.
+      const seen: Array<{ creatorId: string; orders: number; sales: { value: string }; commission: { value: string } }> = [];
+      let cursor: string | null = null;
+      let totals: unknown;
+      do {
+        const url: string = `/api/community?${query}&limit=4${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const page = await read(l.admin, url);
+        expect(page.count, url).toBe(6);
+        totals ??= page.totals;
+        expect(page.totals, url).toEqual(totals);
+        seen.push(...page.creators);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      expect(seen, query).toHaveLength(6);
+      expect(new Set(seen.map((r) => r.creatorId)).size, query).toBe(6);
+      for (const row of seen) {
         expect({ orders: row.orders, sales: row.sales, commission: row.commission }, query).toEqual(figures(byCreator.get(row.creatorId)));
       }
+      const minor = (r: { sales: { value: string } }) => BigInt(r.sales.value.replace('.', ''));
+      for (let i = 1; i < seen.length; i += 1) {
+        const [a, b] = [seen[i - 1]!, seen[i]!];
+        expect(minor(a) > minor(b) || (minor(a) === minor(b) && BigInt(a.creatorId) < BigInt(b.creatorId)), query).toBe(true);
+      }
+      const creatorRows = [...byCreator.values()];
+      const creatorTotal = (f: 'sales' | 'commission') => creatorRows.reduce((s, r) => s + BigInt(r[f] ?? 0), 0n);
+      expect(totals, query).toMatchObject({
+        orders: creatorRows.reduce((s, r) => s + r.orders, 0),
+        sales: money(creatorTotal('sales')),
+        commission: money(creatorTotal('commission')),
+      });
       for (const campaign of campaigns) {
         const { rows } = await sql<Sum>`
           select c.creator_id::text as key, count(*)::int as orders, sum(c.converted_minor)::text as sales, sum(c.commission_minor)::text as commission

@@ -1,11 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from './api.ts';
 import type { CreatorList, Member } from './campaign-api.ts';
 import { Link } from './router.tsx';
+import { useDebounced } from './use-debounced.ts';
 
 // Adds a Community creator to the campaign with its codes. A creator removed from this
-// campaign can be picked too: adding it again restores it with its codes (SPEC §6).
+// campaign can be picked too: adding it again restores it with its codes (SPEC §6). The choices
+// are one page of GET /api/creators; a search box narrows them on the server.
+
+const CHOICES = 100;
+const SEARCH_DELAY_MS = 300;
 
 /** "MIA10, mia-summer" or one per line → ["MIA10", "mia-summer"]. */
 export function splitCodes(text: string): string[] {
@@ -15,7 +20,13 @@ export function splitCodes(text: string): string[] {
 export function AddMemberForm({ campaignId, members }: { campaignId: string; members: Member[] }) {
   const id = useId();
   const queryClient = useQueryClient();
-  const creators = useQuery({ queryKey: ['creators'], queryFn: () => api<CreatorList>('GET', '/api/creators') });
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), SEARCH_DELAY_MS);
+  const creators = useQuery({
+    queryKey: ['creators', 'choices', q],
+    queryFn: () => api<CreatorList>('GET', `/api/creators?limit=${CHOICES}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
+    placeholderData: keepPreviousData,
+  });
   const [creatorId, setCreatorId] = useState('');
   const [codes, setCodes] = useState('');
   const active = new Set(members.filter((m) => !m.removed).map((m) => m.creatorId));
@@ -38,7 +49,7 @@ export function AddMemberForm({ campaignId, members }: { campaignId: string; mem
   };
 
   if (creators.isError) return <p role="alert" className="error">Could not load the Community: {creators.error.message}</p>;
-  if (creators.data && choices.length === 0) {
+  if (creators.data && choices.length === 0 && q === '' && search === '' && creators.data.nextCursor === null) {
     return (
       <p className="muted">
         Every creator in the Community is a member. <Link href="/community">Add a creator to the Community</Link> first.
@@ -47,9 +58,23 @@ export function AddMemberForm({ campaignId, members }: { campaignId: string; mem
   }
   return (
     <form className="add-member" onSubmit={submit} aria-label="Add a member">
+      <label htmlFor={`${id}-search`}>Search the Community</label>
+      <input
+        id={`${id}-search`}
+        type="search"
+        value={search}
+        maxLength={200}
+        placeholder="Name or handle"
+        autoComplete="off"
+        aria-describedby={`${id}-search-hint`}
+        onChange={(e) => setSearch(e.target.value)}
+      />
+      <p id={`${id}-search-hint`} className="muted hint">
+        {creators.data?.nextCursor ? `The list shows the first ${CHOICES} matches; type to narrow it.` : 'Narrows the list below.'}
+      </p>
       <label htmlFor={`${id}-creator`}>Creator</label>
       <select id={`${id}-creator`} value={creatorId} required disabled={!creators.data} onChange={(e) => { setCreatorId(e.target.value); add.reset(); }}>
-        <option value="">{creators.data ? 'Choose a creator…' : 'Loading…'}</option>
+        <option value="">{!creators.data ? 'Loading…' : choices.length === 0 ? 'No creator matches' : 'Choose a creator…'}</option>
         {choices.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name}{c.handle ? ` (${c.handle})` : ''}{members.some((m) => m.creatorId === c.id && m.removed) ? ' — removed, re-add' : ''}

@@ -1,29 +1,54 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { type FormEvent, useId, useMemo, useState } from 'react';
 import { api, rangeQuery } from './api.ts';
-import type { Community, Creator, CreatorList } from './campaign-api.ts';
+import type { Community, CommunitySort, Creator, CreatorList } from './campaign-api.ts';
 import { CommunityTable } from './CommunityTable.tsx';
 import { presetRange } from './date-range.ts';
 import { focusById } from './focus-by-id.ts';
+import { formatCount } from './format.ts';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import { useSession } from './session.tsx';
+import { useDebounced } from './use-debounced.ts';
 import { useDocumentTitle } from './use-document-title.ts';
 import { useRefreshCommunity } from './use-refresh-community.ts';
 import './community.css';
 
-// The Community: every creator still in it with orders, sales and commission across campaigns
-// for a range; admins add creators and remove or restore them. Removed creators are listed
-// apart (GET /api/creators?removed=true is the only list that has them).
+// The Community: creators still in it with orders, sales and commission across campaigns for a
+// range, sorted, searched and paged by the server (GET /api/community), 100 at a time; admins
+// add creators and remove or restore them. Removed creators are listed apart, a page at a time
+// (GET /api/creators?removed=only).
+
+const PAGE_SIZE = 100;
+const REMOVED_PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 300;
 
 export function CommunityPage() {
   useDocumentTitle('Community');
   const { account, user } = useSession();
   const canEdit = user.role === 'admin';
+  const searchId = useId();
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));
-  const query = rangeQuery(choice.range);
-  const community = useQuery({ queryKey: ['community', query], queryFn: () => api<Community>('GET', `/api/community${query}`) });
-  const everyone = useQuery({ queryKey: ['creators', 'with-removed'], queryFn: () => api<CreatorList>('GET', '/api/creators?removed=true') });
-  const removed = everyone.data?.items.filter((c) => c.removed) ?? [];
+  const [sort, setSort] = useState<CommunitySort>('sales');
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), SEARCH_DELAY_MS);
+
+  const params = useMemo(() => {
+    const p = new URLSearchParams(rangeQuery(choice.range));
+    p.set('sort', sort);
+    p.set('limit', String(PAGE_SIZE));
+    if (q) p.set('q', q);
+    return p.toString();
+  }, [choice.range, sort, q]);
+  const community = useInfiniteQuery({
+    queryKey: ['community', params],
+    queryFn: ({ pageParam }) => api<Community>('GET', `/api/community?${params}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // A new sort, search or range keeps showing the rows it replaces until it arrives.
+    placeholderData: keepPreviousData,
+  });
+  const creators = useMemo(() => community.data?.pages.flatMap((p) => p.creators) ?? [], [community.data]);
+  const first = community.data?.pages[0];
 
   return (
     <section aria-labelledby="community-title" className="community">
@@ -32,22 +57,59 @@ export function CommunityPage() {
         <RangePicker value={choice} timeZone={account.timeZone} onChange={setChoice} />
       </div>
       {canEdit && <AddCreatorForm />}
+      <div className="community-search">
+        <label htmlFor={searchId}>Search creators</label>
+        <input id={searchId} type="search" value={search} maxLength={200} placeholder="Name or handle" autoComplete="off" onChange={(e) => setSearch(e.target.value)} />
+      </div>
       {community.isPending && <p role="status">Loading…</p>}
       {community.isError && <p role="alert" className="error">Could not load the Community: {community.error.message}</p>}
-      {community.data && <CommunityTable key={query} creators={community.data.creators} canEdit={canEdit} />}
+      {first && (
+        <>
+          <CommunityTable creators={creators} count={first.count} totals={first.totals} sort={sort} onSort={setSort} searching={q !== ''} canEdit={canEdit} />
+          <nav className="pager" aria-label="Community pages">
+            <span role="status">Showing {formatCount(creators.length)} of {formatCount(first.count)} {first.count === 1 ? 'creator' : 'creators'}</span>
+            {community.hasNextPage && (
+              <button type="button" className="small" disabled={community.isFetchingNextPage} onClick={() => void community.fetchNextPage()}>
+                {community.isFetchingNextPage ? 'Loading…' : 'Load more creators'}
+              </button>
+            )}
+          </nav>
+        </>
+      )}
 
+      <RemovedCreators canEdit={canEdit} />
+    </section>
+  );
+}
+
+function RemovedCreators({ canEdit }: { canEdit: boolean }) {
+  const removed = useInfiniteQuery({
+    queryKey: ['creators', 'removed'],
+    queryFn: ({ pageParam }) =>
+      api<CreatorList>('GET', `/api/creators?removed=only&limit=${REMOVED_PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = removed.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <>
       <h2 id="removed-creators-title">Removed creators</h2>
-      {everyone.isError && <p role="alert" className="error">Could not load the removed creators: {everyone.error.message}</p>}
-      {everyone.data && removed.length === 0 && <p className="muted">No creator has been removed.</p>}
-      {removed.length > 0 && (
+      {removed.isError && <p role="alert" className="error">Could not load the removed creators: {removed.error.message}</p>}
+      {removed.data && items.length === 0 && <p className="muted">No creator has been removed.</p>}
+      {items.length > 0 && (
         <>
           <p className="muted">Their history is kept and their codes keep attributing orders; restoring one shows it again everywhere.</p>
           <ul className="removed-creators" aria-labelledby="removed-creators-title">
-            {removed.map((c) => <RemovedCreator key={c.id} creator={c} canEdit={canEdit} />)}
+            {items.map((c) => <RemovedCreator key={c.id} creator={c} canEdit={canEdit} />)}
           </ul>
+          {removed.hasNextPage && (
+            <button type="button" className="small more-removed" disabled={removed.isFetchingNextPage} onClick={() => void removed.fetchNextPage()}>
+              {removed.isFetchingNextPage ? 'Loading…' : 'Show more removed creators'}
+            </button>
+          )}
         </>
       )}
-    </section>
+    </>
   );
 }
 

@@ -1,64 +1,89 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api } from './api.ts';
-import type { CommunityCreator } from './campaign-api.ts';
+import type { CommunityCreator, CommunitySort, CommunityTotals } from './campaign-api.ts';
 import { focusById } from './focus-by-id.ts';
 import { formatCount, formatMoney } from './format.ts';
 import { TableScroll } from './TableScroll.tsx';
 import { useRefreshCommunity } from './use-refresh-community.ts';
 
-// The Community's creators and their figures. GET /api/community answers every creator of the
-// account at once (it does not page), so the rows are shown a page at a time to keep the
-// document small.
+// The Community's creators and their figures, as far as the pages loaded so far reach. The
+// server sorts and pages (GET /api/community); the column headers choose the sort and the
+// totals row is the server's sum of every matching creator, loaded or not.
 
-export const PAGE_SIZE = 50;
+const SORTABLE: Array<{ sort: CommunitySort; label: string; numeric: boolean }> = [
+  { sort: 'name', label: 'Creator', numeric: false },
+  { sort: 'orders', label: 'Orders', numeric: true },
+  { sort: 'sales', label: 'Sales', numeric: true },
+  { sort: 'commission', label: 'Commission', numeric: true },
+];
 
-export function CommunityTable({ creators, canEdit }: { creators: CommunityCreator[]; canEdit: boolean }) {
-  const [page, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(creators.length / PAGE_SIZE));
-  const current = Math.min(page, pages - 1);
-  const rows = creators.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+export interface CommunityTableProps {
+  creators: CommunityCreator[];
+  count: number;
+  totals: CommunityTotals;
+  sort: CommunitySort;
+  onSort: (sort: CommunitySort) => void;
+  searching: boolean;
+  canEdit: boolean;
+}
+
+export function CommunityTable({ creators, count, totals, sort, onSort, searching, canEdit }: CommunityTableProps) {
   const columns = canEdit ? 6 : 5;
-
   return (
-    <>
-      <TableScroll label="Community table">
-        <table aria-label="Community">
-          <thead>
-            <tr>
-              <th scope="col">Creator</th>
-              <th scope="col" className="num">Orders</th>
-              <th scope="col" className="num">Sales</th>
-              <th scope="col" className="num">Commission</th>
-              <th scope="col" className="num">Clicks</th>
-              {canEdit && <th scope="col"><span className="visually-hidden">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <tr key={c.creatorId} data-creator-id={c.creatorId}>
-                <th scope="row">{c.name}</th>
-                <td className="num" data-column="orders">{formatCount(c.orders)}</td>
-                <td className="num" data-column="sales">{formatMoney(c.sales)}</td>
-                <td className="num" data-column="commission">{formatMoney(c.commission)}</td>
-                <td className="num" data-column="clicks">{formatCount(c.clicks)}</td>
-                {canEdit && <td><RemoveCreatorButton creator={c} /></td>}
-              </tr>
+    <TableScroll label="Community table">
+      <table aria-label="Community">
+        <thead>
+          <tr>
+            {SORTABLE.map((c) => (
+              <th
+                key={c.sort}
+                scope="col"
+                className={c.numeric ? 'num' : undefined}
+                aria-sort={c.sort === sort ? (c.numeric ? 'descending' : 'ascending') : undefined}
+              >
+                <button type="button" className="sort" onClick={() => onSort(c.sort)}>
+                  {c.label}
+                  <span aria-hidden="true" className="sort-mark">{c.sort === sort ? (c.numeric ? ' ▼' : ' ▲') : ''}</span>
+                </button>
+              </th>
             ))}
-            {creators.length === 0 && (
-              <tr><td colSpan={columns} className="muted">No creators in the Community yet.{canEdit ? ' Add one above.' : ''}</td></tr>
-            )}
-          </tbody>
-        </table>
-      </TableScroll>
-      {pages > 1 && (
-        <nav className="pager" aria-label="Community pages">
-          <button type="button" className="small" disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>
-          <span>Page {current + 1} of {pages} · {formatCount(creators.length)} creators</span>
-          <button type="button" className="small" disabled={current === pages - 1} onClick={() => setPage(current + 1)}>Next</button>
-        </nav>
-      )}
-    </>
+            <th scope="col" className="num">Clicks</th>
+            {canEdit && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+          </tr>
+        </thead>
+        <tbody>
+          {creators.map((c) => (
+            <tr key={c.creatorId} data-creator-id={c.creatorId}>
+              <th scope="row">{c.name}</th>
+              <td className="num" data-column="orders">{formatCount(c.orders)}</td>
+              <td className="num" data-column="sales">{formatMoney(c.sales)}</td>
+              <td className="num" data-column="commission">{formatMoney(c.commission)}</td>
+              <td className="num" data-column="clicks">{formatCount(c.clicks)}</td>
+              {canEdit && <td><RemoveCreatorButton creator={c} /></td>}
+            </tr>
+          ))}
+          {creators.length === 0 && (
+            <tr>
+              <td colSpan={columns} className="muted">
+                {searching ? 'No creator matches the search.' : `No creators in the Community yet.${canEdit ? ' Add one above.' : ''}`}
+              </td>
+            </tr>
+          )}
+        </tbody>
+        {count > 0 && (
+          <tfoot>
+            <tr className="totals">
+              <th scope="row">Total · {formatCount(count)} {count === 1 ? 'creator' : 'creators'}</th>
+              <td className="num" data-column="orders">{formatCount(totals.orders)}</td>
+              <td className="num" data-column="sales">{formatMoney(totals.sales)}</td>
+              <td className="num" data-column="commission">{formatMoney(totals.commission)}</td>
+              <td className="num" data-column="clicks">{formatCount(totals.clicks)}</td>
+              {canEdit && <td />}
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </TableScroll>
   );
 }
 

@@ -24,7 +24,7 @@ export interface MemberList { items: Member[] }
 export interface MemberCode { code: string; creatorId: string; campaignId: string }
 
 export interface Creator { id: string; name: string; handle: string | null; email: string | null; removed: boolean }
-export interface CreatorList { items: Creator[] }
+export interface CreatorList { items: Creator[]; nextCursor: string | null }
 
 export interface CommunityCreator {
   creatorId: string;
@@ -35,7 +35,10 @@ export interface CommunityCreator {
   clicks: number;
   conversionRate: string | null;
 }
-export interface Community { currency: string; creators: CommunityCreator[] }
+export type CommunitySort = 'sales' | 'name' | 'orders' | 'commission';
+export interface CommunityTotals { orders: number; sales: Money; commission: Money; clicks: number; conversionRate: string | null }
+/** One page of GET /api/community; `count` and `totals` cover every matching creator. */
+export interface Community { currency: string; count: number; totals: CommunityTotals; creators: CommunityCreator[]; nextCursor: string | null }
 
 /** Terms in words, e.g. "10% + €2.00 per order". */
 export function describeTerms(commission: Commission): string {
