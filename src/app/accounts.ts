@@ -123,6 +123,11 @@ export async function updateAccount(
   if (patch.timeZone) assertTimeZone(patch.timeZone);
   // One transaction: readers see every figure in the old currency or every one in the new.
   return db.transaction().execute(async (trx) => {
+    // A new currency or zone changes every conversion's figures or day bucket. Writers of
+    // conversions read the account row with a key-share lock before they lock any conversion,
+    // so this lock, taken first, waits for those in flight and holds the others off until the
+    // change commits; they then figure in the new currency.
+    if (patch.timeZone || patch.defaultCurrency) await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
     const before = await getAccount(trx, accountId);
     await trx
       .updateTable('accounts')
@@ -133,8 +138,16 @@ export async function updateAccount(
       })
       .where('id', '=', accountId)
       .execute();
-    if (patch.defaultCurrency && patch.defaultCurrency !== before.defaultCurrency) {
+    const newCurrency = patch.defaultCurrency !== undefined && patch.defaultCurrency !== before.defaultCurrency;
+    if (newCurrency) {
+      // Every row changes: the rollups are summed once afterwards rather than per batch.
+      await sql`select set_config('tally.rollups', 'rebuild', true)`.execute(trx);
       await refigureConversions(trx, accountId);
+      await sql`select set_config('tally.rollups', '', true)`.execute(trx);
+    }
+    // Day buckets are days in the account's zone: a new zone moves conversions between them.
+    if (newCurrency || (patch.timeZone !== undefined && patch.timeZone !== before.timeZone)) {
+      await sql`select tally_rebuild_rollups(${accountId})`.execute(trx);
     }
     return getAccount(trx, accountId);
   });

@@ -20,7 +20,8 @@ export async function backfillCampaign(
   return db.transaction().execute(async (trx) => {
     const campaign = await trx.selectFrom('campaigns').select('id').where('account_id', '=', accountId).where('id', '=', campaignId).executeTakeFirst();
     if (!campaign) throw notFound('Campaign');
-    const account = await trx.selectFrom('accounts').select(['default_currency', 'time_zone']).where('id', '=', accountId).executeTakeFirstOrThrow();
+    // Key-share: waits for a change of currency or zone in flight (see ingestOrder).
+    const account = await trx.selectFrom('accounts').select(['default_currency', 'time_zone']).where('id', '=', accountId).forKeyShare().executeTakeFirstOrThrow();
     const orders = await trx
       .selectFrom('orders as o')
       .leftJoin('conversions as c', (j) => j.onRef('c.account_id', '=', 'o.account_id').onRef('c.order_id', '=', 'o.id'))

@@ -101,6 +101,9 @@ export async function changeApproval(
 ): Promise<TConversion> {
   const { accountId } = principal;
   return db.transaction().execute(async (trx) => {
+    // The account first, key-share, before the conversion is locked: a change of currency or
+    // zone in flight is waited for, and never waits for this row while this waits for it.
+    const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).forKeyShare().executeTakeFirstOrThrow();
     const row = await trx
       .selectFrom('conversions')
       .select(['approval', 'status', 'currency', 'order_date', 'amount_minor', 'terms_percent', 'terms_fixed_minor', 'terms_fixed_currency'])
@@ -118,7 +121,6 @@ export async function changeApproval(
       throw error;
     }
 
-    const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
     const figures = await figureOnItsDay(
       trx,
       accountId,

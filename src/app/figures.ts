@@ -55,9 +55,13 @@ export async function figureOnItsDay(db: Db, accountId: string, row: FigureInput
   return figure(row, defaultCurrency, rates);
 }
 
+const REFIGURE_BATCH = 10_000;
+
 /**
  * Refigures the account's conversions that match the filter — after a rate was added, or the
  * default currency changed — and saves the rows whose figures changed. Returns how many changed.
+ * The rows are read and saved in batches by id, so memory stays flat however many there are;
+ * called inside a transaction, all of it commits at once.
  */
 export async function refigureConversions(
   db: Db,
@@ -65,65 +69,82 @@ export async function refigureConversions(
   filter: { currencies?: string[]; fromDay?: string } = {},
 ): Promise<number> {
   const account = await db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
-  let query = db
-    .selectFrom('conversions')
-    .select([
-      'id', 'currency', 'order_date', 'approval', 'status', 'amount_minor', 'terms_percent', 'terms_fixed_minor',
-      'terms_fixed_currency', 'fx_missing', 'converted_minor', 'commission_minor', 'counted',
-    ])
-    .where('account_id', '=', accountId);
-  if (filter.currencies) {
-    const list = filter.currencies;
-    query = query.where((eb) =>
-      eb.or([eb('currency', 'in', list), eb('terms_fixed_currency', 'in', list), eb.val(list.includes(account.default_currency))]),
-    );
-  }
-  if (filter.fromDay) query = query.where(sql<boolean>`(order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
-  const rows = await query.execute();
-  if (rows.length === 0) return 0;
-
-  const currencies = new Set<string>([account.default_currency]);
-  for (const r of rows) {
-    currencies.add(r.currency);
-    if (r.terms_fixed_currency) currencies.add(r.terms_fixed_currency);
-  }
-  const rates = await rateHistory(db, accountId, [...currencies]);
-  const changed: Array<StoredFigures & { id: string }> = [];
-  for (const r of rows) {
-    const next = figure(
-      {
-        currency: r.currency,
-        orderDate: r.order_date,
-        approval: r.approval,
-        status: r.status as StoreStatus,
-        amountMinor: BigInt(r.amount_minor),
-        termsPercent: r.terms_percent,
-        termsFixedMinor: nullableBigint(r.terms_fixed_minor),
-        termsFixedCurrency: r.terms_fixed_currency,
-      },
-      account.default_currency,
-      rates,
-    );
-    if (
-      next.fx_missing !== r.fx_missing ||
-      next.converted_minor !== r.converted_minor ||
-      next.commission_minor !== r.commission_minor ||
-      next.counted !== r.counted
-    ) {
-      changed.push({ id: r.id, ...next });
+  const page = (after: string | null) => {
+    let query = db
+      .selectFrom('conversions')
+      .select([
+        'id', 'currency', 'order_date', 'approval', 'status', 'amount_minor', 'terms_percent', 'terms_fixed_minor',
+        'terms_fixed_currency', 'fx_missing', 'converted_minor', 'commission_minor', 'counted',
+      ])
+      .where('account_id', '=', accountId);
+    if (after !== null) query = query.where('id', '>', after);
+    if (filter.currencies) {
+      const list = filter.currencies;
+      query = query.where((eb) =>
+        eb.or([eb('currency', 'in', list), eb('terms_fixed_currency', 'in', list), eb.val(list.includes(account.default_currency))]),
+      );
     }
+    if (filter.fromDay) query = query.where(sql<boolean>`(order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
+    return query.orderBy('id').limit(REFIGURE_BATCH).execute();
+  };
+
+  // Rates are loaded for the currencies met so far, and again when a batch brings a new one.
+  const currencies = new Set<string>([account.default_currency]);
+  let rates = await rateHistory(db, accountId, [...currencies]);
+
+  let changedCount = 0;
+  for (let after: string | null = null; ; ) {
+    const rows = await page(after);
+    if (rows.length === 0) break;
+    after = rows.at(-1)!.id;
+    const unseen = rows.flatMap((r) => [r.currency, ...(r.terms_fixed_currency ? [r.terms_fixed_currency] : [])]).filter((c) => !currencies.has(c));
+    if (unseen.length > 0) {
+      for (const c of unseen) currencies.add(c);
+      rates = await rateHistory(db, accountId, [...currencies]);
+    }
+    const changed: Array<StoredFigures & { id: string }> = [];
+    for (const r of rows) {
+      const next = figure(
+        {
+          currency: r.currency,
+          orderDate: r.order_date,
+          approval: r.approval,
+          status: r.status as StoreStatus,
+          amountMinor: BigInt(r.amount_minor),
+          termsPercent: r.terms_percent,
+          termsFixedMinor: nullableBigint(r.terms_fixed_minor),
+          termsFixedCurrency: r.terms_fixed_currency,
+        },
+        account.default_currency,
+        rates,
+      );
+      if (
+        next.fx_missing !== r.fx_missing ||
+        next.converted_minor !== r.converted_minor ||
+        next.commission_minor !== r.commission_minor ||
+        next.counted !== r.counted
+      ) {
+        changed.push({ id: r.id, ...next });
+      }
+    }
+    if (changed.length > 0) await saveFigures(db, accountId, changed);
+    changedCount += changed.length;
+    if (rows.length < REFIGURE_BATCH) break;
   }
-  for (let i = 0; i < changed.length; i += 5_000) {
-    const chunk = changed.slice(i, i + 5_000);
-    await sql`
-      update conversions c set
-        fx_missing = u.fx_missing, converted_minor = u.converted_minor, commission_minor = u.commission_minor,
-        counted = u.counted, updated_at = now()
-      from unnest(${chunk.map((c) => c.id)}::bigint[], ${chunk.map((c) => c.fx_missing)}::boolean[],
-                  ${chunk.map((c) => c.converted_minor)}::bigint[], ${chunk.map((c) => c.commission_minor)}::bigint[],
-                  ${chunk.map((c) => c.counted)}::boolean[])
-        as u(id, fx_missing, converted_minor, commission_minor, counted)
-      where c.account_id = ${accountId} and c.id = u.id`.execute(db);
-  }
-  return changed.length;
+  return changedCount;
+}
+
+async function saveFigures(db: Db, accountId: string, changed: ReadonlyArray<StoredFigures & { id: string }>): Promise<void> {
+  // The batch is in id order: bounding the ids keeps the plan an index range scan at any size.
+  const first = changed[0]!.id;
+  const last = changed.at(-1)!.id;
+  await sql`
+    update conversions c set
+      fx_missing = u.fx_missing, converted_minor = u.converted_minor, commission_minor = u.commission_minor,
+      counted = u.counted, updated_at = now()
+    from unnest(${changed.map((c) => c.id)}::bigint[], ${changed.map((c) => c.fx_missing)}::boolean[],
+                ${changed.map((c) => c.converted_minor)}::bigint[], ${changed.map((c) => c.commission_minor)}::bigint[],
+                ${changed.map((c) => c.counted)}::boolean[])
+      as u(id, fx_missing, converted_minor, commission_minor, counted)
+    where c.account_id = ${accountId} and c.id = u.id and c.id between ${first}::bigint and ${last}::bigint`.execute(db);
 }

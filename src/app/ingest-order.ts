@@ -69,7 +69,9 @@ export async function ingestOrder(
     return { orderId: existing.id, outcome: 'stale', conversionId: existing.conversion_id };
   }
 
-  const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+  // Key-share: a change of default currency or time zone (which locks the account row) waits for
+  // this transaction, or this one waits for it and then figures in the new currency.
+  const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).forKeyShare().executeTakeFirstOrThrow();
   if (written.inserted) {
     const attribution = await attribute(trx, accountId, order);
     if (!attribution) return { orderId: written.id, outcome: 'created', conversionId: null };

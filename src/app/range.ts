@@ -47,7 +47,7 @@ export function parseRange(input: RangeInput, timeZone: string): Range {
 }
 
 /** The first instant of a day in the zone. */
-const dayStart = (day: string, timeZone: string) =>
+export const dayStart = (day: string, timeZone: string) =>
   sql<Date>`((${day}::date)::timestamp at time zone ${timeZone})`;
 
 /** The first instant of the day after `day` in the zone: the exclusive end of an inclusive day. */
@@ -90,3 +90,6 @@ export function daysBetween(first: string, last: string): string[] {
   }
   return days;
 }
+
+/** The calendar day `n` days after `day` (before, when negative), both `YYYY-MM-DD`. */
+export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

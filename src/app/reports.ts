@@ -9,11 +9,14 @@ import type { TCampaignFigures, TCommunity, TCreatorFigures, TDashboard, TPerfor
 import { AppError, notFound } from './errors.ts';
 import { inSnapshot } from './snapshot.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
 // §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its stored `counted` flag says so; sums are done by the database
 // on the rounded per-row figures and turned into bigint in `figuresOf` only. Every total is
-// computed here from the rows it summarises, so the two always agree to the minor unit.
+// computed here from the rows it summarises, so the two always agree to the minor unit. The
+// sums come from the rollups (src/app/rollups.ts), which the database keeps equal to the sums of
+// the conversion rows in the same transaction as every change.
 
 type SumRow = { orders: number; sales: string; commission: string };
 type Figures = { orders: number; salesMinor: bigint; commissionMinor: bigint };
@@ -43,21 +46,10 @@ const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
 const COUNTABLE_PAIRS = APPROVALS.flatMap((approval) =>
   STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => sql`(${approval}, ${status})`),
 );
+const COUNTABLE = sql<boolean>`(c.approval, c.status) in (${sql.join(COUNTABLE_PAIRS)})`;
 
 // A range's series has one entry per day; this bounds what one request can ask for.
 const MAX_SERIES_DAYS = 36_600;
-
-// The counted conversions of a range summed per creator or per campaign, and the columns that
-// read those sums (zero where a row has none): the one aggregate every report is built from.
-function countedSums(accountId: string, by: 'creator_id' | 'campaign_id', range: Range, campaignId?: string) {
-  const key = sql.ref(`c.${by}`);
-  return sql`
-    select ${key} as key, count(*) as orders, sum(c.converted_minor) as sales, sum(c.commission_minor) as commission
-    from conversions c
-    where c.account_id = ${accountId} and c.counted and ${inRange(sql.ref('c.order_date'), range)}
-      ${campaignId === undefined ? sql`` : sql`and c.campaign_id = ${campaignId}`}
-    group by ${key}`;
-}
 
 // Clicks on affiliate links in a range, summed per creator (within one campaign when given),
 // by the click's day in the account's time zone; a timestamp bound counts its whole day.
@@ -81,6 +73,7 @@ const SUM_COLUMNS = sql`coalesce(s.orders, 0)::int as orders, coalesce(s.sales, 
 interface ReportContext {
   currency: string;
   range: Range;
+  plan: RangePlan;
 }
 
 async function contextOf(db: Db, accountId: string, input: RangeInput): Promise<ReportContext> {
@@ -89,7 +82,8 @@ async function contextOf(db: Db, accountId: string, input: RangeInput): Promise<
     .select(['default_currency', 'time_zone'])
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
-  return { currency: account.default_currency, range: parseRange(input, account.time_zone) };
+  const range = parseRange(input, account.time_zone);
+  return { currency: account.default_currency, range, plan: await planRange(db, accountId, range) };
 }
 
 /**
@@ -101,7 +95,7 @@ export function campaignPerformance(db: Db, accountId: string, campaignId: strin
 }
 
 async function campaignPerformanceIn(db: Db, accountId: string, campaignId: string, input: RangeInput): Promise<TPerformance> {
-  const { currency, range } = await contextOf(db, accountId, input);
+  const { currency, range, plan } = await contextOf(db, accountId, input);
   const campaign = await db
     .selectFrom('campaigns')
     .select('id')
@@ -111,7 +105,7 @@ async function campaignPerformanceIn(db: Db, accountId: string, campaignId: stri
   if (!campaign) throw notFound('Campaign');
 
   const { rows } = await sql<SumRow & { creator_id: string; name: string; clicks: string }>`
-    with sums as (${countedSums(accountId, 'creator_id', range, campaignId)}),
+    with sums as (${creatorSums(plan, campaignId)}),
       clicks as (${clickSums(accountId, range, campaignId)})
     select m.creator_id, cr.name, ${SUM_COLUMNS}, ${CLICK_COLUMN}
     from members m
@@ -151,22 +145,17 @@ export function dashboard(db: Db, accountId: string, input: RangeInput): Promise
 }
 
 async function dashboardIn(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
-  const { currency, range } = await contextOf(db, accountId, input);
-  const within = inRange(sql.ref('c.order_date'), range);
+  const { currency, range, plan } = await contextOf(db, accountId, input);
 
   const campaigns = await sql<SumRow & { id: string; name: string }>`
-    with sums as (${countedSums(accountId, 'campaign_id', range)})
+    with sums as (${campaignSums(plan)})
     select ca.id, ca.name, ${SUM_COLUMNS}
     from campaigns ca
     left join sums s on s.key = ca.id
     where ca.account_id = ${accountId}
     order by coalesce(s.sales, 0) desc, ca.name, ca.id`.execute(db);
 
-  const missing = await sql<{ count: number }>`
-    select count(*)::int as count
-    from conversions c
-    where c.account_id = ${accountId} and c.fx_missing and ${within}
-      and (c.approval, c.status) in (${sql.join(COUNTABLE_PAIRS)})`.execute(db);
+  const missing = await sql<{ count: number }>`${fxMissingCount(plan, COUNTABLE)}`.execute(db);
 
   const rows = campaigns.rows.map((r) => ({ id: r.id, name: r.name, figures: figuresOf(r) }));
   const totals = sumFigures(rows.map((r) => r.figures));
@@ -177,7 +166,7 @@ async function dashboardIn(db: Db, accountId: string, input: RangeInput): Promis
     commission: toMoney(totals.commissionMinor, currency),
     fxMissing: missing.rows[0]?.count ?? 0,
     campaigns: rows.map((r): TCampaignFigures => ({ campaignId: r.id, name: r.name, ...moneyOf(r.figures, currency) })),
-    series: await dailySeries(db, accountId, range, currency),
+    series: await dailySeries(db, plan, currency),
   };
 }
 
@@ -185,7 +174,8 @@ async function dashboardIn(db: Db, accountId: string, input: RangeInput): Promis
  * Counted sales per day in the account's time zone, one entry per day of the range, zero days
  * included. An open end of the range stops at the first or last day with a conversion.
  */
-async function dailySeries(db: Db, accountId: string, range: Range, currency: string): Promise<TDashboard['series']> {
+async function dailySeries(db: Db, plan: RangePlan, currency: string): Promise<TDashboard['series']> {
+  const { accountId, range } = plan;
   const within = inRange(sql.ref('c.order_date'), range);
   const tz = range.timeZone;
   const extent = await sql<{ first: string | null; last: string | null }>`
@@ -202,11 +192,7 @@ async function dailySeries(db: Db, accountId: string, range: Range, currency: st
   }
   const days = daysBetween(first, last);
 
-  const { rows } = await sql<{ day: string; sales: string }>`
-    select ${localDay(sql.ref('c.order_date'), tz)} as day, sum(c.converted_minor)::text as sales
-    from conversions c
-    where c.account_id = ${accountId} and c.counted and ${within}
-    group by 1`.execute(db);
+  const { rows } = await sql<{ day: string; sales: string }>`${dailySales(plan)}`.execute(db);
   const byDay = new Map(rows.map((r) => [r.day, BigInt(r.sales)]));
   return days.map((date) => ({ date, sales: toMoney(byDay.get(date) ?? 0n, currency) }));
 }
@@ -220,9 +206,9 @@ export function community(db: Db, accountId: string, input: RangeInput): Promise
 }
 
 async function communityIn(db: Db, accountId: string, input: RangeInput): Promise<TCommunity> {
-  const { currency, range } = await contextOf(db, accountId, input);
+  const { currency, range, plan } = await contextOf(db, accountId, input);
   const { rows } = await sql<SumRow & { id: string; name: string; clicks: string }>`
-    with sums as (${countedSums(accountId, 'creator_id', range)}),
+    with sums as (${creatorSums(plan)}),
       clicks as (${clickSums(accountId, range)})
     select cr.id, cr.name, ${SUM_COLUMNS}, ${CLICK_COLUMN}
     from creators cr

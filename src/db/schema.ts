@@ -237,6 +237,56 @@ export interface ConversionEventsTable {
   at: Generated<Date>;
 }
 
+export interface RollupMemberDaysTable {
+  account_id: Bigint;
+  day: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupMemberMonthsTable {
+  account_id: Bigint;
+  month: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupMemberYearsTable {
+  account_id: Bigint;
+  year: Day;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupCampaignMonthsTable {
+  account_id: Bigint;
+  month: Day;
+  campaign_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+  fx_missing: Bigint;
+}
+
+export interface RollupCampaignDaysTable {
+  account_id: Bigint;
+  day: Day;
+  campaign_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+  fx_missing: Bigint;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -259,4 +309,9 @@ export interface Database {
   link_clicks: LinkClicksTable;
   link_click_visitors: LinkClickVisitorsTable;
   link_click_events: LinkClickEventsTable;
+  rollup_member_days: RollupMemberDaysTable;
+  rollup_member_months: RollupMemberMonthsTable;
+  rollup_member_years: RollupMemberYearsTable;
+  rollup_campaign_days: RollupCampaignDaysTable;
+  rollup_campaign_months: RollupCampaignMonthsTable;
 }

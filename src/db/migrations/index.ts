@@ -3,6 +3,7 @@ import * as ledger from './0001-ledger.ts';
 import * as links from './0002-links.ts';
 import * as deliveries from './0003-deliveries.ts';
 import * as conversionEvents from './0004-conversion-events.ts';
+import * as rollups from './0005-rollups.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-links': links,
   '0003-deliveries': deliveries,
   '0004-conversion-events': conversionEvents,
+  '0005-rollups': rollups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { addDays } from '../../src/app/range.ts';
+import { type DaySpan, splitSpan } from '../../src/app/rollups.ts';
+
+// A report's whole days are read as whole years, whole months and single days; every day of
+// the span must be read exactly once, whatever the bounds.
+
+const LO = '2023-01-01';
+const HI = '2025-12-31';
+
+function daysRead(span: DaySpan): string[] {
+  const { years, months, days } = splitSpan(span, ['year', 'month']);
+  const out: string[] = [];
+  const each = (s: DaySpan, take: (d: string) => boolean, width: (d: string) => string) => {
+    for (let d = s.first ?? LO; d <= (s.last ?? HI); d = addDays(d, 1)) {
+      if (!take(d)) continue;
+      for (let x = d; width(x) === width(d); x = addDays(x, 1)) out.push(x);
+    }
+  };
+  for (const s of years) each(s, (d) => d.endsWith('-01-01'), (d) => d.slice(0, 4));
+  for (const s of months) each(s, (d) => d.endsWith('-01'), (d) => d.slice(0, 7));
+  for (const s of days) each(s, () => true, (d) => d);
+  return out.sort();
+}
+
+function expected(span: DaySpan): string[] {
+  const out: string[] = [];
+  for (let d = span.first ?? LO; d <= (span.last ?? HI); d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+describe('splitSpan', () => {
+  it('reads 15 Nov 2023 to 10 Feb 2025 as days, a month, a year, a month and days', () => {
+    expect(splitSpan({ first: '2023-11-15', last: '2025-02-10' }, ['year', 'month'])).toEqual({
+      years: [{ first: '2024-01-01', last: '2024-01-01' }],
+      months: [{ first: '2023-12-01', last: '2023-12-01' }, { first: '2025-01-01', last: '2025-01-01' }],
+      days: [{ first: '2023-11-15', last: '2023-11-30' }, { first: '2025-02-01', last: '2025-02-10' }],
+    });
+    expect(splitSpan({ first: '2024-02-01', last: '2025-03-31' }, ['year', 'month'])).toEqual({
+      years: [],
+      months: [{ first: '2024-02-01', last: '2025-03-01' }],
+      days: [],
+    });
+    expect(splitSpan({ first: '2023-12-30', last: '2025-01-02' }, ['year', 'month'])).toEqual({
+      years: [{ first: '2024-01-01', last: '2024-01-01' }],
+      months: [],
+      days: [{ first: '2023-12-30', last: '2023-12-31' }, { first: '2025-01-01', last: '2025-01-02' }],
+    });
+    expect(splitSpan({ first: null, last: null }, ['year', 'month'])).toEqual({ years: [{ first: null, last: null }], months: [], days: [] });
+  });
+
+  it('reads every day of a span exactly once, across month, year and leap-day edges and open bounds', () => {
+    const starts = ['2023-01-01', '2023-02-27', '2023-12-31', '2024-02-28', '2024-02-29', '2024-03-01', '2024-06-15'];
+    const lengths = [1, 2, 28, 29, 31, 59, 365, 366, 400, 700];
+    for (const first of starts) {
+      for (const n of lengths) {
+        const last = addDays(first, n - 1);
+        if (last > HI) continue;
+        for (const span of [{ first, last }, { first: null, last }, { first, last: null }]) {
+          expect(daysRead(span), JSON.stringify(span)).toEqual(expected(span));
+        }
+      }
+    }
+  });
+});
