@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { type DeliveryFacts, factsFromJson } from '../stores/facts.ts';
-import { applyFacts, processDelivery } from './deliveries.ts';
+import { applyBatch } from './apply-batch.ts';
+import { processDelivery } from './deliveries.ts';
 import { orderLockKey } from './store-orders.ts';
 
 // Applies stored deliveries to the ledger, in batches. A batch claims pending deliveries
 // FOR UPDATE SKIP LOCKED (so any number of server processes share the work without a
 // coordinator), applies them grouped by order with the same rules as one delivery
-// (store-orders.ts), marks them done and commits once. Orders are locked in one global order
+// (apply-batch.ts: a fixed number of statements per batch), marks them done and commits once. Orders are locked in one global order
 // (their lock key), so two batches never wait on each other in a cycle. If anything in a batch
 // fails, the batch is rolled back and its deliveries are applied one by one, each in its own
 // transaction: a delivery that cannot be applied becomes a dead letter, the others go through.
@@ -50,13 +51,13 @@ export async function processPendingBatch(db: Db, limit: number): Promise<number
         .skipLocked()
         .execute();
       claimed = rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
+      if (claimed.length === 0) return;
       const parsed = claimed.map((d) => ({ ...d, facts: factsFromJson(d.facts) }));
-      for (const d of inApplyOrder(parsed)) await applyFacts(trx, { accountId: d.accountId, storeId: d.storeId }, d.facts, d.receivedAt);
-      const byAccount = new Map<string, string[]>();
-      for (const d of claimed) byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d.id]);
-      for (const [accountId, ids] of byAccount) {
-        await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', 'in', ids).execute();
-      }
+      await applyBatch(trx, inApplyOrder(parsed));
+      await sql`
+        update deliveries d set status = 'done', processed_at = now()
+        from unnest(${claimed.map((d) => d.accountId)}::bigint[], ${claimed.map((d) => d.id)}::bigint[]) as u(account_id, id)
+        where d.account_id = u.account_id and d.id = u.id`.execute(trx);
     });
     return claimed.length;
   } catch (error) {
