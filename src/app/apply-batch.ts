@@ -301,8 +301,9 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   }
 
   const created = states.filter((s) => s.created !== null);
-  const attributions = await attributeAll(trx, created);
-  const terms = await termsOfAll(trx, [...attributions.entries()].map(([state, a]) => ({ accountId: state.accountId, attribution: a })));
+  const terms = new Map<string, Terms>();
+  const attributions = await attributeAll(trx, created, terms);
+  await termsOfAll(trx, [...attributions.entries()].map(([state, a]) => ({ accountId: state.accountId, attribution: a })), terms);
   for (const [state, attribution] of attributions) {
     const t = terms.get(memberKey(state.accountId, attribution))!;
     const order = state.created!;
@@ -431,7 +432,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
 const memberKey = (accountId: string, a: Attribution) => `${accountId}${sep}${a.member.campaignId}${sep}${a.member.creatorId}`;
 
 /** The member each created order goes to (attribute() in ingest-order.ts, for many orders). */
-async function attributeAll(trx: Db, created: readonly OrderState[]): Promise<Map<OrderState, Attribution>> {
+async function attributeAll(trx: Db, created: readonly OrderState[], knownTerms: Map<string, Terms>): Promise<Map<OrderState, Attribution>> {
   const result = new Map<OrderState, Attribution>();
   if (created.length === 0) return result;
   const codeAccounts: string[] = [];
@@ -448,11 +449,17 @@ async function attributeAll(trx: Db, created: readonly OrderState[]): Promise<Ma
     codeNorms.length === 0
       ? []
       : (
-          await sql<{ account_id: string; code: string; code_norm: string; campaign_id: string; creator_id: string }>`
-            select distinct c.account_id, c.code, c.code_norm, c.campaign_id, c.creator_id
+          await sql<TermsRow & { code: string; code_norm: string; member_found: boolean }>`
+            select distinct c.account_id, c.code, c.code_norm, c.campaign_id, c.creator_id, m.creator_id is not null as member_found,
+                   k.commission_percent as c_percent, k.commission_fixed_minor as c_fixed, k.commission_fixed_currency as c_fixed_currency,
+                   m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency
             from unnest(${codeAccounts}::bigint[], ${codeNorms}::text[]) as u(account_id, code_norm)
-            join codes c on c.account_id = u.account_id and c.code_norm = u.code_norm`.execute(trx)
+            join codes c on c.account_id = u.account_id and c.code_norm = u.code_norm
+            left join members m on m.account_id = c.account_id and m.campaign_id = c.campaign_id and m.creator_id = c.creator_id
+            left join campaigns k on k.account_id = m.account_id and k.id = m.campaign_id`.execute(trx)
         ).rows;
+  // The terms of the code owners come with them, for termsOfAll.
+  for (const o of owners) if (o.member_found) knownTerms.set(`${o.account_id}${sep}${o.campaign_id}${sep}${o.creator_id}`, termsFromRow(o));
   const ownersOf = (s: OrderState) => {
     const norms = new Set(s.created!.codes.map(normalizeCode).filter((c) => c !== ''));
     return owners
@@ -496,23 +503,38 @@ async function attributeAll(trx: Db, created: readonly OrderState[]): Promise<Ma
   return result;
 }
 
-/** The terms each new conversion snapshots: the member's override over the campaign's. */
-async function termsOfAll(trx: Db, wanted: ReadonlyArray<{ accountId: string; attribution: Attribution }>): Promise<Map<string, Terms>> {
-  const result = new Map<string, Terms>();
-  if (wanted.length === 0) return result;
+interface TermsRow {
+  account_id: string;
+  campaign_id: string;
+  creator_id: string;
+  c_percent: string | null;
+  c_fixed: string | null;
+  c_fixed_currency: string | null;
+  m_percent: string | null;
+  m_fixed: string | null;
+  m_fixed_currency: string | null;
+}
+
+/** A member's terms: its override over its campaign's. */
+function termsFromRow(row: TermsRow): Terms {
+  const override: Partial<Terms> = {};
+  if (row.m_percent !== null) override.percent = row.m_percent;
+  if (row.m_fixed !== null) {
+    override.fixedMinor = BigInt(row.m_fixed);
+    override.fixedCurrency = row.m_fixed_currency;
+  }
+  return resolveTerms(
+    { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
+    Object.keys(override).length > 0 ? override : null,
+  );
+}
+
+/** Adds to `terms` those of the members new conversions go to that it does not hold yet. */
+async function termsOfAll(trx: Db, wanted: ReadonlyArray<{ accountId: string; attribution: Attribution }>, terms: Map<string, Terms>): Promise<void> {
   const unique = new Map(wanted.map((w) => [memberKey(w.accountId, w.attribution), w]));
-  const list = [...unique.values()];
-  const rows = await sql<{
-    account_id: string;
-    campaign_id: string;
-    creator_id: string;
-    c_percent: string | null;
-    c_fixed: string | null;
-    c_fixed_currency: string | null;
-    m_percent: string | null;
-    m_fixed: string | null;
-    m_fixed_currency: string | null;
-  }>`
+  const list = [...unique].filter(([key]) => !terms.has(key)).map(([, w]) => w);
+  if (list.length === 0) return;
+  const rows = await sql<TermsRow>`
     select m.account_id, m.campaign_id, m.creator_id,
            c.commission_percent as c_percent, c.commission_fixed_minor as c_fixed, c.commission_fixed_currency as c_fixed_currency,
            m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency
@@ -520,21 +542,8 @@ async function termsOfAll(trx: Db, wanted: ReadonlyArray<{ accountId: string; at
                 ${list.map((w) => w.attribution.member.creatorId)}::bigint[]) as u(account_id, campaign_id, creator_id)
     join members m on m.account_id = u.account_id and m.campaign_id = u.campaign_id and m.creator_id = u.creator_id
     join campaigns c on c.account_id = m.account_id and c.id = m.campaign_id`.execute(trx);
-  for (const row of rows.rows) {
-    const override: Partial<Terms> = {};
-    if (row.m_percent !== null) override.percent = row.m_percent;
-    if (row.m_fixed !== null) {
-      override.fixedMinor = BigInt(row.m_fixed);
-      override.fixedCurrency = row.m_fixed_currency;
-    }
-    const terms = resolveTerms(
-      { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
-      Object.keys(override).length > 0 ? override : null,
-    );
-    result.set(`${row.account_id}${sep}${row.campaign_id}${sep}${row.creator_id}`, terms);
-  }
-  for (const key of unique.keys()) if (!result.has(key)) throw new Error('no member for an attributed order');
-  return result;
+  for (const row of rows.rows) terms.set(`${row.account_id}${sep}${row.campaign_id}${sep}${row.creator_id}`, termsFromRow(row));
+  for (const key of unique.keys()) if (!terms.has(key)) throw new Error('no member for an attributed order');
 }
 
 /**

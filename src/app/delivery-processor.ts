@@ -7,10 +7,11 @@ import { orderLockKey } from './store-orders.ts';
 
 // Applies stored deliveries to the ledger, in batches. A batch claims pending deliveries
 // FOR UPDATE SKIP LOCKED (so any number of server processes share the work without a
-// coordinator), applies them grouped by order with the same rules as one delivery
-// (apply-batch.ts: a fixed number of statements per batch), marks them done and commits once. Orders are locked in one global order
-// (their lock key), so two batches never wait on each other in a cycle. If anything in a batch
-// fails, the batch is rolled back and its deliveries are applied one by one, each in its own
+// coordinator), marking them done in the same statement, applies them grouped by order with
+// the same rules as one delivery (apply-batch.ts: a fixed number of statements per batch) and
+// commits once. Orders are locked in one global order (their lock key), so two batches never
+// wait on each other in a cycle. If anything in a batch fails, the batch is rolled back (its
+// deliveries are pending again) and they are applied one by one, each in its own
 // transaction: a delivery that cannot be applied becomes a dead letter, the others go through.
 
 interface Claimed {
@@ -41,23 +42,16 @@ export async function processPendingBatch(db: Db, limit: number): Promise<number
   let claimed: Array<Omit<Claimed, 'facts'> & { facts: unknown }> = [];
   try {
     await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select(['account_id', 'id', 'store_id', 'facts', 'received_at'])
-        .where('status', '=', 'pending')
-        .orderBy('id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      claimed = rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
+      // Claimed and marked done in one statement: if the batch fails, the rollback makes them pending again.
+      const rows = await sql<{ account_id: string; id: string; store_id: string; facts: unknown; received_at: Date }>`
+        update deliveries d set status = 'done', processed_at = now()
+        from (select account_id, id from deliveries where status = 'pending' order by id limit ${limit} for update skip locked) p
+        where d.account_id = p.account_id and d.id = p.id
+        returning d.account_id, d.id, d.store_id, d.facts, d.received_at`.execute(trx);
+      claimed = rows.rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
       if (claimed.length === 0) return;
       const parsed = claimed.map((d) => ({ ...d, facts: factsFromJson(d.facts) }));
       await applyBatch(trx, inApplyOrder(parsed));
-      await sql`
-        update deliveries d set status = 'done', processed_at = now()
-        from unnest(${claimed.map((d) => d.accountId)}::bigint[], ${claimed.map((d) => d.id)}::bigint[]) as u(account_id, id)
-        where d.account_id = u.account_id and d.id = u.id`.execute(trx);
     });
     return claimed.length;
   } catch (error) {
