@@ -79,11 +79,14 @@ export interface ProcessorOptions {
 
 /**
  * One per server process: woken after each commit of stored deliveries and by the sweeper's
- * interval, it applies batches until nothing it can claim is left.
+ * interval, it applies batches until nothing it can claim is left. Each wake starts a worker
+ * when fewer than `workers` run, and a worker that claimed a full batch brings in another, so
+ * under a steady stream all of them share the work; a worker stops when a claim finds nothing
+ * and no wake came since it began.
  */
 export class DeliveryProcessor {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly loops = new Set<Promise<void>>();
+  private wakes = 0;
   private stopping = false;
   private readonly batchSize: number;
   private readonly workers: number;
@@ -100,39 +103,40 @@ export class DeliveryProcessor {
 
   wake(): void {
     if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = Promise.all(Array.from({ length: this.workers }, () => this.loop())).then(() => undefined).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.wakes += 1;
+    if (this.loops.size < this.workers) this.spawn();
   }
 
   /** Resolves once this process has applied every pending delivery it could claim. */
   async settle(): Promise<void> {
     this.wake();
-    while (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
 
-  /** Finishes the batch in hand and takes no more. */
+  /** Finishes the batches in hand and takes no more. */
   async stop(): Promise<void> {
     this.stopping = true;
-    while (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
+  }
+
+  private spawn(): void {
+    const loop: Promise<void> = this.loop().finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      this.again = false;
-      const settled = await processPendingBatch(this.db, this.batchSize).catch((error: unknown) => {
+      const seen = this.wakes;
+      let settled: number;
+      try {
+        settled = await processPendingBatch(this.db, this.batchSize);
+      } catch (error) {
+        // The database is away: the sweeper's next wake tries again.
         this.onError(error);
-        return 0;
-      });
-      if (settled === 0) return;
+        return;
+      }
+      if (settled >= this.batchSize && this.loops.size < this.workers) this.spawn();
+      if (settled === 0 && this.wakes === seen) return;
     }
   }
 }
