@@ -79,10 +79,11 @@ export interface ProcessorOptions {
 
 /**
  * One per server process: woken after each commit of stored deliveries and by the sweeper's
- * interval, it applies batches until nothing it can claim is left. Each wake starts a worker
- * when fewer than `workers` run, and a worker that claimed a full batch brings in another, so
- * under a steady stream all of them share the work; a worker stops when a claim finds nothing
- * and no wake came since it began.
+ * interval, it applies batches until nothing it can claim is left. A wake starts a worker when
+ * none runs; a worker that claimed a full batch (a backlog) brings in another, up to `workers`.
+ * More workers than the backlog needs would only split it into smaller batches that wait on
+ * each other (they update the same rollup rows). A worker stops when a claim finds nothing and
+ * no wake came since the claim began.
  */
 export class DeliveryProcessor {
   private readonly loops = new Set<Promise<void>>();
@@ -104,7 +105,7 @@ export class DeliveryProcessor {
   wake(): void {
     if (this.stopping) return;
     this.wakes += 1;
-    if (this.loops.size < this.workers) this.spawn();
+    if (this.loops.size === 0) this.spawn();
   }
 
   /** Resolves once this process has applied every pending delivery it could claim. */
