@@ -1,15 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { type DeliveryFacts, factsFromJson } from '../stores/facts.ts';
-import { applyFacts, processDelivery } from './deliveries.ts';
+import { applyBatch } from './apply-batch.ts';
+import { processDelivery } from './deliveries.ts';
 import { orderLockKey } from './store-orders.ts';
 
 // Applies stored deliveries to the ledger, in batches. A batch claims pending deliveries
 // FOR UPDATE SKIP LOCKED (so any number of server processes share the work without a
-// coordinator), applies them grouped by order with the same rules as one delivery
-// (store-orders.ts), marks them done and commits once. Orders are locked in one global order
-// (their lock key), so two batches never wait on each other in a cycle. If anything in a batch
-// fails, the batch is rolled back and its deliveries are applied one by one, each in its own
+// coordinator), marking them done in the same statement, applies them grouped by order with
+// the same rules as one delivery (apply-batch.ts: a fixed number of statements per batch) and
+// commits once. Orders are locked in one global order (their lock key), so two batches never
+// wait on each other in a cycle. If anything in a batch fails, the batch is rolled back (its
+// deliveries are pending again) and they are applied one by one, each in its own
 // transaction: a delivery that cannot be applied becomes a dead letter, the others go through.
 
 interface Claimed {
@@ -40,23 +42,16 @@ export async function processPendingBatch(db: Db, limit: number): Promise<number
   let claimed: Array<Omit<Claimed, 'facts'> & { facts: unknown }> = [];
   try {
     await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select(['account_id', 'id', 'store_id', 'facts', 'received_at'])
-        .where('status', '=', 'pending')
-        .orderBy('id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      claimed = rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
+      // Claimed and marked done in one statement: if the batch fails, the rollback makes them pending again.
+      const rows = await sql<{ account_id: string; id: string; store_id: string; facts: unknown; received_at: Date }>`
+        update deliveries d set status = 'done', processed_at = now()
+        from (select account_id, id from deliveries where status = 'pending' order by id limit ${limit} for update skip locked) p
+        where d.account_id = p.account_id and d.id = p.id
+        returning d.account_id, d.id, d.store_id, d.facts, d.received_at`.execute(trx);
+      claimed = rows.rows.map((r) => ({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts: r.facts, receivedAt: r.received_at }));
+      if (claimed.length === 0) return;
       const parsed = claimed.map((d) => ({ ...d, facts: factsFromJson(d.facts) }));
-      for (const d of inApplyOrder(parsed)) await applyFacts(trx, { accountId: d.accountId, storeId: d.storeId }, d.facts, d.receivedAt);
-      const byAccount = new Map<string, string[]>();
-      for (const d of claimed) byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d.id]);
-      for (const [accountId, ids] of byAccount) {
-        await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', 'in', ids).execute();
-      }
+      await applyBatch(trx, inApplyOrder(parsed));
     });
     return claimed.length;
   } catch (error) {
@@ -84,11 +79,15 @@ export interface ProcessorOptions {
 
 /**
  * One per server process: woken after each commit of stored deliveries and by the sweeper's
- * interval, it applies batches until nothing it can claim is left.
+ * interval, it applies batches until nothing it can claim is left. A wake starts a worker when
+ * none runs; a worker that claimed a full batch (a backlog) brings in another, up to `workers`.
+ * More workers than the backlog needs would only split it into smaller batches that wait on
+ * each other (they update the same rollup rows). A worker stops when a claim finds nothing and
+ * no wake came since the claim began.
  */
 export class DeliveryProcessor {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly loops = new Set<Promise<void>>();
+  private wakes = 0;
   private stopping = false;
   private readonly batchSize: number;
   private readonly workers: number;
@@ -105,39 +104,40 @@ export class DeliveryProcessor {
 
   wake(): void {
     if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = Promise.all(Array.from({ length: this.workers }, () => this.loop())).then(() => undefined).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.wakes += 1;
+    if (this.loops.size === 0) this.spawn();
   }
 
   /** Resolves once this process has applied every pending delivery it could claim. */
   async settle(): Promise<void> {
     this.wake();
-    while (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
 
-  /** Finishes the batch in hand and takes no more. */
+  /** Finishes the batches in hand and takes no more. */
   async stop(): Promise<void> {
     this.stopping = true;
-    while (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
+  }
+
+  private spawn(): void {
+    const loop: Promise<void> = this.loop().finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      this.again = false;
-      const settled = await processPendingBatch(this.db, this.batchSize).catch((error: unknown) => {
+      const seen = this.wakes;
+      let settled: number;
+      try {
+        settled = await processPendingBatch(this.db, this.batchSize);
+      } catch (error) {
+        // The database is away: the sweeper's next wake tries again.
         this.onError(error);
-        return 0;
-      });
-      if (settled === 0) return;
+        return;
+      }
+      if (settled >= this.batchSize && this.loops.size < this.workers) this.spawn();
+      if (settled === 0 && this.wakes === seen) return;
     }
   }
 }

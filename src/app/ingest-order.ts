@@ -16,7 +16,8 @@ export interface IngestResult {
 }
 
 /**
- * The one path by which an order enters the ledger, whatever the store: store the order
+ * The path by which an order enters the ledger, whatever the store (apply-batch.ts applies the
+ * same rules to a batch of store deliveries at once; a change here belongs there too): store the order
  * (never going back to an older version), attribute it when it is new, and keep its
  * conversion's status, amount and figures in step — all in the caller's transaction.
  * Running it twice with the same version changes nothing.

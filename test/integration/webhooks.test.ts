@@ -325,6 +325,74 @@ describeDb('store webhooks', () => {
     expect((await admin.get(`/api/stores/${store.id}/orders/72`)).status).toBe(404);
   });
 
+  it('applies a batch of mixed deliveries of several orders in one transaction, as one at a time would', async () => {
+    const { admin, store } = await setup('EUR', 'summer');
+    const account = (await t.db.selectFrom('stores').select('account_id').where('id', '=', store.id).executeTakeFirstOrThrow()).account_id;
+    const version = (externalId: string, updatedAt: string, o: { base?: string; gross?: string; current?: string; refunds?: Array<[string, string]>; codes?: string[] } = {}) => ({
+      kind: 'order',
+      order: {
+        externalId, number: `#${externalId}`, createdAt: '2026-03-06T09:00:00.000Z', updatedAt, currency: 'EUR', base: o.base ?? 'paid',
+        grossMinor: o.gross ?? '10000', currentMinor: o.current ?? null, refunds: (o.refunds ?? []).map(([id, amountMinor]) => ({ id, amountMinor })),
+        codes: o.codes ?? ['SUMMER'], ref: null, country: null,
+      },
+    });
+    const refundOf = (orderExternalId: string, id: string, amountMinor: string) => ({ kind: 'refund', orderExternalId, refund: { id, amountMinor } });
+    // E and F are known before the batch, with their conversions.
+    await t.db
+      .insertInto('deliveries')
+      .values([
+        { account_id: account, store_id: store.id, delivery_id: 'mix-0', topic: 'orders/create', facts: JSON.stringify(version('E', '2026-03-06T10:00:00.000Z')), status: 'pending' },
+        { account_id: account, store_id: store.id, delivery_id: 'mix-00', topic: 'orders/create', facts: JSON.stringify(version('F', '2026-03-06T12:00:00.000Z')), status: 'pending' },
+      ])
+      .execute();
+    await t.settle();
+    const facts = [
+      refundOf('A', 'RA', '3000'), // before its order
+      version('A', '2026-03-06T10:00:00.000Z'),
+      version('A', '2026-03-06T11:00:00.000Z', { base: 'partially_refunded', current: '7000', refunds: [['RA', '3000']] }),
+      version('A', '2026-03-06T09:30:00.000Z', { base: 'pending' }), // stale
+      version('B', '2026-03-06T10:00:00.000Z', { gross: '5000' }),
+      { kind: 'order_deleted', externalId: 'B' },
+      version('C', '2026-03-06T10:00:00.000Z', { codes: ['NOBODY'] }),
+      version('D', '2026-03-06T10:00:00.000Z'),
+      refundOf('D', 'RD', '2000'),
+      refundOf('D', 'RD', '2500'), // the same refund id again: the first amount counts
+      refundOf('E', 'RE', '10000'),
+      version('F', '2026-03-06T11:00:00.000Z', { gross: '20000' }), // older than the stored version
+      { kind: 'order_deleted', externalId: 'Z' }, // never known
+    ];
+    await t.db
+      .insertInto('deliveries')
+      .values(facts.map((f, i) => ({ account_id: account, store_id: store.id, delivery_id: `mix-${i + 1}`, topic: 'orders/updated', facts: JSON.stringify(f), status: 'pending' as const })))
+      .execute();
+    await t.settle();
+
+    const rows = await t.db.selectFrom('deliveries').select(['status', 'processed_at']).where('store_id', '=', store.id).where('delivery_id', 'not in', ['mix-0', 'mix-00']).execute();
+    expect(rows.map((r) => r.status)).toEqual(Array(facts.length).fill('done'));
+    // One transaction applied them all (one by one, each would have its own).
+    expect(new Set(rows.map((r) => r.processed_at!.getTime())).size).toBe(1);
+
+    const view = async (id: string) => {
+      const o = await order(admin, store, id);
+      const c = o.conversionId ? (await admin.get(`/api/conversions/${o.conversionId}`)).body : null;
+      return { status: o.status, amount: o.amount.value, conversion: c && { status: c.status, amount: c.amount.value, commission: c.commission?.value, counted: c.counted } };
+    };
+    expect(await view('A')).toEqual({ status: 'partially_refunded', amount: '70.00', conversion: { status: 'partially_refunded', amount: '70.00', commission: '7.00', counted: true } });
+    expect(await view('B')).toEqual({ status: 'canceled', amount: '0.00', conversion: { status: 'canceled', amount: '0.00', commission: '0.00', counted: false } });
+    expect(await view('C')).toEqual({ status: 'paid', amount: '100.00', conversion: null });
+    expect(await view('D')).toEqual({ status: 'partially_refunded', amount: '80.00', conversion: { status: 'partially_refunded', amount: '80.00', commission: '8.00', counted: true } });
+    expect(await view('E')).toEqual({ status: 'refunded', amount: '0.00', conversion: { status: 'refunded', amount: '0.00', commission: '0.00', counted: false } });
+    expect(await view('F')).toEqual({ status: 'paid', amount: '100.00', conversion: { status: 'paid', amount: '100.00', commission: '10.00', counted: true } });
+    expect((await admin.get(`/api/stores/${store.id}/orders/Z`)).status).toBe(404);
+    const refunds = await t.db.selectFrom('refunds').select(['refund_id', 'order_external_id', 'amount_minor']).where('store_id', '=', store.id).orderBy('refund_id').execute();
+    expect(refunds).toEqual([
+      { refund_id: 'RA', order_external_id: 'A', amount_minor: '3000' },
+      { refund_id: 'RD', order_external_id: 'D', amount_minor: '2000' },
+      { refund_id: 'RE', order_external_id: 'E', amount_minor: '10000' },
+    ]);
+    expect(await t.db.selectFrom('conversions').select('id').where('store_id', '=', store.id).execute()).toHaveLength(5);
+  });
+
   it('answers bad signatures 401 and stores nothing', async () => {
     const { admin, store } = await setup('EUR');
     const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse as losslessParse, isSafeNumber } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { saleState } from '../../src/core/sale-value.ts';
 import { JsonBodyError, parseJsonLossless } from '../../src/stores/parse-json.ts';
@@ -51,6 +52,59 @@ describe('parseJsonLossless', () => {
       expect((error as JsonBodyError).code).toBe('malformed_json');
       expect((error as JsonBodyError).message).toMatch(/^malformed JSON: /);
     }
+  });
+
+  // The JSON.parse fast path must give exactly what lossless-json gives, or the same refusal.
+  const reference = (text: string) => {
+    try {
+      return { value: losslessParse(text, null, (t: string) => (isSafeNumber(t) ? Number(t) : t)) };
+    } catch {
+      return { error: true };
+    }
+  };
+  const mine = (text: string) => {
+    try {
+      return { value: parseJsonLossless(text) };
+    } catch (error) {
+      expect(error).toBeInstanceOf(JsonBodyError);
+      return { error: true };
+    }
+  };
+  it.each([
+    ['equal duplicate keys are accepted', '{"a":{"b":1},"a":{"b":1}}', { a: { b: 1 } }],
+    ['a duplicate key in a nested object is refused', '{"x":[{"a":1,"b":2,"a":3}],"y":1}', undefined],
+    ['an exponent goes the exact way', '{"v":1.5e3,"w":1e400}', { v: 1500, w: '1e400' }],
+    ['20 significant digits stay text, 16 that round-trip are a number', '[0.12345678901234567891, 1234567890.123456]', ['0.12345678901234567891', 1234567890.123456]],
+    ['15 digits are a number', '[123456789012345, -0.00012345678901234]', [123456789012345, -0.00012345678901234]],
+    ['a quote-colon inside a string is not a key', '{"a":"\\": x","b":"\\":"}', { a: '": x', b: '":' }],
+    ['an escaped quote before a colon stays in its string', '{"a":"x\\":1","a":2}', undefined],
+    ['a number after a colon-less key is refused', '{12345678901234567890:1}', undefined],
+    ['a lone minus is refused', '[-]', undefined],
+    ['big ids in a nested body stay text', '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
+      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 }],
+    ['a number after a colon-less key is refused', '{12345678901234567890:1}', undefined],
+    ['a lone minus is refused', '[-]', undefined],
+    ['big ids in a nested body stay text', '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
+      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 }],
+    ['__proto__ is an own key', '{"__proto__":{"x":1}}', JSON.parse('{"__proto__":{"x":1}}')],
+  ])('fast path: %s', (_name, text, expected) => {
+    const got = mine(text);
+    expect(got).toEqual(reference(text));
+    if (expected === undefined) expect(got).toEqual({ error: true });
+    else expect(got).toEqual({ value: expected });
+  });
+
+  it('fast path: every store fixture parses exactly as lossless-json parses it', () => {
+    let checked = 0;
+    for (const dir of ['shopify', 'woocommerce']) {
+      const url = new URL(`../fixtures/${dir}/`, import.meta.url);
+      for (const name of readdirSync(url).filter((n) => n.endsWith('.json'))) {
+        const text = readFileSync(new URL(name, url), 'utf8');
+        expect(mine(text), name).toEqual(reference(text));
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it('invalid UTF-8 → JsonBodyError', () => {
