@@ -1,18 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { chromiumMissing, launchChromium } from './chromium.ts';
+import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
 
 // Every screen of the web app checked with axe-core (WCAG 2.1 A and AA, and axe's best
 // practices) at a desktop width and a phone width, as an admin and as a viewer, on a small
 // but realistic workspace seeded through the API; a phone width never scrolls the page
 // sideways. Then the keyboard alone: sign in, open a campaign, reject an order and undo it.
 
-const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
-const PASSWORD = 'correct horse battery';
 const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -121,13 +119,6 @@ async function checkScreen(page: Page, name: string) {
   await page.setViewportSize(WIDTHS[0]!);
 }
 
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 /** What has the focus: its tag, accessible label or text, and whether it shows an outline. */
 async function focused(page: Page): Promise<{ tag: string; name: string; outline: string }> {

@@ -1,17 +1,15 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { presetRange } from '../../web/src/date-range.ts';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { chromiumMissing, launchChromium } from './chromium.ts';
+import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
 
 // Campaign settings and the Community page in Chromium against a real server, seeded through
 // the API: creating a campaign, members, codes (and a taken one), links and the clipboard,
 // terms, removing and re-adding a member, removing and restoring a creator, and what a viewer
 // is not offered.
 
-const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
-const PASSWORD = 'correct horse battery';
 const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
 const eur = (value: string) => formatMoney({ value, currency: 'EUR' }, LOCALE);
@@ -41,13 +39,6 @@ async function seed(admin: Client) {
   return { summerId: summer.body.id as string, mia, leo, ava, noah };
 }
 
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 suite('campaign settings and Community in Chromium', () => {
   let t: TestApp;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 
 // Debian's Chromium, driven by playwright-core (no browser download).
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,4 +25,19 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/** A describe that is reported as skipped, with the reason, when Chromium is missing. */
+export const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
+
+/** The password every browser test gives its users. */
+export const PASSWORD = 'correct horse battery';
+
+/** Signs in through the sign-in form and waits for the signed-in shell. */
+export async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

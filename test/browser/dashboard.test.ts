@@ -1,15 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { presetRange } from '../../web/src/date-range.ts';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { chromiumMissing, launchChromium } from './chromium.ts';
+import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
 
 // The web app in Debian's Chromium against a real server on a fresh database, seeded through
 // the API: sign in, Home's totals, a campaign's creators and orders, reject and undo.
 
-const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
-const PASSWORD = 'correct horse battery';
 const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
 
@@ -35,13 +33,6 @@ async function seed(admin: Client) {
   return { campaignId: campaign.body.id as string, creatorId: creator.body.id as string, storeId: store.body.id as string };
 }
 
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 suite('web app in Chromium', () => {
   let t: TestApp;

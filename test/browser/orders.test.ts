@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/schemas/exports.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { chromiumMissing, launchChromium } from './chromium.ts';
+import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
 
 // The Orders table in Chromium against a real server: filters answered by the server, row /
 // page / all-matching selection, CSV export of the selection, and a viewer's read-only table.
 
-const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
-const PASSWORD = 'correct horse battery';
 const DAY = 24 * 3600 * 1000;
 
 /** YYYY-MM-DD of a UTC instant (the seeded orders sit at midday UTC, the same day in Paris). */
@@ -48,13 +46,6 @@ async function seed(admin: Client) {
   return { campaignId: campaign.body.id as string, miaId: mia.body.id as string, leoId: leo.body.id as string, storeId: store.body.id as string, ids };
 }
 
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 const orderNumbers = (page: Page) => page.locator('table[aria-label="Orders"] tbody td[data-column="orderNumber"]').allTextContents();
 const summary = (page: Page) => page.locator('.selection-count').textContent();

@@ -1,17 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { presetRange } from '../../web/src/date-range.ts';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { chromiumMissing, launchChromium } from './chromium.ts';
+import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
 
 // The Settings page in Debian's Chromium against a real server: the default currency, a
 // Shopify store with its webhook URL and secret, a failed delivery replayed, users, API keys,
 // exchange rates, and who may see the page at all.
 
-const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
-const PASSWORD = 'correct horse battery';
 const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64');
@@ -38,13 +36,6 @@ function shopifyOrder(id: string): string {
   });
 }
 
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 suite('settings in Chromium', () => {
   let t: TestApp;
