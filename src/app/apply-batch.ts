@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { type Attribution, attributeOrder, type LinkCandidate, normalizeCode } from '../core/attribution.ts';
-import { resolveTerms, type Terms } from '../core/commission.ts';
+import type { Terms } from '../core/commission.ts';
 import { dayOfUtc, type RateLookup } from '../core/fx.ts';
 import { incomingFromStore, type IncomingOrder, type StoreOrder } from '../core/order.ts';
 import type { RefundFact } from '../core/sale-value.ts';
 import { type BaseStatus, resolveOrderState, type StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import type { DeliveryFacts } from '../stores/facts.ts';
+import { termsFromRow, type TermsRow } from './commission-terms.ts';
 import { figure, type FigureInput, nullableBigint } from './figures.ts';
 import { orderLockKey } from './store-orders.ts';
 
@@ -429,6 +430,9 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   }
 }
 
+/** A member's term columns with the member's key. */
+type MemberTermsRow = TermsRow & { account_id: string; campaign_id: string; creator_id: string };
+
 const memberKey = (accountId: string, a: Attribution) => `${accountId}${sep}${a.member.campaignId}${sep}${a.member.creatorId}`;
 
 /** The member each created order goes to (attribute() in ingest-order.ts, for many orders). */
@@ -449,7 +453,7 @@ async function attributeAll(trx: Db, created: readonly OrderState[], knownTerms:
     codeNorms.length === 0
       ? []
       : (
-          await sql<TermsRow & { code: string; code_norm: string; member_found: boolean }>`
+          await sql<MemberTermsRow & { code: string; code_norm: string; member_found: boolean }>`
             select distinct c.account_id, c.code, c.code_norm, c.campaign_id, c.creator_id, m.creator_id is not null as member_found,
                    k.commission_percent as c_percent, k.commission_fixed_minor as c_fixed, k.commission_fixed_currency as c_fixed_currency,
                    m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency
@@ -503,38 +507,12 @@ async function attributeAll(trx: Db, created: readonly OrderState[], knownTerms:
   return result;
 }
 
-interface TermsRow {
-  account_id: string;
-  campaign_id: string;
-  creator_id: string;
-  c_percent: string | null;
-  c_fixed: string | null;
-  c_fixed_currency: string | null;
-  m_percent: string | null;
-  m_fixed: string | null;
-  m_fixed_currency: string | null;
-}
-
-/** A member's terms: its override over its campaign's. */
-function termsFromRow(row: TermsRow): Terms {
-  const override: Partial<Terms> = {};
-  if (row.m_percent !== null) override.percent = row.m_percent;
-  if (row.m_fixed !== null) {
-    override.fixedMinor = BigInt(row.m_fixed);
-    override.fixedCurrency = row.m_fixed_currency;
-  }
-  return resolveTerms(
-    { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
-    Object.keys(override).length > 0 ? override : null,
-  );
-}
-
 /** Adds to `terms` those of the members new conversions go to that it does not hold yet. */
 async function termsOfAll(trx: Db, wanted: ReadonlyArray<{ accountId: string; attribution: Attribution }>, terms: Map<string, Terms>): Promise<void> {
   const unique = new Map(wanted.map((w) => [memberKey(w.accountId, w.attribution), w]));
   const list = [...unique].filter(([key]) => !terms.has(key)).map(([, w]) => w);
   if (list.length === 0) return;
-  const rows = await sql<TermsRow>`
+  const rows = await sql<MemberTermsRow>`
     select m.account_id, m.campaign_id, m.creator_id,
            c.commission_percent as c_percent, c.commission_fixed_minor as c_fixed, c.commission_fixed_currency as c_fixed_currency,
            m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency

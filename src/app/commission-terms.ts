@@ -1,6 +1,8 @@
+import { resolveTerms, type Terms } from '../core/commission.ts';
 import { type Money, MoneyError, parseMoney, toMoney } from '../core/money.ts';
 import { assertCurrency } from './accounts.ts';
 import { AppError } from './errors.ts';
+import { nullableBigint } from './figures.ts';
 
 // Commission terms as campaigns and members store them. On a campaign a null part means
 // "none"; on a member it means "the campaign's" (see resolveTerms in core/commission.ts).
@@ -74,4 +76,28 @@ export function commissionView(row: TermColumns): CommissionView {
 /** A member's override, or null when it has none and the campaign's terms apply. */
 export function overrideView(row: TermColumns): CommissionView | null {
   return row.commission_percent === null && row.commission_fixed_minor === null ? null : commissionView(row);
+}
+
+/** A member's and its campaign's term columns, read side by side. */
+export interface TermsRow {
+  c_percent: string | null;
+  c_fixed: string | null;
+  c_fixed_currency: string | null;
+  m_percent: string | null;
+  m_fixed: string | null;
+  m_fixed_currency: string | null;
+}
+
+/** A member's terms: its override over its campaign's. */
+export function termsFromRow(row: TermsRow): Terms {
+  const override: Partial<Terms> = {};
+  if (row.m_percent !== null) override.percent = row.m_percent;
+  if (row.m_fixed !== null) {
+    override.fixedMinor = BigInt(row.m_fixed);
+    override.fixedCurrency = row.m_fixed_currency;
+  }
+  return resolveTerms(
+    { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
+    Object.keys(override).length > 0 ? override : null,
+  );
 }

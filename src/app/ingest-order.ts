@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { type Attribution, attributeOrder, normalizeCode } from '../core/attribution.ts';
-import { resolveTerms, type Terms } from '../core/commission.ts';
+import type { Terms } from '../core/commission.ts';
 import type { IncomingOrder } from '../core/order.ts';
 import { resolveOrderState, type StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
+import { termsFromRow } from './commission-terms.ts';
 import { figureOnItsDay, nullableBigint } from './figures.ts';
 import { linkCandidate } from './links.ts';
 
@@ -206,14 +207,5 @@ async function termsOf(trx: Db, accountId: string, attribution: Attribution): Pr
     .where('m.campaign_id', '=', attribution.member.campaignId)
     .where('m.creator_id', '=', attribution.member.creatorId)
     .executeTakeFirstOrThrow();
-  const override: Partial<Terms> = {};
-  if (row.m_percent !== null) override.percent = row.m_percent;
-  if (row.m_fixed !== null) {
-    override.fixedMinor = BigInt(row.m_fixed);
-    override.fixedCurrency = row.m_fixed_currency;
-  }
-  return resolveTerms(
-    { percent: row.c_percent, fixedMinor: nullableBigint(row.c_fixed), fixedCurrency: row.c_fixed_currency },
-    Object.keys(override).length > 0 ? override : null,
-  );
+  return termsFromRow(row);
 }
