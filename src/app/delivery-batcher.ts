@@ -33,7 +33,7 @@ interface Waiting {
 export interface BatcherOptions {
   /** Most deliveries in one INSERT. */
   maxItems?: number;
-  /** Batches committing at once (1 on the embedded database: it has one connection). */
+  /** Batches committing at once (on the embedded database its one connection takes them in turn). */
   writers?: number;
   /** Called after each commit that stored at least one pending delivery. */
   onStored?: () => void;
