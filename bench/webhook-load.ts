@@ -2,25 +2,15 @@
 // PostgreSQL database (created here, dropped after), a Shopify store with a known webhook
 // secret and a campaign with codes, realistic signed orders/create bodies, and a keep-alive
 // HTTP client that times each answer.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import pg from 'pg';
+import { type BenchServer, startServer } from './lib/server.ts';
 
 export const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const CODES = 20;
-
-export async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 export interface Tally {
   url: string;
@@ -41,31 +31,19 @@ export async function startTally(log: (line: string) => void): Promise<Tally> {
   await admin.query(`create database ${name}`);
   const dbUrl = new URL(BASE_URL);
   dbUrl.pathname = `/${name}`;
-  const port = await freePort();
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to see where the server spends its time.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, DATABASE_URL: dbUrl.toString(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
   const db = new pg.Client({ connectionString: dbUrl.toString() });
+  let server: BenchServer | null = null;
   const stop = async () => {
     await db.end().catch(() => undefined);
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await admin.query(`drop database if exists ${name}`);
     await admin.end();
   };
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-      if (i > 600 || server.exitCode !== null) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    server = await startServer(dbUrl.toString(), { nodeArgs });
+    const url = server.base;
     await db.connect();
     const signup = await fetch(`${url}/api/signup`, {
       method: 'POST',
@@ -155,11 +133,6 @@ export function post(agent: http.Agent, url: URL, storeId: string, b: SignedBody
     req.on('error', reject);
     req.end(b.body);
   });
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Waits until the server has applied every stored delivery; returns when it did. */

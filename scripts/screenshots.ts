@@ -25,7 +25,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-screens-data-'));
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-screens-profile-'));
 const base = `http://127.0.0.1:${port}`;
 
-const build = spawn(process.execPath, [path.join(root, 'scripts/build-web.mjs')], { stdio: 'inherit' });
+const build = spawn(process.execPath, [path.join(root, 'scripts/build.mjs'), 'web'], { stdio: 'inherit' });
 await new Promise((resolve) => build.on('exit', resolve));
 // The demo runs on the embedded database, whatever this shell's DATABASE_URL says.
 const { DATABASE_URL: _ignored, ...env } = process.env;

@@ -8,7 +8,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as net.AddressInfo).port;
@@ -17,11 +18,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(databaseUrl: string): Promise<BenchServer> {
+export interface StartOptions {
+  /** Node options for the server, e.g. ['--cpu-prof']. */
+  nodeArgs?: string[];
+  /** Where the server's standard output goes (its errors always show). */
+  stdout?: 'inherit' | 'ignore';
+}
+
+/** Starts `tally serve` on the database and resolves once /healthz answers. */
+export async function startServer(databaseUrl: string, options: StartOptions = {}): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', 'serve'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {

@@ -4,11 +4,10 @@
 // it creates and drops its own database. Rows are generated in SQL (generate_series), 50
 // creators, one campaign. Figures: rows/s of both, their ratio, and the server's peak resident
 // memory (VmHWM) over its life, start included. Target: at least 0.5 of COPY, at most 250 MB.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { startServer } from '../lib/server.ts';
 import type { Figures, Scenario } from '../scenario.ts';
 
 const scenario: Scenario = {
@@ -20,15 +19,6 @@ const scenario: Scenario = {
   run: (flags, log) => run(Number(flags.rows), log),
 };
 export default scenario;
-
-async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Line feeds in a chunk (the generated rows hold none inside a field). */
 function lineFeeds(chunk: Uint8Array): number {
@@ -49,18 +39,13 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
   await admin.connect();
   await admin.query(`create database ${name}`);
 
-  const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = await startServer(url.toString(), { stdout: 'ignore' }).catch(async (error: unknown) => {
+    await admin.query(`drop database if exists ${name}`);
+    await admin.end();
+    throw error;
   });
-  const T = `http://127.0.0.1:${port}`;
+  const T = server.base;
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${T}/healthz`).then((r) => r.ok, () => false)) break;
-      if (i > 600) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const signup = await fetch(`${T}/api/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -121,7 +106,7 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
     const copySeconds = (performance.now() - c0) / 1000;
 
     // The export, read as fast as the client can, while the server's peak RSS is sampled.
-    const status = `/proc/${server.pid}/status`;
+    const status = `/proc/${server.process.pid}/status`;
     const peak = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(status, 'utf8'))?.[1] ?? 0) / 1024;
     const rssBefore = peak();
     const e0 = performance.now();
@@ -150,11 +135,7 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
       exportMb: Number((bytes / 1e6).toFixed(1)),
     };
   } finally {
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server.stop();
     await admin.query(`drop database if exists ${name}`);
     await admin.end();
   }

@@ -3,7 +3,8 @@
 // PostgreSQL. Target: p99 at most 100 ms at 1,000 deliveries/s.
 import http from 'node:http';
 import type { Scenario } from '../scenario.ts';
-import { agentFor, count, drained, orderBody, percentile, post, startTally } from '../webhook-load.ts';
+import { percentile } from '../lib/server.ts';
+import { agentFor, count, drained, orderBody, post, startTally } from '../webhook-load.ts';
 
 /** Opens the account's event stream and calls `onConversion` with each conversion's order number. */
 function subscribe(url: string, apiKey: string, onConversion: (orderNumber: string, at: number) => void): Promise<http.ClientRequest> {

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import type http from 'node:http';
 import type { Scenario } from '../scenario.ts';
-import { agentFor, count, drained, freePort, orderBody, percentile, post, type SignedBody, startTally } from '../webhook-load.ts';
+import { freePort, percentile } from '../lib/server.ts';
+import { agentFor, count, drained, orderBody, post, type SignedBody, startTally } from '../webhook-load.ts';
 
 interface Load {
   seconds: number;

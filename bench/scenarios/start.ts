@@ -5,10 +5,10 @@
 // Targets: first start ≤ 20 s, restart ≤ 3 s.   npm run bench -- start --restarts 5
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/server.ts';
 import type { Figures, Scenario } from '../scenario.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,15 +22,6 @@ const scenario: Scenario = {
   run: (flags, log) => run(Number(flags.restarts), log),
 };
 export default scenario;
-
-async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Started {
   child: ChildProcess;
@@ -107,7 +98,7 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
   // The web app is built once per checkout, not per database: build it (untimed) if needed.
   const b0 = performance.now();
   await new Promise<void>((resolve, reject) =>
-    spawn('sh', ['-c', 'node scripts/build-web.mjs && node scripts/build-server.mjs'], { cwd: root, stdio: 'ignore' }).on('exit', (code) =>
+    spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' }).on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`the build checks exited with ${code}`)),
     ),
   );
@@ -129,7 +120,7 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   // What `npm start` runs (package.json "start"), with the server's own binary exec'd.
   const command =
-    'node scripts/build-web.mjs > /dev/null && node scripts/build-server.mjs > /dev/null && exec node --enable-source-maps .build/server/cli.js serve';
+    'node scripts/build.mjs > /dev/null && exec node --enable-source-maps .build/server/cli.js serve';
   try {
     const port = await freePort();
     const env = { ...inherited, TALLY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '1' };

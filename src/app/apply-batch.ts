@@ -120,26 +120,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
     .execute();
   const defaultCurrency = new Map(accountRows.map((a) => [a.id, a.default_currency]));
 
-  const existing = await sql<{
-    account_id: string;
-    store_id: string;
-    external_id: string;
-    id: string;
-    number: string;
-    currency: string;
-    placed_at: Date;
-    store_updated_at: Date;
-    base_status: BaseStatus;
-    gross_minor: string;
-    refunded_minor: string;
-    status: StoreStatus;
-    amount_minor: string;
-    codes: string[];
-    ref: string | null;
-    country: string | null;
-    subtotal_minor: string | null;
-    current_minor: string | null;
-  }>`
+  const existing = await sql<OrderValues & { account_id: string; store_id: string; external_id: string; id: string }>`
     select o.account_id, o.store_id, o.external_id, o.id, o.number, o.currency, o.placed_at, o.store_updated_at, o.base_status,
            o.gross_minor, o.refunded_minor, o.status, o.amount_minor, o.codes, o.ref, o.country, o.subtotal_minor, o.current_minor
     from unnest(${stateAccounts}::bigint[], ${stateStores}::bigint[], ${stateExternal}::text[]) as u(account_id, store_id, external_id)

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
+import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
 
 // Every screen of the web app checked with axe-core (WCAG 2.1 A and AA, and axe's best
 // practices) at a desktop width and a phone width, as an admin and as a viewer, on a small
@@ -143,10 +143,7 @@ suite('accessibility of the web app in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listenLocally(t.app);
     const account = await newAccount(t.app, { password: PASSWORD, timeZone: TIME_ZONE, defaultCurrency: 'EUR' });
     email = account.email;
     seeded = await seed(account.admin);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { presetRange } from '../../web/src/date-range.ts';
 import { formatMoney } from '../../web/src/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
+import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
 
 // Campaign settings and the Community page in Chromium against a real server, seeded through
 // the API: creating a campaign, members, codes (and a taken one), links and the clipboard,
@@ -52,10 +52,7 @@ suite('campaign settings and Community in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listenLocally(t.app);
     const account = await newAccount(t.app, { password: PASSWORD, timeZone: TIME_ZONE, defaultCurrency: 'EUR' });
     admin = account.admin;
     email = account.email;

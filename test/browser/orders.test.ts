@@ -3,7 +3,7 @@ import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/schemas/exports.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
-import { launchChromium, PASSWORD, signIn, suite } from './chromium.ts';
+import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
 
 // The Orders table in Chromium against a real server: filters answered by the server, row /
 // page / all-matching selection, CSV export of the selection, and a viewer's read-only table.
@@ -75,10 +75,7 @@ suite('Orders table in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listenLocally(t.app);
     const account = await newAccount(t.app, { password: PASSWORD, timeZone: 'Europe/Paris', defaultCurrency: 'EUR' });
     admin = account.admin;
     email = account.email;
