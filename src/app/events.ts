@@ -42,6 +42,9 @@ export class ConversionEvents {
   private lastSeen = 0n;
   private draining: Promise<void> | null = null;
   private again = false;
+  // Reads of the log started so far, and callers waiting for a read that started after them.
+  private started = 0;
+  private waiters: Array<{ read: number; resolve: () => void }> = [];
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -96,12 +99,27 @@ export class ConversionEvents {
     return this.messages(accountId, rows);
   }
 
+  /**
+   * Resolves once the log has been read past everything committed before the call, so a stream
+   * subscribed afterwards gets only later changes.
+   */
+  catchUp(): Promise<void> {
+    const read = this.started + 1;
+    const done = new Promise<void>((resolve) => this.waiters.push({ read, resolve }));
+    this.poke();
+    return done;
+  }
+
   private poke(): void {
     if (this.draining) {
       this.again = true;
       return;
     }
+    const read = ++this.started;
     this.draining = this.drain().finally(() => {
+      const ready = this.waiters.filter((w) => w.read <= read);
+      this.waiters = this.waiters.filter((w) => w.read > read);
+      for (const w of ready) w.resolve();
       this.draining = null;
       if (this.again) {
         this.again = false;

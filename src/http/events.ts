@@ -22,10 +22,6 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
     },
     async (request, reply) => {
       const { accountId } = callerOf(request);
-      reply.sse.keepAlive();
-      // Headers go out now, so the stream is open even before the first event.
-      reply.sse.sendHeaders();
-      reply.raw.flushHeaders();
       // Subscribe first and hold live messages back while the missed ones are sent, so nothing
       // falls between the two; a live message already sent by the replay is not sent again.
       let held: EventMessage[] | null = [];
@@ -52,8 +48,14 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
           write({ id: m.id, event: m.event, data: m.data });
         }
       };
+      // What committed before this request is history (replayed only on Last-Event-ID): the log is
+      // read past it before subscribing, and only then do the headers tell the client it is open.
+      await events.catchUp();
       const unsubscribe = events.subscribe(accountId, (messages) => (held ? held.push(...messages) : send(messages)));
       reply.sse.onClose(unsubscribe);
+      reply.sse.keepAlive();
+      reply.sse.sendHeaders();
+      reply.raw.flushHeaders();
       const last = reply.sse.lastEventId;
       if (last) {
         const missed = await events.replay(accountId, last);
