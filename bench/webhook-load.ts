@@ -57,13 +57,7 @@ export async function startTally(log: (line: string) => void): Promise<Tally> {
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { id: string; key: string };
     };
-    const store = await call('POST', '/api/stores', { platform: 'shopify', name: 'Bench shop', currency: 'USD' });
-    await call('PATCH', `/api/stores/${store.id}`, { webhookSecret: SECRET });
-    const campaign = await call('POST', '/api/campaigns', { name: 'Bench campaign', commission: { percent: '10' } });
-    for (let i = 0; i < CODES; i++) {
-      const creator = await call('POST', '/api/creators', { name: `Creator ${i}` });
-      await call('POST', `/api/campaigns/${campaign.id}/members`, { creatorId: creator.id, codes: [`BENCH${i}`] });
-    }
+    const { store } = await setUpShopify(call);
     const key = await call('POST', '/api/api-keys', { name: 'bench', role: 'admin' });
     log(`tally serve on ${url}, PostgreSQL database ${name}, Shopify store ${store.id}, ${CODES} coded creators`);
     return { url, db, storeId: store.id, accountId: account.id, apiKey: key.key, stop };
@@ -71,6 +65,20 @@ export async function startTally(log: (line: string) => void): Promise<Tally> {
     await stop();
     throw error;
   }
+}
+
+export type Call = (method: string, path: string, body: unknown) => Promise<{ id: string; key: string }>;
+
+/** Through the API: a Shopify store with the bench's webhook secret, and a campaign whose creators have the codes the bodies use. */
+export async function setUpShopify(call: Call): Promise<{ store: { id: string }; campaign: { id: string } }> {
+  const store = await call('POST', '/api/stores', { platform: 'shopify', name: 'Bench shop', currency: 'USD' });
+  await call('PATCH', `/api/stores/${store.id}`, { webhookSecret: SECRET });
+  const campaign = await call('POST', '/api/campaigns', { name: 'Bench campaign', commission: { percent: '10' } });
+  for (let i = 0; i < CODES; i++) {
+    const creator = await call('POST', '/api/creators', { name: `Creator ${i}` });
+    await call('POST', `/api/campaigns/${campaign.id}/members`, { creatorId: creator.id, codes: [`BENCH${i}`] });
+  }
+  return { store, campaign };
 }
 
 // Shopify's own REST order fixture (5.4 KB as a webhook body, 2 line items, addresses,

@@ -1,14 +1,20 @@
-// A brand's ledger at scale, in a PostgreSQL database of its own, for the benchmarks.
+// A brand's ledger at scale, for the benchmarks, in a PostgreSQL database of its own or in an
+// embedded (PGlite) data directory of its own.
 //   const data = await loadDataset({ conversions: 1_000_000 });  …  await data.drop();
-// The database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres, plus
-// a fresh database name) is migrated by the application's own prepareDatabase. One account
+// The PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres,
+// plus a fresh database name) or the data directory (`embedded: true`, a fresh temporary
+// directory) is migrated by the application's own prepareDatabase. One account
 // (EUR, Europe/Paris) gets stores in four currencies, campaigns, creators and their
 // memberships by SQL, then orders and conversions by COPY over three years. Each conversion's
 // figures (converted amount, commission, counted, fxMissing) come from the core's own rules
 // with the shipped ECB rates, and the rollups are built by the migration's rebuild function,
 // so the data is what the application would have written itself.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { signup } from '../../src/app/accounts.ts';
@@ -17,7 +23,11 @@ import { figure } from '../../src/app/figures.ts';
 import { rateHistory } from '../../src/app/rates.ts';
 import { prepareDatabase } from '../../src/app/startup.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
-import { connectPostgres } from '../../src/db/connect.ts';
+import { type Connection, connectPostgres } from '../../src/db/connect.ts';
+import { connectPglite, createPglite } from '../../src/db/embedded.ts';
+
+/** Where a benchmark's data lives: a PostgreSQL database, or an embedded data directory. */
+export type Target = { url: string } | { dataDir: string };
 
 export interface DatasetOptions {
   conversions: number;
@@ -29,12 +39,14 @@ export interface DatasetOptions {
   firstDay?: string;
   lastDay?: string;
   seed?: number;
+  /** Load into a fresh embedded (PGlite) data directory instead of a PostgreSQL database. */
+  embedded?: boolean;
   log?: (line: string) => void;
 }
 
 export interface Dataset {
-  /** The benchmark database's URL. */
-  url: string;
+  /** The benchmark database: give it to startServer, or to connectTarget for direct reads. */
+  target: Target;
   accountId: string;
   /** An admin API key of the account (Authorization: Bearer …). */
   apiKey: string;
@@ -47,7 +59,7 @@ export interface Dataset {
   firstDay: string;
   lastDay: string;
   loadSeconds: number;
-  /** Drops the database; call once every connection to it is closed. */
+  /** Drops the database or deletes the directory; call once every connection to it is closed. */
   drop(): Promise<void>;
 }
 
@@ -100,30 +112,26 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
   const lastDay = options.lastDay ?? '2026-03-31';
   if (!Number.isInteger(total) || total < 1) throw new Error(`conversions must be a positive integer, not ${total}`);
 
-  const name = `tally_bench_${process.pid}_${Date.now().toString(36)}`;
-  const url = await createDatabase(name);
-  const drop = () => dropDatabase(name);
+  const opened = options.embedded ? await openEmbedded() : await openPostgres();
+  const { target, app, raw, drop } = opened;
   const started = performance.now();
   try {
-    const app = await connectPostgres(url, { max: 2 });
     await prepareDatabase(app.db);
     const { account } = await signup(app.db, {
-      accountName: 'Bench brand', email: `bench-${name}@example.com`, password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris',
+      accountName: 'Bench brand', email: 'bench@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris',
     });
     const { key } = await createApiKey(app.db, account.id, { name: 'bench', role: 'admin' });
     const rates = await rateHistory(app.db, account.id, currencies);
-    await app.close();
 
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    const ids = async (text: string, values: unknown[]) => (await db.query<{ id: string }>(text, values)).rows.map((r) => r.id);
+    const db = raw;
+    const ids = async (text: string, values: unknown[]) => (await db.query<{ id: string }>(text, values)).map((r) => r.id);
     const stores = (
       await db.query<{ id: string; currency: string }>(
         `insert into stores (account_id, platform, name, currency, webhook_secret)
          select $1, 'custom', c || ' shop', c, md5(c) from unnest($2::text[]) c returning id::text, currency`,
         [account.id, currencies],
       )
-    ).rows;
+    );
     // Terms: a percent from 5 to 20; every fifth campaign also pays 1.00 USD per order.
     const campaignIds = await ids(
       `insert into campaigns (account_id, name, commission_percent, commission_fixed_minor, commission_fixed_currency)
@@ -175,21 +183,20 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
       return { store, at, status, approval, amountMinor, member: Math.floor(members.length * random() ** 2) };
     };
 
-    const copy = async (sql: string, line: (i: number, r: Row) => string) => {
-      const batch = 20_000;
-      const random = prng(seed);
-      let i = 0;
-      const source = new Readable({
-        read() {
-          if (i >= total) return void this.push(null);
-          const end = Math.min(total, i + batch);
-          let chunk = '';
-          for (; i < end; i++) chunk += line(i, draw(random));
-          this.push(chunk);
-        },
-      });
-      await pipeline(source, db.query(copyStreams.from(sql)));
-    };
+    // Rows are made 20,000 at a time, as the COPY reads them.
+    const copy = (sql: string, line: (i: number, r: Row) => string) =>
+      db.copyFrom(
+        sql,
+        (function* () {
+          const random = prng(seed);
+          for (let i = 0; i < total; ) {
+            const end = Math.min(total, i + 20_000);
+            let chunk = '';
+            for (; i < end; i++) chunk += line(i, draw(random));
+            yield chunk;
+          }
+        })(),
+      );
     const iso = (d: Date) => d.toISOString();
     await copy(
       `copy orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, refunded_minor, status, amount_minor) from stdin`,
@@ -199,7 +206,7 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
         return `${account.id}\t${st.id}\tB${i}\t#${i}\t${st.currency}\t${iso(r.at)}\t${iso(r.at)}\t${base}\t${r.amountMinor}\t0\t${r.status}\t${r.amountMinor}\n`;
       },
     );
-    const range = (await db.query<{ min: string; max: string; n: string }>(`select min(id)::text as min, max(id)::text as max, count(*)::text as n from orders`)).rows[0]!;
+    const range = (await db.query<{ min: string; max: string; n: string }>(`select min(id)::text as min, max(id)::text as max, count(*)::text as n from orders`))[0]!;
     if (BigInt(range.max) - BigInt(range.min) + 1n !== BigInt(total) || Number(range.n) !== total) throw new Error('order ids are not consecutive');
     const firstOrder = BigInt(range.min);
     log(`${total.toLocaleString('en')} orders copied in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -230,13 +237,74 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
     await db.query('vacuum analyze');
     const loadSeconds = (performance.now() - started) / 1000;
     log(`rollups built, vacuumed and analyzed: ${loadSeconds.toFixed(1)} s in all`);
-    await db.end();
+    await opened.close();
     return {
-      url, accountId: account.id, apiKey: key, currency: 'EUR', timeZone: 'Europe/Paris', stores, campaignIds, creatorIds,
+      target, accountId: account.id, apiKey: key, currency: 'EUR', timeZone: 'Europe/Paris', stores, campaignIds, creatorIds,
       conversions: total, firstDay, lastDay, loadSeconds, drop,
     };
   } catch (error) {
+    await opened.close().catch(() => undefined);
     await drop().catch(() => undefined);
     throw error;
   }
+}
+
+/** The statements and COPYs the loader runs, on either database. */
+interface RawSql {
+  query<T>(text: string, values?: unknown[]): Promise<T[]>;
+  copyFrom(sql: string, chunks: Iterable<string>): Promise<void>;
+}
+
+interface Opened {
+  target: Target;
+  app: Connection;
+  raw: RawSql;
+  close(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+async function openPostgres(): Promise<Opened> {
+  const name = `tally_bench_${process.pid}_${Date.now().toString(36)}`;
+  const url = await createDatabase(name);
+  const app = await connectPostgres(url, { max: 2 });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    target: { url },
+    app,
+    raw: {
+      query: async <T>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as T[],
+      copyFrom: (sql, chunks) => pipeline(Readable.from(chunks), client.query(copyStreams.from(sql))),
+    },
+    async close() {
+      await client.end();
+      await app.close();
+    },
+    drop: () => dropDatabase(name),
+  };
+}
+
+async function openEmbedded(): Promise<Opened> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-embedded-'));
+  const pglite: PGlite = createPglite(path.join(dataDir, 'pgdata'));
+  const app = await connectPglite(pglite);
+  return {
+    target: { dataDir },
+    app,
+    raw: {
+      query: async <T>(text: string, values?: unknown[]) => (await pglite.query<T>(text, values)).rows,
+      // PGlite reads COPY … FROM '/dev/blob' from the blob given with the statement.
+      async copyFrom(sql, chunks) {
+        const from = sql.replace(/ from stdin$/, ` from '/dev/blob'`);
+        for (const chunk of chunks) await pglite.query(from, [], { blob: new Blob([chunk]) });
+      },
+    },
+    close: () => app.close(),
+    drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** A connection of the bench's own to the data, for what the API does not answer (the ceilings). */
+export async function connectTarget(target: Target): Promise<Connection> {
+  return 'url' in target ? connectPostgres(target.url, { max: 2 }) : connectPglite(createPglite(path.join(target.dataDir, 'pgdata')));
 }

@@ -1,6 +1,7 @@
 // The real `tally serve` process on a benchmark database, called over HTTP like a browser would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import type { Target } from './dataset.ts';
 
 export interface BenchServer {
   base: string;
@@ -25,11 +26,14 @@ export interface StartOptions {
   stdout?: 'inherit' | 'ignore';
 }
 
-/** Starts `tally serve` on the database and resolves once /healthz answers. */
-export async function startServer(databaseUrl: string, options: StartOptions = {}): Promise<BenchServer> {
+/** Starts `tally serve` on the database (a URL, or an embedded data directory) and resolves once /healthz answers. */
+export async function startServer(database: string | Target, options: StartOptions = {}): Promise<BenchServer> {
   const port = await freePort();
+  const target = typeof database === 'string' ? { url: database } : database;
+  const { DATABASE_URL: _inherited, ...env } = process.env;
+  const where = 'url' in target ? { DATABASE_URL: target.url } : { TALLY_DATA_DIR: target.dataDir };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '0' },
+    env: { ...env, ...where, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '0' },
     stdio: ['ignore', options.stdout ?? 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -5,8 +5,7 @@
 // totals after must equal a plain GROUP BY over the raw rows. Target: < 60 s, reads p99 < 100 ms.
 import { sql } from 'kysely';
 import { toMoney } from '../../src/core/money.ts';
-import { connectPostgres } from '../../src/db/connect.ts';
-import { loadDataset } from '../lib/dataset.ts';
+import { connectTarget, loadDataset } from '../lib/dataset.ts';
 import { percentile, startServer } from '../lib/server.ts';
 import type { Figures, Scenario } from '../scenario.ts';
 
@@ -23,8 +22,8 @@ const scenario: Scenario = {
   },
   async run(flags, log) {
     const data = await loadDataset({ conversions: Number(flags.conversions), log });
-    const server = await startServer(data.url);
-    const conn = await connectPostgres(data.url, { max: 2 });
+    const server = await startServer(data.target);
+    const conn = await connectTarget(data.target);
     try {
       const headers = { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' };
       const dashboard = async (range = '') => {

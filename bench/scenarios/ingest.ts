@@ -8,14 +8,14 @@ import type { Scenario } from '../scenario.ts';
 import { freePort, percentile } from '../lib/server.ts';
 import { agentFor, count, drained, orderBody, post, type SignedBody, startTally } from '../webhook-load.ts';
 
-interface Load {
+export interface Load {
   seconds: number;
   latenciesMs: number[];
   failures: Map<number, number>;
 }
 
 /** Closed loop: each sender posts its next body as soon as the previous one is answered. */
-async function load(agent: http.Agent, url: URL, storeId: string, bodies: SignedBody[], senders: number): Promise<Load> {
+export async function load(agent: http.Agent, url: URL, storeId: string, bodies: SignedBody[], senders: number): Promise<Load> {
   const latenciesMs: number[] = [];
   const failures = new Map<number, number>();
   let next = 0;
@@ -49,7 +49,8 @@ server.keepAliveTimeout = 60000;
 server.listen(Number(process.argv[1]), '127.0.0.1', () => process.send('ready'));
 `;
 
-async function ceiling(bodies: SignedBody[], senders: number) {
+/** The same bodies at a bare node:http server in its own process that reads them and answers 200. */
+export async function ceiling(bodies: SignedBody[], senders: number) {
   const port = await freePort();
   const bare = spawn(process.execPath, ['-e', BARE_SERVER, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve) => bare.once('message', resolve));
