@@ -1,12 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import { addDays, boundDay, dayStart, inRange, localDay, type Range } from './range.ts';
+import { addDays, boundDay, dayCount, dayStart, inRange, localDay, type Range } from './range.ts';
 
-// How a report range is read: its whole days from the rollups (migration 0005), and the part of
-// a day cut by a timestamp bound from the conversions themselves. Whole days are read at the
-// coarsest grain that fits: member sums as whole years, then whole months, then days; campaign
-// sums as whole months, then days. Every piece is disjoint
-// from the others, so their sums add up to the sum over the range's conversions exactly.
+// How a report range is read: its whole days from the rollups (migrations 0005 and 0007), and
+// the part of a day cut by a timestamp bound from the conversions themselves. Campaign sums read
+// whole months, then days, each piece disjoint from the others. Creator sums read years, months
+// and days, and may read a whole year or month and take away the part outside the range when
+// that reads fewer rows (March 2 to 31 as March less March 1). The sums are integers, so the
+// pieces add up to the sum over the range's conversions exactly.
 
 /** Inclusive days; a null bound is open. */
 export interface DaySpan {
@@ -109,24 +110,102 @@ function edgeRows(plan: RangePlan, key: RawBuilder<unknown>, campaignId?: string
       ${campaignId === undefined ? sql`` : sql`and c.campaign_id = ${campaignId}`}`;
 }
 
+type Grain = Unit | 'day';
+/** Whole days, months or years (a span of their first days) of one rollup grain, added or taken away. */
+export interface Piece {
+  grain: Grain;
+  span: DaySpan;
+  sign: 1 | -1;
+}
+
+const unitEnd = (start: string, unit: Unit) => addDays(addUnits(start, unit, 1), -1);
+
+/** A span cut into the partial unit at each end and the whole units between (spans of their first days). */
+function cut(span: DaySpan, unit: Unit): { head: DaySpan | null; whole: DaySpan | null; tail: DaySpan | null } {
+  const { first, last } = span;
+  const firstWhole = first === null ? null : first === unitStart(first, unit) ? first : addUnits(unitStart(first, unit), unit, 1);
+  const lastWhole = last === null ? null : addDays(last, 1) === unitStart(addDays(last, 1), unit) ? unitStart(last, unit) : addUnits(unitStart(last, unit), unit, -1);
+  if (first !== null && last !== null && firstWhole !== null && lastWhole !== null && firstWhole > lastWhole) {
+    // No whole unit: the span lies within one unit, or across the boundary of two.
+    const lastUnit = unitStart(last, unit);
+    if (unitStart(first, unit) === lastUnit) return { head: span, whole: null, tail: null };
+    return { head: { first, last: addDays(lastUnit, -1) }, whole: null, tail: { first: lastUnit, last } };
+  }
+  return {
+    head: first !== null && firstWhole !== null && first < firstWhole ? { first, last: addDays(firstWhole, -1) } : null,
+    whole: { first: firstWhole, last: lastWhole },
+    tail: last !== null && lastWhole !== null && last > unitEnd(lastWhole, unit) ? { first: addUnits(lastWhole, unit, 1), last } : null,
+  };
+}
+
+const NEXT: Record<Unit, Grain> = { year: 'month', month: 'day' };
+
+// Rows read per creator: one per day, month or year of a piece (a piece cut from a span has
+// both bounds).
+function cost(pieces: readonly Piece[]): number {
+  let n = 0;
+  for (const { grain, span } of pieces) {
+    const first = span.first as string;
+    const last = span.last as string;
+    if (grain === 'day') n += dayCount(first, last);
+    else if (grain === 'month') n += (Number(last.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(last.slice(5, 7)) - Number(first.slice(5, 7)) + 1;
+    else n += Number(last.slice(0, 4)) - Number(first.slice(0, 4)) + 1;
+  }
+  return n;
+}
+
 /**
- * The counted conversions of the range summed per creator (within one campaign when given):
- * columns key, orders, sales, commission.
+ * A span of days as signed pieces of years, months and days whose sums add up to the span's:
+ * whole units as they are, and a partial unit either read at the next grain or read whole with
+ * the rest of it taken away, whichever reads fewer rows.
+ */
+export function signedPieces(span: DaySpan, grain: Grain = 'year', sign: 1 | -1 = 1): Piece[] {
+  if (grain === 'day') return [{ grain, span, sign }];
+  const next = NEXT[grain];
+  const { head, whole, tail } = cut(span, grain);
+  const pieces: Piece[] = whole ? [{ grain, span: whole, sign }] : [];
+  for (const part of [head, tail]) {
+    if (part === null) continue;
+    const first = part.first as string;
+    const last = part.last as string;
+    const direct = signedPieces(part, next, sign);
+    const start = unitStart(first, grain);
+    const end = unitEnd(start, grain);
+    const rest = [
+      ...(first > start ? [{ first: start, last: addDays(first, -1) }] : []),
+      ...(last < end ? [{ first: addDays(last, 1), last: end }] : []),
+    ];
+    const less: Piece[] = [{ grain, span: { first: start, last: start }, sign }, ...rest.flatMap((r) => signedPieces(r, next, sign === 1 ? -1 : 1))];
+    pieces.push(...(cost(less) < cost(direct) ? less : direct));
+  }
+  return pieces;
+}
+
+const GRAIN_COLUMN: Record<Grain, string> = { year: 'year', month: 'month', day: 'day' };
+const GRAIN_TABLE: Record<Grain, string> = { year: 'years', month: 'months', day: 'days' };
+
+/**
+ * The counted conversions of the range summed per creator: columns key, orders, sales,
+ * commission. Across campaigns from the creator rollups (migration 0007); within one campaign,
+ * when given, from the member rollups.
  */
 export function creatorSums(plan: RangePlan, campaignId?: string) {
   const parts = [];
-  const inCampaign = (alias: string) => (campaignId === undefined ? sql`` : sql`and ${sql.ref(`${alias}.campaign_id`)} = ${campaignId}`);
   if (plan.days) {
-    const { years, months, days } = splitSpan(plan.days, ['year', 'month']);
-    const read = (table: string, column: string, spans: DaySpan[]) => {
-      if (spans.length === 0) return;
-      parts.push(sql`
-        select r.creator_id as key, r.orders, r.sales, r.commission from ${sql.table(table)} r
-        where r.account_id = ${plan.accountId} and ${anyOf(spans.map((d) => within(`r.${column}`, d)))} ${inCampaign('r')}`);
-    };
-    read('rollup_member_years', 'year', years);
-    read('rollup_member_months', 'month', months);
-    read('rollup_member_days', 'day', days);
+    const pieces = signedPieces(plan.days);
+    for (const grain of ['year', 'month', 'day'] as const) {
+      for (const sign of [1, -1] as const) {
+        const spans = pieces.filter((p) => p.grain === grain && p.sign === sign).map((p) => p.span);
+        if (spans.length === 0) continue;
+        const table = sql.table(`rollup_${campaignId === undefined ? 'creator' : 'member'}_${GRAIN_TABLE[grain]}`);
+        const minus = sql.raw(sign === 1 ? '' : '-');
+        parts.push(sql`
+          select r.creator_id as key, ${minus}r.orders as orders, ${minus}r.sales as sales, ${minus}r.commission as commission
+          from ${table} r
+          where r.account_id = ${plan.accountId} and ${anyOf(spans.map((d) => within(`r.${GRAIN_COLUMN[grain]}`, d)))}
+            ${campaignId === undefined ? sql`` : sql`and r.campaign_id = ${campaignId}`}`);
+      }
+    }
   }
   if (plan.edges.length > 0) parts.push(edgeRows(plan, sql.ref('c.creator_id'), campaignId));
   return summed(parts);

@@ -287,6 +287,33 @@ export interface RollupCampaignDaysTable {
   fx_missing: Bigint;
 }
 
+export interface RollupCreatorDaysTable {
+  account_id: Bigint;
+  day: Day;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupCreatorMonthsTable {
+  account_id: Bigint;
+  month: Day;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
+export interface RollupCreatorYearsTable {
+  account_id: Bigint;
+  year: Day;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -314,4 +341,7 @@ export interface Database {
   rollup_member_years: RollupMemberYearsTable;
   rollup_campaign_days: RollupCampaignDaysTable;
   rollup_campaign_months: RollupCampaignMonthsTable;
+  rollup_creator_days: RollupCreatorDaysTable;
+  rollup_creator_months: RollupCreatorMonthsTable;
+  rollup_creator_years: RollupCreatorYearsTable;
 }

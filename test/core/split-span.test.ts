@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/app/range.ts';
-import { type DaySpan, splitSpan } from '../../src/app/rollups.ts';
+import { type DaySpan, signedPieces, splitSpan } from '../../src/app/rollups.ts';
 
 // A report's whole days are read as whole years, whole months and single days; every day of
 // the span must be read exactly once, whatever the bounds.
@@ -58,6 +58,53 @@ describe('splitSpan', () => {
         if (last > HI) continue;
         for (const span of [{ first, last }, { first: null, last }, { first, last: null }]) {
           expect(daysRead(span), JSON.stringify(span)).toEqual(expected(span));
+        }
+      }
+    }
+  });
+});
+
+// Signed pieces may read a whole month or year and take away the rest of it: every day of the
+// span must count once in all, every other day not at all.
+function netDays(span: DaySpan): Map<string, number> {
+  const net = new Map<string, number>();
+  for (const { grain, span: s, sign } of signedPieces(span)) {
+    const width = (d: string) => (grain === 'year' ? d.slice(0, 4) : grain === 'month' ? d.slice(0, 7) : d);
+    for (let d = s.first ?? LO; d <= (s.last ?? HI); d = addDays(d, 1)) {
+      if (grain === 'year' ? !d.endsWith('-01-01') : grain === 'month' ? !d.endsWith('-01') : false) continue;
+      for (let x = d; x <= HI && width(x) === width(d); x = addDays(x, 1)) net.set(x, (net.get(x) ?? 0) + sign);
+    }
+  }
+  for (const [d, n] of net) if (n === 0) net.delete(d);
+  return net;
+}
+
+describe('signedPieces', () => {
+  it('reads 2 to 31 March as March less 1 March, and April to March as a year less and plus three months', () => {
+    expect(signedPieces({ first: '2026-03-02', last: '2026-03-31' })).toEqual([
+      { grain: 'month', span: { first: '2026-03-01', last: '2026-03-01' }, sign: 1 },
+      { grain: 'day', span: { first: '2026-03-01', last: '2026-03-01' }, sign: -1 },
+    ]);
+    expect(signedPieces({ first: '2025-04-01', last: '2026-03-31' })).toEqual([
+      { grain: 'year', span: { first: '2025-01-01', last: '2025-01-01' }, sign: 1 },
+      { grain: 'month', span: { first: '2025-01-01', last: '2025-03-01' }, sign: -1 },
+      { grain: 'month', span: { first: '2026-01-01', last: '2026-03-01' }, sign: 1 },
+    ]);
+    expect(signedPieces({ first: '2025-03-05', last: '2025-03-20' })).toEqual([
+      { grain: 'day', span: { first: '2025-03-05', last: '2025-03-20' }, sign: 1 },
+    ]);
+    expect(signedPieces({ first: null, last: null })).toEqual([{ grain: 'year', span: { first: null, last: null }, sign: 1 }]);
+  });
+
+  it('counts every day of a span once and no other day, across month, year and leap-day edges and open bounds', () => {
+    const starts = ['2023-01-01', '2023-01-02', '2023-02-27', '2023-03-20', '2023-12-31', '2024-02-28', '2024-02-29', '2024-03-01', '2024-06-15'];
+    const lengths = [1, 2, 15, 17, 28, 29, 31, 45, 59, 200, 365, 366, 400, 700];
+    for (const first of starts) {
+      for (const n of lengths) {
+        const last = addDays(first, n - 1);
+        if (last > HI) continue;
+        for (const span of [{ first, last }, { first: null, last }, { first, last: null }]) {
+          expect([...netDays(span)].sort(), JSON.stringify(span)).toEqual(expected(span).map((d) => [d, 1]));
         }
       }
     }

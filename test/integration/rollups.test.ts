@@ -154,12 +154,21 @@ describeDb('rollups', () => {
     const year = `date_trunc('year', ${day})::date`;
     expect((await grouped(year, 'c.campaign_id, c.creator_id', 'rollup_member_years').execute(t.db)).rows).toEqual([]);
     expect((await grouped(month, 'c.campaign_id', 'rollup_campaign_months', countableMissing).execute(t.db)).rows).toEqual([]);
+    // The creator rollups (across campaigns) likewise, at every grain.
+    const creatorRows = await sql<{ n: number }>`select count(*)::int as n from rollup_creator_days where orders > 0`.execute(t.db);
+    expect(creatorRows.rows[0]!.n).toBeGreaterThan(10);
+    expect((await grouped(day, 'c.creator_id', 'rollup_creator_days').execute(t.db)).rows).toEqual([]);
+    expect((await grouped(month, 'c.creator_id', 'rollup_creator_months').execute(t.db)).rows).toEqual([]);
+    expect((await grouped(year, 'c.creator_id', 'rollup_creator_years').execute(t.db)).rows).toEqual([]);
     const negative = await sql<{ n: number }>`
       select (select count(*) from rollup_member_days where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_member_months where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_member_years where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_campaign_months where orders < 0 or fx_missing < 0)
-           + (select count(*) from rollup_campaign_days where orders < 0 or fx_missing < 0) as n`.execute(t.db);
+           + (select count(*) from rollup_campaign_days where orders < 0 or fx_missing < 0)
+           + (select count(*) from rollup_creator_days where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_creator_months where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_creator_years where orders < 0 or sales < 0 or commission < 0) as n`.execute(t.db);
     expect(Number(negative.rows[0]!.n)).toBe(0);
 
     // Every report equals the plain sums over the rows of its range, whole days, cut days and

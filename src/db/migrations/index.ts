@@ -5,6 +5,7 @@ import * as deliveries from './0003-deliveries.ts';
 import * as conversionEvents from './0004-conversion-events.ts';
 import * as rollups from './0005-rollups.ts';
 import * as bulkEvents from './0006-bulk-events.ts';
+import * as creatorRollups from './0007-creator-rollups.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-conversion-events': conversionEvents,
   '0005-rollups': rollups,
   '0006-bulk-events': bulkEvents,
+  '0007-creator-rollups': creatorRollups,
 };
 
 export const migrationProvider: MigrationProvider = {
