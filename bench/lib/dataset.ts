@@ -41,6 +41,10 @@ export interface DatasetOptions {
   seed?: number;
   /** Load into a fresh embedded (PGlite) data directory instead of a PostgreSQL database. */
   embedded?: boolean;
+  /** Keep the loaded data after the run, under a name `reuse` takes (written to bench/.datasets/). */
+  keep?: boolean;
+  /** A dataset kept by an earlier run: used as it is, not loaded, not dropped. */
+  reuse?: string;
   log?: (line: string) => void;
 }
 
@@ -102,7 +106,28 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
+// Kept datasets: what a later run needs to use one (its API key cannot be read back from the database).
+const KEPT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '.datasets');
+
+function keptDataset(name: string): Dataset {
+  const file = path.join(KEPT, `${name}.json`);
+  if (!/^[a-z0-9_]+$/.test(name) || !fs.existsSync(file)) throw new Error(`no kept dataset named ${name} (see ${KEPT})`);
+  return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<Dataset, 'drop'>), drop: async () => undefined };
+}
+
 export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
+  if (options.reuse) return keptDataset(options.reuse);
+  const data = await loadFresh(options);
+  if (!options.keep) return data;
+  const name = 'url' in data.target ? new URL(data.target.url).pathname.slice(1) : path.basename(data.target.dataDir).replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const { drop: _drop, ...kept } = data;
+  fs.mkdirSync(KEPT, { recursive: true });
+  fs.writeFileSync(path.join(KEPT, `${name}.json`), JSON.stringify(kept, null, 2));
+  options.log?.(`kept as ${name}: reuse it with --reuse ${name}`);
+  return { ...data, drop: async () => undefined };
+}
+
+async function loadFresh(options: DatasetOptions): Promise<Dataset> {
   const log = options.log ?? (() => undefined);
   const total = options.conversions;
   const campaignCount = options.campaigns ?? 50;

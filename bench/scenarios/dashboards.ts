@@ -194,9 +194,14 @@ const scenario: Scenario = {
     creators: { default: '5000', help: 'creators (each in one or two of the campaigns)' },
     campaigns: { default: '50', help: 'campaigns' },
     repeat: { default: '20', help: 'timed calls per endpoint and range, after 2 warm-up calls' },
+    keep: { default: 'no', help: 'yes: keep the loaded database for a later --reuse' },
+    reuse: { default: '', help: 'the name of a database kept by an earlier --keep yes run, used instead of loading one' },
   },
   async run(flags, log) {
-    const data = await loadDataset({ conversions: Number(flags.conversions), creators: Number(flags.creators), campaigns: Number(flags.campaigns), log });
+    const data = await loadDataset({
+      conversions: Number(flags.conversions), creators: Number(flags.creators), campaigns: Number(flags.campaigns),
+      keep: flags.keep === 'yes', reuse: flags.reuse || undefined, log,
+    });
     try {
       const truth = await dashboardTruth(data, log);
       const server = await startServer(data.target);
