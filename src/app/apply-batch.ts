@@ -335,36 +335,35 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
     if (inserted.length !== rows.length) throw new Error('a refund of the batch was stored meanwhile');
   }
 
+  // The writes of orders and conversions pass their columns as arrays: one statement text and
+  // a fixed number of parameters whatever the batch's size.
   const written = states.filter((s) => s.written);
   if (written.length > 0) {
-    const rows = await trx
-      .insertInto('orders')
-      .values(written.map((s) => ({ account_id: s.accountId, store_id: s.storeId, external_id: s.externalId, ...s.row! })))
-      .onConflict((oc) =>
-        oc
-          .columns(['account_id', 'store_id', 'external_id'])
-          .doUpdateSet((eb) => ({
-            number: eb.ref('excluded.number'),
-            currency: eb.ref('excluded.currency'),
-            store_updated_at: eb.ref('excluded.store_updated_at'),
-            base_status: eb.ref('excluded.base_status'),
-            gross_minor: eb.ref('excluded.gross_minor'),
-            refunded_minor: eb.ref('excluded.refunded_minor'),
-            status: eb.ref('excluded.status'),
-            amount_minor: eb.ref('excluded.amount_minor'),
-            codes: eb.ref('excluded.codes'),
-            ref: eb.ref('excluded.ref'),
-            country: eb.ref('excluded.country'),
-            subtotal_minor: eb.ref('excluded.subtotal_minor'),
-            current_minor: eb.ref('excluded.current_minor'),
-            updated_at: sql`now()`,
-          }))
-          .where('orders.store_updated_at', '<=', (eb) => eb.ref('excluded.store_updated_at')),
-      )
-      .returning(['account_id', 'store_id', 'external_id', 'id', sql<boolean>`xmax = 0`.as('inserted')])
-      .execute();
-    if (rows.length !== written.length) throw new Error('an order of the batch changed meanwhile');
-    for (const r of rows) {
+    const col = <T>(pick: (row: OrderValues) => T) => written.map((s) => pick(s.row!));
+    // Codes are text[] per order: passed as JSON arrays, since SQL arrays cannot nest unevenly.
+    const rows = await sql<{ account_id: string; store_id: string; external_id: string; id: string; inserted: boolean }>`
+      insert into orders as o (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor,
+                               refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
+      select u.account_id, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status, u.gross_minor,
+             u.refunded_minor, u.status, u.amount_minor, array(select e from jsonb_array_elements_text(u.codes) with ordinality as x(e, n) order by n), u.ref, u.country,
+             u.subtotal_minor, u.current_minor
+      from unnest(${written.map((s) => s.accountId)}::bigint[], ${written.map((s) => s.storeId)}::bigint[], ${written.map((s) => s.externalId)}::text[],
+                  ${col((r) => r.number)}::text[], ${col((r) => r.currency)}::text[], ${col((r) => r.placed_at.toISOString())}::timestamptz[],
+                  ${col((r) => r.store_updated_at.toISOString())}::timestamptz[], ${col((r) => r.base_status)}::text[],
+                  ${col((r) => r.gross_minor)}::bigint[], ${col((r) => r.refunded_minor)}::bigint[], ${col((r) => r.status)}::text[],
+                  ${col((r) => r.amount_minor)}::bigint[], ${col((r) => JSON.stringify(r.codes))}::jsonb[], ${col((r) => r.ref)}::text[],
+                  ${col((r) => r.country)}::text[], ${col((r) => r.subtotal_minor)}::bigint[], ${col((r) => r.current_minor)}::bigint[])
+        as u(account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, refunded_minor,
+             status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
+      on conflict (account_id, store_id, external_id) do update set
+        number = excluded.number, currency = excluded.currency, store_updated_at = excluded.store_updated_at,
+        base_status = excluded.base_status, gross_minor = excluded.gross_minor, refunded_minor = excluded.refunded_minor,
+        status = excluded.status, amount_minor = excluded.amount_minor, codes = excluded.codes, ref = excluded.ref,
+        country = excluded.country, subtotal_minor = excluded.subtotal_minor, current_minor = excluded.current_minor, updated_at = now()
+        where o.store_updated_at <= excluded.store_updated_at
+      returning o.account_id, o.store_id, o.external_id, o.id, xmax = 0 as inserted`.execute(trx);
+    if (rows.rows.length !== written.length) throw new Error('an order of the batch changed meanwhile');
+    for (const r of rows.rows) {
       const state = orders.get(orderKey(r.account_id, r.store_id, r.external_id))!;
       if (r.inserted !== (state.id === null)) throw new Error('an order of the batch changed meanwhile');
       state.id = r.id;
@@ -373,35 +372,26 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
 
   const opened = changedConversions.filter((s) => s.conversion!.id === null);
   if (opened.length > 0) {
-    const rows = await trx
-      .insertInto('conversions')
-      .values(
-        opened.map((s) => {
-          const c = s.conversion!;
-          const a = c.attribution!;
-          return {
-            account_id: s.accountId,
-            order_id: s.id!,
-            store_id: s.storeId,
-            campaign_id: a.member.campaignId,
-            creator_id: a.member.creatorId,
-            via_type: a.via.type,
-            via_value: a.via.value,
-            order_date: c.orderDate,
-            currency: c.currency,
-            status: c.status,
-            amount_minor: c.amountMinor.toString(),
-            terms_percent: c.termsPercent,
-            terms_fixed_minor: c.termsFixedMinor?.toString() ?? null,
-            terms_fixed_currency: c.termsFixedCurrency,
-            ...figure(c, defaultCurrency.get(s.accountId)!, rates(s.accountId)),
-          };
-        }),
-      )
-      .onConflict((oc) => oc.columns(['account_id', 'order_id']).doNothing())
-      .returning('id')
-      .execute();
-    if (rows.length !== opened.length) throw new Error('a conversion of the batch was opened meanwhile');
+    const rows = opened.map((s) => {
+      const c = s.conversion!;
+      return { s, c, a: c.attribution!, f: figure(c, defaultCurrency.get(s.accountId)!, rates(s.accountId)) };
+    });
+    const inserted = await sql<{ id: string }>`
+      insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status,
+                               amount_minor, terms_percent, terms_fixed_minor, terms_fixed_currency, fx_missing, converted_minor,
+                               commission_minor, counted)
+      select * from unnest(
+        ${rows.map((r) => r.s.accountId)}::bigint[], ${rows.map((r) => r.s.id!)}::bigint[], ${rows.map((r) => r.s.storeId)}::bigint[],
+        ${rows.map((r) => r.a.member.campaignId)}::bigint[], ${rows.map((r) => r.a.member.creatorId)}::bigint[],
+        ${rows.map((r) => r.a.via.type)}::text[], ${rows.map((r) => r.a.via.value)}::text[],
+        ${rows.map((r) => r.c.orderDate.toISOString())}::timestamptz[], ${rows.map((r) => r.c.currency)}::text[], ${rows.map((r) => r.c.status)}::text[],
+        ${rows.map((r) => r.c.amountMinor.toString())}::bigint[], ${rows.map((r) => r.c.termsPercent)}::numeric[],
+        ${rows.map((r) => r.c.termsFixedMinor?.toString() ?? null)}::bigint[], ${rows.map((r) => r.c.termsFixedCurrency)}::text[],
+        ${rows.map((r) => r.f.fx_missing)}::boolean[], ${rows.map((r) => r.f.converted_minor)}::bigint[],
+        ${rows.map((r) => r.f.commission_minor)}::bigint[], ${rows.map((r) => r.f.counted)}::boolean[])
+      on conflict (account_id, order_id) do nothing
+      returning id`.execute(trx);
+    if (inserted.rows.length !== opened.length) throw new Error('a conversion of the batch was opened meanwhile');
   }
 
   const kept = changedConversions.filter((s) => s.conversion!.id !== null);
