@@ -101,41 +101,66 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   }
   const states = [...orders.values()];
 
-  // Every order of the batch, locked in one global order (the key's), as lockOrder does one by one.
+  // Every order of the batch, locked in one global order (the key's), as lockOrder does one by
+  // one; then the accounts read with a key-share lock, as ingestOrder does: a change of default
+  // currency waits for this batch, or this batch for it. The row locks are taken after every
+  // advisory lock (the aggregate ends first), and a row lock reads the row's latest version.
   const lockKeys = [...new Set(states.map((s) => orderLockKey(s, s.externalId)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  await sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int as n from unnest(${lockKeys}::text[]) as u(k)`.execute(trx);
-
   const accountIds = [...new Set(states.map((s) => s.accountId))];
+  const accountRows = await sql<{ id: string; default_currency: string }>`
+    select a.id, a.default_currency
+    from accounts a,
+         (select count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int as n from unnest(${lockKeys}::text[]) as u(k)) l
+    where a.id = any(${accountIds}::bigint[]) and l.n = ${lockKeys.length}
+    order by a.id
+    for key share of a`.execute(trx);
+  if (accountRows.rows.length !== accountIds.length) throw new Error('an account of the batch was not found');
+  const defaultCurrency = new Map(accountRows.rows.map((a) => [a.id, a.default_currency]));
+
   const stateAccounts = states.map((s) => s.accountId);
   const stateStores = states.map((s) => s.storeId);
   const stateExternal = states.map((s) => s.externalId);
-
-  // Key-share, as ingestOrder: a change of default currency waits for this batch, or this batch for it.
-  const accountRows = await trx
-    .selectFrom('accounts')
-    .select(['id', 'default_currency'])
-    .where('id', 'in', accountIds)
-    .orderBy('id')
-    .forKeyShare()
-    .execute();
-  const defaultCurrency = new Map(accountRows.map((a) => [a.id, a.default_currency]));
-
-  const existing = await sql<OrderValues & { account_id: string; store_id: string; external_id: string; id: string }>`
+  // The batch's orders, read after the locks (a new snapshot), with the refunds known for them
+  // and any row of the batch's refund ids (the first stored for an id counts, whichever order it
+  // came with): one statement, its rows told apart by refund_id.
+  const wantedRefunds = [...refundIds.values()];
+  const read = await sql<
+    Partial<OrderValues> & { account_id: string; store_id: string; external_id: string; id: string | null; refund_id: string | null; refund_minor: string | null }
+  >`
     select o.account_id, o.store_id, o.external_id, o.id, o.number, o.currency, o.placed_at, o.store_updated_at, o.base_status,
-           o.gross_minor, o.refunded_minor, o.status, o.amount_minor, o.codes, o.ref, o.country, o.subtotal_minor, o.current_minor
+           o.gross_minor, o.refunded_minor, o.status, o.amount_minor, o.codes, o.ref, o.country, o.subtotal_minor, o.current_minor,
+           null::text as refund_id, null::bigint as refund_minor
     from unnest(${stateAccounts}::bigint[], ${stateStores}::bigint[], ${stateExternal}::text[]) as u(account_id, store_id, external_id)
-    join orders o on o.account_id = u.account_id and o.store_id = u.store_id and o.external_id = u.external_id`.execute(trx);
+    join orders o on o.account_id = u.account_id and o.store_id = u.store_id and o.external_id = u.external_id
+    union all
+    select r.account_id, r.store_id, r.order_external_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+           r.refund_id, r.amount_minor
+    from (select r.account_id, r.store_id, r.refund_id
+          from unnest(${stateAccounts}::bigint[], ${stateStores}::bigint[], ${stateExternal}::text[]) as u(account_id, store_id, external_id)
+          join refunds r on r.account_id = u.account_id and r.store_id = u.store_id and r.order_external_id = u.external_id
+          union
+          select u.account_id, u.store_id, u.refund_id
+          from unnest(${wantedRefunds.map((r) => r.accountId)}::bigint[], ${wantedRefunds.map((r) => r.storeId)}::bigint[],
+                      ${wantedRefunds.map((r) => r.refundId)}::text[]) as u(account_id, store_id, refund_id)) k
+    join refunds r on r.account_id = k.account_id and r.store_id = k.store_id and r.refund_id = k.refund_id`.execute(trx);
+  const existing: Array<{ account_id: string; id: string }> = [];
   const byOrderId = new Map<string, OrderState>();
-  for (const o of existing.rows) {
-    const state = orders.get(orderKey(o.account_id, o.store_id, o.external_id))!;
-    const { account_id: _a, store_id: _s, external_id: _e, id, ...row } = o;
+  const refunds = new Map<string, RefundRow>();
+  for (const o of read.rows) {
+    const { account_id: accountId, store_id: storeId, external_id: externalId, id, refund_id: refundId, refund_minor: refundMinor, ...row } = o;
+    if (refundId !== null) {
+      refunds.set(refundKey(accountId, storeId, refundId), { orderExternalId: externalId, amountMinor: BigInt(refundMinor!), added: false });
+      continue;
+    }
+    const state = orders.get(orderKey(accountId, storeId, externalId))!;
     state.id = id;
-    state.row = row;
-    byOrderId.set(`${o.account_id}${sep}${id}`, state);
+    state.row = row as OrderValues;
+    byOrderId.set(`${accountId}${sep}${id}`, state);
+    existing.push({ account_id: accountId, id: id! });
   }
 
   // The conversions of known orders, locked as ingestOrder locks the one it updates.
-  if (existing.rows.length > 0) {
+  if (existing.length > 0) {
     const conversions = await sql<{
       account_id: string;
       order_id: string;
@@ -152,7 +177,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
       select c.account_id, c.order_id, c.id, c.order_date, c.approval, c.currency, c.status, c.amount_minor,
              c.terms_percent, c.terms_fixed_minor, c.terms_fixed_currency
       from conversions c
-      join unnest(${existing.rows.map((o) => o.account_id)}::bigint[], ${existing.rows.map((o) => o.id)}::bigint[]) as u(account_id, order_id)
+      join unnest(${existing.map((o) => o.account_id)}::bigint[], ${existing.map((o) => o.id)}::bigint[]) as u(account_id, order_id)
         on c.account_id = u.account_id and c.order_id = u.order_id
       order by c.account_id, c.id
       for update of c`.execute(trx);
@@ -173,22 +198,6 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
     }
   }
 
-  // Refunds known for the batch's orders, and any row of the batch's refund ids (the first
-  // stored for an id counts, whichever order it came with).
-  const refunds = new Map<string, RefundRow>();
-  const wantedRefunds = [...refundIds.values()];
-  const refundRows = await sql<{ account_id: string; store_id: string; refund_id: string; order_external_id: string; amount_minor: string }>`
-    select r.account_id, r.store_id, r.refund_id, r.order_external_id, r.amount_minor
-    from unnest(${stateAccounts}::bigint[], ${stateStores}::bigint[], ${stateExternal}::text[]) as u(account_id, store_id, external_id)
-    join refunds r on r.account_id = u.account_id and r.store_id = u.store_id and r.order_external_id = u.external_id
-    union
-    select r.account_id, r.store_id, r.refund_id, r.order_external_id, r.amount_minor
-    from unnest(${wantedRefunds.map((r) => r.accountId)}::bigint[], ${wantedRefunds.map((r) => r.storeId)}::bigint[],
-                ${wantedRefunds.map((r) => r.refundId)}::text[]) as u(account_id, store_id, refund_id)
-    join refunds r on r.account_id = u.account_id and r.store_id = u.store_id and r.refund_id = u.refund_id`.execute(trx);
-  for (const r of refundRows.rows) {
-    refunds.set(refundKey(r.account_id, r.store_id, r.refund_id), { orderExternalId: r.order_external_id, amountMinor: BigInt(r.amount_minor), added: false });
-  }
   // In stored order: the refunds of an order as knownRefunds reads them.
   const refundsOf = (state: OrderState): RefundFact[] => {
     const list: RefundFact[] = [];
@@ -326,36 +335,35 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
     if (inserted.length !== rows.length) throw new Error('a refund of the batch was stored meanwhile');
   }
 
+  // The writes of orders and conversions pass their columns as arrays: one statement text and
+  // a fixed number of parameters whatever the batch's size.
   const written = states.filter((s) => s.written);
   if (written.length > 0) {
-    const rows = await trx
-      .insertInto('orders')
-      .values(written.map((s) => ({ account_id: s.accountId, store_id: s.storeId, external_id: s.externalId, ...s.row! })))
-      .onConflict((oc) =>
-        oc
-          .columns(['account_id', 'store_id', 'external_id'])
-          .doUpdateSet((eb) => ({
-            number: eb.ref('excluded.number'),
-            currency: eb.ref('excluded.currency'),
-            store_updated_at: eb.ref('excluded.store_updated_at'),
-            base_status: eb.ref('excluded.base_status'),
-            gross_minor: eb.ref('excluded.gross_minor'),
-            refunded_minor: eb.ref('excluded.refunded_minor'),
-            status: eb.ref('excluded.status'),
-            amount_minor: eb.ref('excluded.amount_minor'),
-            codes: eb.ref('excluded.codes'),
-            ref: eb.ref('excluded.ref'),
-            country: eb.ref('excluded.country'),
-            subtotal_minor: eb.ref('excluded.subtotal_minor'),
-            current_minor: eb.ref('excluded.current_minor'),
-            updated_at: sql`now()`,
-          }))
-          .where('orders.store_updated_at', '<=', (eb) => eb.ref('excluded.store_updated_at')),
-      )
-      .returning(['account_id', 'store_id', 'external_id', 'id', sql<boolean>`xmax = 0`.as('inserted')])
-      .execute();
-    if (rows.length !== written.length) throw new Error('an order of the batch changed meanwhile');
-    for (const r of rows) {
+    const col = <T>(pick: (row: OrderValues) => T) => written.map((s) => pick(s.row!));
+    // Codes are text[] per order: passed as JSON arrays, since SQL arrays cannot nest unevenly.
+    const rows = await sql<{ account_id: string; store_id: string; external_id: string; id: string; inserted: boolean }>`
+      insert into orders as o (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor,
+                               refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
+      select u.account_id, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status, u.gross_minor,
+             u.refunded_minor, u.status, u.amount_minor, array(select e from jsonb_array_elements_text(u.codes) with ordinality as x(e, n) order by n), u.ref, u.country,
+             u.subtotal_minor, u.current_minor
+      from unnest(${written.map((s) => s.accountId)}::bigint[], ${written.map((s) => s.storeId)}::bigint[], ${written.map((s) => s.externalId)}::text[],
+                  ${col((r) => r.number)}::text[], ${col((r) => r.currency)}::text[], ${col((r) => r.placed_at.toISOString())}::timestamptz[],
+                  ${col((r) => r.store_updated_at.toISOString())}::timestamptz[], ${col((r) => r.base_status)}::text[],
+                  ${col((r) => r.gross_minor)}::bigint[], ${col((r) => r.refunded_minor)}::bigint[], ${col((r) => r.status)}::text[],
+                  ${col((r) => r.amount_minor)}::bigint[], ${col((r) => JSON.stringify(r.codes))}::jsonb[], ${col((r) => r.ref)}::text[],
+                  ${col((r) => r.country)}::text[], ${col((r) => r.subtotal_minor)}::bigint[], ${col((r) => r.current_minor)}::bigint[])
+        as u(account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, refunded_minor,
+             status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
+      on conflict (account_id, store_id, external_id) do update set
+        number = excluded.number, currency = excluded.currency, store_updated_at = excluded.store_updated_at,
+        base_status = excluded.base_status, gross_minor = excluded.gross_minor, refunded_minor = excluded.refunded_minor,
+        status = excluded.status, amount_minor = excluded.amount_minor, codes = excluded.codes, ref = excluded.ref,
+        country = excluded.country, subtotal_minor = excluded.subtotal_minor, current_minor = excluded.current_minor, updated_at = now()
+        where o.store_updated_at <= excluded.store_updated_at
+      returning o.account_id, o.store_id, o.external_id, o.id, xmax = 0 as inserted`.execute(trx);
+    if (rows.rows.length !== written.length) throw new Error('an order of the batch changed meanwhile');
+    for (const r of rows.rows) {
       const state = orders.get(orderKey(r.account_id, r.store_id, r.external_id))!;
       if (r.inserted !== (state.id === null)) throw new Error('an order of the batch changed meanwhile');
       state.id = r.id;
@@ -364,35 +372,26 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
 
   const opened = changedConversions.filter((s) => s.conversion!.id === null);
   if (opened.length > 0) {
-    const rows = await trx
-      .insertInto('conversions')
-      .values(
-        opened.map((s) => {
-          const c = s.conversion!;
-          const a = c.attribution!;
-          return {
-            account_id: s.accountId,
-            order_id: s.id!,
-            store_id: s.storeId,
-            campaign_id: a.member.campaignId,
-            creator_id: a.member.creatorId,
-            via_type: a.via.type,
-            via_value: a.via.value,
-            order_date: c.orderDate,
-            currency: c.currency,
-            status: c.status,
-            amount_minor: c.amountMinor.toString(),
-            terms_percent: c.termsPercent,
-            terms_fixed_minor: c.termsFixedMinor?.toString() ?? null,
-            terms_fixed_currency: c.termsFixedCurrency,
-            ...figure(c, defaultCurrency.get(s.accountId)!, rates(s.accountId)),
-          };
-        }),
-      )
-      .onConflict((oc) => oc.columns(['account_id', 'order_id']).doNothing())
-      .returning('id')
-      .execute();
-    if (rows.length !== opened.length) throw new Error('a conversion of the batch was opened meanwhile');
+    const rows = opened.map((s) => {
+      const c = s.conversion!;
+      return { s, c, a: c.attribution!, f: figure(c, defaultCurrency.get(s.accountId)!, rates(s.accountId)) };
+    });
+    const inserted = await sql<{ id: string }>`
+      insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status,
+                               amount_minor, terms_percent, terms_fixed_minor, terms_fixed_currency, fx_missing, converted_minor,
+                               commission_minor, counted)
+      select * from unnest(
+        ${rows.map((r) => r.s.accountId)}::bigint[], ${rows.map((r) => r.s.id!)}::bigint[], ${rows.map((r) => r.s.storeId)}::bigint[],
+        ${rows.map((r) => r.a.member.campaignId)}::bigint[], ${rows.map((r) => r.a.member.creatorId)}::bigint[],
+        ${rows.map((r) => r.a.via.type)}::text[], ${rows.map((r) => r.a.via.value)}::text[],
+        ${rows.map((r) => r.c.orderDate.toISOString())}::timestamptz[], ${rows.map((r) => r.c.currency)}::text[], ${rows.map((r) => r.c.status)}::text[],
+        ${rows.map((r) => r.c.amountMinor.toString())}::bigint[], ${rows.map((r) => r.c.termsPercent)}::numeric[],
+        ${rows.map((r) => r.c.termsFixedMinor?.toString() ?? null)}::bigint[], ${rows.map((r) => r.c.termsFixedCurrency)}::text[],
+        ${rows.map((r) => r.f.fx_missing)}::boolean[], ${rows.map((r) => r.f.converted_minor)}::bigint[],
+        ${rows.map((r) => r.f.commission_minor)}::bigint[], ${rows.map((r) => r.f.counted)}::boolean[])
+      on conflict (account_id, order_id) do nothing
+      returning id`.execute(trx);
+    if (inserted.rows.length !== opened.length) throw new Error('a conversion of the batch was opened meanwhile');
   }
 
   const kept = changedConversions.filter((s) => s.conversion!.id !== null);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 
 // Group commit of store deliveries. Concurrent webhook requests hand their verified, parsed
@@ -127,23 +128,14 @@ export class DeliveryBatcher {
 
   /** One INSERT, committed on its own; returns the keys of the rows it wrote. */
   private async insert(rows: NewDelivery[]): Promise<Set<string>> {
-    const written = await this.db
-      .insertInto('deliveries')
-      .values(
-        rows.map((r) => ({
-          account_id: r.accountId,
-          store_id: r.storeId,
-          delivery_id: r.deliveryId,
-          topic: r.topic,
-          facts: r.facts,
-          status: r.status,
-          reason: r.reason,
-          raw: r.raw,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['account_id', 'store_id', 'delivery_id']).doNothing())
-      .returning(['account_id', 'store_id', 'delivery_id'])
-      .execute();
-    return new Set(written.map((w) => keyOf({ accountId: w.account_id, storeId: w.store_id, deliveryId: w.delivery_id })));
+    // Columns as arrays: one statement text and eight parameters whatever the batch's size.
+    const written = await sql<{ account_id: string; store_id: string; delivery_id: string }>`
+      insert into deliveries (account_id, store_id, delivery_id, topic, facts, status, reason, raw)
+      select * from unnest(${rows.map((r) => r.accountId)}::bigint[], ${rows.map((r) => r.storeId)}::bigint[],
+                           ${rows.map((r) => r.deliveryId)}::text[], ${rows.map((r) => r.topic)}::text[], ${rows.map((r) => r.facts)}::jsonb[],
+                           ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.reason)}::text[], ${rows.map((r) => r.raw)}::bytea[])
+      on conflict (account_id, store_id, delivery_id) do nothing
+      returning account_id, store_id, delivery_id`.execute(this.db);
+    return new Set(written.rows.map((w) => keyOf({ accountId: w.account_id, storeId: w.store_id, deliveryId: w.delivery_id })));
   }
 }

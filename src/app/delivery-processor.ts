@@ -82,8 +82,9 @@ export interface ProcessorOptions {
  * interval, it applies batches until nothing it can claim is left. A wake starts a worker when
  * none runs; a worker that claimed a full batch (a backlog) brings in another, up to `workers`.
  * More workers than the backlog needs would only split it into smaller batches that wait on
- * each other (they update the same rollup rows). A worker stops when a claim finds nothing and
- * no wake came since the claim began.
+ * each other (they update the same rollup rows), so a worker that claimed less than a full batch
+ * stops while another runs. The last worker stops when a claim finds nothing and no wake came
+ * since the claim began.
  */
 export class DeliveryProcessor {
   private readonly loops = new Set<Promise<void>>();
@@ -137,6 +138,7 @@ export class DeliveryProcessor {
         return;
       }
       if (settled >= this.batchSize && this.loops.size < this.workers) this.spawn();
+      else if (settled < this.batchSize && this.loops.size > 1) return; // the backlog is gone: one worker keeps up
       if (settled === 0 && this.wakes === seen) return;
     }
   }

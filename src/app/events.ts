@@ -14,9 +14,12 @@ type Subscriber = (messages: EventMessage[]) => void;
 
 export const EVENTS_CHANNEL = 'tally_conversions';
 // Log ids are taken when a row is written but become visible at commit, so a later commit can
-// carry a lower id: each read looks back this many ids and skips what it has already sent.
-const LOOKBACK = 1_000;
-const RECENT_LIMIT = 50_000;
+// carry a lower id. An id skipped by a read is a gap: later reads ask for it again, until it
+// appears or GAP_WAIT has passed (its transaction rolled back, or the id was never used).
+const GAP_WAIT_MS = 60_000;
+const GAP_LIMIT = 10_000;
+// On start, the ids this far below the newest are checked for gaps.
+const START_LOOKBACK = 1_000n;
 // A client that missed more than this reloads instead of replaying.
 const REPLAY_LIMIT = 1_000;
 const RETENTION = '1 day';
@@ -38,8 +41,9 @@ const reloadMessage = (reason: string): EventMessage => ({ event: 'reload', data
 
 export class ConversionEvents {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
-  private readonly recent = new Set<string>();
   private lastSeen = 0n;
+  // Ids below lastSeen not read yet, with when they were found missing (in insertion order).
+  private gaps = new Map<string, number>();
   private draining: Promise<void> | null = null;
   private again = false;
   // Reads of the log started so far, and callers waiting for a read that started after them.
@@ -56,6 +60,10 @@ export class ConversionEvents {
     await this.db.deleteFrom('conversion_events').where('at', '<', sql<Date>`now() - ${RETENTION}::interval`).execute();
     const top = await this.db.selectFrom('conversion_events').select(sql<string | null>`max(id)::text`.as('id')).executeTakeFirst();
     this.lastSeen = BigInt(top?.id ?? '0');
+    // Transactions in flight may still commit lower ids.
+    const from = this.lastSeen > START_LOOKBACK ? this.lastSeen - START_LOOKBACK : 0n;
+    const present = await this.db.selectFrom('conversion_events').select('id').where('id', '>', from.toString()).execute();
+    this.markGaps(from, this.lastSeen, new Set(present.map((r) => r.id)));
     this.unlisten = await this.listen(EVENTS_CHANNEL, () => this.poke());
   }
 
@@ -129,19 +137,43 @@ export class ConversionEvents {
   }
 
   private async drain(): Promise<void> {
-    let from = this.lastSeen > BigInt(LOOKBACK) ? this.lastSeen - BigInt(LOOKBACK) : 0n;
     for (;;) {
+      const now = Date.now();
+      for (const [id, since] of this.gaps) {
+        if (now - since <= GAP_WAIT_MS && this.gaps.size <= GAP_LIMIT) break;
+        this.gaps.delete(id);
+      }
+      const gaps = [...this.gaps.keys()];
       const rows = await this.db
         .selectFrom('conversion_events')
         .select(['id', 'account_id', 'conversion_id'])
-        .where('id', '>', from.toString())
+        .where((eb) => (gaps.length === 0 ? eb('id', '>', this.lastSeen.toString()) : eb.or([eb('id', '>', this.lastSeen.toString()), eb('id', '=', sql<string>`any(${gaps}::bigint[])`)])))
         .orderBy('id')
         .limit(DRAIN_BATCH)
         .execute()
-        .catch(() => []);
+        .catch(() => null);
+      if (rows === null) return;
+      const before = this.lastSeen;
+      const seen = new Set<string>();
+      for (const row of rows) {
+        seen.add(row.id);
+        this.gaps.delete(row.id);
+        if (BigInt(row.id) > this.lastSeen) this.lastSeen = BigInt(row.id);
+      }
+      this.markGaps(before, this.lastSeen, seen);
       await this.deliver(rows);
       if (rows.length < DRAIN_BATCH) return;
-      from = BigInt(rows[rows.length - 1]!.id);
+    }
+  }
+
+  /** Records the ids in (from, to) that `seen` lacks as gaps. */
+  private markGaps(from: bigint, to: bigint, seen: ReadonlySet<string>): void {
+    const now = Date.now();
+    // A jump far beyond the limit (ids never used) is not worth tracking id by id.
+    const start = to - from > BigInt(GAP_LIMIT) ? to - BigInt(GAP_LIMIT) : from + 1n;
+    for (let id = start; id < to; id++) {
+      const key = id.toString();
+      if (!seen.has(key) && !this.gaps.has(key)) this.gaps.set(key, now);
     }
   }
 
@@ -149,9 +181,6 @@ export class ConversionEvents {
   private async deliver(rows: Array<{ id: string; account_id: string; conversion_id: string }>): Promise<void> {
     const byAccount = new Map<string, Array<{ id: string; conversion_id: string }>>();
     for (const row of rows) {
-      if (this.recent.has(row.id)) continue;
-      this.remember(row.id);
-      if (BigInt(row.id) > this.lastSeen) this.lastSeen = BigInt(row.id);
       if (!this.subscribers.has(row.account_id)) continue;
       const list = byAccount.get(row.account_id) ?? [];
       list.push(row);
@@ -164,16 +193,6 @@ export class ConversionEvents {
         : await this.messages(accountId, list).catch(() => []);
       if (messages.length === 0) continue;
       for (const subscriber of this.subscribers.get(accountId) ?? []) subscriber(messages);
-    }
-  }
-
-  private remember(id: string): void {
-    this.recent.add(id);
-    if (this.recent.size > RECENT_LIMIT) {
-      for (const old of this.recent) {
-        this.recent.delete(old);
-        if (this.recent.size <= RECENT_LIMIT / 2) break;
-      }
     }
   }
 
