@@ -143,6 +143,15 @@ export function post(agent: http.Agent, url: URL, storeId: string, b: SignedBody
   });
 }
 
+/**
+ * After the warm-up: statistics for the tables it filled, as a database in service has them
+ * (autovacuum would analyze them within a minute or so). Without them the plans cached at
+ * the start, foreign-key checks included, are those of empty tables.
+ */
+export async function analyzed(db: pg.Client): Promise<void> {
+  await db.query('analyze');
+}
+
 /** Waits until the server has applied every stored delivery; returns when it did. */
 export async function drained(db: pg.Client, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs;

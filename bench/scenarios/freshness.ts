@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { Scenario } from '../scenario.ts';
 import { percentile } from '../lib/server.ts';
-import { agentFor, count, drained, orderBody, post, startTally } from '../webhook-load.ts';
+import { agentFor, analyzed, count, drained, orderBody, post, startTally } from '../webhook-load.ts';
 
 /** Opens the account's event stream and calls `onConversion` with each conversion's order number. */
 function subscribe(url: string, apiKey: string, onConversion: (orderNumber: string, at: number) => void): Promise<http.ClientRequest> {
@@ -80,6 +80,7 @@ const scenario: Scenario = {
       };
       await send(0, warm);
       await drained(tally.db, 120_000);
+      await analyzed(tally.db);
       const took = await send(warm, warm + n);
       await drained(tally.db, 300_000);
       // The last events follow the last commit by a moment: wait until each has come, or 10 s.

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import type http from 'node:http';
 import type { Scenario } from '../scenario.ts';
 import { freePort, percentile } from '../lib/server.ts';
-import { agentFor, count, drained, orderBody, post, type SignedBody, startTally } from '../webhook-load.ts';
+import { agentFor, analyzed, count, drained, orderBody, post, type SignedBody, startTally } from '../webhook-load.ts';
 
 export interface Load {
   seconds: number;
@@ -89,6 +89,7 @@ const scenario: Scenario = {
       const url = new URL(tally.url);
       await load(agent, url, tally.storeId, bodies.slice(0, warm), senders);
       await drained(tally.db, 300_000);
+      await analyzed(tally.db);
       const measured = await load(agent, url, tally.storeId, bodies.slice(warm), senders);
       const answeredAt = performance.now();
       if (measured.failures.size > 0) throw new Error(`non-2xx answers: ${JSON.stringify(Object.fromEntries(measured.failures))}`);
