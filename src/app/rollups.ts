@@ -251,7 +251,7 @@ export function dailySales(plan: RangePlan) {
   const parts = [];
   if (plan.days) {
     parts.push(sql`
-      select r.day, r.sales from rollup_campaign_days r
+      select r.day, r.sales from rollup_account_days r
       where r.account_id = ${plan.accountId} and ${within('r.day', plan.days)}`);
   }
   if (plan.edges.length > 0) {

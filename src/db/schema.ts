@@ -287,6 +287,14 @@ export interface RollupCampaignDaysTable {
   fx_missing: Bigint;
 }
 
+export interface RollupAccountDaysTable {
+  account_id: Bigint;
+  day: Day;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+
 export interface RollupCreatorDaysTable {
   account_id: Bigint;
   day: Day;
@@ -341,6 +349,7 @@ export interface Database {
   rollup_member_years: RollupMemberYearsTable;
   rollup_campaign_days: RollupCampaignDaysTable;
   rollup_campaign_months: RollupCampaignMonthsTable;
+  rollup_account_days: RollupAccountDaysTable;
   rollup_creator_days: RollupCreatorDaysTable;
   rollup_creator_months: RollupCreatorMonthsTable;
   rollup_creator_years: RollupCreatorYearsTable;

@@ -132,12 +132,12 @@ describeDb('rollups', () => {
 
     const grouped = (grain: string, keys: string, table: string, extra = '') => sql.raw(`
       with grouped as (
-        select c.account_id, ${grain} as t, ${keys},
+        select c.account_id, ${grain} as t, ${keys ? `${keys},` : ''}
                (count(*) filter (where c.counted))::bigint as orders,
                coalesce(sum(c.converted_minor) filter (where c.counted), 0)::bigint as sales,
                coalesce(sum(coalesce(c.commission_minor, 0)) filter (where c.counted), 0)::bigint as commission
                ${extra ? `, (count(*) filter (where ${extra}))::bigint as fx_missing` : ''}
-        from conversions c join accounts a on a.id = c.account_id group by 1, 2, ${keys.split(',').map((_, i) => i + 3).join(', ')}
+        from conversions c join accounts a on a.id = c.account_id group by 1, 2${keys ? `, ${keys.split(',').map((_, i) => i + 3).join(', ')}` : ''}
       ),
       truth as (select * from grouped where orders <> 0 or sales <> 0 or commission <> 0 ${extra ? 'or fx_missing <> 0' : ''}),
       stored as (select * from ${table} where orders <> 0 or sales <> 0 or commission <> 0 ${extra ? 'or fx_missing <> 0' : ''})
@@ -160,6 +160,10 @@ describeDb('rollups', () => {
     expect((await grouped(day, 'c.creator_id', 'rollup_creator_days').execute(t.db)).rows).toEqual([]);
     expect((await grouped(month, 'c.creator_id', 'rollup_creator_months').execute(t.db)).rows).toEqual([]);
     expect((await grouped(year, 'c.creator_id', 'rollup_creator_years').execute(t.db)).rows).toEqual([]);
+    // The account's days (the dashboard's daily series).
+    const accountDays = await sql<{ n: number }>`select count(*)::int as n from rollup_account_days where orders > 0`.execute(t.db);
+    expect(accountDays.rows[0]!.n).toBeGreaterThan(5);
+    expect((await grouped(day, '', 'rollup_account_days').execute(t.db)).rows).toEqual([]);
     const negative = await sql<{ n: number }>`
       select (select count(*) from rollup_member_days where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_member_months where orders < 0 or sales < 0 or commission < 0)
@@ -168,7 +172,8 @@ describeDb('rollups', () => {
            + (select count(*) from rollup_campaign_days where orders < 0 or fx_missing < 0)
            + (select count(*) from rollup_creator_days where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_creator_months where orders < 0 or sales < 0 or commission < 0)
-           + (select count(*) from rollup_creator_years where orders < 0 or sales < 0 or commission < 0) as n`.execute(t.db);
+           + (select count(*) from rollup_creator_years where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_account_days where orders < 0 or sales < 0 or commission < 0) as n`.execute(t.db);
     expect(Number(negative.rows[0]!.n)).toBe(0);
 
     // Every report equals the plain sums over the rows of its range, whole days, cut days and

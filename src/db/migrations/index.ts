@@ -6,6 +6,7 @@ import * as conversionEvents from './0004-conversion-events.ts';
 import * as rollups from './0005-rollups.ts';
 import * as bulkEvents from './0006-bulk-events.ts';
 import * as creatorRollups from './0007-creator-rollups.ts';
+import * as accountDayRollups from './0008-account-day-rollups.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-rollups': rollups,
   '0006-bulk-events': bulkEvents,
   '0007-creator-rollups': creatorRollups,
+  '0008-account-day-rollups': accountDayRollups,
 };
 
 export const migrationProvider: MigrationProvider = {
