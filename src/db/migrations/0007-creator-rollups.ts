@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
 // Per-creator sums across campaigns, for the Community: one row per creator and period instead
@@ -46,12 +47,6 @@ const applyDelta = (delta: string) => `
     months as (${upsert('rollup_creator_months', "date_trunc('month', day)::date", 'month', 'daily')})
     ${upsert('rollup_creator_years', "date_trunc('year', day)::date", 'year', 'daily')}`;
 
-const lockAccounts = (source: string) => `
-      if current_setting('tally.rollups', true) = 'rebuild' then
-        return null;
-      end if;
-      perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
-
 // The member rollups of one grain summed per creator into the creator rollup, in key order so
 // that a period's rows sit together on disk.
 const fromMembers = (table: string, column: string, where: string) => `
@@ -94,36 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (account_id, year, creator_id)
     );
 
-    create function tally_creator_rollups_inserted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(contributions('new_rows', 1))};
-      return null;
-    end
-    $$;
-
-    create function tally_creator_rollups_deleted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('old_rows')}
-      ${applyDelta(contributions('old_rows', -1))};
-      return null;
-    end
-    $$;
-
-    create function tally_creator_rollups_updated() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(`${contributions('new_rows', 1)} union all ${contributions('old_rows', -1)}`)};
-      return null;
-    end
-    $$;
-
-    create trigger conversions_creator_rollups_inserted after insert on conversions
-      referencing new table as new_rows for each statement execute function tally_creator_rollups_inserted();
-    create trigger conversions_creator_rollups_deleted after delete on conversions
-      referencing old table as old_rows for each statement execute function tally_creator_rollups_deleted();
-    create trigger conversions_creator_rollups_updated after update on conversions
-      referencing old table as old_rows new table as new_rows for each statement execute function tally_creator_rollups_updated();
+    ${rollupTriggers('creator', contributions, applyDelta)}
 
     -- The rebuild of migration 0005, kept as it is under a new name, then the creator rollups.
     alter function tally_rebuild_rollups(bigint) rename to tally_rebuild_member_rollups;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
 // The account's counted sales by day in its time zone, for the dashboard's daily series: one
@@ -27,12 +28,6 @@ const applyDelta = (delta: string) => `
       order by 1, 2
       on conflict (account_id, day) do update set ${SUMS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
 
-const lockAccounts = (source: string) => `
-      if current_setting('tally.rollups', true) = 'rebuild' then
-        return null;
-      end if;
-      perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
-
 const fromCampaignDays = (where: string) => `
       insert into rollup_account_days (account_id, day, ${SUMS.join(', ')})
       select account_id, day, ${SUMS.map((c) => `sum(${c})`).join(', ')}
@@ -51,36 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (account_id, day)
     );
 
-    create function tally_account_rollups_inserted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(contributions('new_rows', 1))};
-      return null;
-    end
-    $$;
-
-    create function tally_account_rollups_deleted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('old_rows')}
-      ${applyDelta(contributions('old_rows', -1))};
-      return null;
-    end
-    $$;
-
-    create function tally_account_rollups_updated() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(`${contributions('new_rows', 1)} union all ${contributions('old_rows', -1)}`)};
-      return null;
-    end
-    $$;
-
-    create trigger conversions_account_rollups_inserted after insert on conversions
-      referencing new table as new_rows for each statement execute function tally_account_rollups_inserted();
-    create trigger conversions_account_rollups_deleted after delete on conversions
-      referencing old table as old_rows for each statement execute function tally_account_rollups_deleted();
-    create trigger conversions_account_rollups_updated after update on conversions
-      referencing old table as old_rows new table as new_rows for each statement execute function tally_account_rollups_updated();
+    ${rollupTriggers('account', contributions, applyDelta)}
 
     create function tally_rebuild_account_rollups(p_account bigint) returns void language plpgsql as $$
     begin
