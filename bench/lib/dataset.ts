@@ -138,7 +138,7 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
   if (!Number.isInteger(total) || total < 1) throw new Error(`conversions must be a positive integer, not ${total}`);
 
   const opened = options.embedded ? await openEmbedded() : await openPostgres();
-  const { target, app, raw, drop } = opened;
+  const { target, app, raw: db, drop } = opened;
   const started = performance.now();
   try {
     await prepareDatabase(app.db);
@@ -148,14 +148,11 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
     const { key } = await createApiKey(app.db, account.id, { name: 'bench', role: 'admin' });
     const rates = await rateHistory(app.db, account.id, currencies);
 
-    const db = raw;
     const ids = async (text: string, values: unknown[]) => (await db.query<{ id: string }>(text, values)).map((r) => r.id);
-    const stores = (
-      await db.query<{ id: string; currency: string }>(
-        `insert into stores (account_id, platform, name, currency, webhook_secret)
-         select $1, 'custom', c || ' shop', c, md5(c) from unnest($2::text[]) c returning id::text, currency`,
-        [account.id, currencies],
-      )
+    const stores = await db.query<{ id: string; currency: string }>(
+      `insert into stores (account_id, platform, name, currency, webhook_secret)
+       select $1, 'custom', c || ' shop', c, md5(c) from unnest($2::text[]) c returning id::text, currency`,
+      [account.id, currencies],
     );
     // Terms: a percent from 5 to 20; every fifth campaign also pays 1.00 USD per order.
     const campaignIds = await ids(
