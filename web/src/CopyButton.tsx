@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 
 const CONFIRM_MS = 2_500;
 
-export function CopyButton({ text, what }: { text: string; what: string }) {
+/** `label` names the button for assistive technology; `select` is what the user copies by hand when the clipboard fails. */
+export function CopyButton({ text, label, select = 'text' }: { text: string; label: string; select?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state !== 'copied') return;
@@ -25,10 +26,10 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
 
   return (
     <span className="copy">
-      <button type="button" className="small" aria-label={`Copy ${what}`} onClick={() => void copy()}>Copy</button>
+      <button type="button" className="small" aria-label={label} onClick={() => void copy()}>Copy</button>
       <span role="status" className="copied">{state === 'copied' ? 'Copied' : ''}</span>
       {state === 'failed' && (
-        <span role="alert" className="error">Copying is not available in this browser: select the address and copy it by hand.</span>
+        <span role="alert" className="error">Copying is not available in this browser: select the {select} and copy it by hand.</span>
       )}
     </span>
   );

@@ -108,7 +108,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
           {member.links.map((link) => (
             <li key={link.slug}>
               <code className="url">{link.url}</code>
-              <CopyButton text={link.url} what={`link ${link.url}`} />
+              <CopyButton text={link.url} label={`Copy link ${link.url}`} select="address" />
               <span className="muted destination">to {link.destination}</span>
             </li>
           ))}

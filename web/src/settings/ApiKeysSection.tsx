@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, type Role } from '../api.ts';
 import { TableScroll } from '../TableScroll.tsx';
-import { CopyButton } from './CopyButton.tsx';
+import { CopyButton } from '../CopyButton.tsx';
 import { roleName, RoleSelect } from './roles.tsx';
 import type { ApiKey, ApiKeyCreated, Items } from './types.ts';
 import { useAction } from './use-action.ts';
@@ -49,7 +49,7 @@ function NewKey() {
           </p>
           <p className="secret">
             <code data-testid="new-api-key">{created.key}</code>
-            <CopyButton value={created.key} label="Copy the new API key" />
+            <CopyButton text={created.key} label="Copy the new API key" />
           </p>
           <p className="muted small-text">Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
           <button type="button" className="small" onClick={() => setCreated(null)}>I have copied it</button>

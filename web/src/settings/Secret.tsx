@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { CopyButton } from './CopyButton.tsx';
+import { CopyButton } from '../CopyButton.tsx';
 
 // A secret shown masked until revealed, with a copy button that works either way.
 // `label` names it in the buttons' accessible names, e.g. "webhook secret of Web shop".
@@ -13,7 +13,7 @@ export function Secret({ value, label }: { value: string; label: string }) {
       <button type="button" className="small" aria-controls={id} aria-label={`${shown ? 'Hide' : 'Reveal'} ${label}`} onClick={() => setShown(!shown)}>
         {shown ? 'Hide' : 'Reveal'}
       </button>
-      <CopyButton value={value} label={`Copy ${label}`} />
+      <CopyButton text={value} label={`Copy ${label}`} />
     </span>
   );
 }

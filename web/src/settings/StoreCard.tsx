@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
-import { CopyButton } from './CopyButton.tsx';
+import { CopyButton } from '../CopyButton.tsx';
 import { CurrencySelect } from './CurrencySelect.tsx';
 import { DeadLetters } from './DeadLetters.tsx';
 import { Secret } from './Secret.tsx';
@@ -112,7 +112,7 @@ export function StoreCard({ store }: { store: Store }) {
           <dt>{webhook ? 'Webhook URL' : 'Orders API URL'}</dt>
           <dd>
             <code data-testid="webhook-url">{url}</code>
-            <CopyButton value={url} label={`Copy ${webhook ? 'webhook URL' : 'orders API URL'} of ${store.name}`} />
+            <CopyButton text={url} label={`Copy ${webhook ? 'webhook URL' : 'orders API URL'} of ${store.name}`} select="address" />
           </dd>
         </div>
         {webhook && store.webhookSecret && (
