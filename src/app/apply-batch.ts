@@ -9,7 +9,7 @@ import type { Db } from '../db/connect.ts';
 import type { DeliveryFacts } from '../stores/facts.ts';
 import { termsFromRow, type TermsRow } from './commission-terms.ts';
 import { figure, type FigureInput, nullableBigint } from './figures.ts';
-import { orderLockKey } from './store-orders.ts';
+import { orderLockKey, orderVersionFromRow } from './store-orders.ts';
 
 // A batch of store deliveries applied with a fixed number of statements, whatever its size:
 // every order of the batch is locked at once, what the rules read (orders, refunds,
@@ -251,24 +251,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
       state.conversion.changed = true;
     }
   };
-  const storedOrder = (state: OrderState): StoreOrder | null => {
-    const o = state.row;
-    if (o === null || o.subtotal_minor === null) return null;
-    return {
-      externalId: state.externalId,
-      number: o.number,
-      createdAt: o.placed_at,
-      updatedAt: o.store_updated_at,
-      currency: o.currency,
-      base: o.base_status,
-      grossMinor: BigInt(o.subtotal_minor),
-      currentMinor: o.current_minor === null ? null : BigInt(o.current_minor),
-      refunds: [],
-      codes: o.codes,
-      ref: o.ref,
-      country: o.country,
-    };
-  };
+  const storedOrder = (state: OrderState): StoreOrder | null => (state.row === null ? null : orderVersionFromRow(state.externalId, state.row));
 
   // The deliveries, applied in memory. A conversion is opened with the version that created
   // its order, and then follows the order's later versions; so the orders created here are

@@ -53,7 +53,26 @@ async function storedOrder(trx: Db, { accountId, storeId }: Target, externalId: 
     .where('store_id', '=', storeId)
     .where('external_id', '=', externalId)
     .executeTakeFirst();
-  if (!o || o.subtotal_minor === null) return null;
+  return o ? orderVersionFromRow(externalId, o) : null;
+}
+
+/** The stored columns of an order that make up its latest version as the store reported it. */
+export interface OrderVersionRow {
+  number: string;
+  placed_at: Date;
+  store_updated_at: Date;
+  currency: string;
+  base_status: string;
+  subtotal_minor: string | null;
+  current_minor: string | null;
+  codes: string[];
+  ref: string | null;
+  country: string | null;
+}
+
+/** An order's stored latest version; null for an order stored before its subtotal was kept. */
+export function orderVersionFromRow(externalId: string, o: OrderVersionRow): StoreOrder | null {
+  if (o.subtotal_minor === null) return null;
   return {
     externalId,
     number: o.number,
