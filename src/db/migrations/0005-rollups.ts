@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Approval } from '../../core/approval.ts';
 import { isCountable } from '../../core/counted.ts';
 import { STORE_STATUSES } from '../../core/status.ts';
+import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
 // Pre-aggregated sums of the counted conversions, so a report reads a few rows per day or per
@@ -72,15 +73,6 @@ const applyDelta = (delta: string) => `
     campaign_days as (${upsert('rollup_campaign_days', 'day', 'day', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')})
     ${upsert('rollup_campaign_months', "date_trunc('month', day)::date", 'month', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')}`;
 
-// A transaction that rewrites an account's figures wholesale (a new default currency) sets
-// tally.rollups = 'rebuild' for itself and rebuilds the account's rollups once at the end,
-// instead of upserting a delta per batch of rows.
-const lockAccounts = (source: string) => `
-      if current_setting('tally.rollups', true) = 'rebuild' then
-        return null;
-      end if;
-      perform 1 from accounts where id in (select account_id from ${source}) order by id for key share;`;
-
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
     create table rollup_member_days (
@@ -141,36 +133,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (account_id, day, campaign_id)
     );
 
-    create function tally_rollups_inserted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(contributions('new_rows', 1))};
-      return null;
-    end
-    $$;
-
-    create function tally_rollups_deleted() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('old_rows')}
-      ${applyDelta(contributions('old_rows', -1))};
-      return null;
-    end
-    $$;
-
-    create function tally_rollups_updated() returns trigger language plpgsql as $$
-    begin
-      ${lockAccounts('new_rows')}
-      ${applyDelta(`${contributions('new_rows', 1)} union all ${contributions('old_rows', -1)}`)};
-      return null;
-    end
-    $$;
-
-    create trigger conversions_rollups_inserted after insert on conversions
-      referencing new table as new_rows for each statement execute function tally_rollups_inserted();
-    create trigger conversions_rollups_deleted after delete on conversions
-      referencing old table as old_rows for each statement execute function tally_rollups_deleted();
-    create trigger conversions_rollups_updated after update on conversions
-      referencing old table as old_rows new table as new_rows for each statement execute function tally_rollups_updated();
+    ${rollupTriggers('', contributions, applyDelta)}
 
     -- A change of time zone moves every day bucket: the account's rollups are summed afresh.
     create function tally_rebuild_rollups(p_account bigint) returns void language plpgsql as $$
