@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Approval } from '../core/approval.ts';
 import { computeFigures } from '../core/commission.ts';
 import { isCountable, isCounted } from '../core/counted.ts';
-import { dayOfUtc, type RateLookup } from '../core/fx.ts';
-import type { StoreStatus } from '../core/status.ts';
+import { conversionRatio, dayOfUtc, type RateLookup } from '../core/fx.ts';
+import { STORE_STATUSES, type StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
+import { addDays } from './range.ts';
 import { rateHistory, ratesOnDay } from './rates.ts';
 
 // A conversion's stored figures (converted amount, commission, counted, fxMissing) are derived
@@ -55,13 +56,39 @@ export async function figureOnItsDay(db: Db, accountId: string, row: FigureInput
   return figure(row, defaultCurrency, rates);
 }
 
-const REFIGURE_BATCH = 10_000;
+// The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
+const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
+const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
+  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
+).join(', ')})`;
+
+/** Rows updated per statement: enough to amortise a statement, few enough to keep memory flat. */
+const REFIGURE_CHUNK = 100_000;
+/** Ratios at most this big go to SQL as bigints (tally_scale_half_even's fast path). */
+const BIGINT_SIDE = 2n ** 62n;
+
+/** How rows of one currency, one fixed-commission currency and one UTC day convert. */
+interface DayRatio {
+  currency: string;
+  fixed: string;
+  day: string;
+  missing: boolean;
+  num: bigint | null;
+  den: bigint | null;
+  fixedNum: bigint | null;
+  fixedDen: bigint | null;
+}
 
 /**
  * Refigures the account's conversions that match the filter — after a rate was added, or the
  * default currency changed — and saves the rows whose figures changed. Returns how many changed.
- * The rows are read and saved in batches by id, so memory stays flat however many there are;
- * called inside a transaction, all of it commits at once.
+ *
+ * The figures are computed by the database, not row by row here: the conversion ratio of every
+ * (currency, fixed-commission currency, day) the rows need comes from the core
+ * (conversionRatio, with the same rate lookup as single rows), and an UPDATE applies them with
+ * the core's rounding written in SQL (migration 0009). test/integration/figures-sql.test.ts
+ * holds the two to the same results. The rows go in chunks of REFIGURE_CHUNK ids, so no
+ * statement grows with the account; called inside a transaction, all of it commits at once.
  */
 export async function refigureConversions(
   db: Db,
@@ -69,82 +96,97 @@ export async function refigureConversions(
   filter: { currencies?: string[]; fromDay?: string } = {},
 ): Promise<number> {
   const account = await db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
-  const page = (after: string | null) => {
-    let query = db
-      .selectFrom('conversions')
-      .select([
-        'id', 'currency', 'order_date', 'approval', 'status', 'amount_minor', 'terms_percent', 'terms_fixed_minor',
-        'terms_fixed_currency', 'fx_missing', 'converted_minor', 'commission_minor', 'counted',
-      ])
-      .where('account_id', '=', accountId);
-    if (after !== null) query = query.where('id', '>', after);
-    if (filter.currencies) {
-      const list = filter.currencies;
-      query = query.where((eb) =>
-        eb.or([eb('currency', 'in', list), eb('terms_fixed_currency', 'in', list), eb.val(list.includes(account.default_currency))]),
-      );
+  const target = account.default_currency;
+  const conditions: RawBuilder<boolean>[] = [sql<boolean>`r.account_id = ${accountId}`];
+  if (filter.currencies) {
+    const list = filter.currencies;
+    if (!list.includes(target)) {
+      conditions.push(sql<boolean>`(r.currency = any(${list}::text[]) or r.terms_fixed_currency = any(${list}::text[]))`);
     }
-    if (filter.fromDay) query = query.where(sql<boolean>`(order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
-    return query.orderBy('id').limit(REFIGURE_BATCH).execute();
-  };
-
-  // Rates are loaded for the currencies met so far, and again when a batch brings a new one.
-  const currencies = new Set<string>([account.default_currency]);
-  let rates = await rateHistory(db, accountId, [...currencies]);
-
-  let changedCount = 0;
-  for (let after: string | null = null; ; ) {
-    const rows = await page(after);
-    if (rows.length === 0) break;
-    after = rows.at(-1)!.id;
-    const unseen = rows.flatMap((r) => [r.currency, ...(r.terms_fixed_currency ? [r.terms_fixed_currency] : [])]).filter((c) => !currencies.has(c));
-    if (unseen.length > 0) {
-      for (const c of unseen) currencies.add(c);
-      rates = await rateHistory(db, accountId, [...currencies]);
-    }
-    const changed: Array<StoredFigures & { id: string }> = [];
-    for (const r of rows) {
-      const next = figure(
-        {
-          currency: r.currency,
-          orderDate: r.order_date,
-          approval: r.approval,
-          status: r.status as StoreStatus,
-          amountMinor: BigInt(r.amount_minor),
-          termsPercent: r.terms_percent,
-          termsFixedMinor: nullableBigint(r.terms_fixed_minor),
-          termsFixedCurrency: r.terms_fixed_currency,
-        },
-        account.default_currency,
-        rates,
-      );
-      if (
-        next.fx_missing !== r.fx_missing ||
-        next.converted_minor !== r.converted_minor ||
-        next.commission_minor !== r.commission_minor ||
-        next.counted !== r.counted
-      ) {
-        changed.push({ id: r.id, ...next });
-      }
-    }
-    if (changed.length > 0) await saveFigures(db, accountId, changed);
-    changedCount += changed.length;
-    if (rows.length < REFIGURE_BATCH) break;
   }
-  return changedCount;
+  if (filter.fromDay) conditions.push(sql<boolean>`(r.order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
+  const where = sql.join(conditions, sql` and `);
+
+  // The currency pairs and days there are to convert.
+  const { rows: pairs } = await sql<{ currency: string; fixed: string; first: string; last: string }>`
+    select r.currency, coalesce(r.terms_fixed_currency, '') as fixed,
+           min((r.order_date at time zone 'UTC')::date)::text as first, max((r.order_date at time zone 'UTC')::date)::text as last
+    from conversions r where ${where} group by 1, 2`.execute(db);
+  if (pairs.length === 0) return 0;
+  const currencies = [...new Set([target, ...pairs.flatMap((p) => (p.fixed ? [p.currency, p.fixed] : [p.currency]))])];
+  const rates = await rateHistory(db, accountId, currencies);
+  const ratios = pairs.flatMap((p) => dayRatios(p, target, rates));
+
+  const asBigint = (v: bigint | null) => (v !== null && v <= BIGINT_SIDE ? v.toString() : null);
+  const asText = (v: bigint | null) => v?.toString() ?? null;
+  const table = sql`unnest(
+      ${ratios.map((r) => r.currency)}::text[], ${ratios.map((r) => r.fixed)}::text[], ${ratios.map((r) => r.day)}::date[],
+      ${ratios.map((r) => r.missing)}::boolean[],
+      ${ratios.map((r) => (asBigint(r.num) && asBigint(r.den) ? asBigint(r.num) : null))}::bigint[],
+      ${ratios.map((r) => (asBigint(r.num) && asBigint(r.den) ? asBigint(r.den) : null))}::bigint[],
+      ${ratios.map((r) => asText(r.num))}::numeric[], ${ratios.map((r) => asText(r.den))}::numeric[],
+      ${ratios.map((r) => (asBigint(r.fixedNum) && asBigint(r.fixedDen) ? asBigint(r.fixedNum) : null))}::bigint[],
+      ${ratios.map((r) => (asBigint(r.fixedNum) && asBigint(r.fixedDen) ? asBigint(r.fixedDen) : null))}::bigint[],
+      ${ratios.map((r) => asText(r.fixedNum))}::numeric[], ${ratios.map((r) => asText(r.fixedDen))}::numeric[]
+    ) as p(currency, fixed, day, missing, num, den, num_n, den_n, fixed_num, fixed_den, fixed_num_n, fixed_den_n)`;
+
+  let changed = 0;
+  for (let after = '0'; ; ) {
+    // The chunk's last id: an index-only walk of the account's ids.
+    const { rows: bound } = await sql<{ id: string }>`
+      select r.id::text as id from conversions r where ${where} and r.id > ${after}::bigint
+      order by r.id offset ${REFIGURE_CHUNK - 1} limit 1`.execute(db);
+    const last = bound[0]?.id ?? null;
+    const chunk = last === null ? sql<boolean>`r.id > ${after}::bigint` : sql<boolean>`r.id > ${after}::bigint and r.id <= ${last}::bigint`;
+    const result = await sql`
+      update conversions c set
+        fx_missing = n.fx_missing, converted_minor = n.converted_minor, commission_minor = n.commission_minor,
+        counted = n.counted, updated_at = now()
+      from (
+        select r.id, p.missing as fx_missing, v.converted as converted_minor,
+               case when p.missing then null
+                    when ${sql.raw(COUNTABLE_SQL)} then coalesce(tally_percent_of(v.converted, r.terms_percent), 0) + coalesce(v.fixed_part, 0)
+                    else 0 end as commission_minor,
+               not p.missing and ${sql.raw(COUNTABLE_SQL)} as counted
+        from conversions r
+        join ${table} on p.currency = r.currency and p.fixed = coalesce(r.terms_fixed_currency, '')
+                      and p.day = (r.order_date at time zone 'UTC')::date
+        -- offset 0 keeps the converted figure computed once a row: the commission reads it.
+        cross join lateral (
+          select case when p.missing then null else tally_scale_half_even(r.amount_minor, p.num, p.den, p.num_n, p.den_n) end as converted,
+                 case when p.missing or p.fixed = '' then null
+                      else tally_scale_half_even(r.terms_fixed_minor, p.fixed_num, p.fixed_den, p.fixed_num_n, p.fixed_den_n) end as fixed_part
+          offset 0
+        ) v
+        where ${where} and ${chunk}
+      ) n
+      where c.account_id = ${accountId} and c.id = n.id
+        and (c.fx_missing, c.converted_minor, c.commission_minor, c.counted)
+            is distinct from (n.fx_missing, n.converted_minor, n.commission_minor, n.counted)`.execute(db);
+    changed += Number(result.numAffectedRows ?? 0n);
+    if (last === null) break;
+    after = last;
+  }
+  return changed;
 }
 
-async function saveFigures(db: Db, accountId: string, changed: ReadonlyArray<StoredFigures & { id: string }>): Promise<void> {
-  // The batch is in id order: bounding the ids keeps the plan an index range scan at any size.
-  const first = changed[0]!.id;
-  const last = changed.at(-1)!.id;
-  await sql`
-    update conversions c set
-      fx_missing = u.fx_missing, converted_minor = u.converted_minor, commission_minor = u.commission_minor,
-      counted = u.counted, updated_at = now()
-    from unnest(${changed.map((c) => c.id)}::bigint[], ${changed.map((c) => c.fx_missing)}::boolean[],
-                ${changed.map((c) => c.converted_minor)}::bigint[], ${changed.map((c) => c.commission_minor)}::bigint[],
-                ${changed.map((c) => c.counted)}::boolean[])
-      as u(id, fx_missing, converted_minor, commission_minor, counted)
-    where c.account_id = ${accountId} and c.id = u.id and c.id between ${first}::bigint and ${last}::bigint`.execute(db);
+/** The ratios of one currency pair for every day from its first row to its last. */
+function dayRatios(pair: { currency: string; fixed: string; first: string; last: string }, target: string, rates: RateLookup): DayRatio[] {
+  const out: DayRatio[] = [];
+  for (let day = pair.first; day <= pair.last; day = addDays(day, 1)) {
+    const sale = conversionRatio({ from: pair.currency, to: target, day, rates });
+    const fixed = pair.fixed ? conversionRatio({ from: pair.fixed, to: target, day, rates }) : null;
+    const missing = !sale.ok || (fixed !== null && !fixed.ok);
+    out.push({
+      currency: pair.currency,
+      fixed: pair.fixed,
+      day,
+      missing,
+      num: !missing && sale.ok ? sale.numerator : null,
+      den: !missing && sale.ok ? sale.denominator : null,
+      fixedNum: !missing && fixed?.ok ? fixed.numerator : null,
+      fixedDen: !missing && fixed?.ok ? fixed.denominator : null,
+    });
+  }
+  return out;
 }

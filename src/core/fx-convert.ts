@@ -63,21 +63,20 @@ function digitsOf(currency: string): number {
 }
 
 /**
- * Converts minor units of `from` into minor units of `to` at the rates of `day`, crossing
- * through EUR: to-per-from = perEur[to] / perEur[from]. The whole product is one exact
- * fraction rounded half-even once, so no intermediate rounding leaks into the figure.
- * A currency without a rate is reported, never passed through unconverted.
+ * The exact factor that takes minor units of `from` to minor units of `to` at the rates of
+ * `day`, crossing through EUR (to-per-from = perEur[to] / perEur[from]): a converted figure is
+ * amount × numerator / denominator, rounded half-even once. Both sides are positive integers
+ * with every power of ten moved onto one of them. A currency without a rate is reported.
  * Throws MoneyError('unknown_currency') for a code that is not ISO 4217 with minor units.
  */
-export function convertMinor(args: {
-  amountMinor: bigint;
+export function conversionRatio(args: {
   from: string;
   to: string;
   day: string;
   rates: RateLookup;
-}): Conversion {
-  const { amountMinor, from, to, day, rates } = args;
-  if (from === to) return { ok: true, minor: amountMinor };
+}): { ok: true; numerator: bigint; denominator: bigint } | { ok: false; missing: string } {
+  const { from, to, day, rates } = args;
+  if (from === to) return { ok: true, numerator: 1n, denominator: 1n };
   const fromDigits = digitsOf(from);
   const toDigits = digitsOf(to);
   // EUR is handled here too, so a caller's own lookup need not know about it.
@@ -88,9 +87,33 @@ export function convertMinor(args: {
   const fromRate = positiveRate(fromText, from);
   const toRate = positiveRate(toText, to);
   // amount/10^fd * (mt/10^st) / (mf/10^sf) * 10^td, with every power moved to an integer side.
-  const numerator = amountMinor * toRate.mantissa * 10n ** BigInt(toDigits + fromRate.scale);
+  const numerator = toRate.mantissa * 10n ** BigInt(toDigits + fromRate.scale);
   const denominator = fromRate.mantissa * 10n ** BigInt(fromDigits + toRate.scale);
-  return { ok: true, minor: roundHalfEven(numerator, denominator) };
+  const common = gcd(numerator, denominator);
+  return { ok: true, numerator: numerator / common, denominator: denominator / common };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * Converts minor units of `from` into minor units of `to` at the rates of `day` (see
+ * conversionRatio). The whole product is one exact fraction rounded half-even once, so no
+ * intermediate rounding leaks into the figure. A currency without a rate is reported, never
+ * passed through unconverted.
+ */
+export function convertMinor(args: {
+  amountMinor: bigint;
+  from: string;
+  to: string;
+  day: string;
+  rates: RateLookup;
+}): Conversion {
+  const ratio = conversionRatio(args);
+  if (!ratio.ok) return ratio;
+  return { ok: true, minor: roundHalfEven(args.amountMinor * ratio.numerator, ratio.denominator) };
 }
 
 /** The UTC calendar day of an instant: an order's rate date. */

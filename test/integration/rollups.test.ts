@@ -4,6 +4,7 @@ import { toMoney } from '../../src/core/money.ts';
 import { inRange, parseRange, type RangeInput } from '../../src/app/range.ts';
 import { newLedger, read } from '../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
+import { prng } from '../support/prng.ts';
 
 // The rollups are a cache of sums that must never drift from the rows they sum. Concurrent
 // clients change conversions every way the API allows (new orders, status and refund changes,
@@ -14,17 +15,6 @@ import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 const SEED = Number(process.env.TALLY_SEED ?? 7_340_113);
 const WORKERS = 6;
 const STEPS = 30;
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describeDb('rollups', () => {
   let t: TestApp;
