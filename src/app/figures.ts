@@ -5,7 +5,6 @@ import { isCountable, isCounted } from '../core/counted.ts';
 import { conversionRatio, dayOfUtc, type RateLookup } from '../core/fx.ts';
 import { STORE_STATUSES, type StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
-import { addDays } from './range.ts';
 import { rateHistory, ratesOnDay } from './rates.ts';
 
 // A conversion's stored figures (converted amount, commission, counted, fxMissing) are derived
@@ -67,16 +66,26 @@ const REFIGURE_CHUNK = 100_000;
 /** Ratios at most this big go to SQL as bigints (tally_scale_half_even's fast path). */
 const BIGINT_SIDE = 2n ** 62n;
 
+type Ratio = { numerator: bigint; denominator: bigint };
+
 /** How rows of one currency, one fixed-commission currency and one UTC day convert. */
 interface DayRatio {
   currency: string;
   fixed: string;
   day: string;
-  missing: boolean;
-  num: bigint | null;
-  den: bigint | null;
-  fixedNum: bigint | null;
-  fixedDen: bigint | null;
+  /** Null when a rate is missing, for the sale or for the fixed part (the row is fxMissing). */
+  sale: Ratio | null;
+  /** Null also when there is no fixed part. */
+  fixedPart: Ratio | null;
+}
+
+/** A ratio's sides as SQL arrays: as bigints when both fit the fast path, and as numerics. */
+function ratioColumns(ratios: readonly DayRatio[], pick: (r: DayRatio) => Ratio | null) {
+  const fits = (q: Ratio | null): q is Ratio => q !== null && q.numerator <= BIGINT_SIDE && q.denominator <= BIGINT_SIDE;
+  const picked = ratios.map(pick);
+  return sql`${picked.map((q) => (fits(q) ? q.numerator.toString() : null))}::bigint[],
+      ${picked.map((q) => (fits(q) ? q.denominator.toString() : null))}::bigint[],
+      ${picked.map((q) => q?.numerator.toString() ?? null)}::numeric[], ${picked.map((q) => q?.denominator.toString() ?? null)}::numeric[]`;
 }
 
 /**
@@ -107,27 +116,20 @@ export async function refigureConversions(
   if (filter.fromDay) conditions.push(sql<boolean>`(r.order_date at time zone 'UTC')::date >= ${filter.fromDay}::date`);
   const where = sql.join(conditions, sql` and `);
 
-  // The currency pairs and days there are to convert.
-  const { rows: pairs } = await sql<{ currency: string; fixed: string; first: string; last: string }>`
-    select r.currency, coalesce(r.terms_fixed_currency, '') as fixed,
-           min((r.order_date at time zone 'UTC')::date)::text as first, max((r.order_date at time zone 'UTC')::date)::text as last
-    from conversions r where ${where} group by 1, 2`.execute(db);
-  if (pairs.length === 0) return 0;
-  const currencies = [...new Set([target, ...pairs.flatMap((p) => (p.fixed ? [p.currency, p.fixed] : [p.currency]))])];
+  // The currencies and days there are to convert: a few thousand groups for millions of rows.
+  const { rows: groups } = await sql<{ currency: string; fixed: string; day: string }>`
+    select r.currency, coalesce(r.terms_fixed_currency, '') as fixed, (r.order_date at time zone 'UTC')::date::text as day
+    from conversions r where ${where} group by 1, 2, 3`.execute(db);
+  if (groups.length === 0) return 0;
+  const currencies = [...new Set([target, ...groups.flatMap((g) => (g.fixed ? [g.currency, g.fixed] : [g.currency]))])];
   const rates = await rateHistory(db, accountId, currencies);
-  const ratios = pairs.flatMap((p) => dayRatios(p, target, rates));
+  const ratios = groups.map((g) => dayRatio(g, target, rates));
 
-  const asBigint = (v: bigint | null) => (v !== null && v <= BIGINT_SIDE ? v.toString() : null);
-  const asText = (v: bigint | null) => v?.toString() ?? null;
   const table = sql`unnest(
       ${ratios.map((r) => r.currency)}::text[], ${ratios.map((r) => r.fixed)}::text[], ${ratios.map((r) => r.day)}::date[],
-      ${ratios.map((r) => r.missing)}::boolean[],
-      ${ratios.map((r) => (asBigint(r.num) && asBigint(r.den) ? asBigint(r.num) : null))}::bigint[],
-      ${ratios.map((r) => (asBigint(r.num) && asBigint(r.den) ? asBigint(r.den) : null))}::bigint[],
-      ${ratios.map((r) => asText(r.num))}::numeric[], ${ratios.map((r) => asText(r.den))}::numeric[],
-      ${ratios.map((r) => (asBigint(r.fixedNum) && asBigint(r.fixedDen) ? asBigint(r.fixedNum) : null))}::bigint[],
-      ${ratios.map((r) => (asBigint(r.fixedNum) && asBigint(r.fixedDen) ? asBigint(r.fixedDen) : null))}::bigint[],
-      ${ratios.map((r) => asText(r.fixedNum))}::numeric[], ${ratios.map((r) => asText(r.fixedDen))}::numeric[]
+      ${ratios.map((r) => r.sale === null)}::boolean[],
+      ${ratioColumns(ratios, (r) => r.sale)},
+      ${ratioColumns(ratios, (r) => r.fixedPart)}
     ) as p(currency, fixed, day, missing, num, den, num_n, den_n, fixed_num, fixed_den, fixed_num_n, fixed_den_n)`;
 
   let changed = 0;
@@ -170,23 +172,12 @@ export async function refigureConversions(
   return changed;
 }
 
-/** The ratios of one currency pair for every day from its first row to its last. */
-function dayRatios(pair: { currency: string; fixed: string; first: string; last: string }, target: string, rates: RateLookup): DayRatio[] {
-  const out: DayRatio[] = [];
-  for (let day = pair.first; day <= pair.last; day = addDays(day, 1)) {
-    const sale = conversionRatio({ from: pair.currency, to: target, day, rates });
-    const fixed = pair.fixed ? conversionRatio({ from: pair.fixed, to: target, day, rates }) : null;
-    const missing = !sale.ok || (fixed !== null && !fixed.ok);
-    out.push({
-      currency: pair.currency,
-      fixed: pair.fixed,
-      day,
-      missing,
-      num: !missing && sale.ok ? sale.numerator : null,
-      den: !missing && sale.ok ? sale.denominator : null,
-      fixedNum: !missing && fixed?.ok ? fixed.numerator : null,
-      fixedDen: !missing && fixed?.ok ? fixed.denominator : null,
-    });
-  }
-  return out;
+/** The ratios of the rows of one currency, fixed-commission currency ('' for none) and day. */
+function dayRatio(group: { currency: string; fixed: string; day: string }, target: string, rates: RateLookup): DayRatio {
+  const { currency, fixed, day } = group;
+  const sale = conversionRatio({ from: currency, to: target, day, rates });
+  const fixedPart = fixed ? conversionRatio({ from: fixed, to: target, day, rates }) : null;
+  // The fixed currency's rate counts even where no commission is due: see computeFigures.
+  const missing = !sale.ok || (fixedPart !== null && !fixedPart.ok);
+  return { currency, fixed, day, sale: missing || !sale.ok ? null : sale, fixedPart: missing || !fixedPart?.ok ? null : fixedPart };
 }
