@@ -1,9 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Approval } from '../core/approval.ts';
 import { computeFigures } from '../core/commission.ts';
-import { isCountable, isCounted } from '../core/counted.ts';
+import { countableSql, isCountable, isCounted } from '../core/counted.ts';
 import { conversionRatio, dayOfUtc, type RateLookup } from '../core/fx.ts';
-import { STORE_STATUSES, type StoreStatus } from '../core/status.ts';
+import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { rateHistory, ratesOnDay } from './rates.ts';
 
@@ -56,10 +56,7 @@ export async function figureOnItsDay(db: Db, accountId: string, row: FigureInput
 }
 
 // The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
-const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
-const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
-  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
-).join(', ')})`;
+const COUNTABLE_SQL = countableSql('r');
 
 /** Rows updated per statement: enough to amortise a statement, few enough to keep memory flat. */
 const REFIGURE_CHUNK = 100_000;

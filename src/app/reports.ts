@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
-import type { Approval } from '../core/approval.ts';
-import { isCountable } from '../core/counted.ts';
+import { countableSql } from '../core/counted.ts';
 import { conversionRate } from '../core/conversion-rate.ts';
 import { toMoney } from '../core/money.ts';
-import { STORE_STATUSES } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import {
   COMMUNITY_PAGE_DEFAULT,
@@ -54,11 +52,7 @@ const moneyOf = (f: Figures, currency: string) => ({
 
 // The (approval, status) pairs the core calls countable, so the dashboard's "left out for a
 // missing rate" count restates no rule of its own.
-const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
-const COUNTABLE_PAIRS = APPROVALS.flatMap((approval) =>
-  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => sql`(${approval}, ${status})`),
-);
-const COUNTABLE = sql<boolean>`(c.approval, c.status) in (${sql.join(COUNTABLE_PAIRS)})`;
+const COUNTABLE = sql<boolean>`${sql.raw(countableSql('c'))}`;
 
 // A range's series has one entry per day; this bounds what one request can ask for.
 const MAX_SERIES_DAYS = 36_600;

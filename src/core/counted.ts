@@ -2,11 +2,24 @@
 // filters and these functions can be tested against each other row by row.
 
 import type { Approval } from './approval.ts';
-import type { StoreStatus } from './status.ts';
+import { STORE_STATUSES, type StoreStatus } from './status.ts';
 
 /** Whether commission would apply once a rate exists; FX is deliberately ignored here. */
 export function isCountable(args: { approval: Approval; status: StoreStatus }): boolean {
   return args.approval === 'approved' && (args.status === 'paid' || args.status === 'partially_refunded');
+}
+
+const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
+
+/**
+ * isCountable as a SQL predicate over the row alias `alias`: the (approval, status) pairs it
+ * accepts, listed, so that SQL filters restate no rule of their own.
+ */
+export function countableSql(alias: string): string {
+  const pairs = APPROVALS.flatMap((approval) =>
+    STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
+  );
+  return `(${alias}.approval, ${alias}.status) in (${pairs.join(', ')})`;
 }
 
 /** Whether the conversion is in the totals now: countable, and its amount can be converted. */

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Approval } from '../../core/approval.ts';
-import { isCountable } from '../../core/counted.ts';
-import { STORE_STATUSES } from '../../core/status.ts';
+import { countableSql } from '../../core/counted.ts';
 import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
@@ -23,10 +21,7 @@ import { runStatements } from './run-statements.ts';
 // do not conflict with the key-share lock, so they never wait for, or deadlock with, writers.
 
 // The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
-const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
-const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
-  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
-).join(', ')})`;
+const COUNTABLE_SQL = countableSql('r');
 
 // The contributions of the rows of `source` (conversions or a transition table) with a sign.
 const contributions = (source: string, sign: number) => `
