@@ -349,11 +349,12 @@ export function dailySales(plan: RangePlan) {
  * `countable` is the core's rule as a predicate over `c`.
  */
 export function fxMissingCount(plan: RangePlan, countable: RawBuilder<boolean>) {
-  const parts = [...campaignRows(plan, sql`r.fx_missing as n`), ...hourRows(plan, sql`r.fx_missing as n`)];
-  if (plan.minutes.length > 0) {
+  // The edges from the conversions by their partial index on fx_missing: few rows.
+  const parts = campaignRows(plan, sql`r.fx_missing as n`);
+  if (plan.edges.length > 0) {
     parts.push(sql`
       select 1 as n from conversions c
-      where c.account_id = ${plan.accountId} and c.fx_missing and ${inIntervals(plan.minutes)} and ${countable}`);
+      where c.account_id = ${plan.accountId} and c.fx_missing and ${inIntervals(plan.edges)} and ${countable}`);
   }
   if (parts.length === 0) return sql`select 0 as count`;
   return sql`select coalesce(sum(n), 0)::int as count from (${sql.join(parts, sql` union all `)}) parts`;

@@ -336,7 +336,6 @@ export interface RollupCampaignHoursTable {
   orders: Bigint;
   sales: Bigint;
   commission: Bigint;
-  fx_missing: Bigint;
 }
 export interface RollupCreatorYearsTable {
   account_id: Bigint;

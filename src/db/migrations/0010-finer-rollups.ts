@@ -1,7 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Approval } from '../../core/approval.ts';
-import { isCountable } from '../../core/counted.ts';
-import { STORE_STATUSES } from '../../core/status.ts';
 import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
@@ -11,11 +8,11 @@ import { runStatements } from './run-statements.ts';
 //     by quarter (its first day) and ISO week (its Monday) in the account's time zone; a range
 //     of days is read as signed pieces of years, quarters, months, weeks and days (a year from
 //     April as the year less a quarter plus a quarter; 18 to 31 May as two weeks and days).
-//   rollup_campaign_hours             (account, hour, campaign)  orders, sales, commission, fx_missing
+//   rollup_campaign_hours             (account, hour, campaign)  orders, sales, commission
 //     by UTC hour (a timestamptz on the hour): the part of a day cut by a timestamp bound is
 //     read as its whole hours from here and only the minutes around them from the conversions.
-//     fx_missing as in rollup_campaign_days (the countable conversions left out for a missing
-//     rate). UTC hours do not move with the account's time zone.
+//     UTC hours do not move with the account's time zone. (The few conversions left out for a
+//     missing rate are still counted from the conversions, by their partial index.)
 //
 // The creator trigger functions of migration 0007 are replaced by ones that upsert five grains
 // instead of three, in the same statement; the campaign hours get triggers of their own, after
@@ -75,34 +72,26 @@ const creatorFromMemberDays = (table: string, column: string, bucket: (day: stri
       order by 1, 2, 3`;
 const NEW_CREATOR_GRAINS = CREATOR_GRAINS.filter(([table]) => table === 'weeks' || table === 'quarters');
 
-// The (approval, status) pairs the core calls countable, as in migration 0005.
-const APPROVALS: readonly Approval[] = ['approved', 'rejected'];
-const COUNTABLE_SQL = `(r.approval, r.status) in (${APPROVALS.flatMap((approval) =>
-  STORE_STATUSES.filter((status) => isCountable({ approval, status })).map((status) => `('${approval}', '${status}')`),
-).join(', ')})`;
-
-const HOUR_SUMS = [...SUMS, 'fx_missing'];
+// As migration 0008's: the counted contributions, here by account, UTC hour and campaign.
 const hourContributions = (source: string, sign: number) => `
       select r.account_id, date_trunc('hour', r.order_date, 'UTC') as hour, r.campaign_id,
-             case when r.counted then ${sign} else 0 end as orders,
-             case when r.counted then ${sign} * r.converted_minor else 0 end as sales,
-             case when r.counted then ${sign} * coalesce(r.commission_minor, 0) else 0 end as commission,
-             case when r.fx_missing and ${COUNTABLE_SQL} then ${sign} else 0 end as fx_missing
-      from ${source} r`;
+             ${sign} as orders, ${sign} * r.converted_minor as sales, ${sign} * coalesce(r.commission_minor, 0) as commission
+      from ${source} r
+      where r.counted`;
 
 const hourDelta = (delta: string) => `
-      insert into rollup_campaign_hours as t (account_id, hour, campaign_id, ${HOUR_SUMS.join(', ')})
-      select account_id, hour, campaign_id, ${HOUR_SUMS.map((c) => `sum(${c})`).join(', ')}
+      insert into rollup_campaign_hours as t (account_id, hour, campaign_id, ${SUMS.join(', ')})
+      select account_id, hour, campaign_id, ${SUMS.map((c) => `sum(${c})`).join(', ')}
       from (${delta}) changes group by 1, 2, 3
-      having ${HOUR_SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
+      having ${SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
       order by 1, 2, 3
-      on conflict (account_id, hour, campaign_id) do update set ${HOUR_SUMS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
+      on conflict (account_id, hour, campaign_id) do update set ${SUMS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
 
 const hoursFromConversions = (where: string) => `
-      insert into rollup_campaign_hours (account_id, hour, campaign_id, ${HOUR_SUMS.join(', ')})
-      select account_id, hour, campaign_id, ${HOUR_SUMS.map((c) => `sum(${c})`).join(', ')}
+      insert into rollup_campaign_hours (account_id, hour, campaign_id, ${SUMS.join(', ')})
+      select account_id, hour, campaign_id, ${SUMS.map((c) => `sum(${c})`).join(', ')}
       from (${hourContributions(`(select * from conversions ${where})`, 1)}) c
-      group by 1, 2, 3 having ${HOUR_SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
+      group by 1, 2, 3 having ${SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
       order by 1, 2, 3`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -134,7 +123,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       orders bigint not null,
       sales bigint not null,
       commission bigint not null,
-      fx_missing bigint not null,
       primary key (account_id, hour, campaign_id)
     );
 
