@@ -313,6 +313,30 @@ export interface RollupCreatorMonthsTable {
   commission: Bigint;
 }
 
+export interface RollupCreatorWeeksTable {
+  account_id: Bigint;
+  week: Day;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+export interface RollupCreatorQuartersTable {
+  account_id: Bigint;
+  quarter: Day;
+  creator_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
+export interface RollupCampaignHoursTable {
+  account_id: Bigint;
+  hour: Timestamp;
+  campaign_id: Bigint;
+  orders: Bigint;
+  sales: Bigint;
+  commission: Bigint;
+}
 export interface RollupCreatorYearsTable {
   account_id: Bigint;
   year: Day;
@@ -353,4 +377,7 @@ export interface Database {
   rollup_creator_days: RollupCreatorDaysTable;
   rollup_creator_months: RollupCreatorMonthsTable;
   rollup_creator_years: RollupCreatorYearsTable;
+  rollup_creator_weeks: RollupCreatorWeeksTable;
+  rollup_creator_quarters: RollupCreatorQuartersTable;
+  rollup_campaign_hours: RollupCampaignHoursTable;
 }

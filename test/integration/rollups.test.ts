@@ -150,6 +150,17 @@ describeDb('rollups', () => {
     expect((await grouped(day, 'c.creator_id', 'rollup_creator_days').execute(t.db)).rows).toEqual([]);
     expect((await grouped(month, 'c.creator_id', 'rollup_creator_months').execute(t.db)).rows).toEqual([]);
     expect((await grouped(year, 'c.creator_id', 'rollup_creator_years').execute(t.db)).rows).toEqual([]);
+    // The creator quarters and ISO weeks, and the campaign hours (UTC).
+    const week = `date_trunc('week', ${day})::date`;
+    const quarter = `date_trunc('quarter', ${day})::date`;
+    const hour = `date_trunc('hour', c.order_date, 'UTC')`;
+    for (const [table, min] of [['rollup_creator_weeks', 10], ['rollup_creator_quarters', 5], ['rollup_campaign_hours', 20]] as const) {
+      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where orders > 0`.execute(t.db);
+      expect(rows.rows[0]!.n, table).toBeGreaterThan(min);
+    }
+    expect((await grouped(week, 'c.creator_id', 'rollup_creator_weeks').execute(t.db)).rows).toEqual([]);
+    expect((await grouped(quarter, 'c.creator_id', 'rollup_creator_quarters').execute(t.db)).rows).toEqual([]);
+    expect((await grouped(hour, 'c.campaign_id', 'rollup_campaign_hours').execute(t.db)).rows).toEqual([]);
     // The account's days (the dashboard's daily series).
     const accountDays = await sql<{ n: number }>`select count(*)::int as n from rollup_account_days where orders > 0`.execute(t.db);
     expect(accountDays.rows[0]!.n).toBeGreaterThan(5);
@@ -163,7 +174,10 @@ describeDb('rollups', () => {
            + (select count(*) from rollup_creator_days where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_creator_months where orders < 0 or sales < 0 or commission < 0)
            + (select count(*) from rollup_creator_years where orders < 0 or sales < 0 or commission < 0)
-           + (select count(*) from rollup_account_days where orders < 0 or sales < 0 or commission < 0) as n`.execute(t.db);
+           + (select count(*) from rollup_account_days where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_creator_weeks where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_creator_quarters where orders < 0 or sales < 0 or commission < 0)
+           + (select count(*) from rollup_campaign_hours where orders < 0 or sales < 0 or commission < 0) as n`.execute(t.db);
     expect(Number(negative.rows[0]!.n)).toBe(0);
 
     // Every report equals the plain sums over the rows of its range, whole days, cut days and
@@ -182,6 +196,11 @@ describeDb('rollups', () => {
       { from: '2024-02-03', to: '2024-03-02T04:59:59Z' },
       { from: '2023-12-15', to: '2025-01-10' },
       { from: '2024-01-01T05:00:00Z' },
+      // Cut days read as whole hours and the minutes around them; weeks and quarters.
+      { from: '2024-01-08T10:20:00Z', to: '2024-02-20T14:40:00-05:00' },
+      { from: '2024-02-05T03:00:00Z', to: '2024-02-05T20:59:59.999999Z' },
+      { from: '2024-01-15T12:30:00Z', to: '2024-01-16T07:15:00Z' },
+      { from: '2024-01-03', to: '2024-03-31T23:00:00+02:00' },
     ];
     for (const input of ranges) {
       const query = new URLSearchParams(input as Record<string, string>).toString();

@@ -8,6 +8,7 @@ import * as bulkEvents from './0006-bulk-events.ts';
 import * as creatorRollups from './0007-creator-rollups.ts';
 import * as accountDayRollups from './0008-account-day-rollups.ts';
 import * as figuresInSql from './0009-figures-in-sql.ts';
+import * as finerRollups from './0010-finer-rollups.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-creator-rollups': creatorRollups,
   '0008-account-day-rollups': accountDayRollups,
   '0009-figures-in-sql': figuresInSql,
+  '0010-finer-rollups': finerRollups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-// The statement-level triggers that keep the rollups of migrations 0005, 0007 and 0008, as SQL text.
+// The statement-level triggers that keep the rollups of migrations 0005, 0007, 0008 and 0010, as SQL text.
 // Their output is part of those migrations: change it only with a new migration that replaces
 // the functions it created.
 
