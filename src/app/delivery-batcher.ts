@@ -131,7 +131,7 @@ export class DeliveryBatcher {
     // The batch as one JSON document: one statement text and one parameter whatever the
     // batch's size, and each row's facts (JSON text already) go in as they are, not escaped
     // again as the elements of a text array.
-    const written = await sql<{ account_id: string; store_id: string; delivery_id: string }>`
+    const written = await sql<{ account_id: string; store_id: string; delivery_id: string }>`/* statement: deliveries.insert */
       insert into deliveries (account_id, store_id, delivery_id, topic, facts, status, reason, raw)
       select r.account_id, r.store_id, r.delivery_id, r.topic, r.facts, r.status, r.reason, decode(r.raw, 'hex')
       from jsonb_to_recordset(${batchJson(rows)}::jsonb)
