@@ -107,7 +107,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   // advisory lock (the aggregate ends first), and a row lock reads the row's latest version.
   const lockKeys = [...new Set(states.map((s) => orderLockKey(s, s.externalId)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const accountIds = [...new Set(states.map((s) => s.accountId))];
-  const accountRows = await sql<{ id: string; default_currency: string }>`
+  const accountRows = await sql<{ id: string; default_currency: string }>`/* statement: apply.lock-accounts */
     select a.id, a.default_currency
     from accounts a,
          (select count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int as n from unnest(${lockKeys}::text[]) as u(k)) l
@@ -126,7 +126,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   const wantedRefunds = [...refundIds.values()];
   const read = await sql<
     Partial<OrderValues> & { account_id: string; store_id: string; external_id: string; id: string | null; refund_id: string | null; refund_minor: string | null }
-  >`
+  >`/* statement: apply.read-orders */
     select o.account_id, o.store_id, o.external_id, o.id, o.number, o.currency, o.placed_at, o.store_updated_at, o.base_status,
            o.gross_minor, o.refunded_minor, o.status, o.amount_minor, o.codes, o.ref, o.country, o.subtotal_minor, o.current_minor,
            null::text as refund_id, null::bigint as refund_minor
@@ -173,7 +173,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
       terms_percent: string | null;
       terms_fixed_minor: string | null;
       terms_fixed_currency: string | null;
-    }>`
+    }>`/* statement: apply.read-conversions */
       select c.account_id, c.order_id, c.id, c.order_date, c.approval, c.currency, c.status, c.amount_minor,
              c.terms_percent, c.terms_fixed_minor, c.terms_fixed_currency
       from conversions c
@@ -324,7 +324,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   if (written.length > 0) {
     const col = <T>(pick: (row: OrderValues) => T) => written.map((s) => pick(s.row!));
     // Codes are text[] per order: passed as JSON arrays, since SQL arrays cannot nest unevenly.
-    const rows = await sql<{ account_id: string; store_id: string; external_id: string; id: string; inserted: boolean }>`
+    const rows = await sql<{ account_id: string; store_id: string; external_id: string; id: string; inserted: boolean }>`/* statement: apply.write-orders */
       insert into orders as o (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor,
                                refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
       select u.account_id, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status, u.gross_minor,
@@ -359,7 +359,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
       const c = s.conversion!;
       return { s, c, a: c.attribution!, f: figure(c, defaultCurrency.get(s.accountId)!, rates(s.accountId)) };
     });
-    const inserted = await sql<{ id: string }>`
+    const inserted = await sql<{ id: string }>`/* statement: apply.insert-conversions */
       insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status,
                                amount_minor, terms_percent, terms_fixed_minor, terms_fixed_currency, fx_missing, converted_minor,
                                commission_minor, counted)
@@ -380,7 +380,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[]):
   const kept = changedConversions.filter((s) => s.conversion!.id !== null);
   if (kept.length > 0) {
     const updates = kept.map((s) => ({ accountId: s.accountId, c: s.conversion!, f: figure(s.conversion!, defaultCurrency.get(s.accountId)!, rates(s.accountId)) }));
-    await sql`
+    await sql`/* statement: apply.update-conversions */
       update conversions c set
         status = u.status, amount_minor = u.amount_minor, fx_missing = u.fx_missing, converted_minor = u.converted_minor,
         commission_minor = u.commission_minor, counted = u.counted, updated_at = now()
@@ -416,7 +416,7 @@ async function attributeAll(trx: Db, created: readonly OrderState[], knownTerms:
     codeNorms.length === 0
       ? []
       : (
-          await sql<MemberTermsRow & { code: string; code_norm: string; member_found: boolean }>`
+          await sql<MemberTermsRow & { code: string; code_norm: string; member_found: boolean }>`/* statement: apply.code-owners */
             select distinct c.account_id, c.code, c.code_norm, c.campaign_id, c.creator_id, m.creator_id is not null as member_found,
                    k.commission_percent as c_percent, k.commission_fixed_minor as c_fixed, k.commission_fixed_currency as c_fixed_currency,
                    m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency
@@ -445,7 +445,7 @@ async function attributeAll(trx: Db, created: readonly OrderState[], knownTerms:
   }
   const links = new Map<OrderState, LinkCandidate>();
   if (needLink.length > 0) {
-    const rows = await sql<{ n: string; slug: string; campaign_id: string; creator_id: string; attribution_window_days: number; last_click_at: Date | null }>`
+    const rows = await sql<{ n: string; slug: string; campaign_id: string; creator_id: string; attribution_window_days: number; last_click_at: Date | null }>`/* statement: apply.links */
       select u.n::text as n, l.slug, l.campaign_id, l.creator_id, c.attribution_window_days,
              (select max(e.at) from link_click_events e
                where e.account_id = l.account_id and e.link_id = l.id and e.at <= u.created_at) as last_click_at
@@ -475,7 +475,7 @@ async function termsOfAll(trx: Db, wanted: ReadonlyArray<{ accountId: string; at
   const unique = new Map(wanted.map((w) => [memberKey(w.accountId, w.attribution), w]));
   const list = [...unique].filter(([key]) => !terms.has(key)).map(([, w]) => w);
   if (list.length === 0) return;
-  const rows = await sql<MemberTermsRow>`
+  const rows = await sql<MemberTermsRow>`/* statement: apply.terms */
     select m.account_id, m.campaign_id, m.creator_id,
            c.commission_percent as c_percent, c.commission_fixed_minor as c_fixed, c.commission_fixed_currency as c_fixed_currency,
            m.commission_percent as m_percent, m.commission_fixed_minor as m_fixed, m.commission_fixed_currency as m_fixed_currency
@@ -505,7 +505,7 @@ async function ratesForAll(
   const found = new Map<string, string>();
   const list = [...wanted.values()];
   if (list.length > 0) {
-    const result = await sql<{ n: string; per_eur: string | null }>`
+    const result = await sql<{ n: string; per_eur: string | null }>`/* statement: apply.rates */
       select u.n::text as n, (
         select r.per_eur from (
           (select a.day, a.per_eur, 1 as own from account_fx_rates a

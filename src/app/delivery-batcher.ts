@@ -128,14 +128,37 @@ export class DeliveryBatcher {
 
   /** One INSERT, committed on its own; returns the keys of the rows it wrote. */
   private async insert(rows: NewDelivery[]): Promise<Set<string>> {
-    // Columns as arrays: one statement text and eight parameters whatever the batch's size.
-    const written = await sql<{ account_id: string; store_id: string; delivery_id: string }>`
+    // The batch as one JSON document: one statement text and one parameter whatever the
+    // batch's size, and each row's facts (JSON text already) go in as they are, not escaped
+    // again as the elements of a text array.
+    const written = await sql<{ account_id: string; store_id: string; delivery_id: string }>`/* statement: deliveries.insert */
       insert into deliveries (account_id, store_id, delivery_id, topic, facts, status, reason, raw)
-      select * from unnest(${rows.map((r) => r.accountId)}::bigint[], ${rows.map((r) => r.storeId)}::bigint[],
-                           ${rows.map((r) => r.deliveryId)}::text[], ${rows.map((r) => r.topic)}::text[], ${rows.map((r) => r.facts)}::jsonb[],
-                           ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.reason)}::text[], ${rows.map((r) => r.raw)}::bytea[])
+      select r.account_id, r.store_id, r.delivery_id, r.topic, r.facts, r.status, r.reason, decode(r.raw, 'hex')
+      from jsonb_to_recordset(${batchJson(rows)}::jsonb)
+        as r(account_id bigint, store_id bigint, delivery_id text, topic text, facts jsonb, status text, reason text, raw text)
       on conflict (account_id, store_id, delivery_id) do nothing
       returning account_id, store_id, delivery_id`.execute(this.db);
     return new Set(written.rows.map((w) => keyOf({ accountId: w.account_id, storeId: w.store_id, deliveryId: w.delivery_id })));
   }
+}
+
+const ID = /^[0-9]+$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+// A JSON string of the text. A lone surrogate (a body can spell one with a \u escape) is
+// written as U+FFFD, as the UTF-8 encoding of a plain parameter writes it; jsonb refuses it.
+const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value.replace(LONE_SURROGATE, '\ufffd')));
+
+/** The rows as a JSON array of objects (raw bytes as hex); ids must be decimal digits. */
+export function batchJson(rows: readonly NewDelivery[]): string {
+  const parts: string[] = [];
+  for (const r of rows) {
+    if (!ID.test(r.accountId) || !ID.test(r.storeId)) throw new Error('an account or store id is not a decimal id');
+    parts.push(
+      `{"account_id":${r.accountId},"store_id":${r.storeId},"delivery_id":${text(r.deliveryId)},"topic":${text(r.topic)},` +
+        `"facts":${r.facts ?? 'null'},"status":${text(r.status)},"reason":${text(r.reason)},` +
+        `"raw":${r.raw === null ? 'null' : `"${r.raw.toString('hex')}"`}}`,
+    );
+  }
+  return `[${parts.join(',')}]`;
 }

@@ -43,7 +43,7 @@ export async function processPendingBatch(db: Db, limit: number): Promise<number
   try {
     await db.transaction().execute(async (trx) => {
       // Claimed and marked done in one statement: if the batch fails, the rollback makes them pending again.
-      const rows = await sql<{ account_id: string; id: string; store_id: string; facts: unknown; received_at: Date }>`
+      const rows = await sql<{ account_id: string; id: string; store_id: string; facts: unknown; received_at: Date }>`/* statement: deliveries.claim */
         update deliveries d set status = 'done', processed_at = now()
         from (select account_id, id from deliveries where status = 'pending' order by id limit ${limit} for update skip locked) p
         where d.account_id = p.account_id and d.id = p.id

@@ -30,6 +30,7 @@ export async function connectPostgres(url: string, options: { max?: number } = {
         parsers.get(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on('connect', (client) => prepareMarkedStatements(client));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const copier = registerCopyOut(db, url);
   return {
@@ -40,6 +41,30 @@ export async function connectPostgres(url: string, options: { max?: number } = {
       await copier.close();
       await db.destroy();
     },
+  };
+}
+
+// A statement whose text starts with `/* statement: NAME */` (see `STATEMENT`) is sent as a
+// named prepared statement: each connection parses it once, and after a few runs PostgreSQL
+// keeps its plan instead of planning it on every run. Only fixed statement texts are marked
+// (those passing their rows as column arrays), so a connection holds a handful of them.
+const MARKED = /^\s*\/\* statement: ([a-z0-9_.-]+) \*\//;
+
+/** The name of a marked statement's text: its mark and a hash of the text, so one name is never given two texts. */
+export function statementName(text: string): string | null {
+  const mark = MARKED.exec(text)?.[1];
+  if (mark === undefined) return null;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${mark}_${(hash >>> 0).toString(16)}`;
+}
+
+function prepareMarkedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    const name = args.length === 2 && typeof text === 'string' && Array.isArray(values) ? statementName(text) : null;
+    return name === null ? query(...args) : query({ name, text, values });
   };
 }
 

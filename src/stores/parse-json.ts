@@ -77,12 +77,17 @@ function scan(text: string): { keys: number; quoted: number[] } | null {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i += 2;
-        else if (d === QUOTE) break;
-        else i++;
+      // The string ends at the next quote not escaped, i.e. after an even run of backslashes.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0) {
+          i = n;
+          break;
+        }
+        let b = q - 1;
+        while (text.charCodeAt(b) === BACKSLASH) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
       }
       let j = i + 1;
       while (j < n && isSpace(text.charCodeAt(j))) j++;

@@ -446,4 +446,19 @@ describeDb('store webhooks', () => {
     expect((await admin.get(`/api/stores/${store.id}/dead-letters`)).body.items.map((d: { id: string }) => d.id)).toEqual([malformedLetter.id]);
     expect((await admin.post(`/api/stores/${store.id}/dead-letters/${euroLetter.id}/replay`)).status).toBe(404);
   });
+
+  it('keeps a reason with a lone surrogate as U+FFFD, and a delivery id with quotes and backslashes as sent', async () => {
+    const { admin, store } = await setup('USD');
+    const body = '{"id":1,"name":"#1","created_at":"2026-03-06T10:00:00Z","updated_at":"2026-03-06T10:00:00Z","currency":"\\ud800X","subtotal_price":"1.00"}';
+    const id = 'odd "id" \\ with \\" quotes';
+    const [first, second] = await Promise.all([shopify(store, 'orders/create', body, { id }), shopify(store, 'orders/create', body, { id: `${id}-2` })]);
+    expect(first.json()).toEqual({ outcome: 'dead', reason: 'shopify order: "\ud800X" is not an ISO 4217 currency code' });
+    expect(second.json()).toEqual({ outcome: 'dead', reason: 'shopify order: "\ud800X" is not an ISO 4217 currency code' });
+    expect((await shopify(store, 'orders/create', body, { id })).json()).toEqual({ outcome: 'duplicate' });
+    const dead = (await admin.get(`/api/stores/${store.id}/dead-letters`)).body.items;
+    expect(dead.map((d: { reason: string }) => d.reason)).toEqual([
+      'shopify order: "\ufffdX" is not an ISO 4217 currency code',
+      'shopify order: "\ufffdX" is not an ISO 4217 currency code',
+    ]);
+  });
 });

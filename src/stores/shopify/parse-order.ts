@@ -44,10 +44,28 @@ const ZShopifyOrder = z.looseObject({
   shipping_address: ZCountry,
 });
 
+// The keys ZShopifyOrder reads. An order body has many more (line items, customer, addresses);
+// the loose schema would copy every one of them into its result, so it is given these alone.
+const READ = Object.keys(ZShopifyOrder.shape);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The body reduced to the keys the schema reads (an address to its country code); the rest is never looked at. */
+function readFields(body: unknown): unknown {
+  if (!isPlainObject(body)) return body;
+  const picked: Record<string, unknown> = {};
+  for (const key of READ) {
+    if (!Object.hasOwn(body, key)) continue;
+    const value = body[key];
+    const address = (key === 'billing_address' || key === 'shipping_address') && isPlainObject(value);
+    picked[key] = !address ? value : Object.hasOwn(value, 'country_code') ? { country_code: value.country_code } : {};
+  }
+  return picked;
+}
+
 const fail = (reason: string) => ({ ok: false, reason: `shopify order: ${reason}` }) as const;
 
 export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> {
-  const parsed = ZShopifyOrder.safeParse(body);
+  const parsed = ZShopifyOrder.safeParse(readFields(body));
   if (!parsed.success) return { ok: false, reason: issuesReason('shopify order', parsed.error) };
   const o = parsed.data;
 
