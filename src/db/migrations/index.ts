@@ -9,6 +9,7 @@ import * as creatorRollups from './0007-creator-rollups.ts';
 import * as accountDayRollups from './0008-account-day-rollups.ts';
 import * as figuresInSql from './0009-figures-in-sql.ts';
 import * as finerRollups from './0010-finer-rollups.ts';
+import * as countedDateIndex from './0011-counted-date-index.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-account-day-rollups': accountDayRollups,
   '0009-figures-in-sql': figuresInSql,
   '0010-finer-rollups': finerRollups,
+  '0011-counted-date-index': countedDateIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
