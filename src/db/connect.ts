@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { registerCopyOut } from './copy-out.ts';
@@ -50,13 +51,18 @@ export async function connectPostgres(url: string, options: { max?: number } = {
 // (those passing their rows as column arrays), so a connection holds a handful of them.
 const MARKED = /^\s*\/\* statement: ([a-z0-9_.-]+) \*\//;
 
+const names = new Map<string, string | null>();
+
 /** The name of a marked statement's text: its mark and a hash of the text, so one name is never given two texts. */
 export function statementName(text: string): string | null {
-  const mark = MARKED.exec(text)?.[1];
-  if (mark === undefined) return null;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return `${mark}_${(hash >>> 0).toString(16)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    const mark = MARKED.exec(text)?.[1];
+    name = mark === undefined ? null : `${mark}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    // Marked texts are few and fixed; others are not kept.
+    if (name !== null) names.set(text, name);
+  }
+  return name;
 }
 
 function prepareMarkedStatements(client: pg.PoolClient): void {

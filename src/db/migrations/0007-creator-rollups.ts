@@ -19,7 +19,7 @@ import { runStatements } from './run-statements.ts';
 const SUMS = ['orders', 'sales', 'commission'];
 
 // The counted contributions of the rows of `source` with a sign, by account, day and creator.
-const contributions = (source: string, sign: number) => `
+export const contributions = (source: string, sign: number) => `
       select r.account_id, (r.order_date at time zone a.time_zone)::date as day, r.creator_id,
              ${sign} as orders, ${sign} * r.converted_minor as sales, ${sign} * coalesce(r.commission_minor, 0) as commission
       from ${source} r join accounts a on a.id = r.account_id
@@ -27,7 +27,7 @@ const contributions = (source: string, sign: number) => `
 
 // Upserts `source`'s rows summed by `bucket` (a date expression over `day`) and creator into
 // `table`, in key order, zero sums left out.
-const upsert = (table: string, bucket: string, column: string, source: string) => `
+export const upsert = (table: string, bucket: string, column: string, source: string) => `
       insert into ${table} as t (account_id, ${column}, creator_id, ${SUMS.join(', ')})
       select account_id, ${bucket}, creator_id, ${SUMS.map((c) => `sum(${c})`).join(', ')}
       from ${source} group by 1, 2, 3

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+// Migration 0007's counted contributions by account, local day and creator, and its upsert.
+import { contributions, upsert } from './0007-creator-rollups.ts';
 import { rollupTriggers } from './rollup-triggers.ts';
 import { runStatements } from './run-statements.ts';
 
@@ -23,21 +25,6 @@ import { runStatements } from './run-statements.ts';
 
 const SUMS = ['orders', 'sales', 'commission'];
 
-// As migration 0007: the counted contributions of `source`'s rows by account, local day and creator.
-const creatorContributions = (source: string, sign: number) => `
-      select r.account_id, (r.order_date at time zone a.time_zone)::date as day, r.creator_id,
-             ${sign} as orders, ${sign} * r.converted_minor as sales, ${sign} * coalesce(r.commission_minor, 0) as commission
-      from ${source} r join accounts a on a.id = r.account_id
-      where r.counted`;
-
-const creatorUpsert = (table: string, bucket: string, column: string, source: string) => `
-      insert into ${table} as t (account_id, ${column}, creator_id, ${SUMS.join(', ')})
-      select account_id, ${bucket}, creator_id, ${SUMS.map((c) => `sum(${c})`).join(', ')}
-      from ${source} group by 1, 2, 3
-      having ${SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
-      order by 1, 2, 3
-      on conflict (account_id, ${column}, creator_id) do update set ${SUMS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
-
 // The creator grains: table suffix, column and its bucket as an expression over a day.
 const CREATOR_GRAINS: Array<[string, string, (day: string) => string]> = [
   ['days', 'day', (day) => day],
@@ -50,7 +37,7 @@ const CREATOR_GRAINS: Array<[string, string, (day: string) => string]> = [
 // One statement that adds the `delta` rows into the five grains (unreferenced data-modifying
 // CTEs run all the same), in the order of migration 0007's: days, then coarser.
 const creatorDelta = (delta: string) => {
-  const upserts = CREATOR_GRAINS.map(([table, column, bucket]) => creatorUpsert(`rollup_creator_${table}`, bucket('day'), column, 'daily'));
+  const upserts = CREATOR_GRAINS.map(([table, column, bucket]) => upsert(`rollup_creator_${table}`, bucket('day'), column, 'daily'));
   return `
     with changes as (${delta}),
     daily as (
@@ -133,7 +120,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     drop function tally_creator_rollups_inserted();
     drop function tally_creator_rollups_deleted();
     drop function tally_creator_rollups_updated();
-    ${rollupTriggers('creator', creatorContributions, creatorDelta)}
+    ${rollupTriggers('creator', contributions, creatorDelta)}
 
     ${rollupTriggers('hour', hourContributions, hourDelta)}
 

@@ -16,7 +16,7 @@ describeDb('marked statements', () => {
   it('names a marked text by its mark and a hash of the text, and leaves others unnamed', () => {
     const a = '/* statement: test.marked */ select $1::int as n';
     const b = '/* statement: test.marked */ select $1::int + 1 as n';
-    expect(statementName(a)).toMatch(/^test\.marked_[0-9a-f]{1,8}$/);
+    expect(statementName(a)).toMatch(/^test\.marked_[0-9a-f]{12}$/);
     expect(statementName(a)).toBe(statementName(a));
     expect(statementName(b)).not.toBe(statementName(a));
     expect(statementName('select $1::int as n')).toBeNull();
