@@ -75,7 +75,7 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
       [account.id, store.id, ROWS],
     );
     // In bulk, as a currency change writes: the rollup and event-log triggers stand aside for
-    // this session, and the rollups are summed once afterwards.
+    // this connection, and the rollups are summed once afterwards.
     await db.query(`select set_config('tally.rollups', 'rebuild', false), set_config('tally.events', 'bulk', false)`);
     await db.query(
       `insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status, amount_minor,
