@@ -69,8 +69,7 @@ const scenario: Scenario = {
         log(`${warm + n} counted conversions for ${warm + n} deliveries; the processor finished ${((doneAt - answeredAt) / 1000).toFixed(1)} s after the last answer`);
         const sorted = measured.latenciesMs.sort((a, b) => a - b);
         const rate = n / measured.seconds;
-        const bare = await ceiling(bodies.slice(warm), senders);
-        const ceilingRate = n / bare.seconds;
+        const ceilingRate = await ceiling(bodies.slice(warm), senders);
         Object.assign(figures, {
           deliveries: n,
           senders,
