@@ -21,9 +21,10 @@ import {
 // the rules read. Money comes from shop_money (the store's currency), never presentment_money.
 // No customer data is read: of the addresses, only the country code.
 
-const ZCountry = z.looseObject({ country_code: z.string().nullish() }).nullish();
+// Plain (stripping) objects: the result holds the fields read and nothing else of the body.
+const ZCountry = z.object({ country_code: z.string().nullish() }).nullish();
 
-const ZShopifyOrder = z.looseObject({
+const ZShopifyOrder = z.object({
   id: ZId.nullish(),
   admin_graphql_api_id: z.string().nullish(),
   name: z.string().min(1),
@@ -44,28 +45,10 @@ const ZShopifyOrder = z.looseObject({
   shipping_address: ZCountry,
 });
 
-// The keys ZShopifyOrder reads. An order body has many more (line items, customer, addresses);
-// the loose schema would copy every one of them into its result, so it is given these alone.
-const READ = Object.keys(ZShopifyOrder.shape);
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The body reduced to the keys the schema reads (an address to its country code); the rest is never looked at. */
-function readFields(body: unknown): unknown {
-  if (!isPlainObject(body)) return body;
-  const picked: Record<string, unknown> = {};
-  for (const key of READ) {
-    if (!Object.hasOwn(body, key)) continue;
-    const value = body[key];
-    const address = (key === 'billing_address' || key === 'shipping_address') && isPlainObject(value);
-    picked[key] = !address ? value : Object.hasOwn(value, 'country_code') ? { country_code: value.country_code } : {};
-  }
-  return picked;
-}
-
 const fail = (reason: string) => ({ ok: false, reason: `shopify order: ${reason}` }) as const;
 
 export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> {
-  const parsed = ZShopifyOrder.safeParse(readFields(body));
+  const parsed = ZShopifyOrder.safeParse(body);
   if (!parsed.success) return { ok: false, reason: issuesReason('shopify order', parsed.error) };
   const o = parsed.data;
 
