@@ -31,8 +31,9 @@ async function serve() {
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
   const demo = await prepareDemo(connection.db, config, logger);
-  // On PostgreSQL, several batches of deliveries are applied at once, on their own connections.
-  const processorWorkers = connection.kind === 'postgres' ? 4 : 1;
+  // On PostgreSQL, two batches of a backlog of deliveries are applied at once, on their own
+  // connections (more would queue on the same rollup rows; see DeliveryProcessor).
+  const processorWorkers = connection.kind === 'postgres' ? 2 : 1;
   const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger, processorWorkers });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -45,6 +45,7 @@ const keyOf = (r: { accountId: string; storeId: string; deliveryId: string }) =>
 export class DeliveryBatcher {
   private queue: Waiting[] = [];
   private busy = 0;
+  private stored = 0;
   private scheduled = false;
   private readonly maxItems: number;
   private readonly writers: number;
@@ -66,6 +67,11 @@ export class DeliveryBatcher {
       this.queue.push({ row, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** How many new pending deliveries this batcher has committed: a running total. */
+  storedTotal(): number {
+    return this.stored;
   }
 
   /** Resolves when every delivery handed over so far is committed or refused. */
@@ -123,7 +129,9 @@ export class DeliveryBatcher {
     }
     for (const w of unique) w.resolve(stored.has(keyOf(w.row)) ? 'stored' : 'duplicate');
     for (const w of repeats) w.resolve('duplicate');
-    if (unique.some((w) => w.row.status === 'pending' && stored.has(keyOf(w.row)))) this.onStored();
+    const pending = unique.filter((w) => w.row.status === 'pending' && stored.has(keyOf(w.row))).length;
+    this.stored += pending;
+    if (pending > 0) this.onStored();
   }
 
   /** One INSERT, committed on its own; returns the keys of the rows it wrote. */

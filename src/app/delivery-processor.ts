@@ -74,8 +74,16 @@ export interface ProcessorOptions {
    * disjoint deliveries). 1 on the embedded database, which has one connection.
    */
   workers?: number;
+  /**
+   * The inbox's running count of the pending deliveries it stored (`DeliveryBatcher.storedTotal`).
+   * While it grows during full batches, the inbox goes first: see `DeliveryProcessor`.
+   */
+  inboxStored?: () => number;
   onError?: (error: unknown) => void;
 }
+
+/** The longest rest between two batches while the inbox is saturated. */
+const MAX_REST_MS = 1_000;
 
 /**
  * One per server process: woken after each commit of stored deliveries and by the sweeper's
@@ -85,14 +93,28 @@ export interface ProcessorOptions {
  * each other (they update the same rollup rows), so a worker that claimed less than a full batch
  * stops while another runs. The last worker stops when a claim finds nothing and no wake came
  * since the claim began.
+ *
+ * The inbox goes first. A burst is answered at the speed of the inbox and applied at the speed
+ * of the ledger, and both share the machine (this process's event loop, the database's CPU).
+ * During a burst (a batch claimed full, so a backlog, while the inbox stored more deliveries)
+ * one worker applies, and after each batch it rests as long as the batch took. So the ledger
+ * takes about half of the time it would otherwise, it never stops, and it applies the backlog
+ * at full speed once the burst ends. A steady stream the ledger keeps up with never fills a
+ * batch, and is applied as it comes.
  */
 export class DeliveryProcessor {
   private readonly loops = new Set<Promise<void>>();
+  // Workers between their start and their last decision; a worker leaves this count as it
+  // decides to stop, before its promise settles, so a wake or a worker deciding at the same
+  // moment sees it gone.
+  private active = 0;
   private wakes = 0;
   private stopping = false;
   private readonly batchSize: number;
   private readonly workers: number;
+  private readonly inboxStored: () => number;
   private readonly onError: (error: unknown) => void;
+  private readonly resting = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -100,13 +122,14 @@ export class DeliveryProcessor {
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.workers = options.workers ?? 1;
+    this.inboxStored = options.inboxStored ?? (() => 0);
     this.onError = options.onError ?? (() => undefined);
   }
 
   wake(): void {
     if (this.stopping) return;
     this.wakes += 1;
-    if (this.loops.size === 0) this.spawn();
+    if (this.active === 0) this.spawn();
   }
 
   /** Resolves once this process has applied every pending delivery it could claim. */
@@ -118,28 +141,56 @@ export class DeliveryProcessor {
   /** Finishes the batches in hand and takes no more. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const end of [...this.resting]) end();
     while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
 
   private spawn(): void {
+    this.active += 1;
     const loop: Promise<void> = this.loop().finally(() => this.loops.delete(loop));
     this.loops.add(loop);
   }
 
+  private rest(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.resting.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.resting.add(end);
+    });
+  }
+
   private async loop(): Promise<void> {
-    while (!this.stopping) {
-      const seen = this.wakes;
-      let settled: number;
-      try {
-        settled = await processPendingBatch(this.db, this.batchSize);
-      } catch (error) {
-        // The database is away: the sweeper's next wake tries again.
-        this.onError(error);
-        return;
+    // The finally runs as a return is taken, in the same turn: the worker is no longer counted
+    // by the time anything else runs.
+    try {
+      while (!this.stopping) {
+        const seen = this.wakes;
+        const started = performance.now();
+        const storedBefore = this.inboxStored();
+        let settled: number;
+        try {
+          settled = await processPendingBatch(this.db, this.batchSize);
+        } catch (error) {
+          // The database is away: the sweeper's next wake tries again.
+          this.onError(error);
+          return;
+        }
+        // A burst: a backlog (a full batch) while more deliveries keep coming in.
+        if (settled >= this.batchSize && this.inboxStored() > storedBefore) {
+          if (this.active > 1) return; // one worker is enough while the inbox goes first
+          await this.rest(Math.min(performance.now() - started, MAX_REST_MS));
+          continue;
+        }
+        if (settled >= this.batchSize && this.active < this.workers) this.spawn();
+        else if (settled < this.batchSize && this.active > 1) return; // the backlog is gone: one worker keeps up
+        if (settled === 0 && this.wakes === seen) return;
       }
-      if (settled >= this.batchSize && this.loops.size < this.workers) this.spawn();
-      else if (settled < this.batchSize && this.loops.size > 1) return; // the backlog is gone: one worker keeps up
-      if (settled === 0 && this.wakes === seen) return;
+    } finally {
+      this.active -= 1;
     }
   }
 }

@@ -109,7 +109,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onReady', () => events.start());
   app.addHook('onClose', () => events.stop());
   // Stored deliveries are applied right after each group commit, in this process.
-  const processor = new DeliveryProcessor(deps.db, { workers: deps.processorWorkers, onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed') });
+  const processor = new DeliveryProcessor(deps.db, {
+    workers: deps.processorWorkers,
+    inboxStored: () => batcher.storedTotal(),
+    onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed'),
+  });
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
   app.decorate('deliveries', processor);
   await app.register(routes, { ...deps, batcher });

@@ -65,7 +65,7 @@ export interface TestApp {
 
 const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false });
 
-export async function startTestApp(options: { heartbeatMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(options: { heartbeatMs?: number; sweepIntervalMs?: number } = {}): Promise<TestApp> {
   const testDb = await openTestDb();
   const app = await buildServer({ db: testDb.db, listen: testDb.listen, config: testConfig(), logger: false, ...options });
   await app.ready();

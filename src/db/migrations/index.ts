@@ -10,6 +10,7 @@ import * as accountDayRollups from './0008-account-day-rollups.ts';
 import * as figuresInSql from './0009-figures-in-sql.ts';
 import * as finerRollups from './0010-finer-rollups.ts';
 import * as countedDateIndex from './0011-counted-date-index.ts';
+import * as pendingOrder from './0012-pending-order.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-figures-in-sql': figuresInSql,
   '0010-finer-rollups': finerRollups,
   '0011-counted-date-index': countedDateIndex,
+  '0012-pending-order': pendingOrder,
 };
 
 export const migrationProvider: MigrationProvider = {
