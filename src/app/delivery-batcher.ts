@@ -57,7 +57,7 @@ export class DeliveryBatcher {
     options: BatcherOptions = {},
   ) {
     this.maxItems = options.maxItems ?? 500;
-    this.writers = options.writers ?? 2;
+    this.writers = options.writers ?? 3;
     this.onStored = options.onStored ?? (() => undefined);
   }
 
