@@ -82,7 +82,7 @@ export interface ProcessorOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The longest rest between two batches while the inbox is saturated. */
+/** The longest rest between two batches during a burst. */
 const MAX_REST_MS = 1_000;
 
 /**
