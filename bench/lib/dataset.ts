@@ -25,6 +25,7 @@ import { prepareDatabase } from '../../src/app/startup.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { connectPglite, createPglite } from '../../src/db/embedded.ts';
+import { prng } from '../../test/support/prng.ts';
 
 /** Where a benchmark's data lives: a PostgreSQL database, or an embedded data directory. */
 export type Target = { url: string } | { dataDir: string };
@@ -68,17 +69,6 @@ export interface Dataset {
 }
 
 export const BENCH_BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const DIGITS: Record<string, number> = { JPY: 0 };
 const STATUSES: Array<[StoreStatus, number]> = [['paid', 0.85], ['partially_refunded', 0.05], ['refunded', 0.04], ['pending', 0.03], ['canceled', 0.03]];

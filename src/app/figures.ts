@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Approval } from '../core/approval.ts';
-import { computeFigures } from '../core/commission.ts';
+import { computeFigures, figureRatios, type Ratio } from '../core/commission.ts';
 import { countableSql, isCountable, isCounted } from '../core/counted.ts';
-import { conversionRatio, dayOfUtc, type RateLookup } from '../core/fx.ts';
+import { dayOfUtc, type RateLookup } from '../core/fx.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { rateHistory, ratesOnDay } from './rates.ts';
@@ -62,8 +62,6 @@ const COUNTABLE_SQL = countableSql('r');
 const REFIGURE_CHUNK = 100_000;
 /** Ratios at most this big go to SQL as bigints (tally_scale_half_even's fast path). */
 const BIGINT_SIDE = 2n ** 62n;
-
-type Ratio = { numerator: bigint; denominator: bigint };
 
 /** How rows of one currency, one fixed-commission currency and one UTC day convert. */
 interface DayRatio {
@@ -172,9 +170,6 @@ export async function refigureConversions(
 /** The ratios of the rows of one currency, fixed-commission currency ('' for none) and day. */
 function dayRatio(group: { currency: string; fixed: string; day: string }, target: string, rates: RateLookup): DayRatio {
   const { currency, fixed, day } = group;
-  const sale = conversionRatio({ from: currency, to: target, day, rates });
-  const fixedPart = fixed ? conversionRatio({ from: fixed, to: target, day, rates }) : null;
-  // The fixed currency's rate counts even where no commission is due: see computeFigures.
-  const missing = !sale.ok || (fixedPart !== null && !fixedPart.ok);
-  return { currency, fixed, day, sale: missing || !sale.ok ? null : sale, fixedPart: missing || !fixedPart?.ok ? null : fixedPart };
+  const ratios = figureRatios({ currency, fixedCurrency: fixed || null, defaultCurrency: target, day, rates });
+  return { currency, fixed, day, sale: ratios?.sale ?? null, fixedPart: ratios?.fixed ?? null };
 }

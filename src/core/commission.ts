@@ -1,6 +1,6 @@
 // The per-row figures of a conversion: its amount in the account's default currency and the
 // commission it earns. Each figure is rounded half-even once; totals are sums of these.
-import { convertMinor, type RateLookup } from './fx-convert.ts';
+import { conversionRatio, type RateLookup } from './fx-convert.ts';
 import { parseDecimal, roundHalfEven } from './money.ts';
 
 export type Terms = {
@@ -35,6 +35,32 @@ function fixedOf(terms: Terms): { minor: bigint; currency: string } | null {
 
 const MISSING: Figures = { fxMissing: true, convertedMinor: null, commissionMinor: null };
 
+/** An exact factor from minor units of one currency to minor units of another. */
+export type Ratio = { numerator: bigint; denominator: bigint };
+
+/**
+ * The factors a row's figures need on its day: its sale's, and its fixed part's when its terms
+ * have one; null when either rate is missing (the row is fxMissing). The fixed currency's rate
+ * counts even for uncounted rows, so whether a row is fxMissing does not flip when it is
+ * rejected or undone.
+ */
+export function figureRatios(args: {
+  currency: string;
+  fixedCurrency: string | null;
+  defaultCurrency: string;
+  day: string;
+  rates: RateLookup;
+}): { sale: Ratio; fixed: Ratio | null } | null {
+  const { currency, fixedCurrency, defaultCurrency, day, rates } = args;
+  const sale = conversionRatio({ from: currency, to: defaultCurrency, day, rates });
+  if (!sale.ok) return null;
+  if (fixedCurrency === null) return { sale, fixed: null };
+  const fixed = conversionRatio({ from: fixedCurrency, to: defaultCurrency, day, rates });
+  return fixed.ok ? { sale, fixed } : null;
+}
+
+const apply = (minor: bigint, ratio: Ratio) => roundHalfEven(minor * ratio.numerator, ratio.denominator);
+
 /**
  * `terms` must be the terms snapshotted on the conversion when it was created, not the
  * campaign's current ones: later edits apply to new conversions only.
@@ -50,27 +76,20 @@ export function computeFigures(args: {
   rates: RateLookup;
 }): Figures {
   const { amountMinor, currency, defaultCurrency, day, countable, terms, rates } = args;
-  const converted = convertMinor({ amountMinor, from: currency, to: defaultCurrency, day, rates });
-  if (!converted.ok) return MISSING;
-
-  // The fixed currency's rate is checked even for uncounted rows, so whether a row is
-  // fxMissing does not flip when it is rejected or undone.
   const fixed = fixedOf(terms);
-  let fixedPart = 0n;
-  if (fixed) {
-    const c = convertMinor({ amountMinor: fixed.minor, from: fixed.currency, to: defaultCurrency, day, rates });
-    if (!c.ok) return MISSING;
-    fixedPart = c.minor;
-  }
-  if (!countable) return { fxMissing: false, convertedMinor: converted.minor, commissionMinor: 0n };
+  const ratios = figureRatios({ currency, fixedCurrency: fixed?.currency ?? null, defaultCurrency, day, rates });
+  if (ratios === null) return MISSING;
+  const converted = apply(amountMinor, ratios.sale);
+  if (!countable) return { fxMissing: false, convertedMinor: converted, commissionMinor: 0n };
 
+  const fixedPart = fixed && ratios.fixed ? apply(fixed.minor, ratios.fixed) : 0n;
   let percentPart = 0n;
   if (terms.percent !== null) {
     // From the rounded converted figure, so anyone can recompute it from an export row.
     const p = parseDecimal(terms.percent);
-    percentPart = roundHalfEven(converted.minor * p.mantissa, 100n * 10n ** BigInt(p.scale));
+    percentPart = roundHalfEven(converted * p.mantissa, 100n * 10n ** BigInt(p.scale));
   }
-  return { fxMissing: false, convertedMinor: converted.minor, commissionMinor: percentPart + fixedPart };
+  return { fxMissing: false, convertedMinor: converted, commissionMinor: percentPart + fixedPart };
 }
 
 /**

@@ -45,7 +45,7 @@ export async function connectPostgres(url: string, options: { max?: number } = {
   };
 }
 
-// A statement whose text starts with `/* statement: NAME */` (see `STATEMENT`) is sent as a
+// A statement whose text starts with `/* statement: NAME */` is sent as a
 // named prepared statement: each connection parses it once, and after a few runs PostgreSQL
 // keeps its plan instead of planning it on every run. Only fixed statement texts are marked
 // (those passing their rows as column arrays), so a connection holds a handful of them.
