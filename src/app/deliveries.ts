@@ -7,7 +7,7 @@ import { verifySignature } from '../stores/verify-signature.ts';
 import { wooTopics } from '../stores/woocommerce/topics/index.ts';
 import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from './errors.ts';
-import { applyDeletion, applyRefund, applyStoreOrder } from './store-orders.ts';
+import { applyBatch } from './apply-batch.ts';
 import type { WebhookStores } from './webhook-stores.ts';
 import { findStore } from './stores.ts';
 
@@ -63,11 +63,9 @@ export async function receiveDelivery(inbox: { stores: WebhookStores; batcher: D
   return { outcome: 'stored', status: 200 };
 }
 
-/** Applies one delivery's facts in the caller's transaction. */
+/** Applies one delivery's facts in the caller's transaction: a batch of one. */
 export async function applyFacts(trx: Db, target: { accountId: string; storeId: string }, facts: DeliveryFacts, receivedAt: Date) {
-  if (facts.kind === 'order') await applyStoreOrder(trx, target, facts.order);
-  else if (facts.kind === 'refund') await applyRefund(trx, target, facts);
-  else await applyDeletion(trx, target, { externalId: facts.externalId, at: receivedAt });
+  await applyBatch(trx, [{ ...target, facts, receivedAt }]);
 }
 
 // Errors from the database (a SQLSTATE code) are worth retrying; anything else is a defect of
