@@ -219,6 +219,8 @@ export interface DeliveriesTable {
   reason: string | null;
   raw: ColumnType<Buffer | null, Buffer | null, Buffer | null>;
   processed_at: Timestamp | null;
+  /** The member and terms an order was given by the fact of this delivery (migration 0014). */
+  decision: ColumnType<unknown, string | null, string | null>;
 }
 
 export interface RefundsTable {
