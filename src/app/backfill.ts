@@ -1,15 +1,17 @@
 import { sql } from 'kysely';
-import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { notFound } from './errors.ts';
-import { attribute, openConversion } from './ingest-order.ts';
+import { applyBatch } from './ledger/apply-batch.ts';
+import { keptFactsToJson } from './ledger/kept-facts.ts';
+import { lockAccount } from './ledger/lock-orders.ts';
 import { inRange, parseRange, type RangeInput } from './range.ts';
-import { lockOrder } from './store-orders.ts';
 
 /**
  * Attributes the stored, unattributed orders placed in a range to this campaign's members, by
  * the codes and links known now (SPEC §5.5: only when the brand asks). An order whose codes or
- * link now point to another campaign's member is left for that campaign's backfill.
+ * link now point to another campaign's member is left for that campaign's backfill. Each order
+ * it attributes is kept as a delivery (topic `backfill`) with the decision, so a rebuild
+ * attributes it the same way.
  */
 export async function backfillCampaign(
   db: Db,
@@ -20,34 +22,39 @@ export async function backfillCampaign(
   return db.transaction().execute(async (trx) => {
     const campaign = await trx.selectFrom('campaigns').select('id').where('account_id', '=', accountId).where('id', '=', campaignId).executeTakeFirst();
     if (!campaign) throw notFound('Campaign');
-    // Key-share: waits for a change of currency or zone in flight (see ingestOrder).
-    const account = await trx.selectFrom('accounts').select(['default_currency', 'time_zone']).where('id', '=', accountId).forKeyShare().executeTakeFirstOrThrow();
+    // Work on the whole account: its row locked first (see lock-orders.ts), so however many
+    // orders the range holds, no order lock is taken.
+    await lockAccount(trx, accountId);
+    const account = await trx.selectFrom('accounts').select('time_zone').where('id', '=', accountId).executeTakeFirstOrThrow();
     const orders = await trx
       .selectFrom('orders as o')
       .leftJoin('conversions as c', (j) => j.onRef('c.account_id', '=', 'o.account_id').onRef('c.order_id', '=', 'o.id'))
-      .select(['o.id', 'o.store_id', 'o.external_id', 'o.placed_at', 'o.currency', 'o.codes', 'o.ref'])
+      .select(['o.store_id', 'o.external_id'])
       .where('o.account_id', '=', accountId)
       .where('c.id', 'is', null)
       .where(inRange(sql.ref('o.placed_at'), parseRange(range, account.time_zone)))
       .orderBy('o.placed_at')
       .execute();
-    let attributed = 0;
-    for (const o of orders) {
-      const attribution = await attribute(trx, accountId, { codes: o.codes, ref: o.ref, createdAt: o.placed_at });
-      if (!attribution || attribution.member.campaignId !== campaignId) continue;
-      const target = { accountId, storeId: o.store_id };
-      // A delivery of the same order may be applying now: take its lock, then read its latest state.
-      await lockOrder(trx, target, o.external_id);
-      const now = await trx.selectFrom('orders').select(['status', 'amount_minor']).where('account_id', '=', accountId).where('id', '=', o.id).executeTakeFirstOrThrow();
-      const opened = await openConversion(
-        trx,
-        target,
-        { id: o.id, createdAt: o.placed_at, currency: o.currency, status: now.status as StoreStatus, amountMinor: BigInt(now.amount_minor) },
-        attribution,
-        account.default_currency,
-      );
-      if (opened) attributed += 1;
+    if (orders.length === 0) return { examined: 0, attributed: 0 };
+
+    // Each candidate kept as a delivery, applied as one batch; those that attributed nothing keep nothing.
+    const facts = orders.map((o) => ({ kind: 'backfill' as const, externalId: o.external_id, campaignId }));
+    const kept = await sql<{ id: string; received_at: Date }>`
+      insert into deliveries (account_id, store_id, delivery_id, topic, facts, status, processed_at)
+      select ${accountId}::bigint, u.store_id, 'backfill:' || gen_random_uuid()::text, 'backfill', u.facts, 'done', now()
+      from unnest(${orders.map((o) => o.store_id)}::bigint[], ${facts.map(keptFactsToJson)}::jsonb[]) with ordinality as u(store_id, facts, n)
+      order by u.n
+      returning id, received_at`.execute(trx);
+    const ids = kept.rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const applied = await applyBatch(
+      trx,
+      orders.map((o, i) => ({ accountId, storeId: o.store_id, facts: facts[i]!, receivedAt: kept.rows[0]!.received_at, id: ids[i]! })),
+      { accountLocked: true },
+    );
+    const idle = ids.filter((_, i) => !applied[i]!.changed);
+    if (idle.length > 0) {
+      await sql`delete from deliveries where account_id = ${accountId} and id = any(${idle}::bigint[])`.execute(trx);
     }
-    return { examined: orders.length, attributed };
+    return { examined: orders.length, attributed: applied.filter((a) => a.changed).length };
   });
 }

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { type Approval, type ApprovalAction, ApprovalError, transitionApproval } from '../core/approval.ts';
+import { type Approval, type ApprovalAction, ApprovalError } from '../core/approval.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../schemas/conversions.ts';
 import type { Principal } from './credentials.ts';
 import { conversionViews, findConversion, ordersTableWhere, toConversion } from './conversion-view.ts';
 import { AppError, notFound } from './errors.ts';
-import { figureOnItsDay, nullableBigint } from './figures.ts';
+import { applyBatch } from './ledger/apply-batch.ts';
 import { parseRange, type RangeInput } from './range.ts';
 
 // A campaign's Orders table, one conversion, and the brand's review of it (SPEC §2, §6, §10).
@@ -87,10 +87,10 @@ export async function getConversion(db: Db, accountId: string, id: string): Prom
 }
 
 /**
- * Reject or undo (approve) a conversion: the transition is the core's, the row is locked so
- * two reviewers (or a store update) cannot interleave, its figures are recomputed — a rejected
- * conversion earns and counts nothing — and the change is written to the audit log, all in one
- * transaction. The store status is neither read for the decision nor written.
+ * Reject or undo (approve) a conversion, through the ledger's write path: its order is locked
+ * so two reviewers (or a store update) cannot interleave, the core decides the transition and
+ * the figures — a rejected conversion earns and counts nothing — and the change is written to
+ * the audit log, all in one transaction. The store status is neither read for the decision nor written.
  */
 export async function changeApproval(
   db: Db,
@@ -101,59 +101,28 @@ export async function changeApproval(
 ): Promise<TConversion> {
   const { accountId } = principal;
   return db.transaction().execute(async (trx) => {
-    // The account first, key-share, before the conversion is locked: a change of currency or
-    // zone in flight is waited for, and never waits for this row while this waits for it.
-    const account = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).forKeyShare().executeTakeFirstOrThrow();
-    const row = await trx
-      .selectFrom('conversions')
-      .select(['approval', 'status', 'currency', 'order_date', 'amount_minor', 'terms_percent', 'terms_fixed_minor', 'terms_fixed_currency'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .forUpdate()
+    const conversion = await trx
+      .selectFrom('conversions as c')
+      .innerJoin('orders as o', (j) => j.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
+      .select(['c.store_id', 'o.external_id'])
+      .where('c.account_id', '=', accountId)
+      .where('c.id', '=', id)
       .executeTakeFirst();
-    if (!row) throw notFound('Conversion');
-
-    let next: Approval;
+    if (!conversion) throw notFound('Conversion');
     try {
-      next = transitionApproval(row.approval, action);
+      await applyBatch(trx, [
+        {
+          accountId,
+          storeId: conversion.store_id,
+          facts: { kind: 'approval', externalId: conversion.external_id, action },
+          receivedAt: new Date(),
+          review: { actor: principal.actor, reason: reason?.trim() || null },
+        },
+      ]);
     } catch (error) {
       if (error instanceof ApprovalError) throw new AppError(error.code);
       throw error;
     }
-
-    const figures = await figureOnItsDay(
-      trx,
-      accountId,
-      {
-        currency: row.currency,
-        orderDate: row.order_date,
-        approval: next,
-        status: row.status as StoreStatus,
-        amountMinor: BigInt(row.amount_minor),
-        termsPercent: row.terms_percent,
-        termsFixedMinor: nullableBigint(row.terms_fixed_minor),
-        termsFixedCurrency: row.terms_fixed_currency,
-      },
-      account.default_currency,
-    );
-    await trx
-      .updateTable('conversions')
-      .set({ approval: next, ...figures, updated_at: sql`now()` })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .insertInto('approval_events')
-      .values({
-        account_id: accountId,
-        conversion_id: id,
-        actor: principal.actor,
-        from_approval: row.approval,
-        to_approval: next,
-        reason: reason?.trim() || null,
-      })
-      .execute();
-
     const view = await conversionViews(trx, accountId).where('c.id', '=', id).executeTakeFirstOrThrow();
     return toConversion(view);
   });

@@ -2,7 +2,7 @@ import { formatMoney, toMoney } from '../core/money.ts';
 import type { Db } from '../db/connect.ts';
 import { type CustomOrderInput, parseCustomOrder } from '../stores/custom/parse-order.ts';
 import { AppError, notFound } from './errors.ts';
-import { ingestOrder } from './ingest-order.ts';
+import { keepAndApply } from './ledger/keep-and-apply.ts';
 import { findStore } from './stores.ts';
 
 export interface OrderView {
@@ -22,7 +22,7 @@ export interface OrderView {
   applied: boolean;
 }
 
-/** PUT of a custom store's order: an idempotent upsert through the one ingestion path. */
+/** PUT of a custom store's order: an idempotent upsert, kept as a delivery and applied through the one write path. */
 export async function putCustomOrder(
   db: Db,
   accountId: string,
@@ -37,8 +37,10 @@ export async function putCustomOrder(
   const parsed = parseCustomOrder(externalId, input, store.currency);
   if (!parsed.ok) throw new AppError(parsed.problem.code, parsed.problem.message);
   return db.transaction().execute(async (trx) => {
-    const result = await ingestOrder(trx, { accountId, storeId }, parsed.order);
-    return { ...(await readOrder(trx, accountId, storeId, externalId)), applied: result.outcome !== 'stale' };
+    await keepAndApply(trx, { accountId, storeId }, 'custom/order', { kind: 'custom_order', order: parsed.order });
+    const stored = await readOrder(trx, accountId, storeId, externalId);
+    // Applied unless the store holds a newer version already (a PUT of the same version applies again, changing nothing).
+    return { ...stored, applied: new Date(stored.updatedAt).getTime() <= parsed.order.updatedAt.getTime() };
   });
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { type DeliveryFacts, factsFromJson } from '../stores/facts.ts';
 import { applyBatch } from './apply-batch.ts';
 import { processDelivery } from './deliveries.ts';
-import { orderLockKey } from './store-orders.ts';
+import { orderLockKey } from './ledger/lock-orders.ts';
 
 // Applies stored deliveries to the ledger, in batches. A batch claims pending deliveries
 // FOR UPDATE SKIP LOCKED (so any number of server processes share the work without a

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ingestOrder } from '../../src/app/ingest-order.ts';
+import { keepAndApply } from '../../src/app/ledger/keep-and-apply.ts';
 import type { IncomingOrder } from '../../src/core/order.ts';
 import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -396,7 +396,8 @@ describeDb('campaigns, members and codes', () => {
       externalId: `o${n}`, number: `#${n}`, createdAt: new Date('2024-06-03T10:00:00Z'), updatedAt: new Date('2024-06-03T10:00:00Z'),
       currency: 'EUR', grossMinor: 10000n, refundedMinor: 0n, base: 'paid', codes, ref: null, country: null,
     });
-    const ingest = (o: IncomingOrder) => t.db.transaction().execute((trx) => ingestOrder(trx, { accountId, storeId: store.id }, o));
+    const ingest = (o: IncomingOrder) =>
+      t.db.transaction().execute((trx) => keepAndApply(trx, { accountId, storeId: store.id }, 'custom/order', { kind: 'custom_order', order: o }));
     const conversion = (id: string | null) =>
       t.db.selectFrom('conversions').select(['creator_id', 'via_value', 'terms_percent', 'commission_minor']).where('id', '=', id!).executeTakeFirstOrThrow();
 

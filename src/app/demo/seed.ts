@@ -1,25 +1,26 @@
 import { sql } from 'kysely';
 import { resolveTerms, type Terms } from '../../core/commission.ts';
-import { resolveOrderState, type BaseStatus, type StoreStatus } from '../../core/status.ts';
+import type { BaseStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Platform } from '../../db/schema.ts';
 import { signup } from '../accounts.ts';
 import { createCampaign } from '../campaigns.ts';
 import type { CommissionInput } from '../commission-terms.ts';
 import { createCreator } from '../creators.ts';
-import { figure, nullableBigint } from '../figures.ts';
+import { nullableBigint } from '../figures.ts';
+import { applyBatch } from '../ledger/apply-batch.ts';
+import { lockAccount } from '../ledger/lock-orders.ts';
+import { type KeptFacts, keptFactsToJson } from '../ledger/kept-facts.ts';
 import { createLink } from '../links.ts';
 import { addMember } from '../members.ts';
-import { rateHistory } from '../rates.ts';
 import { createStore } from '../stores.ts';
 import { type Random, seededRandom } from './random.ts';
 
 // The demo workspace (README "Demo"): on the first start of an empty embedded database, an
 // account with stores in three currencies, creators, campaigns, a year of orders and link
 // clicks. Everything the user could have made through the API is made through the app's own
-// use cases; the year of orders is generated deterministically and inserted in bulk, with
-// every conversion's figures computed by the core (figure() over the rate history), exactly
-// as the ingestion path would have stored them.
+// use cases; the year of orders is generated deterministically and each order goes through the
+// ledger's write path as its store would have sent it, kept as a delivery like any other.
 
 export const DEMO_EMAIL = 'demo@tally.example';
 export const DEMO_PASSWORD = 'tally-demo-2026';
@@ -158,8 +159,6 @@ interface PlannedOrder {
   base: BaseStatus;
   grossMinor: bigint;
   refundedMinor: bigint;
-  status: StoreStatus;
-  amountMinor: bigint;
   codes: string[];
   ref: string | null;
   country: string;
@@ -209,11 +208,11 @@ export async function seedDemo(db: Db, publicUrl: string, now = new Date()): Pro
   await loadTermsAndLinks(db, accountId, members);
 
   const orders = planOrders(rnd, stores, members, now);
-  // One transaction: the year of history appears whole or not at all, and commits once.
+  // One transaction: the year of history appears whole or not at all, and commits once. The
+  // clicks go first, so an order that came by a link finds the click that brought it.
   const conversions = await db.transaction().execute(async (trx) => {
-    const count = await insertOrders(trx, accountId, orders);
     await insertClicks(trx, accountId, rnd, members, orders, now);
-    return count;
+    return applyOrders(trx, accountId, orders);
   });
   return { accountId, orders: orders.length, conversions };
 }
@@ -314,10 +313,9 @@ function planOrders(rnd: Random, stores: Array<DemoStore & StorePlan>, members: 
       later = rnd.int(1, 48) * 3_600_000;
     }
     const updatedAt = new Date(Math.min(at + later, now.getTime() - 60_000));
-    const state = resolveOrderState({ base, grossMinor, refundedMinor });
     orders.push({
       store, externalId, number, placedAt, updatedAt: updatedAt < placedAt ? placedAt : updatedAt, base, grossMinor, refundedMinor,
-      status: state.status, amountMinor: state.amountMinor, codes, ref, country: rnd.pick(store.countries), member, via,
+      codes, ref, country: rnd.pick(store.countries), member, via,
       rejected: member !== null && rnd.next() < 0.01,
     });
   }
@@ -326,85 +324,68 @@ function planOrders(rnd: Random, stores: Array<DemoStore & StorePlan>, members: 
 
 const iso = (d: Date) => d.toISOString();
 
-async function insertOrders(db: Db, accountId: string, orders: PlannedOrder[]): Promise<number> {
-  const rates = await rateHistory(db, accountId, ['USD', 'EUR', 'JPY']);
+/** Each planned order as the store would have sent it, kept and applied through the ledger's write path. */
+async function applyOrders(db: Db, accountId: string, orders: PlannedOrder[]): Promise<number> {
+  await lockAccount(db, accountId);
   let conversions = 0;
   for (let i = 0; i < orders.length; i += CHUNK) {
     const chunk = orders.slice(i, i + CHUNK);
-    const inserted = await sql<{ id: string; store_id: string; external_id: string }>`
-      insert into orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status,
-                          gross_minor, refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor,
-                          received_at, updated_at)
-      select ${accountId}::bigint, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status,
-             u.gross_minor, u.refunded_minor, u.status, u.amount_minor,
-             case when u.codes = '' then '{}'::text[] else string_to_array(u.codes, ',') end,
-             u.ref, u.country, u.subtotal_minor, u.current_minor, u.store_updated_at, u.store_updated_at
-      from unnest(
-        ${chunk.map((o) => o.store.id)}::bigint[], ${chunk.map((o) => o.externalId)}::text[], ${chunk.map((o) => o.number)}::text[],
-        ${chunk.map((o) => o.store.currency)}::text[], ${chunk.map((o) => iso(o.placedAt))}::timestamptz[],
-        ${chunk.map((o) => iso(o.updatedAt))}::timestamptz[], ${chunk.map((o) => o.base)}::text[],
-        ${chunk.map((o) => o.grossMinor.toString())}::bigint[], ${chunk.map((o) => o.refundedMinor.toString())}::bigint[],
-        ${chunk.map((o) => o.status)}::text[], ${chunk.map((o) => o.amountMinor.toString())}::bigint[],
-        ${chunk.map((o) => o.codes.join(','))}::text[], ${chunk.map((o) => o.ref)}::text[], ${chunk.map((o) => o.country)}::text[],
-        ${chunk.map((o) => (o.store.platform === 'custom' ? null : o.grossMinor.toString()))}::bigint[],
-        ${chunk.map((o) => (o.store.platform === 'shopify' ? (o.grossMinor - o.refundedMinor).toString() : null))}::bigint[]
-      ) as u(store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, refunded_minor,
-             status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
-      returning id, store_id, external_id`.execute(db);
-    const ids = new Map(inserted.rows.map((r) => [`${r.store_id}/${r.external_id}`, r.id]));
+    const facts = chunk.map(storeFacts);
+    const kept = await sql<{ id: string }>`
+      insert into deliveries (account_id, store_id, delivery_id, topic, received_at, facts, status, processed_at)
+      select ${accountId}::bigint, u.store_id, u.delivery_id, u.topic, u.received_at, u.facts, 'done', u.received_at
+      from unnest(${chunk.map((o) => o.store.id)}::bigint[], ${chunk.map((o) => `demo:${o.externalId}`)}::text[],
+                  ${chunk.map((o) => TOPIC[o.store.platform])}::text[], ${chunk.map((o) => iso(o.updatedAt))}::timestamptz[],
+                  ${facts.map(keptFactsToJson)}::jsonb[]) with ordinality as u(store_id, delivery_id, topic, received_at, facts, n)
+      order by u.n
+      returning id`.execute(db);
+    const applied = await applyBatch(
+      db,
+      chunk.map((o, k) => ({ accountId, storeId: o.store.id, facts: facts[k]!, receivedAt: o.updatedAt, id: kept.rows[k]!.id })),
+      { accountLocked: true },
+    );
+    conversions += applied.filter((a) => a.conversionId !== null).length;
 
-    const attributed = chunk.filter((o) => o.member !== null);
-    const rows = attributed.map((o) => {
-      const m = o.member!;
-      const approval = o.rejected ? ('rejected' as const) : ('approved' as const);
-      const figures = figure(
-        {
-          currency: o.store.currency,
-          orderDate: o.placedAt,
-          approval,
-          status: o.status,
-          amountMinor: o.amountMinor,
-          termsPercent: m.terms.percent,
-          termsFixedMinor: m.terms.fixedMinor,
-          termsFixedCurrency: m.terms.fixedCurrency,
-        },
-        'EUR',
-        rates,
-      );
-      return { o, m, approval, figures, orderId: ids.get(`${o.store.id}/${o.externalId}`)! };
-    });
-    if (rows.length === 0) continue;
-    const created = await sql<{ id: string; order_id: string }>`
-      insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency,
-                               status, approval, amount_minor, terms_percent, terms_fixed_minor, terms_fixed_currency,
-                               fx_missing, converted_minor, commission_minor, counted, created_at, updated_at)
-      select ${accountId}::bigint, u.*, u.order_date, u.order_date
-      from unnest(
-        ${rows.map((r) => r.orderId)}::bigint[], ${rows.map((r) => r.o.store.id)}::bigint[], ${rows.map((r) => r.m.campaignId)}::bigint[],
-        ${rows.map((r) => r.m.creatorId)}::bigint[], ${rows.map((r) => r.o.via!.type)}::text[], ${rows.map((r) => r.o.via!.value)}::text[],
-        ${rows.map((r) => iso(r.o.placedAt))}::timestamptz[], ${rows.map((r) => r.o.store.currency)}::text[],
-        ${rows.map((r) => r.o.status)}::text[], ${rows.map((r) => r.approval)}::text[],
-        ${rows.map((r) => r.o.amountMinor.toString())}::bigint[], ${rows.map((r) => r.m.terms.percent)}::numeric[],
-        ${rows.map((r) => r.m.terms.fixedMinor?.toString() ?? null)}::bigint[], ${rows.map((r) => r.m.terms.fixedCurrency)}::text[],
-        ${rows.map((r) => r.figures.fx_missing)}::boolean[], ${rows.map((r) => r.figures.converted_minor)}::bigint[],
-        ${rows.map((r) => r.figures.commission_minor)}::bigint[], ${rows.map((r) => r.figures.counted)}::boolean[]
-      ) as u(order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status, approval, amount_minor,
-             terms_percent, terms_fixed_minor, terms_fixed_currency, fx_missing, converted_minor, commission_minor, counted)
-      returning id, order_id`.execute(db);
-    conversions += created.rows.length;
-
-    const rejected = new Map(rows.filter((r) => r.o.rejected).map((r) => [r.orderId, r.o]));
-    const events = created.rows.filter((c) => rejected.has(c.order_id));
-    if (events.length > 0) {
-      await sql`
-        insert into approval_events (account_id, conversion_id, at, actor, from_approval, to_approval, reason)
-        select ${accountId}::bigint, u.id, u.at, ${DEMO_EMAIL}, 'approved', 'rejected', u.reason
-        from unnest(${events.map((e) => e.id)}::bigint[], ${events.map((e) => iso(new Date(Math.min(rejected.get(e.order_id)!.placedAt.getTime() + 2 * DAY_MS, Date.now()))))}::timestamptz[],
-                    ${events.map((_, k) => ['Self-purchase by the creator', 'Order flagged as fraud', 'Code shared on a coupon site'][k % 3]!)}::text[])
-          as u(id, at, reason)`.execute(db);
-    }
+    // About one in a hundred attributed orders rejected by the brand, with a reason.
+    const rejected = chunk.filter((o, k) => o.rejected && applied[k]!.conversionId !== null);
+    await applyBatch(
+      db,
+      rejected.map((o, k) => ({
+        accountId,
+        storeId: o.store.id,
+        facts: { kind: 'approval' as const, externalId: o.externalId, action: 'reject' as const },
+        receivedAt: o.updatedAt,
+        review: { actor: DEMO_EMAIL, reason: REJECT_REASONS[k % REJECT_REASONS.length]! },
+      })),
+      { accountLocked: true },
+    );
   }
   return conversions;
+}
+
+const TOPIC: Record<Platform, string> = { shopify: 'orders/updated', woocommerce: 'order.updated', custom: 'custom/order' };
+const REJECT_REASONS = ['Self-purchase by the creator', 'Order flagged as fraud', 'Code shared on a coupon site'];
+
+/** What the order's store reports: a Shopify or WooCommerce order with its refund by id, or a custom store's totals. */
+function storeFacts(o: PlannedOrder): KeptFacts {
+  const common = {
+    externalId: o.externalId,
+    number: o.number,
+    createdAt: o.placedAt,
+    updatedAt: o.updatedAt,
+    currency: o.store.currency,
+    base: o.base,
+    codes: o.codes,
+    ref: o.ref,
+    country: o.country,
+  };
+  if (o.store.platform === 'custom') {
+    return { kind: 'custom_order', order: { ...common, grossMinor: o.grossMinor, refundedMinor: o.refundedMinor } };
+  }
+  const refunds = o.refundedMinor > 0n ? [{ id: `${o.externalId}-r1`, amountMinor: o.refundedMinor }] : [];
+  // Shopify's current subtotal reflects its refunds; WooCommerce has no such figure.
+  const currentMinor = o.store.platform === 'shopify' ? o.grossMinor - o.refundedMinor : null;
+  return { kind: 'order', order: { ...common, grossMinor: o.grossMinor, currentMinor, refunds } };
 }
 
 const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -32,6 +32,11 @@ export interface Applied {
 export interface ApplyOptions {
   /** How new orders are attributed: by what is known now (the default) or as recorded (a rebuild). */
   deciding?: Deciding;
+  /**
+   * The caller holds the account row FOR UPDATE (lockAccount: work on a whole account, in one
+   * transaction): the orders' own locks are not taken. The facts must be of that account.
+   */
+  accountLocked?: boolean;
 }
 
 /** Applies the facts, in the order given, in the caller's transaction. */
@@ -41,7 +46,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     const fact = ledgerFactOf(d.facts, d.receivedAt);
     return { accountId: d.accountId, storeId: d.storeId, externalId: externalIdOfFact(fact), fact };
   });
-  const batch = await loadBatch(trx, facts, options.deciding ?? { kind: 'live' });
+  const batch = await loadBatch(trx, facts, options.deciding ?? { kind: 'live' }, options.accountLocked ?? false);
 
   const writes = new Map<string, OrderWrites>();
   const changed: boolean[] = [];

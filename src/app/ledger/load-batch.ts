@@ -8,7 +8,7 @@ import type { BaseStatus, StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import { termsFromRow, type TermsRow } from '../commission-terms.ts';
 import { nullableBigint } from '../figures.ts';
-import { lockOrdersAndAccounts } from './lock-orders.ts';
+import { lockAccount, lockOrdersAndAccounts } from './lock-orders.ts';
 
 // The load step of the ledger's write path: for a batch of facts, with a fixed number of
 // statements whatever its size, every order's stored state (order, refunds, conversion) and
@@ -54,7 +54,7 @@ export type Deciding = { kind: 'live' } | { kind: 'recorded'; decisions: Readonl
 export const refundKey = (accountId: string, storeId: string, refundId: string) => `${accountId}${sep}${storeId}${sep}${refundId}`;
 
 /** Locks the batch's orders and reads everything its facts need, in the caller's transaction. */
-export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Deciding): Promise<LoadedBatch> {
+export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Deciding, accountLocked: boolean): Promise<LoadedBatch> {
   const orders = new Map<string, LoadedOrder>();
   const refundIds = new Map<string, { accountId: string; storeId: string; refundId: string; externalId: string }>();
   for (const f of facts) {
@@ -67,7 +67,7 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
     }
   }
   const loaded = [...orders.values()];
-  const defaultCurrency = await lockOrdersAndAccounts(trx, loaded);
+  const defaultCurrency = accountLocked ? await currencyOfLocked(trx, loaded) : await lockOrdersAndAccounts(trx, loaded);
 
   const storedRefunds = await readOrders(trx, orders, [...refundIds.values()]);
   const foreignRefunds = new Set<string>();
@@ -142,6 +142,13 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
       return rates.get(key);
     },
   };
+}
+
+/** The default currency of the one account whose row the caller holds FOR UPDATE. */
+async function currencyOfLocked(trx: Db, orders: readonly LoadedOrder[]): Promise<Map<string, string>> {
+  const accounts = [...new Set(orders.map((o) => o.accountId))];
+  if (accounts.length !== 1) throw new Error('work on a whole account takes the facts of one account');
+  return new Map([[accounts[0]!, await lockAccount(trx, accounts[0]!)]]);
 }
 
 function refundsOf(fact: LedgerFact) {

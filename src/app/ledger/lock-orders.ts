@@ -4,8 +4,13 @@ import type { Db } from '../../db/connect.ts';
 // The one lock order of the ledger. A transaction that writes orders or conversions first takes
 // the advisory lock of every order it touches, in the order of their keys, and in the same
 // statement the account rows with a key-share lock; only then does it read or lock any row. So
-// two writers never wait on each other in a cycle, and a change of default currency or time
-// zone (which locks the account row FOR UPDATE) waits for writers in flight, or they for it.
+// two writers never wait on each other in a cycle.
+//
+// Work on a whole account (a change of default currency or time zone, a backfill, the demo, a
+// rebuild) instead locks the account row FOR UPDATE, first and alone: every other writer of the
+// account waits for it at its key-share lock, and it takes no order lock, so it never waits for
+// them in turn. (An advisory lock per order would not do there: a transaction holds its locks
+// until it ends, and the server's lock table holds a few thousand.)
 
 /** The key of an order's lock. */
 export const orderLockKey = ({ accountId, storeId }: { accountId: string; storeId: string }, externalId: string) =>
@@ -28,4 +33,10 @@ export async function lockOrdersAndAccounts(
     for key share of a`.execute(trx);
   if (rows.rows.length !== accountIds.length) throw new Error('an account of the batch was not found');
   return new Map(rows.rows.map((a) => [a.id, a.default_currency]));
+}
+
+/** Locks the account row for work on the whole account; returns its default currency. */
+export async function lockAccount(trx: Db, accountId: string): Promise<string> {
+  const row = await trx.selectFrom('accounts').select('default_currency').where('id', '=', accountId).forUpdate().executeTakeFirstOrThrow();
+  return row.default_currency;
 }
