@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { pino } from 'pino';
 import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx-rates.ts';
+import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
 import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
 import { type Connection, connectPostgres } from './db/connect.ts';
@@ -13,6 +14,10 @@ const USAGE = `Usage: tally <command>
   serve               run the server (the default)
   fx import FILE      add ECB reference rates from an eurofxref CSV, XML or zip file
   migrate             bring the database schema up to date
+  rebuild --account ID [--check]
+                      replay the account's kept deliveries into a fresh ledger; with
+                      --check, print each difference from the live ledger and exit 1 if
+                      there is any; without, make the live ledger equal to the rebuilt one
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, TALLY_DATA_DIR,
 PUBLIC_URL, TALLY_DEMO (see README.md).`;
@@ -70,8 +75,42 @@ async function main(argv: string[]) {
     }
     return;
   }
+  if (command === 'rebuild') return rebuild(rest);
   console.error(USAGE);
   process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
+}
+
+async function rebuild(args: string[]) {
+  const at = args.indexOf('--account');
+  const accountId = at >= 0 ? args[at + 1] : undefined;
+  const check = args.includes('--check');
+  const unknown = args.filter((a, i) => a !== '--check' && i !== at && i !== at + 1);
+  if (!accountId || !/^[1-9][0-9]{0,18}$/.test(accountId) || unknown.length > 0) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const connection = await open(loadConfig());
+  try {
+    await prepareDatabase(connection.db);
+    const account = await connection.db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst();
+    if (!account) {
+      console.error(`There is no account ${accountId}.`);
+      process.exitCode = 2;
+      return;
+    }
+    const result = await rebuildLedger(connection.db, accountId, { check });
+    for (const d of result.differences) {
+      console.log(`${d.table}: ${d.key}: ${d.column}: live ${d.live ?? '(none)'}, rebuilt ${d.rebuilt ?? '(none)'}`);
+    }
+    const replayed = `Replayed ${result.deliveries} kept deliveries and ${result.reviews} reviews of account ${accountId} (${account.name})`;
+    if (result.differences.length === 0) console.log(`${replayed}: the rebuilt ledger equals the live one.`);
+    else if (result.repaired) console.log(`${replayed}: ${result.differences.length} differences; the live ledger now equals the rebuilt one.`);
+    else console.log(`${replayed}: ${result.differences.length} differences.`);
+    if (check && result.differences.length > 0) process.exitCode = 1;
+  } finally {
+    await connection.close();
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
