@@ -232,6 +232,13 @@ export interface RefundsTable {
   created_at: Generated<Date>;
 }
 
+export interface OrderDeletionsTable {
+  account_id: Bigint;
+  store_id: Bigint;
+  external_id: string;
+  at: Timestamp;
+}
+
 export interface ConversionEventsTable {
   account_id: Bigint;
   id: Generated<string>;
@@ -365,6 +372,7 @@ export interface Database {
   approval_events: ApprovalEventsTable;
   deliveries: DeliveriesTable;
   refunds: RefundsTable;
+  order_deletions: OrderDeletionsTable;
   conversion_events: ConversionEventsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;

@@ -109,12 +109,25 @@ describe('applyFact', () => {
     expect(state.order).toMatchObject({ status: 'refunded', amountMinor: 0n, updatedAt: at('2026-03-08T00:00:00Z') });
   });
 
-  it('counts a deletion as canceled from when it was received; an older version after it changes nothing', () => {
-    const deleted = run([order(version()), { kind: 'order_deleted', externalId: '820982911946154508', at: at('2026-03-09T00:00:00Z') }]);
-    expect(deleted.order).toMatchObject({ status: 'canceled', updatedAt: at('2026-03-09T00:00:00Z') });
+  it('counts a deletion as canceled for good, whether it comes before the order, between its versions or after them', () => {
+    const deletion: LedgerFact = { kind: 'order_deleted', externalId: '820982911946154508', at: at('2026-03-09T00:00:00Z') };
+    const v1 = order(version());
+    const v2 = order(version({ updatedAt: at('2026-03-10T00:00:00Z'), number: '#1001-b' }));
+    const deleted = run([v1, deletion]);
+    expect(deleted.deletedAt).toEqual(at('2026-03-09T00:00:00Z'));
+    expect(deleted.order).toMatchObject({ status: 'canceled', base: 'canceled', updatedAt: at('2026-03-06T10:00:00Z') });
     expect(deleted.conversion).toMatchObject({ status: 'canceled', figures: { commissionMinor: 0n, counted: false } });
-    expect(run([order(version({ updatedAt: at("2026-03-08T00:00:00Z") }))], ctx(), deleted)).toEqual(deleted);
-    expect(applyFact(EMPTY_STATE, { kind: 'order_deleted', externalId: 'x', at: at('2026-03-09T00:00:00Z') }, ctx()).orderChanged).toBe(false);
+    const orders = [[v1, deletion, v2], [deletion, v1, v2], [v1, v2, deletion], [v2, deletion, v1], [deletion, v2, v1]].map((facts) => run(facts));
+    for (const state of orders) expect(state).toEqual(orders[0]);
+    expect(orders[0]!.order).toMatchObject({ status: 'canceled', number: '#1001-b', updatedAt: at('2026-03-10T00:00:00Z') });
+    // A second deletion changes nothing; one of an unknown order is kept for when it comes.
+    expect(applyFact(deleted, { ...deletion, at: at('2026-03-12T00:00:00Z') }, ctx()).deletedAt).toBeNull();
+    const waiting = applyFact(EMPTY_STATE, deletion, ctx());
+    expect({ deletedAt: waiting.deletedAt, orderChanged: waiting.orderChanged, order: waiting.state.order }).toEqual({
+      deletedAt: at('2026-03-09T00:00:00Z'),
+      orderChanged: false,
+      order: null,
+    });
   });
 
   it('takes a custom store’s refunded total as it is, and its versions by updated_at', () => {

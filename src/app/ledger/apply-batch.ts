@@ -55,7 +55,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     const order = batch.orders.get(key)!;
     let w = writes.get(key);
     if (!w) {
-      w = { order, refundsAdded: [], orderChanged: false, conversion: null, decidedBy: null, approvals: [] };
+      w = { order, refundsAdded: [], orderChanged: false, deletedAt: null, conversion: null, decidedBy: null, approvals: [] };
       writes.set(key, w);
     }
     const fact = withoutForeignRefunds(f, batch.foreignRefunds);
@@ -71,6 +71,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     order.state = outcome.state;
     w.refundsAdded.push(...outcome.refundsAdded);
     w.orderChanged ||= outcome.orderChanged;
+    w.deletedAt ??= outcome.deletedAt;
     // A conversion opened in this batch is inserted with its last state; one stored before is updated.
     if (outcome.conversion === 'opened') w.conversion = 'opened';
     else if (outcome.conversion === 'changed' && w.conversion === null) w.conversion = order.conversionId === null ? 'opened' : 'changed';
@@ -79,7 +80,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     if (outcome.approval !== null) {
       w.approvals.push({ ...outcome.approval, actor: delivery.review?.actor ?? 'system', reason: delivery.review?.reason ?? null });
     }
-    changed.push(outcome.orderChanged || outcome.conversion !== null || outcome.refundsAdded.length > 0);
+    changed.push(outcome.orderChanged || outcome.conversion !== null || outcome.refundsAdded.length > 0 || outcome.deletedAt !== null);
   }
 
   await writeBatch(trx, [...writes.values()]);

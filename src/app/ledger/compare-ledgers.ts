@@ -2,8 +2,9 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 
 // The live ledger (schema public) against a rebuilt one (the rebuild's temporary tables, schema
-// pg_temp), row by row on natural keys: orders by store and store order id, refunds by store and
-// refund id, conversions by their order, rollups by their buckets (a missing rollup row is zeros).
+// pg_temp), row by row on natural keys: orders and deletions by store and store order id,
+// refunds by store and refund id, conversions by their order, rollups by their buckets (a
+// missing rollup row is zeros).
 
 export interface Difference {
   table: string;
@@ -48,6 +49,10 @@ export async function compareLedgers(trx: Db, accountId: string): Promise<Differ
   const refunds = (schema: string) => sql`select store_id, refund_id, ${columnsJson(['order_external_id', 'amount_minor'], 'r')} as j
     from ${sql.id(schema, 'refunds')} r where r.account_id = ${accountId}`;
   differences.push(...(await compare(trx, 'refunds', refunds, ['store_id', 'refund_id'], (k) => `store ${k[0]}, refund ${k[1]}`)));
+
+  const deletions = (schema: string) => sql`select store_id, external_id, ${columnsJson(['at'], 'd')} as j
+    from ${sql.id(schema, 'order_deletions')} d where d.account_id = ${accountId}`;
+  differences.push(...(await compare(trx, 'order_deletions', deletions, ['store_id', 'external_id'], (k) => `store ${k[0]}, order ${k[1]}`)));
 
   const conversions = (schema: string) => sql`select o.store_id, o.external_id, ${columnsJson(CONVERSION_COLUMNS, 'c')} as j
     from ${sql.id(schema, 'conversions')} c join ${sql.id(schema, 'orders')} o on o.account_id = c.account_id and o.id = c.order_id
@@ -118,6 +123,15 @@ export async function repairLedger(trx: Db, accountId: string): Promise<void> {
   await sql`insert into public.refunds (account_id, store_id, refund_id, order_external_id, amount_minor)
     select r.account_id, r.store_id, r.refund_id, r.order_external_id, r.amount_minor from pg_temp.refunds r
     where not exists (select 1 from public.refunds p where p.account_id = r.account_id and p.store_id = r.store_id and p.refund_id = r.refund_id)`.execute(trx);
+
+  // Deletions: by store and store order id.
+  await sql`delete from public.order_deletions p where p.account_id = ${accountId}
+    and not exists (select 1 from pg_temp.order_deletions r where r.store_id = p.store_id and r.external_id = p.external_id)`.execute(trx);
+  await sql`update public.order_deletions p set at = r.at
+    from pg_temp.order_deletions r where p.account_id = ${accountId} and r.store_id = p.store_id and r.external_id = p.external_id and p.at <> r.at`.execute(trx);
+  await sql`insert into public.order_deletions (account_id, store_id, external_id, at)
+    select r.account_id, r.store_id, r.external_id, r.at from pg_temp.order_deletions r
+    where not exists (select 1 from public.order_deletions p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(trx);
 
   // Orders: by store and store order id.
   await sql`update public.orders p set ${set(ORDER_COLUMNS)}, updated_at = now()

@@ -60,7 +60,7 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
   for (const f of facts) {
     const key = orderKey(f.accountId, f.storeId, f.externalId);
     if (!orders.has(key)) {
-      orders.set(key, { accountId: f.accountId, storeId: f.storeId, externalId: f.externalId, orderId: null, conversionId: null, state: { order: null, refunds: [], conversion: null } });
+      orders.set(key, { accountId: f.accountId, storeId: f.storeId, externalId: f.externalId, orderId: null, conversionId: null, state: { order: null, refunds: [], conversion: null, deletedAt: null } });
     }
     for (const r of refundsOf(f.fact)) {
       refundIds.set(refundKey(f.accountId, f.storeId, r.id), { accountId: f.accountId, storeId: f.storeId, refundId: r.id, externalId: f.externalId });
@@ -178,6 +178,7 @@ interface OrderRow {
   current_minor: string | null;
   refund_id: string | null;
   refund_minor: string | null;
+  deleted_at: Date | null;
 }
 
 /**
@@ -197,12 +198,17 @@ async function readOrders(
   const read = await sql<OrderRow>`/* statement: apply.read-orders */
     select o.account_id, o.store_id, o.external_id, o.id, o.number, o.currency, o.placed_at, o.store_updated_at, o.base_status,
            o.gross_minor, o.refunded_minor, o.status, o.amount_minor, o.codes, o.ref, o.country, o.subtotal_minor, o.current_minor,
-           null::text as refund_id, null::bigint as refund_minor
+           null::text as refund_id, null::bigint as refund_minor, null::timestamptz as deleted_at
     from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
     join orders o on o.account_id = u.account_id and o.store_id = u.store_id and o.external_id = u.external_id
     union all
+    select d.account_id, d.store_id, d.external_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+           null, null, d.at
+    from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
+    join order_deletions d on d.account_id = u.account_id and d.store_id = u.store_id and d.external_id = u.external_id
+    union all
     select r.account_id, r.store_id, r.order_external_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-           r.refund_id, r.amount_minor
+           r.refund_id, r.amount_minor, null
     from (select r.account_id, r.store_id, r.refund_id
           from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
           join refunds r on r.account_id = u.account_id and r.store_id = u.store_id and r.order_external_id = u.external_id
@@ -214,6 +220,11 @@ async function readOrders(
     order by refund_id nulls first`.execute(trx);
   // Refunds in the order they were stored would need a stored sequence; their sum does not depend on it.
   for (const row of read.rows) {
+    if (row.deleted_at !== null) {
+      const owner = orders.get(orderKey(row.account_id, row.store_id, row.external_id))!;
+      owner.state = { ...owner.state, deletedAt: new Date(row.deleted_at) };
+      continue;
+    }
     if (row.refund_id !== null) {
       storedRefunds.add(refundKey(row.account_id, row.store_id, row.refund_id));
       const owner = orders.get(orderKey(row.account_id, row.store_id, row.external_id));
@@ -227,7 +238,7 @@ async function readOrders(
   return storedRefunds;
 }
 
-export function orderRecordOf(row: Omit<OrderRow, 'account_id' | 'store_id' | 'id' | 'refund_id' | 'refund_minor'>): OrderRecord {
+export function orderRecordOf(row: Omit<OrderRow, 'account_id' | 'store_id' | 'id' | 'refund_id' | 'refund_minor' | 'deleted_at'>): OrderRecord {
   return {
     externalId: row.external_id,
     number: row.number,

@@ -23,7 +23,7 @@ import { compareLedgers, type Difference, repairLedger } from './compare-ledgers
 // brand's approval and the store's status never change each other.
 
 export const LEDGER_TABLES = [
-  'orders', 'refunds', 'conversions', 'approval_events', 'conversion_events',
+  'orders', 'refunds', 'order_deletions', 'conversions', 'approval_events', 'conversion_events',
   'rollup_member_days', 'rollup_member_months', 'rollup_member_years', 'rollup_campaign_days', 'rollup_campaign_months',
   'rollup_account_days', 'rollup_creator_days', 'rollup_creator_weeks', 'rollup_creator_months', 'rollup_creator_quarters',
   'rollup_creator_years', 'rollup_campaign_hours',

@@ -16,6 +16,8 @@ export interface OrderWrites {
   order: LoadedOrder;
   refundsAdded: RefundFact[];
   orderChanged: boolean;
+  /** A deletion made known by the batch. */
+  deletedAt: Date | null;
   conversion: 'opened' | 'changed' | null;
   /** The kept delivery whose fact opened the conversion, and the decision to record on it. */
   decidedBy: { deliveryId: string; decision: Decision } | null;
@@ -24,6 +26,7 @@ export interface OrderWrites {
 
 export async function writeBatch(trx: Db, writes: readonly OrderWrites[]): Promise<void> {
   await writeRefunds(trx, writes);
+  await writeDeletions(trx, writes.filter((w) => w.deletedAt !== null));
   await writeOrders(trx, writes.filter((w) => w.orderChanged));
   await openConversions(trx, writes.filter((w) => w.conversion === 'opened'));
   await updateConversions(trx, writes.filter((w) => w.conversion === 'changed'));
@@ -42,6 +45,17 @@ async function writeRefunds(trx: Db, writes: readonly OrderWrites[]) {
     on conflict (account_id, store_id, refund_id) do nothing
     returning refund_id`.execute(trx);
   if (inserted.rows.length !== rows.length) throw new Error('a refund of the batch was stored meanwhile');
+}
+
+async function writeDeletions(trx: Db, deleted: readonly OrderWrites[]) {
+  if (deleted.length === 0) return;
+  const inserted = await sql<{ external_id: string }>`/* statement: apply.write-deletions */
+    insert into order_deletions (account_id, store_id, external_id, at)
+    select * from unnest(${deleted.map((w) => w.order.accountId)}::bigint[], ${deleted.map((w) => w.order.storeId)}::bigint[],
+                         ${deleted.map((w) => w.order.externalId)}::text[], ${deleted.map((w) => w.deletedAt!.toISOString())}::timestamptz[])
+    on conflict (account_id, store_id, external_id) do nothing
+    returning external_id`.execute(trx);
+  if (inserted.rows.length !== deleted.length) throw new Error('a deletion of the batch was stored meanwhile');
 }
 
 async function writeOrders(trx: Db, written: readonly OrderWrites[]) {

@@ -17,7 +17,9 @@ import type { ConversionRecord, Decision, LedgerContext, LedgerState, OrderRecor
 // - refunds count once each, by id, whichever fact brought them (the order's payload or a
 //   refund on its own, before or after the order): the first amount stored for an id wins;
 // - a refund that arrives before its order is kept and counts when the order comes;
-// - a deletion counts as canceled from the moment it was received;
+// - a deletion counts as canceled from the moment it was received, for good: a version that
+//   comes after it (or one that was on its way) is kept, canceled; one that arrives before its
+//   order is kept and applied when the order comes;
 // - a new order is attributed once, when it is first stored (ctx.decide: codes beat links),
 //   and its conversion is approved, with the terms in force then;
 // - a conversion follows its order's status and amount; approval is the brand's alone;
@@ -29,6 +31,8 @@ export interface FactOutcome {
   refundsAdded: RefundFact[];
   /** The order record changed (a new order, a newer version, a refund or deletion applied). */
   orderChanged: boolean;
+  /** The deletion this fact made known, to be stored. */
+  deletedAt: Date | null;
   conversion: 'opened' | 'changed' | null;
   /** The member and terms of a conversion this fact opened. */
   decision: Decision | null;
@@ -40,6 +44,7 @@ const unchanged = (state: LedgerState): FactOutcome => ({
   state,
   refundsAdded: [],
   orderChanged: false,
+  deletedAt: null,
   conversion: null,
   decision: null,
   approval: null,
@@ -67,10 +72,9 @@ export function applyFact(state: LedgerState, fact: LedgerFact, ctx: LedgerConte
       return { ...outcome, refundsAdded: added };
     }
     case 'order_deleted': {
-      const order = state.order;
-      if (order === null) return unchanged(state);
-      const updatedAt = fact.at.getTime() > order.updatedAt.getTime() ? fact.at : order.updatedAt;
-      return applyVersion(state, { ...versionOf(order, state.refunds), base: 'canceled', updatedAt }, ctx);
+      if (state.deletedAt !== null) return unchanged(state);
+      const deleted = { ...state, deletedAt: fact.at };
+      return { ...refigureOrder(deleted, ctx), deletedAt: fact.at };
     }
     case 'backfill': {
       const order = state.order;
@@ -130,7 +134,8 @@ function refigureOrder(state: LedgerState, ctx: LedgerContext): FactOutcome {
 }
 
 /** Stores a version no older than the kept one; a new order is attributed, a known one's conversion follows it. */
-function applyVersion(state: LedgerState, version: IncomingOrder, ctx: LedgerContext): FactOutcome {
+function applyVersion(state: LedgerState, reported: IncomingOrder, ctx: LedgerContext): FactOutcome {
+  const version: IncomingOrder = state.deletedAt === null ? reported : { ...reported, base: 'canceled' };
   const { status, amountMinor } = resolveOrderState({ base: version.base, grossMinor: version.grossMinor, refundedMinor: version.refundedMinor });
   const order: OrderRecord = {
     externalId: version.externalId,

@@ -60,9 +60,11 @@ export interface LedgerState {
   /** Every refund of the order known by id, in the order they became known; the first amount of an id counts. */
   refunds: readonly RefundFact[];
   conversion: ConversionRecord | null;
+  /** When the store deleted the order, if it did: from then on it counts as canceled, whatever version comes. */
+  deletedAt: Date | null;
 }
 
-export const EMPTY_STATE: LedgerState = { order: null, refunds: [], conversion: null };
+export const EMPTY_STATE: LedgerState = { order: null, refunds: [], conversion: null, deletedAt: null };
 
 /** A new order's member and the terms it snapshots. */
 export interface Decision {

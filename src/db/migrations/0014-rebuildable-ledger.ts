@@ -22,6 +22,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
     alter table deliveries add column decision jsonb;
 
+    -- A store's deletion of an order (WooCommerce order.deleted), kept whether or not the order
+    -- is known yet: the order counts as canceled from then on, whatever version comes after.
+    create table order_deletions (
+      account_id bigint not null,
+      store_id bigint not null,
+      external_id text not null,
+      at timestamptz not null,
+      primary key (account_id, store_id, external_id),
+      foreign key (account_id, store_id) references stores (account_id, id)
+    );
+    insert into order_deletions (account_id, store_id, external_id, at)
+    select account_id, store_id, facts->>'externalId', min(received_at) from deliveries
+    where status = 'done' and facts->>'kind' = 'order_deleted'
+    group by account_id, store_id, facts->>'externalId';
+
     update deliveries d set decision = x.decision
     from (
       select distinct on (c.account_id, c.order_id) d.account_id, d.id, ${DECISION} as decision
