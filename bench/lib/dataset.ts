@@ -19,7 +19,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { signup } from '../../src/app/accounts.ts';
 import { createApiKey } from '../../src/app/credentials.ts';
-import { figure } from '../../src/app/figures.ts';
+import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import { rateHistory } from '../../src/app/rates.ts';
 import { prepareDatabase } from '../../src/app/startup.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
@@ -226,7 +226,7 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
     // The conversions, without the triggers; the rollups are built in one pass afterwards.
     await db.query('alter table conversions disable trigger user');
     const terms = campaignIds.map((_, c) => ({ percent: String(5 + ((c + 1) % 16)), fixed: (c + 1) % 5 === 0 }));
-    const nul = (v: string | null) => v ?? '\\N';
+    const nul = (v: bigint | string | null) => v ?? '\\N';
     await copy(
       `copy conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency, status, approval, amount_minor,
                          terms_percent, terms_fixed_minor, terms_fixed_currency, fx_missing, converted_minor, commission_minor, counted) from stdin`,
@@ -234,13 +234,13 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
         const st = stores[r.store]!;
         const m = members[r.member]!;
         const t = terms[m.campaign]!;
-        const f = figure(
+        const f = figureConversion(
           { currency: st.currency, orderDate: r.at, approval: r.approval, status: r.status, amountMinor: r.amountMinor,
-            termsPercent: t.percent, termsFixedMinor: t.fixed ? 100n : null, termsFixedCurrency: t.fixed ? 'USD' : null },
+            terms: { percent: t.percent, fixedMinor: t.fixed ? 100n : null, fixedCurrency: t.fixed ? 'USD' : null } },
           'EUR',
           rates,
         );
-        return `${account.id}\t${firstOrder + BigInt(i)}\t${st.id}\t${campaignIds[m.campaign]}\t${creatorIds[m.creator]}\tcode\tCODE${m.creator}\t${iso(r.at)}\t${st.currency}\t${r.status}\t${r.approval}\t${r.amountMinor}\t${t.percent}\t${t.fixed ? 100 : '\\N'}\t${t.fixed ? 'USD' : '\\N'}\t${f.fx_missing ? 't' : 'f'}\t${nul(f.converted_minor)}\t${nul(f.commission_minor)}\t${f.counted ? 't' : 'f'}\n`;
+        return `${account.id}\t${firstOrder + BigInt(i)}\t${st.id}\t${campaignIds[m.campaign]}\t${creatorIds[m.creator]}\tcode\tCODE${m.creator}\t${iso(r.at)}\t${st.currency}\t${r.status}\t${r.approval}\t${r.amountMinor}\t${t.percent}\t${t.fixed ? 100 : '\\N'}\t${t.fixed ? 'USD' : '\\N'}\t${f.fxMissing ? 't' : 'f'}\t${nul(f.convertedMinor)}\t${nul(f.commissionMinor)}\t${f.counted ? 't' : 'f'}\n`;
       },
     );
     await db.query('alter table conversions enable trigger user');

@@ -5,6 +5,7 @@ import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
 import type { TConversion } from '../schemas/conversions.ts';
 import { inRange, type Range } from './range.ts';
+import { visibleSql } from '../core/visibility.ts';
 
 // The one query that builds the `Conversion` every endpoint shows (SPEC §10): the conversion
 // with its order, campaign, creator and membership, scoped to one account. Callers add their
@@ -94,6 +95,8 @@ export async function findConversions(db: Db, accountId: string, ids: readonly s
  * conversionViews query: the list and its exports use this same condition. Conversions of
  * members removed from the campaign, or of creators removed from the Community, are hidden.
  */
+const CAMPAIGN_VISIBLE = visibleSql('campaign', { member: 'm', creator: 'cr' });
+
 export function ordersTableWhere(
   campaignId: string,
   range: Range | null,
@@ -101,8 +104,7 @@ export function ordersTableWhere(
 ): RawBuilder<boolean> {
   const parts: RawBuilder<boolean>[] = [
     sql<boolean>`c.campaign_id = ${campaignId}`,
-    sql<boolean>`m.removed_at is null`,
-    sql<boolean>`cr.removed_at is null`,
+    sql<boolean>`${sql.raw(CAMPAIGN_VISIBLE)}`,
   ];
   if (range) parts.push(inRange(sql.ref('c.order_date'), range));
   if (filter.status) parts.push(sql<boolean>`c.status in (${sql.join(filter.status)})`);

@@ -5,55 +5,13 @@ import { countableSql, isCountable, isCounted } from '../core/counted.ts';
 import { dayOfUtc, type RateLookup } from '../core/fx.ts';
 import type { StoreStatus } from '../core/status.ts';
 import type { Db } from '../db/connect.ts';
-import { rateHistory, ratesOnDay } from './rates.ts';
+import { rateHistory } from './rates.ts';
 
-// A conversion's stored figures (converted amount, commission, counted, fxMissing) are derived
-// from its own facts by src/core; this module computes and saves them.
-
-export interface FigureInput {
-  currency: string;
-  orderDate: Date;
-  approval: Approval;
-  status: StoreStatus;
-  amountMinor: bigint;
-  termsPercent: string | null;
-  termsFixedMinor: bigint | null;
-  termsFixedCurrency: string | null;
-}
-
-export interface StoredFigures {
-  fx_missing: boolean;
-  converted_minor: string | null;
-  commission_minor: string | null;
-  counted: boolean;
-}
-
-export function figure(row: FigureInput, defaultCurrency: string, rates: RateLookup): StoredFigures {
-  const figures = computeFigures({
-    amountMinor: row.amountMinor,
-    currency: row.currency,
-    defaultCurrency,
-    day: dayOfUtc(row.orderDate),
-    countable: isCountable({ approval: row.approval, status: row.status }),
-    terms: { percent: row.termsPercent, fixedMinor: row.termsFixedMinor, fixedCurrency: row.termsFixedCurrency },
-    rates,
-  });
-  return {
-    fx_missing: figures.fxMissing,
-    converted_minor: figures.convertedMinor?.toString() ?? null,
-    commission_minor: figures.commissionMinor?.toString() ?? null,
-    counted: isCounted({ approval: row.approval, status: row.status, fxMissing: figures.fxMissing }),
-  };
-}
+// Refiguring many conversions at once (a new rate, a new default currency): the figures the
+// core derives for one row (src/core/ledger/figure-conversion.ts), computed by the database
+// with the core's ratios and rounding.
 
 export const nullableBigint = (v: string | null) => (v === null ? null : BigInt(v));
-
-/** Figures one row with the rates of its own order day: the path of every single-row change. */
-export async function figureOnItsDay(db: Db, accountId: string, row: FigureInput, defaultCurrency: string): Promise<StoredFigures> {
-  const currencies = [row.currency, defaultCurrency, ...(row.termsFixedCurrency ? [row.termsFixedCurrency] : [])];
-  const rates = await ratesOnDay(db, accountId, dayOfUtc(row.orderDate), currencies);
-  return figure(row, defaultCurrency, rates);
-}
 
 // The (approval, status) pairs the core calls countable, as a SQL predicate over a row `r`.
 const COUNTABLE_SQL = countableSql('r');

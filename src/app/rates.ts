@@ -1,33 +1,27 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type Rate, type RateLookup, rateLookupFrom } from '../core/fx.ts';
 import type { Db } from '../db/connect.ts';
 
 // Reference rates as the core wants them. An account's own rates sit beside the ECB's and win
 // on the same day.
 
-/** The latest rate on or before `day` of each currency: enough to figure rows of one day. */
-export async function ratesOnDay(db: Db, accountId: string, day: string, currencies: string[]): Promise<RateLookup> {
-  const wanted = [...new Set(currencies)].filter((c) => c !== 'EUR');
-  const found = new Map<string, string>();
-  for (const currency of wanted) {
-    const row = await sql<{ per_eur: string }>`
-      select per_eur from (
-        (select day, per_eur, 1 as own from account_fx_rates
-          where account_id = ${accountId} and currency = ${currency} and day <= ${day}::date
-          order by day desc limit 1)
-        union all
-        (select day, per_eur, 0 as own from fx_rates
-          where currency = ${currency} and day <= ${day}::date
-          order by day desc limit 1)
-      ) r order by day desc, own desc limit 1`.execute(db);
-    const perEur = row.rows[0]?.per_eur;
-    if (perEur) found.set(currency, perEur);
-  }
-  return (currency, onDay) => {
-    if (currency === 'EUR') return '1';
-    if (onDay !== day) throw new Error(`rates were loaded for ${day}, not ${onDay}`);
-    return found.get(currency);
-  };
+/**
+ * The rate in effect for an account, a currency and a day, as SQL over three expressions: the
+ * latest rate on or before the day, the account's own winning over the ECB's on the same day.
+ * The same rule as rateLookupFrom in the core over the ECB's rates followed by the account's
+ * (rateHistory below); test/integration/rates-sql.test.ts holds the two equal.
+ */
+export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(
+    select r.per_eur from (
+      (select a.day, a.per_eur, 1 as own from account_fx_rates a
+        where a.account_id = ${account} and a.currency = ${currency} and a.day <= ${day}
+        order by a.day desc limit 1)
+      union all
+      (select f.day, f.per_eur, 0 as own from fx_rates f
+        where f.currency = ${currency} and f.day <= ${day}
+        order by f.day desc limit 1)
+    ) r order by r.day desc, r.own desc limit 1)`;
 }
 
 /** Every known rate of these currencies: for refiguring many rows across many days. */

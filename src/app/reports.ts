@@ -20,6 +20,7 @@ import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
 import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
 import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
+import { visibleSql } from '../core/visibility.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
 // §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its stored `counted` flag says so; sums are done by the database
@@ -119,7 +120,7 @@ async function campaignPerformanceIn(db: Db, accountId: string, campaignId: stri
     left join sums s on s.key = m.creator_id
     left join clicks k on k.key = m.creator_id
     where m.account_id = ${accountId} and m.campaign_id = ${campaignId}
-      and m.removed_at is null and cr.removed_at is null
+      and ${sql.raw(visibleSql('campaign', { member: 'm', creator: 'cr' }))}
     order by coalesce(s.sales, 0) desc, cr.name, m.creator_id`.execute(db);
 
   const figures = rows.map(figuresOf);
@@ -282,7 +283,7 @@ async function communityIn(db: Db, accountId: string, input: TCommunityQuery): P
         from creators cr
         left join sums s on s.key = cr.id
         left join clicks k on k.key = cr.id
-        where cr.account_id = ${accountId} and cr.removed_at is null
+        where cr.account_id = ${accountId} and ${sql.raw(visibleSql('community', { member: null, creator: 'cr' }))}
           ${q === null ? sql`` : sql`and ${q}`}
       ),
       totals as (

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { figure, nullableBigint } from '../../src/app/figures.ts';
+import { nullableBigint } from '../../src/app/figures.ts';
+import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import { rateHistory } from '../../src/app/rates.ts';
 import type { Approval } from '../../src/core/approval.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
@@ -52,22 +53,22 @@ describeDb('figures in SQL', () => {
     const { default_currency: target } = await t.db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
     const all = await rows();
     const rates = await rateHistory(t.db, accountId, [...new Set(all.flatMap((r) => [r.currency, r.terms_fixed_currency ?? 'EUR'])), target]);
-    const out: Array<{ row: Row; core: ReturnType<typeof figure> }> = [];
+    const out: Array<{ row: Row; core: { fx_missing: boolean; converted_minor: string | null; commission_minor: string | null; counted: boolean } }> = [];
     for (const row of all) {
-      const core = figure(
+      const figures = figureConversion(
         {
           currency: row.currency,
           orderDate: row.order_date,
           approval: row.approval,
           status: row.status,
           amountMinor: BigInt(row.amount_minor),
-          termsPercent: row.terms_percent,
-          termsFixedMinor: nullableBigint(row.terms_fixed_minor),
-          termsFixedCurrency: row.terms_fixed_currency,
+          terms: { percent: row.terms_percent, fixedMinor: nullableBigint(row.terms_fixed_minor), fixedCurrency: row.terms_fixed_currency },
         },
         target,
         rates,
       );
+      const text = (v: bigint | null) => (v === null ? null : v.toString());
+      const core = { fx_missing: figures.fxMissing, converted_minor: text(figures.convertedMinor), commission_minor: text(figures.commissionMinor), counted: figures.counted };
       if (core.fx_missing !== row.fx_missing || core.converted_minor !== row.converted_minor || core.commission_minor !== row.commission_minor || core.counted !== row.counted) {
         out.push({ row, core });
       }

@@ -186,5 +186,5 @@ describeDb('the ledger’s paths agree', () => {
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
-  });
+  }, 60_000 + RUNS * 15_000);
 });

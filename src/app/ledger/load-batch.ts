@@ -8,6 +8,7 @@ import type { BaseStatus, StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import { termsFromRow, type TermsRow } from '../commission-terms.ts';
 import { nullableBigint } from '../figures.ts';
+import { rateInEffectSql } from '../rates.ts';
 import { lockAccount, lockOrdersAndAccounts } from './lock-orders.ts';
 
 // The load step of the ledger's write path: for a batch of facts, with a fixed number of
@@ -399,24 +400,12 @@ async function readCandidates(trx: Db, asked: ReadonlyArray<{ accountId: string;
   };
 }
 
-/**
- * The rate of each (account, currency, day): the latest on or before the day, the account's own
- * rate winning over the ECB's on the same day (rates-in-effect.ts holds the rule for SQL).
- */
+/** The rate in effect of each (account, currency, day) (rateInEffectSql). */
 async function readRates(trx: Db, list: ReadonlyArray<{ accountId: string; currency: string; day: string }>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (list.length === 0) return found;
   const result = await sql<{ n: string; per_eur: string | null }>`/* statement: apply.rates */
-    select u.n::text as n, (
-      select r.per_eur from (
-        (select a.day, a.per_eur, 1 as own from account_fx_rates a
-          where a.account_id = u.account_id and a.currency = u.currency and a.day <= u.day
-          order by a.day desc limit 1)
-        union all
-        (select f.day, f.per_eur, 0 as own from fx_rates f
-          where f.currency = u.currency and f.day <= u.day
-          order by f.day desc limit 1)
-      ) r order by r.day desc, r.own desc limit 1) as per_eur
+    select u.n::text as n, ${rateInEffectSql(sql.ref('u.account_id'), sql.ref('u.currency'), sql.ref('u.day'))} as per_eur
     from unnest(${list.map((w) => w.accountId)}::bigint[], ${list.map((w) => w.currency)}::text[], ${list.map((w) => w.day)}::date[])
       with ordinality as u(account_id, currency, day, n)`.execute(trx);
   for (const r of result.rows) {
