@@ -11,6 +11,7 @@ import * as figuresInSql from './0009-figures-in-sql.ts';
 import * as finerRollups from './0010-finer-rollups.ts';
 import * as countedDateIndex from './0011-counted-date-index.ts';
 import * as pendingOrder from './0012-pending-order.ts';
+import * as deliveryAttempts from './0013-delivery-attempts.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-finer-rollups': finerRollups,
   '0011-counted-date-index': countedDateIndex,
   '0012-pending-order': pendingOrder,
+  '0013-delivery-attempts': deliveryAttempts,
 };
 
 export const migrationProvider: MigrationProvider = {
