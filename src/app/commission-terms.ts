@@ -1,4 +1,5 @@
 import { resolveTerms, type Terms } from '../core/commission.ts';
+import { amountProblem } from '../core/limits.ts';
 import { type Money, MoneyError, parseMoney, toMoney } from '../core/money.ts';
 import { assertCurrency } from './accounts.ts';
 import { AppError } from './errors.ts';
@@ -36,7 +37,11 @@ export function canonicalPercent(value: string): string {
 function fixedMinor(fixed: { value: string; currency: string }): string {
   assertCurrency(fixed.currency);
   try {
-    return parseMoney(fixed.value, fixed.currency).toString();
+    const minor = parseMoney(fixed.value, fixed.currency);
+    // The route's schema refuses this already; kept for callers that do not come through one.
+    const problem = amountProblem('commission.fixed', minor, fixed.currency);
+    if (problem) throw new AppError('invalid_input', `${problem}.`);
+    return minor.toString();
   } catch (error) {
     if (error instanceof MoneyError) {
       throw new AppError('invalid_amount', `commission.fixed: ${error.message}.`);

@@ -5,6 +5,8 @@ import type { Db } from '../db/connect.ts';
 import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../schemas/conversions.ts';
 import type { Principal } from './credentials.ts';
 import { conversionViews, findConversion, ordersTableWhere, toConversion } from './conversion-view.ts';
+import { instantTextProblem } from '../schemas/common.ts';
+import { isRowId } from './cursor.ts';
 import { AppError, notFound } from './errors.ts';
 import { applyBatch } from './ledger/apply-batch.ts';
 import { parseRange, type RangeInput } from './range.ts';
@@ -23,15 +25,17 @@ export interface ConversionFilter extends RangeInput {
 // carried as text with microseconds so the keyset comparison is exact, never a JS Date.
 type Cursor = { d: string; i: string };
 const CURSOR_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const CURSOR_ID = /^[1-9][0-9]{0,18}$/;
-const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** A cursor's date: the shape we write, naming a real instant (no 2026-02-30, no 25:00) from 1970 to 9999. */
+const isCursorDate = (value: unknown): value is string =>
+  typeof value === 'string' && CURSOR_DATE.test(value) && instantTextProblem(value) === null;
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 function decodeCursor(text: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof value.d === 'string' && CURSOR_DATE.test(value.d) && typeof value.i === 'string' && CURSOR_ID.test(value.i) && BigInt(value.i) <= INT8_MAX) {
+    if (isCursorDate(value.d) && isRowId(value.i)) {
       return { d: value.d, i: value.i };
     }
   } catch {

@@ -1,3 +1,4 @@
+import { isInt8Id } from '../core/limits.ts';
 import type { Db } from '../db/connect.ts';
 import type { Role } from '../db/schema.ts';
 import { notFound } from './errors.ts';
@@ -15,11 +16,10 @@ export interface Principal {
 const ROLE_RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 export const roleAllows = (role: Role, needed: Role) => ROLE_RANK[role] >= ROLE_RANK[needed];
 
-const ACCOUNT_ID = /^[1-9][0-9]{0,18}$/;
-
 export async function principalFromSession(db: Db, token: string): Promise<Principal | null> {
+  // An account id beyond int8 names no account: unknown, like any other wrong token.
   const accountId = token.split('.', 1)[0] ?? '';
-  if (!ACCOUNT_ID.test(accountId)) return null;
+  if (!isInt8Id(accountId)) return null;
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', (j) => j.onRef('u.account_id', '=', 's.account_id').onRef('u.id', '=', 's.user_id'))
@@ -36,7 +36,7 @@ const KEY_SHAPE = /^tly_([1-9][0-9]{0,18})_[A-Za-z0-9_-]{20,}$/;
 
 export async function principalFromApiKey(db: Db, key: string): Promise<Principal | null> {
   const accountId = KEY_SHAPE.exec(key)?.[1];
-  if (!accountId) return null;
+  if (!accountId || !isInt8Id(accountId)) return null;
   const row = await db
     .selectFrom('api_keys')
     .select(['name', 'role'])

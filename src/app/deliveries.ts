@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Platform } from '../db/schema.ts';
-import { type DeliveryFacts, factsFromJson, factsToJson, type TopicHandler } from '../stores/facts.ts';
+import { type DeliveryFacts, factsToJson, type TopicHandler } from '../stores/facts.ts';
 import { shopifyTopics } from '../stores/shopify/topics/index.ts';
 import { verifySignature } from '../stores/verify-signature.ts';
 import { wooTopics } from '../stores/woocommerce/topics/index.ts';
 import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from './errors.ts';
 import { applyBatch } from './apply-batch.ts';
+import { applyRetries } from './delivery-processor.ts';
 import type { WebhookStores } from './webhook-stores.ts';
 import { findStore } from './stores.ts';
 
@@ -68,39 +69,17 @@ export async function applyFacts(trx: Db, target: { accountId: string; storeId: 
   await applyBatch(trx, [{ ...target, facts, receivedAt }]);
 }
 
-// Errors from the database (a SQLSTATE code) are worth retrying; anything else is a defect of
-// this delivery and makes it a dead letter rather than be retried forever.
-const isDatabaseError = (error: unknown) => /^[0-9A-Z]{5}$/.test(String((error as { code?: unknown })?.code ?? ''));
-
-/** Applies one pending delivery; another process may have it already (SKIP LOCKED). */
-export async function processDelivery(db: Db, accountId: string, id: string): Promise<'done' | 'dead' | 'skipped'> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('deliveries')
-        .select(['store_id', 'facts', 'received_at'])
-        .where('account_id', '=', accountId)
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!row) return 'skipped';
-      await applyFacts(trx, { accountId, storeId: row.store_id }, factsFromJson(row.facts), row.received_at);
-      await trx.updateTable('deliveries').set({ status: 'done', processed_at: sql`now()` }).where('account_id', '=', accountId).where('id', '=', id).execute();
-      return 'done';
-    });
-  } catch (error) {
-    if (isDatabaseError(error)) throw error;
-    await db
-      .updateTable('deliveries')
-      .set({ status: 'dead', reason: `could not be applied: ${(error as Error).message}` })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .execute();
-    return 'dead';
-  }
+/**
+ * Applies one pending delivery that is due (next_attempt_at set and past) now, on its own, in a
+ * transaction of its own. A replay is its own retry, answered to the admin who asked: if the
+ * delivery cannot be applied, it is a dead letter again at once, with the error as its reason.
+ * A race with another writer (a deadlock, a serialization failure) leaves it pending for the
+ * processor, as does its account being busy with a long operation or another process holding
+ * it ('skipped').
+ */
+export async function processDelivery(db: Db, accountId: string, id: string): Promise<'done' | 'dead' | 'pending' | 'skipped'> {
+  const outcome = (await applyRetries(db, accountId, [id], { retry: { maxAttempts: 1 } })).get(id);
+  return outcome === undefined ? 'skipped' : outcome === 'retry' ? 'pending' : outcome;
 }
 
 export async function listDeadLetters(db: Db, accountId: string, storeId: string) {
@@ -141,7 +120,7 @@ export async function replayDeadLetter(db: Db, accountId: string, storeId: strin
   }
   await db
     .updateTable('deliveries')
-    .set({ status: 'pending', facts, reason: null, raw: null })
+    .set({ status: 'pending', facts, reason: null, raw: null, attempts: 0, next_attempt_at: sql`now()`, last_error: null })
     .where('account_id', '=', accountId)
     .where('id', '=', id)
     .execute();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { FxFileError, parseEcbFile, type Rate } from '../core/fx.ts';
 import { MoneyError, parseDecimal } from '../core/money.ts';
 import type { Db } from '../db/connect.ts';
+import { dayProblem, RATE_SHAPE } from '../schemas/common.ts';
 import { assertCurrency } from './accounts.ts';
 import { AppError } from './errors.ts';
 import { refigureConversions } from './figures.ts';
@@ -40,6 +41,10 @@ export async function importRates(db: Db, accountId: string | null, bytes: Uint8
     throw error;
   }
   if (rates.length === 0) throw new AppError('invalid_fx_file', 'The file holds no rates.');
+  for (const r of rates) {
+    const problem = rateProblem(r);
+    if (problem) throw new AppError('invalid_fx_file', problem);
+  }
   const days = rates.map((r) => r.day).sort();
   return db.transaction().execute(async (trx) => {
     await storeRates(trx, accountId, rates);
@@ -53,9 +58,19 @@ export async function importRates(db: Db, accountId: string | null, bytes: Uint8
   });
 }
 
+/** What keeps a rate out of the ledger (a day outside 1970 … 9999, a rate too long to be one), naming it. */
+function rateProblem(rate: Rate): string | null {
+  const day = dayProblem(rate.day);
+  if (day) return `The rate of ${rate.currency} on ${rate.day}: the day ${day}.`;
+  if (!RATE_SHAPE.test(rate.perEur)) return `The rate of ${rate.currency} on ${rate.day} has more than 12 digits before the point or 30 after it.`;
+  return null;
+}
+
 /** One reference rate an admin adds for the account: units of `currency` per 1 EUR on `day`. */
 export async function addRate(db: Db, accountId: string, rate: Rate): Promise<{ rate: Rate; refigured: number }> {
   assertCurrency(rate.currency);
+  const problem = rateProblem(rate);
+  if (problem) throw new AppError('invalid_input', problem);
   if (rate.currency === 'EUR') throw new AppError('invalid_input', 'EUR is the base of the reference rates; it needs no rate.');
   try {
     if (parseDecimal(rate.perEur).mantissa <= 0n) throw new AppError('invalid_input', 'perEur must be greater than zero.');

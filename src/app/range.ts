@@ -1,5 +1,5 @@
 import { type Expression, type RawBuilder, sql } from 'kysely';
-import { isIsoDay } from '../core/fx.ts';
+import { dayProblem, instantTextProblem } from '../schemas/common.ts';
 import { AppError } from './errors.ts';
 
 // A report range (SPEC §10): each bound is a `YYYY-MM-DD` day in the account's time zone or an
@@ -20,17 +20,15 @@ export interface Range {
   readonly to: Bound | null;
 }
 
-const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
-
+// The route's schema has checked each bound already (ZDayOrInstant); checked again here for
+// callers that do not come through a route, with the same rules: a calendar day or an instant
+// from 1970 to 9999, never a value the database would refuse.
 function parseBound(name: 'from' | 'to', value: string | undefined): Bound | null {
   if (value === undefined) return null;
-  if (DAY_SHAPE.test(value)) {
-    if (!isIsoDay(value)) throw new AppError('invalid_input', `${name} is not a calendar day: ${value}.`);
-    return { kind: 'day', day: value };
-  }
-  // The schema has already checked the ISO shape; this catches values Date cannot place.
-  if (Number.isNaN(Date.parse(value))) throw new AppError('invalid_input', `${name} is not a valid timestamp: ${value}.`);
-  return { kind: 'instant', at: value };
+  const isInstant = value.includes('T');
+  const problem = isInstant ? instantTextProblem(value) : dayProblem(value);
+  if (problem) throw new AppError('invalid_input', `${name} ${problem}.`);
+  return isInstant ? { kind: 'instant', at: value } : { kind: 'day', day: value };
 }
 
 export function parseRange(input: RangeInput, timeZone: string): Range {

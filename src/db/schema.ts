@@ -219,6 +219,11 @@ export interface DeliveriesTable {
   reason: string | null;
   raw: ColumnType<Buffer | null, Buffer | null, Buffer | null>;
   processed_at: Timestamp | null;
+  /** Failures of this delivery applied on its own (migration 0013). */
+  attempts: Generated<number>;
+  /** Null until it fails (or its batch does); then when it is taken again, alone. */
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
   /** The member and terms an order was given by the fact of this delivery (migration 0014). */
   decision: ColumnType<unknown, string | null, string | null>;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ConversionEvents, EventMessage } from '../app/events.ts';
+import { isInt8Id } from '../core/limits.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -58,7 +59,8 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       reply.raw.flushHeaders();
       const last = reply.sse.lastEventId;
       if (last) {
-        const missed = await events.replay(accountId, last);
+        // An id beyond int8 was never one of ours: a reload, like any event no longer known.
+        const missed = await events.replay(accountId, isInt8Id(last) ? last : 'unknown');
         send(missed);
         for (const m of missed) if (m.id !== undefined) replayed.add(m.id);
       }

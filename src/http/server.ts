@@ -11,7 +11,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { DeliveryBatcher } from '../app/delivery-batcher.ts';
-import { DeliveryProcessor } from '../app/delivery-processor.ts';
+import { DeliveryProcessor, type RetryPolicy } from '../app/delivery-processor.ts';
 import { ConversionEvents } from '../app/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import type { Config } from '../config.ts';
@@ -34,6 +34,8 @@ export interface ServerDeps {
   sweepIntervalMs?: number;
   /** Batches of deliveries applied at once; more than 1 only on PostgreSQL (a pool of connections). */
   processorWorkers?: number;
+  /** Attempts and backoff of a delivery that fails while it is applied (tests shorten them). */
+  deliveryRetry?: Partial<RetryPolicy>;
   /** How often an idle event stream gets a heartbeat, so proxies keep it open. */
   heartbeatMs?: number;
 }
@@ -111,7 +113,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Stored deliveries are applied right after each group commit, in this process.
   const processor = new DeliveryProcessor(deps.db, {
     workers: deps.processorWorkers,
+    retry: deps.deliveryRetry,
     inboxStored: () => batcher.storedTotal(),
+    log: app.log,
     onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed'),
   });
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZDayOrInstant, ZId, ZMoney } from './common.ts';
+import { ZDayOrInstant, ZId, ZMoney, ZMoneyBody, zName, zText } from './common.ts';
 import { ZMemberLink } from './links.ts';
 
 export { ZRemovedQuery } from './creators.ts';
@@ -16,14 +16,14 @@ export const ZPercent = z
 // In a request: absent keeps what is there (PATCH) or means none (POST); null clears.
 // Strict, so a typo such as "percentage" is an error rather than silently no commission.
 export const ZCommissionBody = z
-  .strictObject({ percent: ZPercent.nullish(), fixed: ZMoney.nullish() })
+  .strictObject({ percent: ZPercent.nullish(), fixed: ZMoneyBody.nullish() })
   .meta({ id: 'CommissionTerms' });
 
 export const ZCommission = z
   .object({ percent: z.string().nullable(), fixed: ZMoney.nullable() })
   .meta({ id: 'Commission' });
 
-const ZName = z.string().trim().min(1, 'a name is required').max(200);
+const ZName = zName(200);
 const ZWindowDays = z.number().int().min(1).max(365);
 
 export const ZCampaign = z
@@ -45,7 +45,7 @@ export const ZCampaignParams = z.object({ id: ZId });
 export const ZCampaignList = z.object({ items: z.array(ZCampaign) });
 
 // Stored as given (trimmed); matched case-insensitively.
-export const ZCode = z.string().trim().min(1, 'a code cannot be empty').max(100);
+export const ZCode = zText(100, { trim: true }).min(1, 'a code cannot be empty');
 
 export const ZMember = z
   .object({
@@ -71,7 +71,7 @@ export const ZMemberParams = z.object({ id: ZId, creatorId: ZId });
 export const ZMemberList = z.object({ items: z.array(ZMember) });
 
 export const ZCodeBody = z.object({ code: ZCode });
-export const ZCodeParams = ZMemberParams.extend({ code: z.string().min(1).max(400) });
+export const ZCodeParams = ZMemberParams.extend({ code: zText(400).min(1) });
 export const ZMemberCode = z.object({ code: z.string(), creatorId: ZId, campaignId: ZId }).meta({ id: 'MemberCode' });
 
 export type CommissionBody = z.infer<typeof ZCommissionBody>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STORE_STATUSES } from '../core/status.ts';
-import { ZId, ZMoney, ZRange } from './common.ts';
+import { ZId, ZMoney, zProse, ZRange } from './common.ts';
 
 // Conversions: the Orders table of a campaign, one conversion, and its approval (SPEC §2, §10).
 
@@ -59,7 +59,7 @@ export const ZConversionPage = z.object({
 
 export const ZConversionParams = z.object({ id: ZId });
 
-export const ZApprovalBody = z.object({ reason: z.string().trim().max(1000).optional() });
+export const ZApprovalBody = z.object({ reason: zProse(1000).optional() });
 
 export const ZApprovalEvent = z.object({
   at: z.iso.datetime(),

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { ZEmail } from './auth.ts';
-import { ZCursor, ZId, ZNextCursor, ZSearch, zPageLimit } from './common.ts';
+import { ZCursor, ZId, ZNextCursor, ZSearch, zName, zPageLimit, zText } from './common.ts';
 
 // `?removed=true` widens a list to removed entries; query strings are text.
 export const ZRemovedQuery = z.object({
   removed: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
 });
 
-const ZName = z.string().trim().min(1, 'a name is required').max(200);
-const ZHandle = z.string().trim().min(1).max(200);
+const ZName = zName(200);
+const ZHandle = zText(200, { trim: true }).min(1);
 
 export const ZCreator = z
   .object({ id: ZId, name: z.string(), handle: z.string().nullable(), email: z.string().nullable(), removed: z.boolean() })

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { ZCurrency } from './common.ts';
+import { RATE_SHAPE, ZCurrency, ZDay } from './common.ts';
 
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+// A rate has at most 12 digits before the point and 30 after: far beyond any currency's, and
+// short enough for the figures' arithmetic.
+const RATE_HINT = 'a positive decimal string such as "1.0876", at most 12 digits before the point and 30 after';
 
 export const ZRateBody = z.object({
   currency: ZCurrency,
   date: ZDay,
-  perEur: z.string().regex(/^[0-9]+(\.[0-9]+)?$/, 'a positive decimal string such as "1.0876"'),
+  perEur: z.string().regex(RATE_SHAPE, RATE_HINT),
 });
 
 export const ZRateAdded = z.object({ currency: ZCurrency, date: z.string(), perEur: z.string(), refigured: z.number().int() });

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { ZId } from './common.ts';
+import { ZId, zText } from './common.ts';
 
 const DESTINATION_HINT = 'an absolute http or https URL';
 
 export const ZLinkBody = z.object({
-  destination: z
-    .string()
-    .trim()
-    .max(2000)
+  destination: zText(2000, { trim: true })
     .refine((v) => {
       try {
         const url = new URL(v);

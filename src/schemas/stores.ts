@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { ZCurrency, ZDecimal, ZId, ZMoney } from './common.ts';
+import { storeIdProblem } from '../core/limits.ts';
+import { amountBeyondLimit, ZCurrency, ZDecimal, ZId, ZInstant, ZMoney, zName, zText } from './common.ts';
 
 export const ZPlatform = z.enum(['shopify', 'woocommerce', 'custom']);
 
 export const ZStoreBody = z.object({
   platform: ZPlatform,
-  name: z.string().trim().min(1).max(200),
+  name: zName(200),
   currency: ZCurrency,
-  domain: z.string().trim().min(1).max(255).optional(),
+  domain: zText(255, { trim: true }).min(1).optional(),
 });
 
 export const ZStore = z
@@ -24,20 +25,38 @@ export const ZStore = z
   })
   .meta({ id: 'Store' });
 
-export const ZOrderParams = z.object({ id: ZId, externalId: z.string().min(1).max(255) });
+// A store's own order id: text, or digits (at most 20 of them, SPEC §8).
+const ZExternalId = z
+  .string()
+  .min(1)
+  .max(255, 'at most 255 characters')
+  .superRefine((v, ctx) => {
+    const problem = storeIdProblem('', v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.trimStart(), input: v });
+  });
 
-export const ZCustomOrderBody = z.object({
-  number: z.string().trim().min(1).max(100),
-  createdAt: z.iso.datetime({ offset: true }),
-  updatedAt: z.iso.datetime({ offset: true }),
-  currency: ZCurrency,
-  subtotal: ZDecimal,
-  refunded: ZDecimal.optional(),
-  status: z.enum(['pending', 'paid', 'canceled', 'refunded']),
-  codes: z.array(z.string().max(255)).max(50).optional(),
-  ref: z.string().trim().max(255).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code').optional(),
-});
+export const ZOrderParams = z.object({ id: ZId, externalId: ZExternalId });
+
+export const ZCustomOrderBody = z
+  .object({
+    number: zText(100, { trim: true }).min(1),
+    createdAt: ZInstant,
+    updatedAt: ZInstant,
+    currency: ZCurrency,
+    subtotal: ZDecimal,
+    refunded: ZDecimal.optional(),
+    status: z.enum(['pending', 'paid', 'canceled', 'refunded']),
+    codes: z.array(zText(255)).max(50).optional(),
+    ref: zText(255, { trim: true }).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code').optional(),
+  })
+  // Amounts are decimal strings in the order's currency: beyond 10^12 of it is refused here.
+  .superRefine((order, ctx) => {
+    for (const field of ['subtotal', 'refunded'] as const) {
+      const problem = amountBeyondLimit(order[field], order.currency);
+      if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem, input: order[field] });
+    }
+  });
 
 export const ZOrder = z
   .object({
@@ -65,7 +84,7 @@ export const ZStorePatch = z
     currency: ZCurrency,
     domain: ZStoreBody.shape.domain.unwrap().nullable(),
     // Shopify signs webhooks made in its admin with a secret of its own: paste it here.
-    webhookSecret: z.string().min(16).max(512),
+    webhookSecret: zText(512).min(16),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'give at least one of name, currency, domain, webhookSecret');

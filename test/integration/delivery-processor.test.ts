@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DeliveryBatcher } from '../../src/app/delivery-batcher.ts';
-import { DeliveryProcessor } from '../../src/app/delivery-processor.ts';
+import { DeliveryProcessor, failureKind } from '../../src/app/delivery-processor.ts';
 import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
 // The inbox and the processor between them: the inbox counts the deliveries it stores, and a
 // processor that claims full batches while that count grows (a burst) keeps applying, one batch
-// at a time and oldest first, resting between batches, until nothing is pending.
+// at a time and oldest first, resting between batches, until nothing is pending. Batches are
+// claimed in turns across the accounts with work, so one account's backlog fills only its share.
 
 describeDb('the delivery processor and the inbox', () => {
   let t: TestApp;
@@ -58,7 +59,7 @@ describeDb('the delivery processor and the inbox', () => {
     await new DeliveryProcessor(t.db).settle();
   });
 
-  it('applies every pending delivery during a burst that does not end, oldest first across accounts, batch after batch', async () => {
+  it('applies every pending delivery during a burst that does not end, oldest first in turns across accounts, batch after batch', async () => {
     const a = await storeOf();
     const b = await storeOf();
     // Interleaved: ids alternate between the two accounts.
@@ -80,7 +81,7 @@ describeDb('the delivery processor and the inbox', () => {
       .orderBy('id')
       .execute();
     expect(done.map((d) => [d.delivery_id, d.status])).toEqual(rows.map((r) => [r.delivery_id, 'done']));
-    // Claimed three at a time in id order, whatever the account: one transaction each.
+    // Claimed three at a time, the accounts in turns (here the same as id order): one transaction each.
     const batches = done.map((d) => d.processed_at!.getTime());
     expect(batches.map((at) => batches.indexOf(at))).toEqual([0, 0, 0, 3, 3, 3, 6, 6, 6, 9]);
     expect(new Set(batches).size).toBe(4);
@@ -121,5 +122,59 @@ describeDb('the delivery processor and the inbox', () => {
     expect(statuses.map((s) => s.status)).toEqual(['done', 'pending', 'pending', 'pending']);
     await new DeliveryProcessor(t.db).settle();
     expect((await t.db.selectFrom('deliveries').select('status').where('store_id', '=', storeId).execute()).map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+  });
+  /** The batches (transactions) in which the given deliveries were claimed, numbered in order. */
+  async function batchesOf(prefix: string) {
+    const done = await t.db.selectFrom('deliveries').select(['delivery_id', 'status', 'processed_at']).where('delivery_id', 'like', `${prefix}%`).orderBy('id').execute();
+    expect(done.map((d) => d.status)).toEqual(done.map(() => 'done'));
+    const times = [...new Set(done.map((d) => d.processed_at!.getTime()))].sort((a, b) => a - b);
+    const batches: string[][] = times.map(() => []);
+    for (const d of done) batches[times.indexOf(d.processed_at!.getTime())]!.push(d.delivery_id);
+    return batches;
+  }
+
+  it("gives one account's backlog only its share of a batch: the accounts take their oldest in turns", async () => {
+    const a = await storeOf();
+    const b = await storeOf();
+    // A's backlog of ten is older than B's two.
+    const rows = [
+      ...Array.from({ length: 10 }, (_, i) => ({ s: a, id: `fa-${i}` })),
+      ...Array.from({ length: 2 }, (_, i) => ({ s: b, id: `fb-${i}` })),
+    ].map(({ s, id }, i) => ({ account_id: s.accountId, store_id: s.storeId, delivery_id: id, topic: 'orders/create', facts: facts(id.toUpperCase(), `${(i + 1) * 100}`), status: 'pending' as const }));
+    await t.db.insertInto('deliveries').values(rows).execute();
+    await new DeliveryProcessor(t.db, { batchSize: 4 }).settle();
+    expect(await batchesOf('f')).toEqual([
+      ['fa-0', 'fa-1', 'fb-0', 'fb-1'],
+      ['fa-2', 'fa-3', 'fa-4', 'fa-5'],
+      ['fa-6', 'fa-7', 'fa-8', 'fa-9'],
+    ]);
+  });
+
+  it('gives every account its turn when more accounts have work than a batch holds', async () => {
+    const [x, y, z] = [await storeOf(), await storeOf(), await storeOf()];
+    // Two each, one account's after the other's: in id order, Z would wait for X and Y.
+    const rows = [x, y, z].flatMap((s, k) =>
+      [0, 1].map((i) => ({ account_id: s.accountId, store_id: s.storeId, delivery_id: `g${'xyz'[k]}-${i}`, topic: 'orders/create', facts: facts(`G${k}${i}`, '100'), status: 'pending' as const })),
+    );
+    await t.db.insertInto('deliveries').values(rows).execute();
+    await new DeliveryProcessor(t.db, { batchSize: 2 }).settle();
+    expect(await batchesOf('g')).toEqual([
+      ['gx-0', 'gy-0'],
+      ['gx-1', 'gz-0'],
+      ['gy-1', 'gz-1'],
+    ]);
+  });
+
+  it('tells a failure of the delivery from contention and from the database being away', () => {
+    const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+    expect(failureKind(withCode('22003', 'value "100000000000000000000" is out of range for type bigint'))).toBe('delivery');
+    expect(failureKind(withCode('23505'))).toBe('delivery');
+    expect(failureKind(new TypeError("Cannot read properties of undefined (reading 'map')"))).toBe('delivery');
+    expect(failureKind(withCode('40001'))).toBe('contention');
+    expect(failureKind(withCode('40P01'))).toBe('contention');
+    expect(failureKind(withCode('55P03'))).toBe('contention');
+    for (const code of ['08006', '08001', '57P01', '57P03', '53300', '53100', 'ECONNREFUSED', 'ECONNRESET']) expect(failureKind(withCode(code))).toBe('away');
+    expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('away');
+    expect(failureKind(new Error('timeout exceeded when trying to connect'))).toBe('away');
   });
 });

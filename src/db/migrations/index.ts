@@ -11,6 +11,7 @@ import * as figuresInSql from './0009-figures-in-sql.ts';
 import * as finerRollups from './0010-finer-rollups.ts';
 import * as countedDateIndex from './0011-counted-date-index.ts';
 import * as pendingOrder from './0012-pending-order.ts';
+import * as deliveryAttempts from './0013-delivery-attempts.ts';
 import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
 
 // Migrations are listed here in order; names sort as they apply.
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010-finer-rollups': finerRollups,
   '0011-counted-date-index': countedDateIndex,
   '0012-pending-order': pendingOrder,
+  '0013-delivery-attempts': deliveryAttempts,
   '0014-rebuildable-ledger': rebuildableLedger,
 };
 

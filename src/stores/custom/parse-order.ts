@@ -1,4 +1,5 @@
 import { customBaseStatus } from '../../core/status.ts';
+import { amountProblem, instantProblem, storeIdProblem, textProblem } from '../../core/limits.ts';
 import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { IncomingOrder } from '../../core/order.ts';
 
@@ -18,6 +19,7 @@ export interface CustomOrderInput {
 }
 
 export type CustomOrderProblem =
+  | { code: 'invalid_input'; message: string }
   | { code: 'unsupported_currency'; message: string }
   | { code: 'currency_mismatch'; message: string }
   | { code: 'invalid_amount'; message: string };
@@ -36,6 +38,18 @@ export function parseCustomOrder(
       problem: { code: 'currency_mismatch', message: `The order is in ${input.currency} but the store sells in ${storeCurrency}.` },
     };
   }
+  // What the ledger cannot hold (SPEC §8). The route's schema refuses all of it first; these
+  // are checked again so that no other caller can bring such a value to the database.
+  const createdAt = new Date(input.createdAt);
+  const updatedAt = new Date(input.updatedAt);
+  const held =
+    storeIdProblem('externalId', externalId) ??
+    textProblem('number', input.number, 100) ??
+    (input.codes ?? []).map((code) => textProblem('codes', code, 255)).find((p) => p !== null) ??
+    textProblem('ref', input.ref ?? '', 255) ??
+    instantProblem('createdAt', createdAt) ??
+    instantProblem('updatedAt', updatedAt);
+  if (held) return { ok: false, problem: { code: 'invalid_input', message: `${held}.` } };
   let grossMinor: bigint;
   let refundedMinor: bigint;
   try {
@@ -47,13 +61,15 @@ export function parseCustomOrder(
     }
     throw error;
   }
+  const beyond = amountProblem('subtotal', grossMinor, input.currency) ?? amountProblem('refunded', refundedMinor, input.currency);
+  if (beyond) return { ok: false, problem: { code: 'invalid_input', message: `${beyond}.` } };
   return {
     ok: true,
     order: {
       externalId,
       number: input.number,
-      createdAt: new Date(input.createdAt),
-      updatedAt: new Date(input.updatedAt),
+      createdAt,
+      updatedAt,
       currency: input.currency,
       grossMinor,
       refundedMinor,
