@@ -6,7 +6,7 @@ import { dayProblem, RATE_SHAPE } from '../schemas/common.ts';
 import { assertCurrency } from './accounts.ts';
 import { AppError } from './errors.ts';
 import { refigureConversions } from './figures.ts';
-import { storeRates } from './rates.ts';
+import { rateInEffectRow, storeRates } from './rates.ts';
 
 // Adding rates is followed at once by refiguring the conversions they can change: the ones
 // that waited for a missing rate start counting, and later days pick up the new rate.
@@ -87,12 +87,10 @@ export async function addRate(db: Db, accountId: string, rate: Rate): Promise<{ 
 /** The rate in effect on `day` for every currency that has one, and where it came from. */
 export async function ratesInEffect(db: Db, accountId: string, day: string) {
   const rows = await sql<{ currency: string; per_eur: string; day: string; own: number }>`
-    select distinct on (currency) currency, per_eur, day, own from (
-      select currency, per_eur, day, 1 as own from account_fx_rates where account_id = ${accountId} and day <= ${day}::date
-      union all
-      select currency, per_eur, day, 0 as own from fx_rates where day <= ${day}::date
-    ) r
-    order by currency, day desc, own desc`.execute(db);
+    select c.currency, e.per_eur, e.day::text as day, e.own
+    from (select currency from fx_rates union select currency from account_fx_rates where account_id = ${accountId}) c
+    cross join lateral ${rateInEffectRow(sql`${accountId}::bigint`, sql.ref('c.currency'), sql`${day}::date`)} e
+    order by c.currency`.execute(db);
   return rows.rows.map((r) => ({
     currency: r.currency,
     perEur: r.per_eur,

@@ -6,14 +6,15 @@ import type { Db } from '../db/connect.ts';
 // on the same day.
 
 /**
- * The rate in effect for an account, a currency and a day, as SQL over three expressions: the
- * latest rate on or before the day, the account's own winning over the ECB's on the same day.
- * The same rule as rateLookupFrom in the core over the ECB's rates followed by the account's
- * (rateHistory below); test/integration/rates-sql.test.ts holds the two equal.
+ * The rate in effect for an account, a currency and a day, as a SQL row (day, per_eur, own) over
+ * three expressions: the latest rate on or before the day, the account's own winning over the
+ * ECB's on the same day. The same rule as rateLookupFrom in the core over the ECB's rates
+ * followed by the account's (rateHistory below); test/integration/rates-sql.test.ts holds the
+ * two equal. Every query of a rate in effect reads it from here.
  */
-export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<string | null> {
-  return sql<string | null>`(
-    select r.per_eur from (
+export function rateInEffectRow(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(
+    select r.day, r.per_eur, r.own from (
       (select a.day, a.per_eur, 1 as own from account_fx_rates a
         where a.account_id = ${account} and a.currency = ${currency} and a.day <= ${day}
         order by a.day desc limit 1)
@@ -22,6 +23,11 @@ export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuild
         where f.currency = ${currency} and f.day <= ${day}
         order by f.day desc limit 1)
     ) r order by r.day desc, r.own desc limit 1)`;
+}
+
+/** The per_eur of rateInEffectRow, as a scalar. */
+export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(select e.per_eur from ${rateInEffectRow(account, currency, day)} e)`;
 }
 
 /** Every known rate of these currencies: for refiguring many rows across many days. */
