@@ -74,20 +74,3 @@ export function boundDay(bound: Bound | null, timeZone: string): RawBuilder<stri
   if (bound.kind === 'day') return sql<string>`${bound.day}::date`;
   return localDay(sql<Date>`${bound.at}::timestamptz`, timeZone);
 }
-
-/** How many calendar days `first` to `last` inclusive covers. */
-export const dayCount = (first: string, last: string) =>
-  (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
-
-/** Every calendar day from `first` to `last` inclusive, both `YYYY-MM-DD`. */
-export function daysBetween(first: string, last: string): string[] {
-  const days: string[] = [];
-  // Calendar arithmetic on UTC midnights: no zone, no daylight saving, exact.
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
-}
-
-/** The calendar day `n` days after `day` (before, when negative), both `YYYY-MM-DD`. */
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

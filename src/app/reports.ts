@@ -18,7 +18,8 @@ import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
 import { AppError, notFound } from './errors.ts';
 import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
-import { boundDay, dayCount, daysBetween, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+import { boundDay, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+import { dayCount, daysBetween } from '../core/day-spans.ts';
 import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
 import { visibleSql } from '../core/visibility.ts';
 

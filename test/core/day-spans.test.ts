@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../src/app/range.ts';
-import { CREATOR_GRAINS, type DaySpan, type Grain, MEMBER_GRAINS, signedPieces, splitSpan } from '../../src/app/rollups.ts';
+import { addDays, CREATOR_GRAINS, type DaySpan, type Grain, MEMBER_GRAINS, signedPieces, splitSpan } from '../../src/core/day-spans.ts';
 
 // A report's whole days are read as whole years, whole months and single days (or signed
 // pieces of years, quarters, months, weeks and days); every day of the span must be read
