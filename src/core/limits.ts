@@ -38,6 +38,14 @@ export function hasControlCharacters(text: string): boolean {
   return CONTROL.test(text);
 }
 
+// Half of a UTF-16 surrogate pair without its other half: JSON can spell it (\ud800), but it is
+// no character, and PostgreSQL's jsonb refuses it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 /** Whether an instant lies within the years 1970 to 9999 (an invalid Date does not). */
 export function instantWithinLimits(at: Date): boolean {
   const ms = at.getTime();
@@ -55,6 +63,7 @@ export function isInt8Id(text: string): boolean {
  */
 export function textProblem(field: string, text: string, maxLength = MAX_TEXT_LENGTH): string | null {
   if (hasControlCharacters(text)) return `${field} holds a control character (such as NUL), which cannot be kept`;
+  if (hasLoneSurrogate(text)) return `${field} holds half of a UTF-16 surrogate pair, which is no character`;
   if (text.length > maxLength) return `${field} is longer than ${maxLength} characters`;
   return null;
 }
