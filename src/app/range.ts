@@ -23,17 +23,37 @@ export interface Range {
 // The route's schema has checked each bound already (ZDayOrInstant); checked again here for
 // callers that do not come through a route, with the same rules: a calendar day or an instant
 // from 1970 to 9999, never a value the database would refuse.
-function parseBound(name: 'from' | 'to', value: string | undefined): Bound | null {
+// A bound is also read as a day of the account's zone, and reports step from it by whole
+// months and years: the last instants of 9999 are already in the year 10000 east of UTC, which
+// no day can be, and a range starting within 9999 would step into 10000. So `to` ends in 9999
+// at the latest (in the account's zone) and `from` starts in 9998 at the latest.
+const LAST_YEAR = { from: 9998, to: 9999 } as const;
+
+function parseBound(name: 'from' | 'to', value: string | undefined, timeZone: string): Bound | null {
   if (value === undefined) return null;
   const isInstant = value.includes('T');
   const problem = isInstant ? instantTextProblem(value) : dayProblem(value);
   if (problem) throw new AppError('invalid_input', `${name} ${problem}.`);
+  const year = isInstant ? localYear(new Date(value), timeZone) : Number(value.slice(0, 4));
+  if (year > LAST_YEAR[name]) {
+    throw new AppError('invalid_input', `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); a range starts by 9998-12-31 and ends by 9999-12-31.`);
+  }
   return isInstant ? { kind: 'instant', at: value } : { kind: 'day', day: value };
 }
 
+function localYear(at: Date, timeZone: string): number {
+  try {
+    const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).formatToParts(at).find((p) => p.type === 'year');
+    return Number(year?.value ?? at.getUTCFullYear());
+  } catch {
+    // A zone Intl does not know was refused when the account was saved; read it as UTC.
+    return at.getUTCFullYear();
+  }
+}
+
 export function parseRange(input: RangeInput, timeZone: string): Range {
-  const from = parseBound('from', input.from);
-  const to = parseBound('to', input.to);
+  const from = parseBound('from', input.from, timeZone);
+  const to = parseBound('to', input.to, timeZone);
   if (from && to && from.kind === to.kind) {
     const reversed =
       from.kind === 'day' && to.kind === 'day' ? from.day > to.day
@@ -75,19 +95,36 @@ export function boundDay(bound: Bound | null, timeZone: string): RawBuilder<stri
   return localDay(sql<Date>`${bound.at}::timestamptz`, timeZone);
 }
 
+// Calendar arithmetic on UTC midnights: no zone, no daylight saving, exact. A day the database
+// gives may lie in the year 10000 (the last hours of 9999 east of UTC), which Date.parse and
+// toISOString do not write as YYYY-MM-DD: days are read and written here by their parts.
+const DAY_PARTS = /^(\d{4,5})-(\d{2})-(\d{2})$/;
+
+/** The UTC midnight of a day `YYYY-MM-DD` (or `YYYYY-MM-DD`), in ms; other text as Date.parse reads it. */
+function dayMs(day: string): number {
+  const m = DAY_PARTS.exec(day);
+  if (!m) return Date.parse(`${day}T00:00:00Z`);
+  const t = new Date(0);
+  t.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return t.getTime();
+}
+
+/** The day of a UTC midnight, `YYYY-MM-DD`. */
+function msDay(ms: number): string {
+  const t = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
 /** How many calendar days `first` to `last` inclusive covers. */
-export const dayCount = (first: string, last: string) =>
-  (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
+export const dayCount = (first: string, last: string) => (dayMs(last) - dayMs(first)) / 86_400_000 + 1;
 
 /** Every calendar day from `first` to `last` inclusive, both `YYYY-MM-DD`. */
 export function daysBetween(first: string, last: string): string[] {
   const days: string[] = [];
-  // Calendar arithmetic on UTC midnights: no zone, no daylight saving, exact.
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
+  for (let t = dayMs(first), end = dayMs(last); t <= end; t += 86_400_000) days.push(msDay(t));
   return days;
 }
 
 /** The calendar day `n` days after `day` (before, when negative), both `YYYY-MM-DD`. */
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (day: string, n: number) => msDay(dayMs(day) + n * 86_400_000);
