@@ -50,8 +50,8 @@ export function keptReason(reason: string): string {
   return clean.length > MAX_TEXT_LENGTH ? `${clean.slice(0, MAX_TEXT_LENGTH - 1)}…` : clean;
 }
 
-/** When an amount's text has more than 20 digits before its point, it is beyond any limit. */
-const HUGE_AMOUNT = /^-?0*[1-9][0-9]{20}/;
+/** A decimal with more than 20 digits before its point: beyond any currency's limit. */
+const HUGE_AMOUNT = /^-?0*[1-9][0-9]{20,}(?:\.[0-9]+)?$/;
 
 /**
  * The problem of an amount's decimal text too long to be read into a bigint cheaply (a 1 MiB

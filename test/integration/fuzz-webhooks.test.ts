@@ -10,7 +10,7 @@ import { type WebhookCase, type WebhookPlatform, webhookCaseArb, webhookRequest 
 // applied" would mean the edge let through a value the ledger cannot hold).
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260306);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 
 interface Store {
   id: string;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELETE, fixtureWith, num, WEBHOOK_BODY_LIMIT, type WebhookPlatform, webhookRequest } from '../support/fuzz-webhooks.ts';
 import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
@@ -122,6 +123,26 @@ describeDb('webhook edge: values the ledger cannot hold', () => {
     expect(await send('woocommerce', 'order.created', fixtureWith(WOO_ORDER, { 'line_items.0.total': '999999999988.00', 'line_items.1.total': '12.00' }))).toEqual({ status: 200, body: { outcome: 'stored' } });
     expect((await order('woocommerce', '727')).body).toMatchObject({ amount: { value: '1000000000000.00', currency: 'USD' } });
     expect(await failedToApply()).toEqual([]);
+  });
+
+  it('keeps a delivery whose id is too long for an index entry, and knows its resend', async () => {
+    // 6000 random bytes in base64: no compression brings it under PostgreSQL's 2.7 kB entry.
+    const id = randomBytes(6000).toString('base64');
+    const body = Buffer.from(fixtureWith(SHOPIFY_ORDER, { ...PAID, admin_graphql_api_id: 'gid://shopify/Order/31' }));
+    const deliver = () => t.app.inject(webhookRequest(stores.shopify, { platform: 'shopify', topic: 'orders/create', body }, id));
+    expect([(await deliver()).statusCode, (await deliver()).json()]).toEqual([200, { outcome: 'duplicate' }]);
+    await t.settle();
+    expect((await order('shopify', '31')).body).toMatchObject({ status: 'paid' });
+  });
+
+  it('takes an empty delivery id for none: two different deliveries are not duplicates', async () => {
+    const deliver = (externalId: string) =>
+      t.app.inject(webhookRequest(stores.shopify, { platform: 'shopify', topic: 'orders/create', body: Buffer.from(fixtureWith(SHOPIFY_ORDER, { ...PAID, admin_graphql_api_id: `gid://shopify/Order/${externalId}` })) }, ''));
+    expect([(await deliver('41')).json(), (await deliver('42')).json(), (await deliver('42')).json()]).toEqual([
+      { outcome: 'stored' },
+      { outcome: 'stored' },
+      { outcome: 'duplicate' },
+    ]);
   });
 
   it('answers a body over 1 MiB 413 and keeps nothing of it', async () => {
