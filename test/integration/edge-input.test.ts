@@ -147,6 +147,32 @@ describeDb('what the API refuses at the edge', () => {
       await refused(admin.put(`/api/stores/${ids.jpyStore}/orders/3004`, order({ currency: 'JPY', subtotal: '1000000000001' })), 400, 'invalid_input', 'subtotal');
     });
 
+    it("an order whose amount, converted at the account's rate, passes int8: 422 invalid_amount, nothing kept", async () => {
+      const other = (await newAccount(t.app)).admin;
+      const creator = (await other.post('/api/creators', { name: 'Ann' })).body.id;
+      const campaign = (await other.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' } })).body.id;
+      await other.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['ANN10'] });
+      const kwd = (await other.post('/api/stores', { platform: 'custom', name: 'KW', currency: 'KWD' })).body.id;
+      expect((await other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.000000000001' })).status).toBe(201);
+      const res = other.put(`/api/stores/${kwd}/orders/5001`, order({ currency: 'KWD', subtotal: '1000000000000', codes: ['ANN10'] }));
+      expect(await refused(res, 422, 'invalid_amount', 'A figure')).toContain('beyond what the ledger holds');
+      expect((await other.get(`/api/stores/${kwd}/orders/5001`)).status).toBe(404);
+    });
+
+    it('a rate at which a stored conversion would pass int8: 422 invalid_amount, the rate not kept', async () => {
+      const other = (await newAccount(t.app)).admin;
+      const creator = (await other.post('/api/creators', { name: 'Ann' })).body.id;
+      const campaign = (await other.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' } })).body.id;
+      await other.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['ANN10'] });
+      const kwd = (await other.post('/api/stores', { platform: 'custom', name: 'KW', currency: 'KWD' })).body.id;
+      // KWD has no ECB rate: the conversion waits for one (fxMissing).
+      expect((await other.put(`/api/stores/${kwd}/orders/5002`, order({ currency: 'KWD', subtotal: '1000000000000', codes: ['ANN10'] }))).status).toBe(200);
+      await refused(other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.000000000001' }), 422, 'invalid_amount', 'A figure');
+      const rates = await other.get('/api/fx-rates?date=2026-03-01');
+      expect(rates.body.items.filter((r: { currency: string }) => r.currency === 'KWD')).toEqual([]);
+      expect((await other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.3' })).status).toBe(201);
+    });
+
     it('a rate of 13 digits, or of 31 decimals: 400 naming perEur', async () => {
       await refused(admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: '1000000000000' }), 400, 'invalid_input', 'perEur');
       await refused(admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: `0.${'0'.repeat(30)}1` }), 400, 'invalid_input', 'perEur');
