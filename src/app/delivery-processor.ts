@@ -427,10 +427,14 @@ export interface RoundOptions {
   after?: string;
   /** True when fresh deliveries came in since the round began: retries then wait for the next round. */
   fresher?: () => boolean;
+  /** Waits between two chunks of retries (the processor's rest, which a stop cuts short). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 /** Most retries of one account applied in one transaction (halves, then singles). */
 const RETRY_CHUNK = 5;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One round: claims up to `limit` fresh deliveries fairly across accounts and applies them (see
@@ -483,7 +487,9 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
   // The retries, a few of an account at a time and the accounts in turns. After the first chunk,
   // fresh deliveries stored meanwhile go first (the next round), so a poison backlog being
   // retried delays another account's deliveries by about a chunk, and still gets a chunk each
-  // round during a burst. What is left is still due, for the next round.
+  // round during a burst. Between two chunks the processor rests as long as the chunk took:
+  // retries are background work, and on the embedded database (one connection) the inbox's
+  // statements get their turn. What is left is still due, for the next round.
   let settled = claimed;
   const chunks: Array<[string, string[]]> = [];
   for (let taken = true; taken; ) {
@@ -494,9 +500,18 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
       taken = true;
     }
   }
+  let took = 0;
   for (const [i, [accountId, ids]] of chunks.entries()) {
-    if (i > 0 && options.fresher?.()) break;
-    settled += (await applyRetries(db, accountId, ids, options)).size;
+    if (i > 0) {
+      await (options.pause ?? sleep)(took);
+      if (options.fresher?.()) break;
+    }
+    const started = performance.now();
+    const outcomes = await applyRetries(db, accountId, ids, options);
+    took = performance.now() - started;
+    settled += outcomes.size;
+    // Taken by another process, or its account busy: the next chunk at once.
+    if (outcomes.size === 0) took = 0;
   }
   return { claimed, settled, after };
 }
@@ -622,7 +637,12 @@ export class DeliveryProcessor {
         const storedBefore = this.inboxStored();
         let round: Round;
         try {
-          round = await processPendingBatch(this.db, this.batchSize, { ...this.round, after: this.after, fresher: () => this.inboxStored() > storedBefore });
+          round = await processPendingBatch(this.db, this.batchSize, {
+            ...this.round,
+            after: this.after,
+            fresher: () => this.stopping || this.inboxStored() > storedBefore,
+            pause: (ms) => (this.stopping ? Promise.resolve() : this.rest(Math.min(ms, MAX_REST_MS))),
+          });
         } catch (error) {
           // The database is away: nothing was recorded, the sweeper's next wake tries again.
           this.onError(error);
