@@ -66,8 +66,9 @@ export function hugeAmountProblem(field: string, text: string, currency: string)
 
 /**
  * The first value of the facts the ledger cannot hold, naming the fact; null when all can be
- * kept (a refund's amount is in the store's currency). The parsers refuse these with the payload's own field names first; this is the last
- * look, so that no handler can hand the ledger what it would refuse.
+ * kept (a refund's amount is in the store's currency). The parsers refuse these first, naming
+ * the payload's own fields; this is the last look, so that no handler can hand the ledger
+ * what it would refuse.
  */
 export function factsProblem(facts: DeliveryFacts, store: { currency: string }): string | null {
   if (facts.kind === 'order_deleted') return storeIdProblem('externalId', facts.externalId);
