@@ -12,7 +12,7 @@ import type { Figures, Scenario } from './scenario.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The order scenarios run in when none is named.
-const ORDER = ['ingest', 'freshness', 'dashboards', 'export', 'currency', 'start', 'embedded'];
+const ORDER = ['ingest', 'freshness', 'dashboards', 'export', 'currency', 'start', 'embedded', 'fuzz'];
 
 async function loadScenarios(): Promise<Map<string, Scenario>> {
   const dir = path.join(here, 'scenarios');

@@ -21,16 +21,18 @@ import { orderLockKey } from './ledger/lock-orders.ts';
 //    through commit with the claim, and the part that fails is marked for a retry (it becomes a
 //    retry, due at once, no attempt counted: it has not failed on its own yet).
 // 2. The same claim statement names up to `retryLimit` retries that are due, again in turns
-//    across accounts; each account's share is taken in a transaction of its own and applied
-//    with halves, then singles (savepoints): what goes through commits, and a delivery that
-//    fails on its own gets an attempt counted and a backoff, or after `maxAttempts` becomes a
-//    dead letter with the error as its reason. A delivery that failed on its own before is
-//    retried on its own.
+//    across accounts. They are taken a few of one account at a time (RETRY_CHUNK), each chunk
+//    in a transaction of its own, and applied with halves, then singles (savepoints): what goes
+//    through commits, and a delivery that fails on its own gets an attempt counted and a
+//    backoff, or after `maxAttempts` becomes a dead letter with the error as its reason. A
+//    delivery that failed on its own before is retried on its own. Between two chunks the
+//    processor rests as long as the chunk took, and fresh deliveries stored meanwhile go first.
 //
-// So a round's work is bounded (a batch, a split by account, and at most `retryLimit` retries),
+// So a round's work is bounded (a batch, a split by account, and a chunk or a few of retries),
 // and no delivery is ever taken again before its next_attempt_at: nothing retries in a tight
-// loop. Orders are locked in one global order (their lock key), so two batches never wait on
-// each other in a cycle.
+// loop. Kept facts that cannot be read at all are dead letters at once (the same bytes never
+// read better; a replay reads them again). Orders are locked in one global order (their lock
+// key), so two batches never wait on each other in a cycle.
 
 interface Claimed {
   accountId: string;
@@ -230,10 +232,9 @@ async function attempt(trx: Db, deliveries: readonly Claimed[]): Promise<{ ok: t
 }
 
 /** Halves, then singles: what goes through stays, a single that fails has its failure recorded. */
-async function applyIsolating(trx: Db, deliveries: readonly Claimed[], ctx: Context, outcomes: Map<string, Outcome>, known?: unknown): Promise<void> {
+async function applyIsolating(trx: Db, deliveries: readonly Claimed[], ctx: Context, outcomes: Map<string, Outcome>): Promise<void> {
   if (deliveries.length === 0) return;
-  // `known`: this very set is known to have failed with this error, no need to try it again.
-  const result = known === undefined ? await attempt(trx, deliveries) : { ok: false as const, error: known };
+  const result = await attempt(trx, deliveries);
   if (result.ok) {
     for (const d of deliveries) outcomes.set(d.id, 'done');
     return;
@@ -257,14 +258,17 @@ async function applyIsolating(trx: Db, deliveries: readonly Claimed[], ctx: Cont
 // accounts than that at once, the processor moves `after` on, so each gets its turn. Each
 // account's row is then locked FOR KEY SHARE SKIP LOCKED (kept until the batch commits): an
 // account whose row is held FOR UPDATE (a change of default currency or time zone) is left
-// out. Of the others, each has its fresh deliveries counted (up to `limit`), and turns are
+// out. Of the others, each has its fresh deliveries counted up to an equal share of the batch
+// (so the counts read about a batch of index entries, whatever the backlogs), and turns are
 // dealt: every account's first, then every account's second…, the account waiting longest
-// first within a turn, until `limit` turns are dealt; each account's claim is then its number
-// of turns, taken as its oldest fresh deliveries FOR UPDATE SKIP LOCKED (so two processes take
-// different ones) and marked done. So an account with fewer than its share takes them all and
-// the rest is shared by the others: one account's burst, backlog or poison fills only its own
-// share of a batch, and a lone account still gets full batches. The same walk names the due
-// retries, again in turns across accounts (at most `retryLimit`, not locked here).
+// first within a turn; what the accounts with less than a share leave goes, in turns again, to
+// those with a full share. Each account's claim is then its number of turns, taken as its
+// oldest fresh deliveries FOR UPDATE SKIP LOCKED (so two processes take different ones) and
+// marked done. So an account with fewer than its share takes them all and the rest is shared
+// by the others: one account's burst, backlog or poison fills only its own share of a batch,
+// and a lone account still gets full batches. The same walk names the due retries, again in
+// turns across accounts (at most `retryLimit`, not locked here).
+//
 // The sizes are written into the text (they change only with the processor's options), so a
 // prepared statement's generic plan knows the batch is small and probes the primary key for it.
 const size = (n: number) => {
@@ -427,10 +431,14 @@ export interface RoundOptions {
   after?: string;
   /** True when fresh deliveries came in since the round began: retries then wait for the next round. */
   fresher?: () => boolean;
+  /** Waits between two chunks of retries (the processor's rest, which a stop cuts short). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 /** Most retries of one account applied in one transaction (halves, then singles). */
 const RETRY_CHUNK = 5;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One round: claims up to `limit` fresh deliveries fairly across accounts and applies them (see
@@ -483,7 +491,9 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
   // The retries, a few of an account at a time and the accounts in turns. After the first chunk,
   // fresh deliveries stored meanwhile go first (the next round), so a poison backlog being
   // retried delays another account's deliveries by about a chunk, and still gets a chunk each
-  // round during a burst. What is left is still due, for the next round.
+  // round during a burst. Between two chunks the processor rests as long as the chunk took:
+  // retries are background work, and on the embedded database (one connection) the inbox's
+  // statements get their turn. What is left is still due, for the next round.
   let settled = claimed;
   const chunks: Array<[string, string[]]> = [];
   for (let taken = true; taken; ) {
@@ -494,9 +504,18 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
       taken = true;
     }
   }
+  let took = 0;
   for (const [i, [accountId, ids]] of chunks.entries()) {
-    if (i > 0 && options.fresher?.()) break;
-    settled += (await applyRetries(db, accountId, ids, options)).size;
+    if (i > 0) {
+      await (options.pause ?? sleep)(took);
+      if (options.fresher?.()) break;
+    }
+    const started = performance.now();
+    const outcomes = await applyRetries(db, accountId, ids, options);
+    took = performance.now() - started;
+    settled += outcomes.size;
+    // Taken by another process, or its account busy: the next chunk at once.
+    if (outcomes.size === 0) took = 0;
   }
   return { claimed, settled, after };
 }
@@ -622,7 +641,12 @@ export class DeliveryProcessor {
         const storedBefore = this.inboxStored();
         let round: Round;
         try {
-          round = await processPendingBatch(this.db, this.batchSize, { ...this.round, after: this.after, fresher: () => this.inboxStored() > storedBefore });
+          round = await processPendingBatch(this.db, this.batchSize, {
+            ...this.round,
+            after: this.after,
+            fresher: () => this.stopping || this.inboxStored() > storedBefore,
+            pause: (ms) => (this.stopping ? Promise.resolve() : this.rest(Math.min(ms, MAX_REST_MS))),
+          });
         } catch (error) {
           // The database is away: nothing was recorded, the sweeper's next wake tries again.
           this.onError(error);

@@ -23,17 +23,37 @@ export interface Range {
 // The route's schema has checked each bound already (ZDayOrInstant); checked again here for
 // callers that do not come through a route, with the same rules: a calendar day or an instant
 // from 1970 to 9999, never a value the database would refuse.
-function parseBound(name: 'from' | 'to', value: string | undefined): Bound | null {
+// A bound is also read as a day of the account's zone, and reports step from it by whole
+// months and years: the last instants of 9999 are already in the year 10000 east of UTC, which
+// no day can be, and a range starting within 9999 would step into 10000. So `to` ends in 9999
+// at the latest (in the account's zone) and `from` starts in 9998 at the latest.
+const LAST_YEAR = { from: 9998, to: 9999 } as const;
+
+function parseBound(name: 'from' | 'to', value: string | undefined, timeZone: string): Bound | null {
   if (value === undefined) return null;
   const isInstant = value.includes('T');
   const problem = isInstant ? instantTextProblem(value) : dayProblem(value);
   if (problem) throw new AppError('invalid_input', `${name} ${problem}.`);
+  const year = isInstant ? localYear(new Date(value), timeZone) : Number(value.slice(0, 4));
+  if (year > LAST_YEAR[name]) {
+    throw new AppError('invalid_input', `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); a range starts by 9998-12-31 and ends by 9999-12-31.`);
+  }
   return isInstant ? { kind: 'instant', at: value } : { kind: 'day', day: value };
 }
 
+function localYear(at: Date, timeZone: string): number {
+  try {
+    const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).formatToParts(at).find((p) => p.type === 'year');
+    return Number(year?.value ?? at.getUTCFullYear());
+  } catch {
+    // A zone Intl does not know was refused when the account was saved; read it as UTC.
+    return at.getUTCFullYear();
+  }
+}
+
 export function parseRange(input: RangeInput, timeZone: string): Range {
-  const from = parseBound('from', input.from);
-  const to = parseBound('to', input.to);
+  const from = parseBound('from', input.from, timeZone);
+  const to = parseBound('to', input.to, timeZone);
   if (from && to && from.kind === to.kind) {
     const reversed =
       from.kind === 'day' && to.kind === 'day' ? from.day > to.day

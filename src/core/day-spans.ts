@@ -2,22 +2,39 @@
 // so that a report reads each piece from the rollup of its grain (src/app/reports/rollups.ts).
 // Pure arithmetic on day strings: no time zone, no clock.
 
+// Calendar arithmetic on UTC midnights: no zone, no daylight saving, exact. A day the database
+// gives may lie in the year 10000 (the last hours of 9999 east of UTC), which Date.parse and
+// toISOString do not write as YYYY-MM-DD: days are read and written here by their parts.
+const DAY_PARTS = /^(\d{4,5})-(\d{2})-(\d{2})$/;
+
+/** The UTC midnight of a day `YYYY-MM-DD` (or `YYYYY-MM-DD`), in ms; other text as Date.parse reads it. */
+function dayMs(day: string): number {
+  const m = DAY_PARTS.exec(day);
+  if (!m) return Date.parse(`${day}T00:00:00Z`);
+  const t = new Date(0);
+  t.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return t.getTime();
+}
+
+/** The day of a UTC midnight, `YYYY-MM-DD`. */
+function msDay(ms: number): string {
+  const t = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
 /** How many calendar days `first` to `last` inclusive covers. */
-export const dayCount = (first: string, last: string) =>
-  (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
+export const dayCount = (first: string, last: string) => (dayMs(last) - dayMs(first)) / 86_400_000 + 1;
 
 /** Every calendar day from `first` to `last` inclusive, both `YYYY-MM-DD`. */
 export function daysBetween(first: string, last: string): string[] {
   const days: string[] = [];
-  // Calendar arithmetic on UTC midnights: no zone, no daylight saving, exact.
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
+  for (let t = dayMs(first), end = dayMs(last); t <= end; t += 86_400_000) days.push(msDay(t));
   return days;
 }
 
 /** The calendar day `n` days after `day` (before, when negative), both `YYYY-MM-DD`. */
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (day: string, n: number) => msDay(dayMs(day) + n * 86_400_000);
 
 /** Inclusive days; a null bound is open. */
 export interface DaySpan {

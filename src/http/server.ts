@@ -42,6 +42,11 @@ export interface ServerDeps {
 
 const BODY_LIMIT = 1024 * 1024;
 
+/** PostgreSQL's numeric_value_out_of_range: a value beyond bigint (or numeric) where it is written. */
+const isFigureOutOfRange = (error: unknown) => (error as { code?: unknown } | null)?.code === '22003';
+const FIGURE_OUT_OF_RANGE =
+  'A figure this would write (an amount converted at its rate, or a total of amounts) is beyond what the ledger holds; nothing was changed.';
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** Applies stored deliveries to the ledger; `settle()` waits until none it can take is pending. */
@@ -63,6 +68,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AppError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    }
+    if (isFigureOutOfRange(error)) {
+      // Every amount is refused beyond 10^12 where it enters, but a figure made of several can
+      // still pass int8: an amount converted at an extreme rate, or a day's total of many huge
+      // amounts. The database finds it, the request's transaction is rolled back, nothing is
+      // kept: the request is refused like an amount that does not fit (SPEC §8).
+      request.log.warn({ err: error }, 'a figure beyond what the ledger holds');
+      return reply.status(422).send({ error: { code: 'invalid_amount', message: FIGURE_OUT_OF_RANGE } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const detail = error.validation

@@ -4,6 +4,7 @@ import { type Delivery, receiveDelivery } from '../app/deliveries.ts';
 import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
 import { WebhookStores } from '../app/webhook-stores.ts';
 import { sha256 } from '../app/secrets.ts';
+import { hasControlCharacters } from '../core/limits.ts';
 import { ZError, ZId } from '../schemas/common.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -39,8 +40,14 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: Delive
     security: [],
   });
 
-  // A delivery without an id is keyed by its content, so an identical resend is still a duplicate.
-  const deliveryId = (given: string | undefined, topic: string, body: Buffer) => given ?? `body:${sha256(`${topic}\n${body.toString('base64')}`)}`;
+  // A delivery without an id (or with an empty one) is keyed by its content, so an identical
+  // resend is still a duplicate. The id is kept in a unique index, whose entries PostgreSQL
+  // caps at about 2.7 kB, and a text column cannot hold NUL: an id longer than 255 characters
+  // or holding a control character is keyed by its hash, so a resend is still a duplicate.
+  const deliveryId = (given: string | undefined, topic: string, body: Buffer) => {
+    if (!given) return `body:${sha256(`${topic}\n${body.toString('base64')}`)}`;
+    return given.length > 255 || hasControlCharacters(given) ? `id:${sha256(given)}` : given;
+  };
 
   const answer = async (delivery: Delivery) => {
     const receipt = await receiveDelivery(inbox, delivery);

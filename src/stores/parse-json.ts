@@ -10,6 +10,10 @@ import { isSafeNumber, parse } from 'lossless-json';
 // one JSON.parse reads as lossless-json's Number(text) does. If JSON.parse then kept every
 // key the scan saw (no duplicate key, which lossless-json refuses), its result is the one
 // lossless-json would give; otherwise, or on any doubt, lossless-json parses the body.
+//
+// Nesting is bounded (MAX_DEPTH), checked by the same scan before anything recurses:
+// lossless-json and the key count are recursive, and a 1 MiB body of `[[[[…` would exhaust
+// the stack. No store payload comes near the bound.
 
 export class JsonBodyError extends Error {
   readonly code = 'malformed_json' as const;
@@ -18,6 +22,9 @@ export class JsonBodyError extends Error {
     this.name = 'JsonBodyError';
   }
 }
+
+/** The deepest nesting of arrays and objects read; store payloads nest about six deep. */
+export const MAX_DEPTH = 128;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -38,7 +45,8 @@ export function parseJsonLossless(raw: Buffer | string): unknown {
   }
   if (text.trim() === '') throw new JsonBodyError('malformed JSON: the body is empty');
   const scanned = scan(text);
-  if (scanned !== null) {
+  if (scanned.depth > MAX_DEPTH) throw new JsonBodyError(`malformed JSON: arrays and objects nested more than ${MAX_DEPTH} deep`);
+  if (scanned.exact) {
     let value: unknown;
     try {
       value = JSON.parse(scanned.quoted.length === 0 ? text : quote(text, scanned.quoted));
@@ -62,21 +70,33 @@ const COLON = 0x3a;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;
+const OPEN = 0x7b; // '{', and '[' | 0x20
+const CLOSE = 0x7d; // '}', and ']' | 0x20
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 /**
- * The number of object keys in the text, and where the numbers lossless-json keeps as text
- * are (start, end pairs); null when such a number is not a JSON number (lossless-json reports it).
+ * The number of object keys in the text, where the numbers lossless-json keeps as text are
+ * (start, end pairs), and the deepest nesting of brackets and braces outside strings (the scan
+ * stops once it is beyond MAX_DEPTH). `exact` is false when such a number is not a JSON number
+ * (lossless-json reports it).
  */
-function scan(text: string): { keys: number; quoted: number[] } | null {
+function scan(text: string): { keys: number; quoted: number[]; depth: number; exact: boolean } {
   let keys = 0;
+  let depth = 0;
+  let deepest = 0;
+  let exact = true;
   const quoted: number[] = [];
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) {
+    // '[' and '{' differ by one bit (0x20), as do ']' and '}'.
+    if ((c | 0x20) === OPEN) {
+      if (++depth > deepest && (deepest = depth) > MAX_DEPTH) break;
+    } else if ((c | 0x20) === CLOSE) {
+      depth--;
+    } else if (c === QUOTE) {
       // The string ends at the next quote not escaped, i.e. after an even run of backslashes.
       for (;;) {
         const q = text.indexOf('"', i + 1);
@@ -105,13 +125,13 @@ function scan(text: string): { keys: number; quoted: number[] } | null {
       // Up to 15 digits without an exponent: always a safe number, read alike by both.
       if (!plain || digits > 15) {
         const token = text.slice(i, j);
-        if (!JSON_NUMBER.test(token)) return null;
-        if (!isSafeNumber(token)) quoted.push(i, j);
+        if (!JSON_NUMBER.test(token)) exact = false;
+        else if (!isSafeNumber(token)) quoted.push(i, j);
       }
       i = j - 1;
     }
   }
-  return { keys, quoted };
+  return { keys, quoted, depth: deepest, exact };
 }
 
 /** The text with quotes around each (start, end) span. */

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DeliveryProcessor } from '../../src/app/delivery-processor.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { type Client, describeDb, newAccount, openTestDb, type TestDb } from '../support/harness.ts';
@@ -142,7 +144,7 @@ describeDb('fair processing across accounts', () => {
     );
 
     // A's poison: five failures each, with backoff, then dead letters with the error as reason.
-    await until(async () => (await statuses(a.storeId)).dead === 100, 30_000, "A's poison dead-lettered");
+    await until(async () => (await statuses(a.storeId)).dead === 100, 100_000, "A's poison dead-lettered");
     const dead = await db.db.selectFrom('deliveries').select(['attempts', 'reason', 'last_error', 'next_attempt_at']).where('store_id', '=', a.storeId).execute();
     expect(new Set(dead.map((d) => d.attempts))).toEqual(new Set([5]));
     for (const d of dead) {
@@ -169,25 +171,47 @@ describeDb('fair processing across accounts', () => {
       expect(line).not.toContain('could not be applied:');
     }
     expect(logLines.filter((l) => l.msg === 'applying stored deliveries failed')).toEqual([]);
-  });
+    // Five hundred failing applies, at most half of the processor's time (it rests between
+    // chunks of retries): a while on the embedded database of a busy machine.
+  }, 120_000);
 
-  it('applies the rest of a batch at once and retries the one delivery that fails, alone, until it is a dead letter', async () => {
+  it('applies the rest of a batch at once and retries the one delivery that fails, alone, with backoff, until it is a dead letter', async () => {
+    // Driven step by step by a processor of its own with the default policy (1, 4, 16, 64 s):
+    // each retry is made due by hand rather than waited for.
+    await app.deliveries.stop();
+    const processor = new DeliveryProcessor(db.db);
     const a = await shop('AUTUMN');
     const rows = Array.from({ length: 9 }, (_, i) => ({
       account_id: a.accountId, store_id: a.storeId, delivery_id: `mixed-${i}`, topic: 'orders/create',
       facts: factsOf(`M${i}`, i === 4 ? POISON_MINOR : `${(i + 1) * 1000}`, 'AUTUMN'), status: 'pending' as const,
     }));
     await db.db.insertInto('deliveries').values(rows).execute();
-    await app.deliveries.settle();
+    await processor.settle();
     // The eight good ones are applied by the round after the batch failed (halves, then singles).
     expect(await conversions(a.admin, a.storeId)).toEqual(
       [0, 1, 2, 3, 5, 6, 7, 8].map((i) => ({ external_id: `M${i}`, status: 'paid', converted_minor: String((i + 1) * 1000), commission_minor: String((i + 1) * 100), counted: true })),
     );
-    const poison = () =>
-      db.db.selectFrom('deliveries').select(['status', 'attempts', 'reason', 'last_error']).where('store_id', '=', a.storeId).where('delivery_id', '=', 'mixed-4').executeTakeFirstOrThrow();
+    const poison = async () => {
+      const row = await db.db
+        .selectFrom('deliveries')
+        .select(['status', 'attempts', 'reason', 'last_error', sql<string>`round(extract(epoch from next_attempt_at - processed_at) * 1000)::text`.as('backoff_ms')])
+        .where('store_id', '=', a.storeId)
+        .where('delivery_id', '=', 'mixed-4')
+        .executeTakeFirstOrThrow();
+      return row;
+    };
     const first = await poison();
-    expect(first).toMatchObject({ status: 'pending', attempts: 1, reason: null, last_error: expect.any(String) });
-    await until(async () => (await poison()).status === 'dead', 15_000, 'the poison dead-lettered');
+    expect(first).toEqual({ status: 'pending', attempts: 1, reason: null, last_error: 'value "100000000000000000000" is out of range for type bigint', backoff_ms: '1000' });
+    for (const [attempts, backoff] of [[2, '4000'], [3, '16000'], [4, '64000']] as const) {
+      // Not taken before it is due.
+      await processor.settle();
+      expect((await poison()).attempts).toBe(attempts - 1);
+      await db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+      await processor.settle();
+      expect(await poison()).toMatchObject({ status: 'pending', attempts, reason: null, backoff_ms: backoff });
+    }
+    await db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+    await processor.settle();
     expect(await poison()).toMatchObject({ status: 'dead', attempts: 5, reason: `could not be applied: ${first.last_error}` });
     expect(await statuses(a.storeId)).toEqual({ done: 8, dead: 1 });
   });

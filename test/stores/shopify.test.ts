@@ -222,7 +222,7 @@ describe('parseShopifyRefund on the fixtures', () => {
     const result = parseShopifyRefund(unwrap(body(REFUND_REST), 'refund'), 'USD');
     expect(result).toEqual({
       ok: false,
-      reason: 'shopify refund.refund_line_items.0 has neither subtotal_set nor subtotal',
+      reason: 'shopify refund: refund_line_items.0 has neither subtotal_set nor subtotal',
     });
   });
 
@@ -289,7 +289,7 @@ describe('parseShopifyOrder refuses bad input with a reason, never a partial ord
     ['no subtotal at all', (o) => ({ ...o, subtotal_price_set: null, subtotal_price: null }), /no subtotal/],
     ['current in another currency', (o) => ({ ...o, current_subtotal_price_set: set('1.00', 'EUR') }), /current_subtotal_price_set is in EUR, expected USD/],
     ['unknown financial status', (o) => ({ ...o, cancelled_at: null, financial_status: 'on_fire' }), /unknown shopify order status: "on_fire"/],
-    ['no id at all', (o) => ({ ...o, id: undefined, admin_graphql_api_id: undefined }), /order id is missing/],
+    ['no id at all', (o) => ({ ...o, id: undefined, admin_graphql_api_id: undefined }), /^shopify order: id is missing or not numeric$/],
     ['id that lost precision (JSON.parse)', (o) => ({ ...o, id: 820982911946154500, admin_graphql_api_id: null }), /not an exact integer/],
     ['refund line without subtotal', (o) => ({ ...o, refunds: [{ id: '1', refund_line_items: [{ quantity: 1 }] }] }), /refunds\.0\.refund_line_items\.0 has neither/],
     ['discount code not a string', (o) => ({ ...o, discount_codes: [{ code: 5 }] }), /discount_codes\.0\.code: /],

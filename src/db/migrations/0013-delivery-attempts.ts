@@ -7,7 +7,8 @@ import { runStatements } from './run-statements.ts';
 // - `attempts`: how many times it failed on its own (isolated from the rest of a batch).
 // - `next_attempt_at`: null for a delivery that never failed (fresh); set once it failed or was
 //   in a batch that failed, the earliest moment it is taken again, and taken alone then.
-// - `last_error`: the last failure's message, kept for the reason of a dead letter.
+// - `last_error`: the message of the last failure it was part of (its batch's, or its own),
+//   kept for the reason of a dead letter.
 //
 // The pending index leads with the account (the claim walks the accounts with work, then takes
 // the oldest fresh ones of each, and the due retries of each, each one a range of this index):

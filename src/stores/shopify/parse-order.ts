@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { extractRef } from '../../core/attribution.ts';
+import { amountProblem, instantProblem, textProblem } from '../../core/limits.ts';
 import { isCurrencyCode } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import { shopifyBaseStatus, StatusError, type BaseStatus } from '../../core/status.ts';
+import { keptTextProblem, shown } from '../read-body.ts';
 import {
   amountMinor,
   issuesReason,
@@ -19,7 +21,8 @@ import {
 
 // A Shopify order webhook body (orders/create, paid, updated, cancelled), reduced to the fields
 // the rules read. Money comes from shop_money (the store's currency), never presentment_money.
-// No customer data is read: of the addresses, only the country code.
+// No customer data is read: of the addresses, only the country code. Every value kept is one
+// the ledger can hold (src/core/limits.ts), or the order is refused naming the field.
 
 // Plain (stripping) objects: the result holds the fields read and nothing else of the body.
 const ZCountry = z.object({ country_code: z.string().nullish() }).nullish();
@@ -54,15 +57,20 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
 
   const createdAt = new Date(o.created_at);
   const updatedAt = new Date(o.updated_at);
-  if (Number.isNaN(createdAt.getTime()) || Number.isNaN(updatedAt.getTime())) return fail('created_at or updated_at is not a real time');
+  const when = instantProblem('created_at', createdAt) ?? instantProblem('updated_at', updatedAt);
+  if (when !== null) return fail(when);
 
   const id = shopifyId('Order', o.id, o.admin_graphql_api_id);
   if (!id.ok) return fail(id.reason);
+  const name = keptTextProblem('name', o.name);
+  if (name !== null) return fail(name);
 
   // Payloads older than the *_set objects only have the top-level currency.
   const currency = o.subtotal_price_set?.shop_money.currency_code ?? o.currency ?? null;
   if (currency === null) return fail('no currency (subtotal_price_set or currency)');
-  if (!isCurrencyCode(currency)) return fail(`"${currency}" is not an ISO 4217 currency code`);
+  const currencyProblem = textProblem(o.subtotal_price_set ? 'subtotal_price_set.shop_money.currency_code' : 'currency', currency);
+  if (currencyProblem !== null) return fail(currencyProblem);
+  if (!isCurrencyCode(currency)) return fail(`"${shown(currency)}" is not an ISO 4217 currency code`);
 
   let gross: Parsed<{ minor: bigint }>;
   if (o.subtotal_price_set) gross = shopMoneyMinor(o.subtotal_price_set, currency, 'subtotal_price_set');
@@ -80,11 +88,15 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
   }
 
   const refunds: RefundFact[] = [];
+  let refunded = 0n;
   for (const [i, raw] of (o.refunds ?? []).entries()) {
-    const refund = readShopifyRefund(raw, currency, `refunds.${i}`);
+    const refund = readShopifyRefund(raw, currency, `refunds.${i}.`);
     if (!refund.ok) return fail(refund.reason);
     refunds.push(refund.refund);
+    refunded += refund.refund.amountMinor;
   }
+  const allRefunds = amountProblem('refunds (their refunded line subtotals together)', refunded, currency);
+  if (allRefunds !== null) return fail(allRefunds);
 
   let base: BaseStatus;
   try {
@@ -94,10 +106,25 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
     throw error;
   }
 
+  const codes = (o.discount_codes ?? []).map((d) => d.code);
+  for (const [i, code] of codes.entries()) {
+    const problem = keptTextProblem(`discount_codes.${i}.code`, code);
+    if (problem !== null) return fail(problem);
+  }
+
   const noteAttributes = (o.note_attributes ?? []).flatMap((a) =>
     typeof a.name === 'string' ? [{ name: a.name, value: a.value }] : [],
   );
-  const country = o.billing_address?.country_code || o.shipping_address?.country_code || null;
+  // The ref of landing_site wins over a note attribute's (extractRef); the reason names its source.
+  const landingRef = extractRef({ landingSite: o.landing_site ?? null });
+  const ref = landingRef ?? extractRef({ noteAttributes });
+  const refProblem = ref === null ? null : keptTextProblem(landingRef !== null ? 'landing_site (its ref)' : 'note_attributes (the ref)', ref);
+  if (refProblem !== null) return fail(refProblem);
+
+  const billing = o.billing_address?.country_code || null;
+  const country = billing ?? (o.shipping_address?.country_code || null);
+  const countryProblem = country === null ? null : keptTextProblem(billing !== null ? 'billing_address.country_code' : 'shipping_address.country_code', country);
+  if (countryProblem !== null) return fail(countryProblem);
 
   return {
     ok: true,
@@ -111,8 +138,8 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
       grossMinor: gross.minor,
       currentMinor,
       refunds,
-      codes: (o.discount_codes ?? []).map((d) => d.code),
-      ref: extractRef({ landingSite: o.landing_site ?? null, noteAttributes }),
+      codes,
+      ref,
       country,
     },
   };

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { amountProblem, instantProblem, storeIdProblem } from '../../core/limits.ts';
 import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
+import { hugeAmountProblem, shown } from '../read-body.ts';
 
 // Shopify refunds, as a refunds/create body and as the entries of an order's refunds[].
 // A refund takes off the sale value what its refunded line subtotals say (after discounts,
 // before tax); shipping refunds and transactions are not read. Bodies must come through
-// parseJsonLossless: Shopify ids exceed 2^53.
+// parseJsonLossless: Shopify ids exceed 2^53. Every id, amount and time read is one the
+// ledger can hold (src/core/limits.ts), or the reason names the field that is not.
 
 export type Parsed<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
@@ -38,27 +41,37 @@ export function issuesReason(what: string, error: z.ZodError): string {
   return `${what}: ${issues.join('; ')}`;
 }
 
+const GID = { Order: /^gid:\/\/shopify\/Order\/([0-9]+)$/, Refund: /^gid:\/\/shopify\/Refund\/([0-9]+)$/ };
+
 /**
  * The store's id for a Shopify object: the digits of its `gid://shopify/<Kind>/…` when present,
  * which no JS number ever held, else its lossless `id`. A number beyond 2^53 here means the
- * body went through JSON.parse and lost digits, so it is refused rather than stored wrong.
+ * body went through JSON.parse and lost digits, so it is refused rather than stored wrong; an
+ * id longer than the ledger keeps is refused naming its field (`fields`: where the id and the
+ * gid were read).
  */
 export function shopifyId(
   kind: 'Order' | 'Refund',
   id: string | number | null | undefined,
   gid: string | null | undefined,
+  fields: { id: string; gid?: string } = { id: 'id', gid: 'admin_graphql_api_id' },
 ): Parsed<{ id: string }> {
-  const fromGid = gid ? new RegExp(`^gid://shopify/${kind}/([0-9]+)$`).exec(gid)?.[1] : undefined;
-  if (fromGid !== undefined) return { ok: true, id: fromGid };
-  if (typeof id === 'string' && /^[0-9]+$/.test(id)) return { ok: true, id };
+  const kept = (field: string, text: string): Parsed<{ id: string }> => {
+    const problem = storeIdProblem(field, text);
+    return problem === null ? { ok: true, id: text } : { ok: false, reason: problem };
+  };
+  const fromGid = gid ? GID[kind].exec(gid)?.[1] : undefined;
+  if (fromGid !== undefined) return kept(fields.gid ?? 'admin_graphql_api_id', fromGid);
+  if (typeof id === 'string' && /^[0-9]+$/.test(id)) return kept(fields.id, id);
   if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return { ok: true, id: String(id) };
-  if (typeof id === 'number') return { ok: false, reason: `${kind.toLowerCase()} id ${id} is not an exact integer (lost precision?)` };
-  return { ok: false, reason: `${kind.toLowerCase()} id is missing or not numeric` };
+  if (typeof id === 'number') return { ok: false, reason: `${fields.id} ${id} is not an exact integer (lost precision?)` };
+  return { ok: false, reason: `${fields.id} is missing or not numeric` };
 }
 
 /**
- * Decimal text of an amount to minor units. A JSON number only reaches here when it survived
- * the lossless parse unchanged, so String() gives back its digits; it is then parsed as text.
+ * Decimal text of an amount to minor units, within what the ledger holds (0 … 10^12 major
+ * units). A JSON number only reaches here when it survived the lossless parse unchanged, so
+ * String() gives back its digits; it is then parsed as text.
  */
 export function amountMinor(
   value: string | number,
@@ -66,8 +79,12 @@ export function amountMinor(
   where: string,
 ): Parsed<{ minor: bigint }> {
   const text = typeof value === 'number' ? String(value) : value;
+  const huge = hugeAmountProblem(where, text, currency);
+  if (huge !== null) return { ok: false, reason: huge };
   try {
-    return { ok: true, minor: parseMoney(text, currency) };
+    const minor = parseMoney(text, currency);
+    const problem = amountProblem(where, minor, currency);
+    return problem === null ? { ok: true, minor } : { ok: false, reason: problem };
   } catch (error) {
     if (error instanceof MoneyError) return { ok: false, reason: `${where}: ${error.message}` };
     throw error;
@@ -81,30 +98,34 @@ export function shopMoneyMinor(
   where: string,
 ): Parsed<{ minor: bigint }> {
   const code = set.shop_money.currency_code;
-  if (code !== currency) return { ok: false, reason: `${where} is in ${code}, expected ${currency}` };
+  if (code !== currency) return { ok: false, reason: `${where} is in ${shown(code)}, expected ${currency}` };
   return amountMinor(set.shop_money.amount, currency, where);
 }
 
-/** One refund object (validated by ZShopifyRefund) in the shop's currency. */
-export function readShopifyRefund(
-  refund: ShopifyRefundInput,
-  currency: string,
-  where = 'refund',
-): Parsed<{ refund: RefundFact }> {
-  const id = shopifyId('Refund', refund.id, refund.admin_graphql_api_id);
-  if (!id.ok) return { ok: false, reason: `${where}: ${id.reason}` };
+/**
+ * One refund object (validated by ZShopifyRefund) in the shop's currency: its refunded line
+ * subtotals, each and together within what the ledger holds. `at` is the refund's path in the
+ * body ('' for a refunds/create body, 'refunds.0.' in an order), so reasons name the field.
+ */
+export function readShopifyRefund(refund: ShopifyRefundInput, currency: string, at = ''): Parsed<{ refund: RefundFact }> {
+  const id = shopifyId('Refund', refund.id, refund.admin_graphql_api_id, { id: `${at}id`, gid: `${at}admin_graphql_api_id` });
+  if (!id.ok) return id;
   let total = 0n;
   for (const [i, line] of (refund.refund_line_items ?? []).entries()) {
-    const at = `${where}.refund_line_items.${i}`;
+    const where = `${at}refund_line_items.${i}`;
     let minor: Parsed<{ minor: bigint }>;
-    if (line.subtotal_set) minor = shopMoneyMinor(line.subtotal_set, currency, `${at}.subtotal_set`);
-    else if (line.subtotal !== null && line.subtotal !== undefined) minor = amountMinor(line.subtotal, currency, `${at}.subtotal`);
-    else return { ok: false, reason: `${at} has neither subtotal_set nor subtotal` };
+    if (line.subtotal_set) minor = shopMoneyMinor(line.subtotal_set, currency, `${where}.subtotal_set`);
+    else if (line.subtotal !== null && line.subtotal !== undefined) minor = amountMinor(line.subtotal, currency, `${where}.subtotal`);
+    else return { ok: false, reason: `${where} has neither subtotal_set nor subtotal` };
     if (!minor.ok) return minor;
     total += minor.minor;
   }
+  const problem = amountProblem(`${at}refund_line_items (their subtotals together)`, total, currency);
+  if (problem !== null) return { ok: false, reason: problem };
   return { ok: true, refund: { id: id.id, amountMinor: total } };
 }
+
+const fail = (reason: string) => ({ ok: false, reason: `shopify refund: ${reason}` }) as const;
 
 /**
  * A refunds/create body. `currency` is the shop's currency (shop_money is always in it), needed
@@ -114,15 +135,16 @@ export function parseShopifyRefund(
   body: unknown,
   currency: string,
 ): Parsed<{ orderExternalId: string; refund: RefundFact; createdAt: Date }> {
-  if (!isCurrencyCode(currency)) return { ok: false, reason: `shopify refund: "${currency}" is not an ISO 4217 currency code` };
+  if (!isCurrencyCode(currency)) return fail(`"${shown(currency)}" is not an ISO 4217 currency code`);
   const parsed = ZRefundsCreate.safeParse(body);
   if (!parsed.success) return { ok: false, reason: issuesReason('shopify refund', parsed.error) };
   const input = parsed.data;
-  const orderId = shopifyId('Order', input.order_id, null);
-  if (!orderId.ok) return { ok: false, reason: `shopify refund: ${orderId.reason}` };
-  const refund = readShopifyRefund(input, currency, 'shopify refund');
-  if (!refund.ok) return refund;
+  const orderId = shopifyId('Order', input.order_id, null, { id: 'order_id' });
+  if (!orderId.ok) return fail(orderId.reason);
+  const refund = readShopifyRefund(input, currency);
+  if (!refund.ok) return fail(refund.reason);
   const createdAt = new Date(input.created_at);
-  if (Number.isNaN(createdAt.getTime())) return { ok: false, reason: 'shopify refund: created_at is not a real time' };
+  const when = instantProblem('created_at', createdAt);
+  if (when !== null) return fail(when);
   return { ok: true, orderExternalId: orderId.id, refund: refund.refund, createdAt };
 }

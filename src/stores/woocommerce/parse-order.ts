@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { extractRef } from '../../core/attribution.ts';
+import { amountProblem, instantProblem, storeIdProblem, textProblem } from '../../core/limits.ts';
 import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import { StatusError, wooBaseStatus, type BaseStatus } from '../../core/status.ts';
+import { hugeAmountProblem, keptTextProblem, shown } from '../read-body.ts';
 
 // A WooCommerce order webhook body (order.created / order.updated: the REST v3 order object),
 // reduced to the fields the rules read. The order payload carries refund totals only, which
-// include any shipping refunded (SPEC §3 takes them as they are).
+// include any shipping refunded (SPEC §3 takes them as they are). Every value kept is one the
+// ledger can hold (src/core/limits.ts), or the order is refused naming the field.
 
 type Parsed<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
@@ -34,9 +37,16 @@ const ZWooOrder = z.looseObject({
 const fail = (reason: string) => ({ ok: false, reason: `woocommerce order: ${reason}` }) as const;
 
 // A JSON number only reaches here when the lossless parse kept it exact, so String() is its text.
+// Refund totals are written with a minus sign (allowNegative): their size is what is checked.
 function minor(value: string | number, currency: string, where: string, allowNegative = false): Parsed<{ minor: bigint }> {
+  const text = String(value);
+  const huge = hugeAmountProblem(where, text, currency);
+  if (huge !== null) return fail(huge);
   try {
-    return { ok: true, minor: parseMoney(String(value), currency, { allowNegative }) };
+    const read = parseMoney(text, currency, { allowNegative });
+    const size = read < 0n ? -read : read;
+    const problem = amountProblem(where, size, currency);
+    return problem === null ? { ok: true, minor: read } : fail(problem);
   } catch (error) {
     if (error instanceof MoneyError) return fail(`${where}: ${error.message}`);
     throw error;
@@ -57,25 +67,45 @@ export function parseWooOrder(body: unknown): Parsed<{ order: StoreOrder }> {
   if (!real(createdAt, o.date_created_gmt) || !real(updatedAt, o.date_modified_gmt)) {
     return fail('date_created_gmt or date_modified_gmt is not a real time');
   }
-  const currency = o.currency;
-  if (!isCurrencyCode(currency)) return fail(`"${currency}" is not an ISO 4217 currency code`);
+  const when = instantProblem('date_created_gmt', createdAt) ?? instantProblem('date_modified_gmt', updatedAt);
+  if (when !== null) return fail(when);
 
+  const id = String(o.id);
+  const number = String(o.number);
+  const idProblem = storeIdProblem('id', id) ?? keptTextProblem('number', number);
+  if (idProblem !== null) return fail(idProblem);
+
+  const currency = o.currency;
+  const currencyProblem = textProblem('currency', currency);
+  if (currencyProblem !== null) return fail(currencyProblem);
+  if (!isCurrencyCode(currency)) return fail(`"${shown(currency)}" is not an ISO 4217 currency code`);
+
+  // Each line within the limit, and their sum: many lines can add up to beyond it.
   let grossMinor = 0n;
   for (const [i, line] of o.line_items.entries()) {
     const total = minor(line.total, currency, `line_items.${i}.total`);
     if (!total.ok) return total;
     grossMinor += total.minor;
   }
+  const gross = amountProblem('line_items (their totals together)', grossMinor, currency);
+  if (gross !== null) return fail(gross);
 
   const refunds: RefundFact[] = [];
+  let refunded = 0n;
   for (const [i, refund] of (o.refunds ?? []).entries()) {
     const id = String(refund.id);
     if (!/^[0-9]+$/.test(id)) return fail(`refunds.${i}.id: not a numeric id`);
+    const idProblem = storeIdProblem(`refunds.${i}.id`, id);
+    if (idProblem !== null) return fail(idProblem);
     // WooCommerce writes refund totals as negative numbers on the order.
     const total = minor(refund.total, currency, `refunds.${i}.total`, true);
     if (!total.ok) return total;
-    refunds.push({ id, amountMinor: total.minor < 0n ? -total.minor : total.minor });
+    const amountMinor = total.minor < 0n ? -total.minor : total.minor;
+    refunds.push({ id, amountMinor });
+    refunded += amountMinor;
   }
+  const allRefunds = amountProblem('refunds (their totals together)', refunded, currency);
+  if (allRefunds !== null) return fail(allRefunds);
 
   let base: BaseStatus;
   try {
@@ -85,13 +115,25 @@ export function parseWooOrder(body: unknown): Parsed<{ order: StoreOrder }> {
     throw error;
   }
 
+  const codes = (o.coupon_lines ?? []).map((c) => c.code);
+  for (const [i, code] of codes.entries()) {
+    const problem = keptTextProblem(`coupon_lines.${i}.code`, code);
+    if (problem !== null) return fail(problem);
+  }
   const meta = (o.meta_data ?? []).flatMap((m) => (typeof m.key === 'string' ? [{ key: m.key, value: m.value }] : []));
+  const ref = extractRef({ meta });
+  const refProblem = ref === null ? null : keptTextProblem('meta_data (the ref)', ref);
+  if (refProblem !== null) return fail(refProblem);
+  const billing = o.billing?.country || null;
+  const country = billing ?? (o.shipping?.country || null);
+  const countryProblem = country === null ? null : keptTextProblem(billing !== null ? 'billing.country' : 'shipping.country', country);
+  if (countryProblem !== null) return fail(countryProblem);
 
   return {
     ok: true,
     order: {
-      externalId: String(o.id),
-      number: String(o.number),
+      externalId: id,
+      number,
       createdAt,
       updatedAt,
       currency,
@@ -99,9 +141,9 @@ export function parseWooOrder(body: unknown): Parsed<{ order: StoreOrder }> {
       grossMinor,
       currentMinor: null,
       refunds,
-      codes: (o.coupon_lines ?? []).map((c) => c.code),
-      ref: extractRef({ meta }),
-      country: o.billing?.country || o.shipping?.country || null,
+      codes,
+      ref,
+      country,
     },
   };
 }

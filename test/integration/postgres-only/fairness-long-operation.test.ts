@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { orderLockKey } from '../../../src/app/ledger/lock-orders.ts';
 import { loadConfig } from '../../../src/config.ts';
 import type { Connection } from '../../../src/db/connect.ts';
 import { buildServer } from '../../../src/http/server.ts';
@@ -160,5 +161,52 @@ describeDb('fair processing while an account is busy with a long operation', () 
     expect(await conversions(a)).toEqual(
       ['2999', '3000', '3001', '3002', '3003', '3004'].map((id) => ({ external_id: id, converted_minor: '11561', commission_minor: '1156' })),
     );
+  });
+  it('retries a delivery that meets contention without counting attempts, and applies it once the other writer is gone', async () => {
+    // A second server on connections whose statements give up a lock after 200 ms (55P03); the
+    // order's lock held by another writer meanwhile. (Every connection opened from now on has
+    // that timeout: this test is the file's last.)
+    const raw = sql;
+    await raw.raw(`alter database ${db.name} set lock_timeout = '200ms'`).execute(other.db);
+    const impatient = await db.again();
+    const server = await buildServer({
+      db: impatient.db, listen: impatient.listen, config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false }, logger: false, sweepIntervalMs: 0,
+    });
+    await server.ready();
+    try {
+      const a = await shop('SPRING');
+      const row = { account_id: a.accountId, store_id: a.storeId, delivery_id: 'contended', topic: 'orders/create', status: 'pending' as const };
+      const facts = JSON.stringify({
+        kind: 'order',
+        order: {
+          externalId: '4000', number: '#4000', createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
+          base: 'paid', grossMinor: '10000', currentMinor: '10000', refunds: [], codes: ['SPRING'], ref: null, country: null,
+        },
+      });
+      const release = await holding((trx) => raw`select pg_advisory_xact_lock(hashtextextended(${orderLockKey({ accountId: a.accountId, storeId: a.storeId }, '4000')}, 0))`.execute(trx));
+      await db.db.insertInto('deliveries').values({ ...row, facts }).execute();
+      const delivery = () =>
+        db.db.selectFrom('deliveries').select(['status', 'attempts', 'last_error', 'next_attempt_at']).where('store_id', '=', a.storeId).executeTakeFirstOrThrow();
+      const due = () => db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+      // More contention failures than attempts allowed (each retried a second later, made due
+      // here at once): none counted, still pending.
+      await server.deliveries.settle();
+      for (let i = 0; i < 6; i++) {
+        const before = await delivery();
+        expect(before).toMatchObject({ status: 'pending', attempts: 0, last_error: 'canceling statement due to lock timeout' });
+        expect(before.next_attempt_at!.getTime()).toBeGreaterThan(Date.now());
+        await due();
+        await server.deliveries.settle();
+      }
+      expect(await delivery()).toMatchObject({ status: 'pending', attempts: 0, last_error: 'canceling statement due to lock timeout' });
+      await release();
+      await due();
+      await server.deliveries.settle();
+      expect(await delivery()).toMatchObject({ status: 'done', attempts: 0 });
+      expect(await conversions(a)).toEqual([{ external_id: '4000', converted_minor: '10000', commission_minor: '1000' }]);
+    } finally {
+      await server.close();
+      await impatient.close();
+    }
   });
 });
