@@ -38,9 +38,9 @@ export function hasControlCharacters(text: string): boolean {
   return CONTROL.test(text);
 }
 
-// Half of a UTF-16 surrogate pair without its other half: JSON can spell it (\ud800), but it is
-// no character, and PostgreSQL's jsonb refuses it.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// A lone surrogate (JSON can spell one with a \u escape): no UTF-8 text holds it, and jsonb
+// refuses its escape. With the u flag a well-formed pair is one code point, not a surrogate.
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function hasLoneSurrogate(text: string): boolean {
   return LONE_SURROGATE.test(text);
@@ -63,7 +63,7 @@ export function isInt8Id(text: string): boolean {
  */
 export function textProblem(field: string, text: string, maxLength = MAX_TEXT_LENGTH): string | null {
   if (hasControlCharacters(text)) return `${field} holds a control character (such as NUL), which cannot be kept`;
-  if (hasLoneSurrogate(text)) return `${field} holds half of a UTF-16 surrogate pair, which is no character`;
+  if (hasLoneSurrogate(text)) return `${field} holds a lone surrogate (not valid Unicode), which cannot be kept`;
   if (text.length > maxLength) return `${field} is longer than ${maxLength} characters`;
   return null;
 }

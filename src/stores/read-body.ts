@@ -18,20 +18,7 @@ export function readBody(body: Buffer): { ok: true; value: unknown } | { ok: fal
   }
 }
 
-// A lone surrogate (a body can spell one with a \u escape): no UTF-8 text holds it, and jsonb
-// refuses its escape, so a text the ledger keeps must not have one.
-const LONE_SURROGATE = /\p{Surrogate}/u;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/**
- * The first problem of a text the ledger would keep (a name, a code, a ref, a country), naming
- * `field`: limits.ts's textProblem, and a lone surrogate. Null when it can be kept.
- */
-export function keptTextProblem(field: string, text: string, maxLength = MAX_TEXT_LENGTH): string | null {
-  const problem = textProblem(field, text, maxLength);
-  if (problem !== null) return problem;
-  return LONE_SURROGATE.test(text) ? `${field} holds a lone surrogate (not valid Unicode), which cannot be kept` : null;
-}
 
 /**
  * A value as a reason shows it: its control characters escaped (a reason is kept in a text
@@ -94,12 +81,12 @@ export function factsProblem(facts: DeliveryFacts, store: { currency: string }):
     ...o.codes.map((code, i): [string, string] => [`codes.${i}`, code]),
   ];
   for (const [field, text] of texts) {
-    const problem = text === null ? null : keptTextProblem(field, text);
+    const problem = text === null ? null : textProblem(field, text);
     if (problem !== null) return problem;
   }
   return (
     storeIdProblem('externalId', o.externalId) ??
-    keptTextProblem('externalId', o.externalId) ??
+    textProblem('externalId', o.externalId) ??
     instantProblem('createdAt', o.createdAt) ??
     instantProblem('updatedAt', o.updatedAt) ??
     amountProblem('grossMinor', o.grossMinor, o.currency) ??

@@ -45,8 +45,8 @@ describe('what the ledger can hold', () => {
     expect(textProblem('name', 'x\u0000')).toBe('name holds a control character (such as NUL), which cannot be kept');
     expect(textProblem('name', 'x'.repeat(1_001))).toBe('name is longer than 1000 characters');
     expect(textProblem('name', 'x'.repeat(1_000))).toBeNull();
-    expect(textProblem('name', 'a\ud800b')).toBe('name holds half of a UTF-16 surrogate pair, which is no character');
-    expect(textProblem('name', 'a\udc00')).toBe('name holds half of a UTF-16 surrogate pair, which is no character');
+    expect(textProblem('name', 'a\ud800b')).toBe('name holds a lone surrogate (not valid Unicode), which cannot be kept');
+    expect(textProblem('name', 'a\udc00')).toBe('name holds a lone surrogate (not valid Unicode), which cannot be kept');
     expect(textProblem('name', 'emoji \ud83d\ude00')).toBeNull();
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryFacts, TopicHandler, TopicResult } from '../../src/stores/facts.ts';
 import { MAX_DEPTH, parseJsonLossless } from '../../src/stores/parse-json.ts';
-import { atTheEdge, factsProblem, keptReason, keptTextProblem } from '../../src/stores/read-body.ts';
+import { textProblem } from '../../src/core/limits.ts';
+import { atTheEdge, factsProblem, keptReason } from '../../src/stores/read-body.ts';
 import { shopifyTopics } from '../../src/stores/shopify/topics/index.ts';
 import { wooTopics } from '../../src/stores/woocommerce/topics/index.ts';
 import { DELETE, fixtureWith, nested, num, WEBHOOK_TOPICS } from '../support/fuzz-webhooks.ts';
@@ -232,6 +233,6 @@ describe('the last look at the edge (atTheEdge)', () => {
     const long = atTheEdge(() => ({ ok: false, reason: 'x'.repeat(5000) }))(Buffer.alloc(0), USD);
     expect(long).toEqual({ ok: false, reason: `${'x'.repeat(999)}…` });
     expect(keptReason('a\tb\u009f')).toBe('a\\u0009b\\u009f');
-    expect(keptTextProblem('name', '😀')).toBeNull();
+    expect(textProblem('name', '😀')).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { isCurrencyCode } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import { shopifyBaseStatus, StatusError, type BaseStatus } from '../../core/status.ts';
-import { keptTextProblem, shown } from '../read-body.ts';
+import { shown } from '../read-body.ts';
 import {
   amountMinor,
   issuesReason,
@@ -62,7 +62,7 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
 
   const id = shopifyId('Order', o.id, o.admin_graphql_api_id);
   if (!id.ok) return fail(id.reason);
-  const name = keptTextProblem('name', o.name);
+  const name = textProblem('name', o.name);
   if (name !== null) return fail(name);
 
   // Payloads older than the *_set objects only have the top-level currency.
@@ -108,7 +108,7 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
 
   const codes = (o.discount_codes ?? []).map((d) => d.code);
   for (const [i, code] of codes.entries()) {
-    const problem = keptTextProblem(`discount_codes.${i}.code`, code);
+    const problem = textProblem(`discount_codes.${i}.code`, code);
     if (problem !== null) return fail(problem);
   }
 
@@ -118,12 +118,12 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
   // The ref of landing_site wins over a note attribute's (extractRef); the reason names its source.
   const landingRef = extractRef({ landingSite: o.landing_site ?? null });
   const ref = landingRef ?? extractRef({ noteAttributes });
-  const refProblem = ref === null ? null : keptTextProblem(landingRef !== null ? 'landing_site (its ref)' : 'note_attributes (the ref)', ref);
+  const refProblem = ref === null ? null : textProblem(landingRef !== null ? 'landing_site (its ref)' : 'note_attributes (the ref)', ref);
   if (refProblem !== null) return fail(refProblem);
 
   const billing = o.billing_address?.country_code || null;
   const country = billing ?? (o.shipping_address?.country_code || null);
-  const countryProblem = country === null ? null : keptTextProblem(billing !== null ? 'billing_address.country_code' : 'shipping_address.country_code', country);
+  const countryProblem = country === null ? null : textProblem(billing !== null ? 'billing_address.country_code' : 'shipping_address.country_code', country);
   if (countryProblem !== null) return fail(countryProblem);
 
   return {

@@ -5,7 +5,7 @@ import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import { StatusError, wooBaseStatus, type BaseStatus } from '../../core/status.ts';
-import { hugeAmountProblem, keptTextProblem, shown } from '../read-body.ts';
+import { hugeAmountProblem, shown } from '../read-body.ts';
 
 // A WooCommerce order webhook body (order.created / order.updated: the REST v3 order object),
 // reduced to the fields the rules read. The order payload carries refund totals only, which
@@ -72,7 +72,7 @@ export function parseWooOrder(body: unknown): Parsed<{ order: StoreOrder }> {
 
   const id = String(o.id);
   const number = String(o.number);
-  const idProblem = storeIdProblem('id', id) ?? keptTextProblem('number', number);
+  const idProblem = storeIdProblem('id', id) ?? textProblem('number', number);
   if (idProblem !== null) return fail(idProblem);
 
   const currency = o.currency;
@@ -117,16 +117,16 @@ export function parseWooOrder(body: unknown): Parsed<{ order: StoreOrder }> {
 
   const codes = (o.coupon_lines ?? []).map((c) => c.code);
   for (const [i, code] of codes.entries()) {
-    const problem = keptTextProblem(`coupon_lines.${i}.code`, code);
+    const problem = textProblem(`coupon_lines.${i}.code`, code);
     if (problem !== null) return fail(problem);
   }
   const meta = (o.meta_data ?? []).flatMap((m) => (typeof m.key === 'string' ? [{ key: m.key, value: m.value }] : []));
   const ref = extractRef({ meta });
-  const refProblem = ref === null ? null : keptTextProblem('meta_data (the ref)', ref);
+  const refProblem = ref === null ? null : textProblem('meta_data (the ref)', ref);
   if (refProblem !== null) return fail(refProblem);
   const billing = o.billing?.country || null;
   const country = billing ?? (o.shipping?.country || null);
-  const countryProblem = country === null ? null : keptTextProblem(billing !== null ? 'billing.country' : 'shipping.country', country);
+  const countryProblem = country === null ? null : textProblem(billing !== null ? 'billing.country' : 'shipping.country', country);
   if (countryProblem !== null) return fail(countryProblem);
 
   return {
