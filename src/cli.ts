@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import { pino } from 'pino';
 import { prepareDemo, startDemo } from './app/demo/index.ts';
-import { importRates } from './app/fx-rates.ts';
+import { importRates } from './app/fx/fx-rates.ts';
 import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
 import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
@@ -39,7 +39,7 @@ async function serve() {
   // On PostgreSQL, two batches of a backlog of deliveries are applied at once, on their own
   // connections (more would queue on the same rollup rows; see DeliveryProcessor).
   const processorWorkers = connection.kind === 'postgres' ? 2 : 1;
-  const app = await buildServer({ db: connection.db, listen: connection.listen, config, logger, processorWorkers });
+  const app = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config, logger, processorWorkers });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

@@ -7,7 +7,7 @@
 // The GROUP BYs run first, then the server starts: an embedded data directory (the embedded
 // scenario) admits one process at a time.
 import { sql } from 'kysely';
-import { inRange, parseRange, type RangeInput } from '../../src/app/range.ts';
+import { inRange, parseRange, type RangeInput } from '../../src/app/reports/range.ts';
 import { addDays } from '../../src/core/day-spans.ts';
 import { toMoney } from '../../src/core/money.ts';
 import { COMMUNITY_PAGE_DEFAULT as COMMUNITY_PAGE } from '../../src/schemas/reports.ts';

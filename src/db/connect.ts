@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { registerCopyOut } from './copy-out.ts';
+import { type CopyOut, createCopyOut } from './copy-out.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -11,6 +11,8 @@ export interface Connection {
   kind: 'pglite' | 'postgres';
   /** Calls `onNotify` for each NOTIFY on the channel, from any process; resolves to an unlisten. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** COPY out, on PostgreSQL: the fast path of large exports; absent on the embedded database. */
+  copyOut?: CopyOut;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,11 @@ export async function connectPostgres(url: string, options: { max?: number } = {
   });
   pool.on('connect', (client) => prepareMarkedStatements(client));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const copier = registerCopyOut(db, url);
+  const copier = createCopyOut(url);
   return {
     db,
     kind: 'postgres',
+    copyOut: copier,
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     async close() {
       await copier.close();

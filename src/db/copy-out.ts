@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { Db } from './connect.ts';
 
 // `COPY (query) TO STDOUT` as a stream, on PostgreSQL only: the fast path of large CSV
 // exports. Each COPY holds a connection for as long as its reader takes, so copies run on a
@@ -22,14 +21,8 @@ export interface CopyOut {
   close(): Promise<void>;
 }
 
-const copiers = new WeakMap<Db, CopyOut>();
-
-/** The COPY source of a database opened by connectPostgres; undefined for PGlite or a derived Kysely. */
-export function copyOutOf(db: Db): CopyOut | undefined {
-  return copiers.get(db);
-}
-
-export function registerCopyOut(db: Db, url: string): CopyOut {
+/** COPY out of the PostgreSQL database at `url`, on a pool of its own (opened on first use). */
+export function createCopyOut(url: string): CopyOut {
   let pool: pg.Pool | undefined;
   const copier: CopyOut = {
     async open(statement, options) {
@@ -53,7 +46,6 @@ export function registerCopyOut(db: Db, url: string): CopyOut {
       await pool?.end();
     },
   };
-  copiers.set(db, copier);
   return copier;
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getAccount, updateAccount } from '../app/accounts.ts';
+import { getAccount, updateAccount } from '../app/accounts/accounts.ts';
 import { ZAccount, ZAccountPatch } from '../schemas/auth.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 export const accountRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
   app.get(

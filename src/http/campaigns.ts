@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../app/campaigns.ts';
-import { backfillCampaign } from '../app/backfill.ts';
-import { addCode, removeCode } from '../app/codes.ts';
-import { addMember, getMember, listMembers, removeMember, updateMemberTerms } from '../app/members.ts';
+import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../app/campaigns/campaigns.ts';
+import { backfillCampaign } from '../app/campaigns/backfill.ts';
+import { addCode, removeCode } from '../app/campaigns/codes.ts';
+import { addMember, getMember, listMembers, removeMember, updateMemberTerms } from '../app/campaigns/members.ts';
 import {
   ZCampaign,
   ZCampaignBody,
@@ -24,7 +24,7 @@ import {
 } from '../schemas/campaigns.ts';
 import { ZError } from '../schemas/common.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // Campaigns, their members and the members' tracking codes.
 export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {

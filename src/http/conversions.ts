@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { approvalHistory, changeApproval, getConversion, listCampaignConversions } from '../app/conversions.ts';
+import { approvalHistory, changeApproval, getConversion, listCampaignConversions } from '../app/conversions/conversions.ts';
 import { ZError } from '../schemas/common.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
 import {
@@ -11,7 +11,7 @@ import {
   ZConversionParams,
 } from '../schemas/conversions.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // A campaign's conversions (the Orders table), one conversion, reject / undo and its audit log.
 export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {

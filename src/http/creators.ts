@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCreator, getCreator, listCreators, removeCreator, restoreCreator, updateCreator } from '../app/creators.ts';
+import { createCreator, getCreator, listCreators, removeCreator, restoreCreator, updateCreator } from '../app/creators/creators.ts';
 import { ZError } from '../schemas/common.ts';
 import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorParams, ZCreatorListQuery, ZCreatorPatch } from '../schemas/creators.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // The Community: creators of the account, removable and restorable.
 export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ConversionEvents, EventMessage } from '../app/events.ts';
+import type { ConversionEvents, EventMessage } from '../app/events/events.ts';
 import { isInt8Id } from '../core/limits.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // GET /api/events: the account's conversion changes as Server-Sent Events.
 

@@ -1,11 +1,11 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type CsvDownload, downloadAllSales, downloadCampaignConversions, downloadSelectedConversions } from '../app/exports.ts';
+import { type CsvDownload, downloadAllSales, downloadCampaignConversions, downloadSelectedConversions } from '../app/exports/exports.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
 import { ZError, ZRange } from '../schemas/common.ts';
 import { ZConversionExportQuery, ZCsv, ZExportSelectedBody } from '../schemas/exports.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // CSV downloads (SPEC §7, §10): a campaign's selected rows or filtered Orders table, and every
 // sale of the account. Exporting is a member's right (SPEC §9).
@@ -35,7 +35,7 @@ function sendCsv(reply: FastifyReply, file: CsvDownload) {
     .send(file.body);
 }
 
-export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, copyOut }) => {
   const tags = ['exports'];
 
   app.post(
@@ -51,7 +51,7 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       },
     },
     async (request, reply) =>
-      sendCsv(reply, await downloadSelectedConversions(db, callerOf(request).accountId, request.params.id, request.body.ids)),
+      sendCsv(reply, await downloadSelectedConversions(db, copyOut, callerOf(request).accountId, request.params.id, request.body.ids)),
   );
 
   app.get(
@@ -67,7 +67,7 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       },
     },
     async (request, reply) =>
-      sendCsv(reply, await downloadCampaignConversions(db, callerOf(request).accountId, request.params.id, request.query)),
+      sendCsv(reply, await downloadCampaignConversions(db, copyOut, callerOf(request).accountId, request.params.id, request.query)),
   );
 
   app.get(
@@ -81,6 +81,6 @@ export const exportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
         response: { 200: ZCsv, 400: ZError },
       },
     },
-    async (request, reply) => sendCsv(reply, await downloadAllSales(db, callerOf(request).accountId, request.query)),
+    async (request, reply) => sendCsv(reply, await downloadAllSales(db, copyOut, callerOf(request).accountId, request.query)),
   );
 };

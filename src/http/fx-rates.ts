@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { addRate, importRates, ratesInEffect } from '../app/fx-rates.ts';
+import { addRate, importRates, ratesInEffect } from '../app/fx/fx-rates.ts';
 import { AppError } from '../app/errors.ts';
 import { ZError } from '../schemas/common.ts';
 import { ZImportReply, ZRateAdded, ZRateBody, ZRatesQuery, ZRatesReply } from '../schemas/fx-rates.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 const FILE_TYPES = ['application/zip', 'application/octet-stream', 'text/csv', 'application/xml', 'text/xml'];
 const FILE_LIMIT = 32 * 1024 * 1024;

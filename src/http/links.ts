@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createLink, followLink } from '../app/links.ts';
+import { createLink, followLink } from '../app/campaigns/links.ts';
 import { ZError } from '../schemas/common.ts';
 import { ZLink, ZLinkBody, ZLinkParams, ZSlugParams } from '../schemas/links.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 const UNKNOWN_LINK_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Link not found</title>

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { campaignPerformance, community, dashboard } from '../app/reports.ts';
+import { campaignPerformance, community, dashboard } from '../app/reports/reports.ts';
 import { ZError, ZRange } from '../schemas/common.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
 import { ZCommunity, ZCommunityQuery, ZDashboard, ZPerformance } from '../schemas/reports.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // Sales figures for a range: the home dashboard, a campaign's Performance tab, the Community.
 export const reportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
+import type { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { accountRoutes } from './account.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { conversionRoutes } from './conversions.ts';
@@ -11,7 +11,7 @@ import { reportRoutes } from './reports.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storeRoutes } from './stores.ts';
 import { webhookRoutes } from './webhooks.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // Every resource is its own encapsulated plugin.
 export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher: DeliveryBatcher }): Promise<void> {

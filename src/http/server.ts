@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { fastifySSE as sse } from '@fastify/sse';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -10,35 +10,16 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { DeliveryBatcher } from '../app/delivery-batcher.ts';
-import { DeliveryProcessor, type RetryPolicy } from '../app/delivery-processor.ts';
-import { ConversionEvents } from '../app/events.ts';
+import { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
+import { DeliveryProcessor } from '../app/inbox/delivery-processor.ts';
+import { ConversionEvents } from '../app/events/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
-import type { Config } from '../config.ts';
-import type { Connection, Db } from '../db/connect.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
 import { routes } from './routes.ts';
+import type { ServerDeps } from './server-deps.ts';
 import { webRoutes } from './web.ts';
 
-export interface ServerDeps {
-  db: Db;
-  /** LISTEN on the database, for live events across every server process. */
-  listen: Connection['listen'];
-  config: Config;
-  logger?: FastifyBaseLogger | boolean;
-  /**
-   * How often the processor looks for pending deliveries besides its own (left by a crash, a
-   * database error, or stored by another process); 0 = never.
-   */
-  sweepIntervalMs?: number;
-  /** Batches of deliveries applied at once; more than 1 only on PostgreSQL (a pool of connections). */
-  processorWorkers?: number;
-  /** Attempts and backoff of a delivery that fails while it is applied (tests shorten them). */
-  deliveryRetry?: Partial<RetryPolicy>;
-  /** How often an idle event stream gets a heartbeat, so proxies keep it open. */
-  heartbeatMs?: number;
-}
 
 const BODY_LIMIT = 1024 * 1024;
 

@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { login, logout, type Session, signup } from '../app/accounts.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../app/credentials.ts';
-import { createUser, listUsers } from '../app/accounts.ts';
+import { login, logout, type Session, signup } from '../app/accounts/accounts.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../app/accounts/credentials.ts';
+import { createUser, listUsers } from '../app/accounts/accounts.ts';
 import {
   ZApiKey,
   ZApiKeyBody,
@@ -16,7 +16,7 @@ import {
 } from '../schemas/auth.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import { callerOf, requireRole, SESSION_COOKIE } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 // Sign-up, sign-in, sign-out, API keys and users.
 export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getOrder, putCustomOrder } from '../app/custom-orders.ts';
-import { listDeadLetters, replayDeadLetter } from '../app/deliveries.ts';
-import { createStore, getStore, listStores, updateStore } from '../app/stores.ts';
+import { getOrder, putCustomOrder } from '../app/stores/custom-orders.ts';
+import { listDeadLetters, replayDeadLetter } from '../app/inbox/deliveries.ts';
+import { createStore, getStore, listStores, updateStore } from '../app/stores/stores.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import {
   ZCustomOrderBody,
@@ -16,7 +16,7 @@ import {
   ZStorePatch,
 } from '../schemas/stores.ts';
 import { callerOf, requireRole } from './auth.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
   app.post(

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Delivery, receiveDelivery } from '../app/deliveries.ts';
-import type { DeliveryBatcher } from '../app/delivery-batcher.ts';
-import { WebhookStores } from '../app/webhook-stores.ts';
-import { sha256 } from '../app/secrets.ts';
+import { type Delivery, receiveDelivery } from '../app/inbox/deliveries.ts';
+import type { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
+import { WebhookStores } from '../app/inbox/webhook-stores.ts';
+import { sha256 } from '../app/accounts/secrets.ts';
 import { hasControlCharacters } from '../core/limits.ts';
 import { ZError, ZId } from '../schemas/common.ts';
-import type { ServerDeps } from './server.ts';
+import type { ServerDeps } from './server-deps.ts';
 
 const LIMIT = 1024 * 1024;
 const ZParams = z.object({ storeId: ZId });

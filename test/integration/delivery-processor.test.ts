@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DeliveryBatcher } from '../../src/app/delivery-batcher.ts';
-import { DeliveryProcessor, failureKind } from '../../src/app/delivery-processor.ts';
+import { DeliveryBatcher } from '../../src/app/inbox/delivery-batcher.ts';
+import { DeliveryProcessor, failureKind } from '../../src/app/inbox/delivery-processor.ts';
 import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
 // The inbox and the processor between them: the inbox counts the deliveries it stores, and a

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvStream, EXPORT_CHUNK_ROWS, exportAllSales } from '../../src/app/exports.ts';
+import { csvStream, EXPORT_CHUNK_ROWS, exportAllSales } from '../../src/app/exports/exports.ts';
 import { type Ledger, newLedger, read } from '../support/fixtures-ledger.ts';
 import { Client, describeDb, newAccount, type Reply, startTestApp, type TestApp } from '../support/harness.ts';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DeliveryProcessor } from '../../src/app/delivery-processor.ts';
+import { DeliveryProcessor } from '../../src/app/inbox/delivery-processor.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { type Client, describeDb, newAccount, openTestDb, type TestDb } from '../support/harness.ts';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nullableBigint } from '../../src/app/figures.ts';
+import { nullableBigint } from '../../src/db/values.ts';
 import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
-import { rateHistory } from '../../src/app/rates.ts';
+import { rateHistory } from '../../src/app/fx/rates.ts';
 import type { Approval } from '../../src/core/approval.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
 import { newLedger } from '../support/fixtures-ledger.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { rateHistory, rateInEffectSql, storeRates } from '../../src/app/rates.ts';
+import { rateHistory, rateInEffectSql, storeRates } from '../../src/app/fx/rates.ts';
 import { rateLookupFrom } from '../../src/core/fx.ts';
 import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { prng } from '../support/prng.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toMoney } from '../../src/core/money.ts';
-import { inRange, parseRange, type RangeInput } from '../../src/app/range.ts';
+import { inRange, parseRange, type RangeInput } from '../../src/app/reports/range.ts';
 import { newLedger, read } from '../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { prng } from '../support/prng.ts';

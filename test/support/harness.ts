@@ -56,6 +56,8 @@ export async function openTestDb(): Promise<TestDb> {
 export interface TestApp {
   app: FastifyInstance;
   db: TestDb['db'];
+  /** COPY out of the test database (PostgreSQL only), as the server has it. */
+  copyOut: TestDb['copyOut'];
   /** A second server on the same database, as another process would run it. */
   second(): Promise<FastifyInstance>;
   /** Waits until every stored delivery is applied (or dead), whichever server took it. */
@@ -67,15 +69,16 @@ const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), 
 
 export async function startTestApp(options: { heartbeatMs?: number; sweepIntervalMs?: number } = {}): Promise<TestApp> {
   const testDb = await openTestDb();
-  const app = await buildServer({ db: testDb.db, listen: testDb.listen, config: testConfig(), logger: false, ...options });
+  const app = await buildServer({ db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, config: testConfig(), logger: false, ...options });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {
     app,
     db: testDb.db,
+    copyOut: testDb.copyOut,
     async second() {
       const connection = await testDb.again();
-      const other = await buildServer({ db: connection.db, listen: connection.listen, config: testConfig(), logger: false });
+      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(), logger: false });
       await other.ready();
       others.push({ app: other, connection });
       return other;

@@ -3,17 +3,17 @@ import { resolveTerms, type Terms } from '../../core/commission.ts';
 import type { BaseStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Platform } from '../../db/schema.ts';
-import { signup } from '../accounts.ts';
-import { createCampaign } from '../campaigns.ts';
-import type { CommissionInput } from '../commission-terms.ts';
-import { createCreator } from '../creators.ts';
-import { nullableBigint } from '../figures.ts';
+import { signup } from '../accounts/accounts.ts';
+import { createCampaign } from '../campaigns/campaigns.ts';
+import type { CommissionInput } from '../campaigns/commission-terms.ts';
+import { createCreator } from '../creators/creators.ts';
+import { nullableBigint } from '../../db/values.ts';
 import { applyBatch } from '../ledger/apply-batch.ts';
 import { lockAccount } from '../ledger/lock-orders.ts';
 import { type KeptFacts, keptFactsToJson } from '../ledger/kept-facts.ts';
-import { createLink } from '../links.ts';
-import { addMember } from '../members.ts';
-import { createStore } from '../stores.ts';
+import { createLink } from '../campaigns/links.ts';
+import { addMember } from '../campaigns/members.ts';
+import { createStore } from '../stores/stores.ts';
 import { type Random, seededRandom } from './random.ts';
 
 // The demo workspace (README "Demo"): on the first start of an empty embedded database, an

@@ -6,9 +6,9 @@ import type { LedgerFact } from '../../core/ledger/facts.ts';
 import type { ConversionRecord, Decision, LedgerState, OrderRecord } from '../../core/ledger/state.ts';
 import type { BaseStatus, StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
-import { termsFromRow, type TermsRow } from '../commission-terms.ts';
-import { nullableBigint } from '../figures.ts';
-import { rateInEffectSql } from '../rates.ts';
+import { termsFromRow, type TermsRow } from '../campaigns/commission-terms.ts';
+import { nullableBigint } from '../../db/values.ts';
+import { rateInEffectSql } from '../fx/rates.ts';
 import { lockAccount, lockOrdersAndAccounts } from './lock-orders.ts';
 
 // The load step of the ledger's write path: for a batch of facts, with a fixed number of

@@ -10,12 +10,12 @@ import {
   exportAllSales,
   exportCampaignConversions,
   exportSelectedConversions,
-} from '../../../src/app/exports.ts';
+} from '../../../src/app/exports/exports.ts';
 import { COPY_CONNECTIONS } from '../../../src/db/copy-out.ts';
 import { type Ledger, newLedger } from '../../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../../support/harness.ts';
 
-// On PostgreSQL a download is one COPY whose SELECT writes every cell (src/app/export-copy.ts);
+// On PostgreSQL a download is one COPY whose SELECT writes every cell (src/app/exports/export-copy.ts);
 // the generic path formats the same rows in JS (csv-cell, money, status words, csv-stringify).
 // Both must give the same bytes for every awkward value a store or a user can send, so each
 // export here is read both ways and compared byte for byte. PGlite has only the generic path, so
@@ -127,14 +127,14 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
   it('all sales: every row, removed members and creators included, and within a range of days', async () => {
     for (const { l } of [eur, jpy]) {
       const total = l === eur.l ? 3000 : 120;
-      const all = await expectSameBytes(await downloadAllSales(t.db, l.accountId, {}), await exportAllSales(t.db, l.accountId, {}), total);
+      const all = await expectSameBytes(await downloadAllSales(t.db, t.copyOut, l.accountId, {}), await exportAllSales(t.db, l.accountId, {}), total);
       expect(all).toContain(`,"'=HYPERLINK(""x"")",`);
       expect(all).toContain(',"Smith, Jo\r\nJr.",');
       const range = { from: '2026-03-08', to: '2026-03-20' };
-      await expectSameBytes(await downloadAllSales(t.db, l.accountId, range), await exportAllSales(t.db, l.accountId, range), 10);
+      await expectSameBytes(await downloadAllSales(t.db, t.copyOut, l.accountId, range), await exportAllSales(t.db, l.accountId, range), 10);
     }
     // Spot checks of the cells themselves, so that both paths being wrong alike would show.
-    const text = (await bytesOf((await downloadAllSales(t.db, jpy.l.accountId, {})).body)).toString('utf8');
+    const text = (await bytesOf((await downloadAllSales(t.db, t.copyOut, jpy.l.accountId, {})).body)).toString('utf8');
     // The first row: order '=1+2', number "\rCR", 2026-03-07 12:00:00.123456 UTC = 17:30:00 in Kolkata,
     // the Winter campaign, code '"'; 0 EUR → 0 JPY, commission 0 (yen have no decimals).
     expect(text.endsWith(`'=1+2,"'\rCR",2026-03-07 17:30:00,"'@Winter\n""cold"", or not","'=HYPERLINK(""x"")","""",Paid,Approved,0.00,EUR,0,JPY,0\r\n`)).toBe(true);
@@ -152,7 +152,7 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
     for (const campaign of [summer, winter]) {
       for (const f of filters) {
         await expectSameBytes(
-          await downloadCampaignConversions(t.db, l.accountId, campaign, f),
+          await downloadCampaignConversions(t.db, t.copyOut, l.accountId, campaign, f),
           await exportCampaignConversions(t.db, l.accountId, campaign, f),
           1,
         );
@@ -160,7 +160,7 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
     }
     const chosen = ids.filter((_, k) => k % 11 === 0);
     await expectSameBytes(
-      await downloadSelectedConversions(t.db, l.accountId, summer, chosen),
+      await downloadSelectedConversions(t.db, t.copyOut, l.accountId, summer, chosen),
       await exportSelectedConversions(t.db, l.accountId, summer, chosen),
       1,
     );
@@ -177,7 +177,7 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
     const { l } = eur;
     const expected = await bytesOf(csvStream((await exportAllSales(t.db, l.accountId, {})).records));
     for (let k = 0; k < COPY_CONNECTIONS * 2; k += 1) {
-      const early = await downloadAllSales(t.db, l.accountId, {});
+      const early = await downloadAllSales(t.db, t.copyOut, l.accountId, {});
       expect(early.via).toBe('copy');
       for await (const chunk of early.body) {
         expect(Buffer.from(chunk as Uint8Array).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -185,13 +185,13 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const held = await Promise.all(Array.from({ length: COPY_CONNECTIONS }, () => downloadAllSales(t.db, l.accountId, {})));
+    const held = await Promise.all(Array.from({ length: COPY_CONNECTIONS }, () => downloadAllSales(t.db, t.copyOut, l.accountId, {})));
     expect(held.map((d) => d.via)).toEqual(Array(COPY_CONNECTIONS).fill('copy'));
-    const extra = await downloadAllSales(t.db, l.accountId, {});
+    const extra = await downloadAllSales(t.db, t.copyOut, l.accountId, {});
     expect(extra.via).toBe('keyset');
     expect((await bytesOf(extra.body)).equals(expected)).toBe(true);
     for (const d of held) expect((await bytesOf(d.body)).equals(expected)).toBe(true);
-    const again = await downloadAllSales(t.db, l.accountId, {});
+    const again = await downloadAllSales(t.db, t.copyOut, l.accountId, {});
     expect(again.via).toBe('copy');
     again.body.destroy();
   });
