@@ -55,7 +55,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       // still pass int8: an amount converted at an extreme rate, or a day's total of many huge
       // amounts. The database finds it, the request's transaction is rolled back, nothing is
       // kept: the request is refused like an amount that does not fit (SPEC §8).
-      request.log.warn({ err: error }, 'a figure beyond what the ledger holds');
+      // The code and where, never the message: it can quote the amount.
+      const { code, table, column } = error as { code?: string; table?: string; column?: string };
+      request.log.warn({ code, table, column }, 'a figure beyond what the ledger holds');
       return reply.status(422).send({ error: { code: 'invalid_amount', message: FIGURE_OUT_OF_RANGE } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
