@@ -224,8 +224,6 @@ export interface DeliveriesTable {
   /** Null until it fails (or its batch does); then when it is taken again, alone. */
   next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   last_error: string | null;
-  /** The member and terms an order was given by the fact of this delivery (migration 0014). */
-  decision: ColumnType<unknown, string | null, string | null>;
 }
 
 export interface RefundsTable {
@@ -235,6 +233,20 @@ export interface RefundsTable {
   order_external_id: string;
   amount_minor: Bigint;
   created_at: Generated<Date>;
+}
+
+export interface OrderDecisionsTable {
+  account_id: Bigint;
+  store_id: Bigint;
+  external_id: string;
+  campaign_id: Bigint;
+  creator_id: Bigint;
+  via_type: 'code' | 'link';
+  via_value: string;
+  terms_percent: Numeric | null;
+  terms_fixed_minor: NullableBigint;
+  terms_fixed_currency: string | null;
+  decided_at: Generated<Date>;
 }
 
 export interface OrderDeletionsTable {
@@ -378,6 +390,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   refunds: RefundsTable;
   order_deletions: OrderDeletionsTable;
+  order_decisions: OrderDecisionsTable;
   conversion_events: ConversionEventsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;

@@ -48,7 +48,7 @@ export async function backfillCampaign(
     const ids = kept.rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const applied = await applyBatch(
       trx,
-      orders.map((o, i) => ({ accountId, storeId: o.store_id, facts: facts[i]!, receivedAt: kept.rows[0]!.received_at, id: ids[i]! })),
+      orders.map((o, i) => ({ accountId, storeId: o.store_id, facts: facts[i]!, receivedAt: kept.rows[0]!.received_at })),
       { accountLocked: true },
     );
     const idle = ids.filter((_, i) => !applied[i]!.changed);

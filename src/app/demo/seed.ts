@@ -331,17 +331,16 @@ async function applyOrders(db: Db, accountId: string, orders: PlannedOrder[]): P
   for (let i = 0; i < orders.length; i += CHUNK) {
     const chunk = orders.slice(i, i + CHUNK);
     const facts = chunk.map(storeFacts);
-    const kept = await sql<{ id: string }>`
+    await sql`
       insert into deliveries (account_id, store_id, delivery_id, topic, received_at, facts, status, processed_at)
       select ${accountId}::bigint, u.store_id, u.delivery_id, u.topic, u.received_at, u.facts, 'done', u.received_at
       from unnest(${chunk.map((o) => o.store.id)}::bigint[], ${chunk.map((o) => `demo:${o.externalId}`)}::text[],
                   ${chunk.map((o) => TOPIC[o.store.platform])}::text[], ${chunk.map((o) => iso(o.updatedAt))}::timestamptz[],
                   ${facts.map(keptFactsToJson)}::jsonb[]) with ordinality as u(store_id, delivery_id, topic, received_at, facts, n)
-      order by u.n
-      returning id`.execute(db);
+      order by u.n`.execute(db);
     const applied = await applyBatch(
       db,
-      chunk.map((o, k) => ({ accountId, storeId: o.store.id, facts: facts[k]!, receivedAt: o.updatedAt, id: kept.rows[k]!.id })),
+      chunk.map((o, k) => ({ accountId, storeId: o.store.id, facts: facts[k]!, receivedAt: o.updatedAt })),
       { accountLocked: true },
     );
     conversions += applied.filter((a) => a.conversionId !== null).length;

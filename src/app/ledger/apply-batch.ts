@@ -16,8 +16,6 @@ export interface BatchDelivery {
   storeId: string;
   facts: KeptFacts | LedgerFact;
   receivedAt: Date;
-  /** The kept delivery's id, when the fact is one: the decision of a conversion it opens is recorded on it. */
-  id?: string;
   /** Who reviewed, and why, for an approval fact's audit entry. */
   review?: { actor: string; reason: string | null };
 }
@@ -46,7 +44,8 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     const fact = ledgerFactOf(d.facts, d.receivedAt);
     return { accountId: d.accountId, storeId: d.storeId, externalId: externalIdOfFact(fact), fact };
   });
-  const batch = await loadBatch(trx, facts, options.deciding ?? { kind: 'live' }, options.accountLocked ?? false);
+  const deciding = options.deciding ?? { kind: 'live' };
+  const batch = await loadBatch(trx, facts, deciding, options.accountLocked ?? false);
 
   const writes = new Map<string, OrderWrites>();
   const changed: boolean[] = [];
@@ -55,7 +54,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     const order = batch.orders.get(key)!;
     let w = writes.get(key);
     if (!w) {
-      w = { order, refundsAdded: [], orderChanged: false, deletedAt: null, conversion: null, decidedBy: null, approvals: [] };
+      w = { order, refundsAdded: [], orderChanged: false, deletedAt: null, conversion: null, decision: null, approvals: [] };
       writes.set(key, w);
     }
     const fact = withoutForeignRefunds(f, batch.foreignRefunds);
@@ -76,7 +75,8 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     if (outcome.conversion === 'opened') w.conversion = 'opened';
     else if (outcome.conversion === 'changed' && w.conversion === null) w.conversion = order.conversionId === null ? 'opened' : 'changed';
     const delivery = deliveries[i]!;
-    if (outcome.decision !== null && delivery.id !== undefined) w.decidedBy = { deliveryId: delivery.id, decision: outcome.decision };
+    // A decision is kept when it is made; a rebuild replays the kept ones.
+    if (outcome.decision !== null && deciding.kind === 'live') w.decision = outcome.decision;
     if (outcome.approval !== null) {
       w.approvals.push({ ...outcome.approval, actor: delivery.review?.actor ?? 'system', reason: delivery.review?.reason ?? null });
     }

@@ -26,8 +26,8 @@ export async function keepAndApply(
       raw: null,
       processed_at: new Date(),
     })
-    .returning(['id', 'received_at'])
+    .returning('received_at')
     .executeTakeFirstOrThrow();
-  const [applied] = await applyBatch(trx, [{ ...target, facts, receivedAt: kept.received_at, id: kept.id }]);
+  const [applied] = await applyBatch(trx, [{ ...target, facts, receivedAt: kept.received_at }]);
   return applied!;
 }

@@ -1,4 +1,3 @@
-import type { Decision } from '../../core/ledger/state.ts';
 import type { LedgerFact } from '../../core/ledger/facts.ts';
 import type { IncomingOrder } from '../../core/order.ts';
 import type { BaseStatus } from '../../core/status.ts';
@@ -52,26 +51,4 @@ export function keptFactsFromJson(value: unknown): KeptFacts {
 export function ledgerFactOf(facts: KeptFacts | LedgerFact, receivedAt: Date): LedgerFact {
   if (facts.kind === 'order_deleted' && !('at' in facts)) return { ...facts, at: receivedAt };
   return facts as LedgerFact;
-}
-
-export function decisionToJson(d: Decision): string {
-  return JSON.stringify({
-    campaignId: d.attribution.member.campaignId,
-    creatorId: d.attribution.member.creatorId,
-    via: d.attribution.via,
-    terms: { percent: d.terms.percent, fixedMinor: d.terms.fixedMinor?.toString() ?? null, fixedCurrency: d.terms.fixedCurrency },
-  });
-}
-
-export function decisionFromJson(value: unknown): Decision {
-  const d = value as {
-    campaignId: string;
-    creatorId: string;
-    via: { type: 'code' | 'link'; value: string };
-    terms: { percent: string | null; fixedMinor: string | null; fixedCurrency: string | null };
-  };
-  return {
-    attribution: { member: { campaignId: d.campaignId, creatorId: d.creatorId }, via: d.via },
-    terms: { percent: d.terms.percent, fixedMinor: d.terms.fixedMinor === null ? null : BigInt(d.terms.fixedMinor), fixedCurrency: d.terms.fixedCurrency },
-  };
 }

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Decision } from '../../core/ledger/state.ts';
 import type { Db } from '../../db/connect.ts';
 import { applyBatch, type BatchDelivery } from './apply-batch.ts';
-import { decisionFromJson, keptFactsFromJson } from './kept-facts.ts';
+import { nullableBigint } from '../../db/values.ts';
+import { keptFactsFromJson } from './kept-facts.ts';
 import { orderKey } from './load-batch.ts';
 import { lockAccount } from './lock-orders.ts';
 import { compareLedgers, type Difference, repairLedger } from './compare-ledgers.ts';
@@ -18,7 +19,7 @@ import { compareLedgers, type Difference, repairLedger } from './compare-ledgers
 // real tables; the temporary ones are dropped when the transaction ends.
 //
 // Who each order went to depends on the codes, links and terms known when it first came, not
-// now: that decision was kept with the delivery that made it, and the replay reads it from
+// now: that decision was kept when it was made (order_decisions), and the replay reads it from
 // there. Reviews (reject / undo) are replayed from the audit log, after the deliveries: the
 // brand's approval and the store's status never change each other.
 
@@ -114,22 +115,16 @@ export async function rebuildLedger(
 
 /** The decision kept for each order: the member and terms it was given when it first came. */
 async function keptDecisions(trx: Db, accountId: string): Promise<Map<string, Decision>> {
-  const rows = await trx
-    .selectFrom('deliveries')
-    .select(['store_id', 'facts', 'decision'])
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'done')
-    .where('decision', 'is not', null)
-    .orderBy('id')
-    .execute();
-  const decisions = new Map<string, Decision>();
-  for (const r of rows) {
-    const facts = keptFactsFromJson(r.facts);
-    const externalId = facts.kind === 'order' || facts.kind === 'custom_order' ? facts.order.externalId : facts.kind === 'refund' ? facts.orderExternalId : facts.externalId;
-    const key = orderKey(accountId, r.store_id, externalId);
-    if (!decisions.has(key)) decisions.set(key, decisionFromJson(r.decision));
-  }
-  return decisions;
+  const rows = await trx.selectFrom('order_decisions').selectAll().where('account_id', '=', accountId).execute();
+  return new Map(
+    rows.map((r) => [
+      orderKey(accountId, r.store_id, r.external_id),
+      {
+        attribution: { member: { campaignId: r.campaign_id, creatorId: r.creator_id }, via: { type: r.via_type, value: r.via_value } },
+        terms: { percent: r.terms_percent, fixedMinor: nullableBigint(r.terms_fixed_minor), fixedCurrency: r.terms_fixed_currency },
+      },
+    ]),
+  );
 }
 
 /** Every reject and undo of the account's conversions, oldest first, as facts of their orders. */

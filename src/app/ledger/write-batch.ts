@@ -3,7 +3,6 @@ import type { Approval } from '../../core/approval.ts';
 import type { Decision } from '../../core/ledger/state.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import type { Db } from '../../db/connect.ts';
-import { decisionToJson } from './kept-facts.ts';
 import { type LoadedOrder, orderKey } from './load-batch.ts';
 
 // The write step of the ledger's write path: what the core decided for a batch, written with
@@ -19,8 +18,8 @@ export interface OrderWrites {
   /** A deletion made known by the batch. */
   deletedAt: Date | null;
   conversion: 'opened' | 'changed' | null;
-  /** The kept delivery whose fact opened the conversion, and the decision to record on it. */
-  decidedBy: { deliveryId: string; decision: Decision } | null;
+  /** The member and terms a conversion opened by the batch was given, to be kept for a rebuild. */
+  decision: Decision | null;
   approvals: Array<{ from: Approval; to: Approval; actor: string; reason: string | null }>;
 }
 
@@ -31,7 +30,7 @@ export async function writeBatch(trx: Db, writes: readonly OrderWrites[]): Promi
   await openConversions(trx, writes.filter((w) => w.conversion === 'opened'));
   await updateConversions(trx, writes.filter((w) => w.conversion === 'changed'));
   await writeApprovals(trx, writes.filter((w) => w.approvals.length > 0));
-  await recordDecisions(trx, writes.filter((w) => w.decidedBy !== null));
+  await keepDecisions(trx, writes.filter((w) => w.decision !== null));
 }
 
 async function writeRefunds(trx: Db, writes: readonly OrderWrites[]) {
@@ -145,12 +144,17 @@ async function writeApprovals(trx: Db, reviewed: readonly OrderWrites[]) {
                          ${rows.map((r) => r.a.reason)}::text[])`.execute(trx);
 }
 
-/** The member and terms a kept delivery's order was given, so a rebuild decides the same. */
-async function recordDecisions(trx: Db, decided: readonly OrderWrites[]) {
+/** The member and terms each new conversion's order was given, so a rebuild decides the same. */
+async function keepDecisions(trx: Db, decided: readonly OrderWrites[]) {
   if (decided.length === 0) return;
-  await sql`/* statement: apply.record-decisions */
-    update deliveries d set decision = u.decision
-    from unnest(${decided.map((w) => w.order.accountId)}::bigint[], ${decided.map((w) => w.decidedBy!.deliveryId)}::bigint[],
-                ${decided.map((w) => decisionToJson(w.decidedBy!.decision))}::jsonb[]) as u(account_id, id, decision)
-    where d.account_id = u.account_id and d.id = u.id`.execute(trx);
+  const rows = decided.map((w) => ({ o: w.order, d: w.decision! }));
+  await sql`/* statement: apply.keep-decisions */
+    insert into order_decisions (account_id, store_id, external_id, campaign_id, creator_id, via_type, via_value, terms_percent,
+                                 terms_fixed_minor, terms_fixed_currency)
+    select * from unnest(${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.storeId)}::bigint[],
+                         ${rows.map((r) => r.o.externalId)}::text[], ${rows.map((r) => r.d.attribution.member.campaignId)}::bigint[],
+                         ${rows.map((r) => r.d.attribution.member.creatorId)}::bigint[], ${rows.map((r) => r.d.attribution.via.type)}::text[],
+                         ${rows.map((r) => r.d.attribution.via.value)}::text[], ${rows.map((r) => r.d.terms.percent)}::numeric[],
+                         ${rows.map((r) => r.d.terms.fixedMinor?.toString() ?? null)}::bigint[], ${rows.map((r) => r.d.terms.fixedCurrency)}::text[])
+    on conflict (account_id, store_id, external_id) do nothing`.execute(trx);
 }

@@ -3,24 +3,39 @@ import { runStatements } from './run-statements.ts';
 
 // Every way into the ledger is kept as a delivery, so an account's ledger can be rebuilt from
 // its kept deliveries (tally rebuild). Facts alone do not say who an order went to: that
-// depends on the codes and links known when it first came, and the terms then. So the delivery
-// that opened a conversion keeps that decision, and a rebuild replays it.
+// depends on the codes and links known when it first came, and the terms then. So when a
+// conversion is opened, that decision is kept, once per order (order_decisions), and a rebuild
+// replays it.
 //
-// Ledgers written before: the decision of each conversion is put on the first kept delivery
-// of its order, and an order that came without a kept delivery (a custom store's PUT, the demo)
-// is kept now as one delivery holding the order as the ledger has it.
+// Ledgers written before: the decision of each conversion is kept from the conversion, and an
+// order that came without a kept delivery (a custom store's PUT, the demo) is kept now as one
+// delivery holding the order as the ledger has it.
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const at = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
-const DECISION = `jsonb_build_object(
-      'campaignId', c.campaign_id::text, 'creatorId', c.creator_id::text,
-      'via', jsonb_build_object('type', c.via_type, 'value', c.via_value),
-      'terms', jsonb_build_object('percent', c.terms_percent::text, 'fixedMinor', c.terms_fixed_minor::text,
-                                  'fixedCurrency', c.terms_fixed_currency))`;
 const ORDER_OF_FACTS = `coalesce(d.facts->'order'->>'externalId', d.facts->>'orderExternalId', d.facts->>'externalId')`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
-    alter table deliveries add column decision jsonb;
+    create table order_decisions (
+      account_id bigint not null,
+      store_id bigint not null,
+      external_id text not null,
+      campaign_id bigint not null,
+      creator_id bigint not null,
+      via_type text not null check (via_type in ('code', 'link')),
+      via_value text not null,
+      terms_percent numeric,
+      terms_fixed_minor bigint,
+      terms_fixed_currency text,
+      decided_at timestamptz not null default now(),
+      primary key (account_id, store_id, external_id),
+      foreign key (account_id, store_id) references stores (account_id, id)
+    );
+    insert into order_decisions (account_id, store_id, external_id, campaign_id, creator_id, via_type, via_value, terms_percent,
+                                 terms_fixed_minor, terms_fixed_currency, decided_at)
+    select c.account_id, o.store_id, o.external_id, c.campaign_id, c.creator_id, c.via_type, c.via_value, c.terms_percent,
+           c.terms_fixed_minor, c.terms_fixed_currency, c.created_at
+    from conversions c join orders o on o.account_id = c.account_id and o.id = c.order_id;
 
     -- A store's deletion of an order (WooCommerce order.deleted), kept whether or not the order
     -- is known yet: the order counts as canceled from then on, whatever version comes after.
@@ -37,18 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where status = 'done' and facts->>'kind' = 'order_deleted'
     group by account_id, store_id, facts->>'externalId';
 
-    update deliveries d set decision = x.decision
-    from (
-      select distinct on (c.account_id, c.order_id) d.account_id, d.id, ${DECISION} as decision
-      from conversions c
-      join orders o on o.account_id = c.account_id and o.id = c.order_id
-      join deliveries d on d.account_id = o.account_id and d.store_id = o.store_id and d.status = 'done'
-                       and ${ORDER_OF_FACTS} = o.external_id
-      order by c.account_id, c.order_id, d.id
-    ) x
-    where d.account_id = x.account_id and d.id = x.id;
-
-    insert into deliveries (account_id, store_id, delivery_id, topic, received_at, facts, status, processed_at, decision)
+    insert into deliveries (account_id, store_id, delivery_id, topic, received_at, facts, status, processed_at)
     select o.account_id, o.store_id, 'kept:' || o.id::text, 'ledger/kept', o.received_at,
            case when o.subtotal_minor is null then jsonb_build_object('kind', 'custom_order', 'order', jsonb_build_object(
                   'externalId', o.external_id, 'number', o.number, 'createdAt', ${at('o.placed_at')},
@@ -64,8 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                                                         and r.order_external_id = o.external_id), '[]'::jsonb),
                   'codes', to_jsonb(o.codes), 'ref', o.ref, 'country', o.country))
            end,
-           'done', now(),
-           (select ${DECISION} from conversions c where c.account_id = o.account_id and c.order_id = o.id)
+           'done', now()
     from orders o
     where not exists (select 1 from deliveries d
                       where d.account_id = o.account_id and d.store_id = o.store_id and d.status = 'done'
