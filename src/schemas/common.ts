@@ -22,13 +22,13 @@ export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217
 export const ZRole = z.enum(['admin', 'member', 'viewer']);
 
 const CONTROL = 'holds a control character (such as NUL), which cannot be kept';
-// Line breaks and tabs have their place in a name or a note (and the CSV export quotes them);
-// no other control character does.
+// Line breaks and tabs have their place in a note (and the CSV export quotes them); no other
+// control character does, and none at all in a name or a code (SPEC §8).
 const hasControlBesidesBreaks = (v: string) => hasControlCharacters(v.replace(/[\t\n\r]/g, ''));
 
 /**
  * Text the ledger keeps: no control characters (NUL included) and at most `max` characters,
- * trimmed first with `trim`. With `breaks`, line breaks and tabs are kept (names, notes); a
+ * trimmed first with `trim`. With `breaks`, line breaks and tabs are kept (notes); a name, a
  * code, an id or a domain has none.
  */
 export function zText(max: number = MAX_TEXT_LENGTH, options: { trim?: boolean; breaks?: boolean } = {}) {
@@ -37,8 +37,8 @@ export function zText(max: number = MAX_TEXT_LENGTH, options: { trim?: boolean; 
   return base.max(max, { message: `at most ${max} characters`, abort: true }).refine((v) => !refused(v), CONTROL);
 }
 
-/** A name: trimmed, not empty, no control characters but line breaks and tabs. */
-export const zName = (max = 200) => zText(max, { trim: true, breaks: true }).min(1, 'a name is required');
+/** A name: trimmed, not empty, no control characters. */
+export const zName = (max = 200) => zText(max, { trim: true }).min(1, 'a name is required');
 
 /** A free-form note (a reason), trimmed; line breaks and tabs are kept. */
 export const zProse = (max: number = MAX_TEXT_LENGTH) => zText(max, { trim: true, breaks: true });
