@@ -51,24 +51,7 @@ async function run(runs: number, seed: number, database: string, log: (line: str
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${seed}`);
   if (database !== 'postgres' && database !== 'embedded') throw new Error(`--database is postgres or embedded, got ${database}`);
 
-  const name = `tally_bench_fuzz_${process.pid}`;
-  let dataDir: string | null = null;
-  let url: string | null = null;
-  if (database === 'embedded') {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-fuzz-'));
-  } else {
-    const admin = new pg.Client({ connectionString: BENCH_BASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(BENCH_BASE_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-  }
-
-  const server = await startServer(url ? { url } : { dataDir: dataDir as string }, { stdout: 'ignore' });
-  const connection = url ? await connectPostgres(url, { max: 1 }) : null;
+  const { server, connection, close } = await openTarget(database, 'fuzz');
   try {
     const send = httpSender(server.base);
     const world = await seedWorld(send, `bench${process.pid}`);
@@ -120,15 +103,7 @@ async function run(runs: number, seed: number, database: string, log: (line: str
     }
     return figures;
   } finally {
-    await connection?.close();
-    await server.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (url) {
-      const admin = new pg.Client({ connectionString: BENCH_BASE_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
+    await close();
   }
 }
 
@@ -155,23 +130,7 @@ scenario.run = async (flags, log) => {
 
 async function runWebhooks(runs: number, seed: number, database: string, log: (line: string) => void): Promise<Figures> {
   const { webhookCaseArb, webhookHeaders, signWebhook } = await import('../../test/support/fuzz-webhooks.ts');
-  const name = `tally_bench_fuzz_hooks_${process.pid}`;
-  let dataDir: string | null = null;
-  let url: string | null = null;
-  if (database === 'embedded') {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-fuzz-hooks-'));
-  } else {
-    const admin = new pg.Client({ connectionString: BENCH_BASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(BENCH_BASE_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-  }
-  const server = await startServer(url ? { url } : { dataDir: dataDir as string }, { stdout: 'ignore' });
-  const connection = url ? await connectPostgres(url, { max: 1 }) : null;
+  const { server, connection, close } = await openTarget(database, 'fuzz_hooks');
   try {
     const call = async (method: string, route: string, body: unknown, auth: Record<string, string> = {}) => {
       const res = await fetch(`${server.base}${route}`, { method, headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
@@ -252,6 +211,30 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
     }
     return figures;
   } finally {
+    await close();
+  }
+}
+
+/** A server on a fresh database of the given kind (a PostgreSQL database or a data directory), and how to remove it. */
+async function openTarget(database: string, prefix: string) {
+  const name = `tally_bench_${prefix}_${process.pid}`;
+  let dataDir: string | null = null;
+  let url: string | null = null;
+  if (database === 'embedded') {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tally-bench-${prefix}-`));
+  } else {
+    const admin = new pg.Client({ connectionString: BENCH_BASE_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(BENCH_BASE_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  }
+  const server = await startServer(url ? { url } : { dataDir: dataDir as string }, { stdout: 'ignore' });
+  const connection = url ? await connectPostgres(url, { max: 1 }) : null;
+  const close = async () => {
     await connection?.close();
     await server.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -261,5 +244,6 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     }
-  }
+  };
+  return { server, connection, close };
 }
