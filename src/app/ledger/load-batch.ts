@@ -104,7 +104,7 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
       for (const day of days) wanted.set(`${accountId}${sep}${currency}${sep}${day}`, { accountId, currency, day });
     }
   };
-  const perOrder = new Map<string, { currencies: Set<string>; days: Set<string> }>();
+  const perOrder = new Map<string, { accountId: string; currencies: Set<string>; days: Set<string> }>();
   for (const o of loaded) {
     const currencies = new Set<string>([defaultCurrency.get(o.accountId)!]);
     const days = new Set<string>();
@@ -114,7 +114,7 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
     }
     const fixed = o.state.conversion?.terms.fixedCurrency;
     if (fixed) currencies.add(fixed);
-    perOrder.set(orderKey(o.accountId, o.storeId, o.externalId), { currencies, days });
+    perOrder.set(orderKey(o.accountId, o.storeId, o.externalId), { accountId: o.accountId, currencies, days });
   }
   for (const f of facts) {
     const entry = perOrder.get(orderKey(f.accountId, f.storeId, f.externalId))!;
@@ -122,13 +122,13 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
       entry.currencies.add(f.fact.order.currency);
       entry.days.add(dayOfUtc(f.fact.order.createdAt));
     }
-    for (const t of candidates?.termsFor(f.accountId) ?? []) if (t.fixedCurrency) entry.currencies.add(t.fixedCurrency);
+    for (const currency of candidates?.fixedCurrencies.get(f.accountId) ?? []) entry.currencies.add(currency);
     if (deciding.kind === 'recorded') {
       const d = deciding.decisions.get(orderKey(f.accountId, f.storeId, f.externalId));
       if (d?.terms.fixedCurrency) entry.currencies.add(d.terms.fixedCurrency);
     }
   }
-  for (const [key, entry] of perOrder) want(key.split(sep)[0]!, entry.currencies, entry.days);
+  for (const entry of perOrder.values()) want(entry.accountId, entry.currencies, entry.days);
   const rates = await readRates(trx, [...wanted.values()]);
 
   return {
@@ -239,7 +239,7 @@ async function readOrders(
   return storedRefunds;
 }
 
-export function orderRecordOf(row: Omit<OrderRow, 'account_id' | 'store_id' | 'id' | 'refund_id' | 'refund_minor' | 'deleted_at'>): OrderRecord {
+function orderRecordOf(row: Omit<OrderRow, 'account_id' | 'store_id' | 'id' | 'refund_id' | 'refund_minor' | 'deleted_at'>): OrderRecord {
   return {
     externalId: row.external_id,
     number: row.number,
@@ -281,7 +281,7 @@ export interface ConversionRow {
   counted: boolean;
 }
 
-export function conversionRecordOf(c: Omit<ConversionRow, 'account_id' | 'order_id' | 'id'>): ConversionRecord {
+function conversionRecordOf(c: Omit<ConversionRow, 'account_id' | 'order_id' | 'id'>): ConversionRecord {
   return {
     attribution: { member: { campaignId: c.campaign_id, creatorId: c.creator_id }, via: { type: c.via_type, value: c.via_value } },
     orderDate: new Date(c.order_date),
@@ -382,8 +382,17 @@ async function readCandidates(trx: Db, asked: ReadonlyArray<{ accountId: string;
     }
   }
 
+  // The currencies of the fixed parts of every candidate's terms, by account: a new conversion's may be any of them.
+  const fixedCurrencies = new Map<string, Set<string>>();
+  for (const [key, t] of terms) {
+    if (!t.fixedCurrency) continue;
+    const accountId = key.split(sep)[0]!;
+    if (!fixedCurrencies.has(accountId)) fixedCurrencies.set(accountId, new Set());
+    fixedCurrencies.get(accountId)!.add(t.fixedCurrency);
+  }
+
   return {
-    termsFor: (accountId: string) => [...terms.entries()].filter(([k]) => k.startsWith(`${accountId}${sep}`)).map(([, t]) => t),
+    fixedCurrencies,
     decide(accountId: string, order: { codes: readonly string[]; ref: string | null; createdAt: Date }): Decision | null {
       const codeOwners: CodeOwner[] = [];
       for (const code of order.codes) {
