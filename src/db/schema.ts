@@ -235,20 +235,6 @@ export interface RefundsTable {
   created_at: Generated<Date>;
 }
 
-export interface OrderDecisionsTable {
-  account_id: Bigint;
-  store_id: Bigint;
-  external_id: string;
-  campaign_id: Bigint;
-  creator_id: Bigint;
-  via_type: 'code' | 'link';
-  via_value: string;
-  terms_percent: Numeric | null;
-  terms_fixed_minor: NullableBigint;
-  terms_fixed_currency: string | null;
-  decided_at: Generated<Date>;
-}
-
 export interface OrderDeletionsTable {
   account_id: Bigint;
   store_id: Bigint;
@@ -390,7 +376,6 @@ export interface Database {
   deliveries: DeliveriesTable;
   refunds: RefundsTable;
   order_deletions: OrderDeletionsTable;
-  order_decisions: OrderDecisionsTable;
   conversion_events: ConversionEventsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;

@@ -54,7 +54,7 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     const order = batch.orders.get(key)!;
     let w = writes.get(key);
     if (!w) {
-      w = { order, refundsAdded: [], orderChanged: false, deletedAt: null, conversion: null, decision: null, approvals: [] };
+      w = { order, refundsAdded: [], orderChanged: false, deletedAt: null, conversion: null, approvals: [] };
       writes.set(key, w);
     }
     const fact = withoutForeignRefunds(f, batch.foreignRefunds);
@@ -75,8 +75,6 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
     if (outcome.conversion === 'opened') w.conversion = 'opened';
     else if (outcome.conversion === 'changed' && w.conversion === null) w.conversion = order.conversionId === null ? 'opened' : 'changed';
     const delivery = deliveries[i]!;
-    // A decision is kept when it is made; a rebuild replays the kept ones.
-    if (outcome.decision !== null && deciding.kind === 'live') w.decision = outcome.decision;
     if (outcome.approval !== null) {
       w.approvals.push({ ...outcome.approval, actor: delivery.review?.actor ?? 'system', reason: delivery.review?.reason ?? null });
     }

@@ -19,9 +19,9 @@ import { compareLedgers, type Difference, repairLedger } from './compare-ledgers
 // real tables; the temporary ones are dropped when the transaction ends.
 //
 // Who each order went to depends on the codes, links and terms known when it first came, not
-// now: that decision was kept when it was made (order_decisions), and the replay reads it from
-// there. Reviews (reject / undo) are replayed from the audit log, after the deliveries: the
-// brand's approval and the store's status never change each other.
+// now: that decision is kept on the conversion it opened, and the replay reads it from there.
+// Reviews (reject / undo) are replayed from the audit log, after the deliveries: the brand's
+// approval and the store's status never change each other.
 
 export const LEDGER_TABLES = [
   'orders', 'refunds', 'order_deletions', 'conversions', 'approval_events', 'conversion_events',
@@ -113,9 +113,19 @@ export async function rebuildLedger(
   }
 }
 
-/** The decision kept for each order: the member and terms it was given when it first came. */
+/**
+ * The decision each conversion was opened with: the member and terms its order was given when it
+ * first came. A conversion row keeps them as they were decided (nothing rewrites them), so they
+ * are read from the live conversions, before the fresh tables hide them.
+ */
 async function keptDecisions(trx: Db, accountId: string): Promise<Map<string, Decision>> {
-  const rows = await trx.selectFrom('order_decisions').selectAll().where('account_id', '=', accountId).execute();
+  const rows = await trx
+    .selectFrom('conversions as c')
+    .innerJoin('orders as o', (j) => j.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
+    .select(['o.store_id', 'o.external_id', 'c.campaign_id', 'c.creator_id', 'c.via_type', 'c.via_value', 'c.terms_percent',
+      'c.terms_fixed_minor', 'c.terms_fixed_currency'])
+    .where('c.account_id', '=', accountId)
+    .execute();
   return new Map(
     rows.map((r) => [
       orderKey(accountId, r.store_id, r.external_id),

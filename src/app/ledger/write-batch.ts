@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Approval } from '../../core/approval.ts';
-import type { Decision } from '../../core/ledger/state.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
 import type { Db } from '../../db/connect.ts';
 import { type LoadedOrder, orderKey } from './load-batch.ts';
@@ -18,8 +17,6 @@ export interface OrderWrites {
   /** A deletion made known by the batch. */
   deletedAt: Date | null;
   conversion: 'opened' | 'changed' | null;
-  /** The member and terms a conversion opened by the batch was given, to be kept for a rebuild. */
-  decision: Decision | null;
   approvals: Array<{ from: Approval; to: Approval; actor: string; reason: string | null }>;
 }
 
@@ -30,7 +27,6 @@ export async function writeBatch(trx: Db, writes: readonly OrderWrites[]): Promi
   await openConversions(trx, writes.filter((w) => w.conversion === 'opened'));
   await updateConversions(trx, writes.filter((w) => w.conversion === 'changed'));
   await writeApprovals(trx, writes.filter((w) => w.approvals.length > 0));
-  await keepDecisions(trx, writes.filter((w) => w.decision !== null));
 }
 
 async function writeRefunds(trx: Db, writes: readonly OrderWrites[]) {
@@ -142,19 +138,4 @@ async function writeApprovals(trx: Db, reviewed: readonly OrderWrites[]) {
     select * from unnest(${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.conversionId!)}::bigint[],
                          ${rows.map((r) => r.a.actor)}::text[], ${rows.map((r) => r.a.from)}::text[], ${rows.map((r) => r.a.to)}::text[],
                          ${rows.map((r) => r.a.reason)}::text[])`.execute(trx);
-}
-
-/** The member and terms each new conversion's order was given, so a rebuild decides the same. */
-async function keepDecisions(trx: Db, decided: readonly OrderWrites[]) {
-  if (decided.length === 0) return;
-  const rows = decided.map((w) => ({ o: w.order, d: w.decision! }));
-  await sql`/* statement: apply.keep-decisions */
-    insert into order_decisions (account_id, store_id, external_id, campaign_id, creator_id, via_type, via_value, terms_percent,
-                                 terms_fixed_minor, terms_fixed_currency)
-    select * from unnest(${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.storeId)}::bigint[],
-                         ${rows.map((r) => r.o.externalId)}::text[], ${rows.map((r) => r.d.attribution.member.campaignId)}::bigint[],
-                         ${rows.map((r) => r.d.attribution.member.creatorId)}::bigint[], ${rows.map((r) => r.d.attribution.via.type)}::text[],
-                         ${rows.map((r) => r.d.attribution.via.value)}::text[], ${rows.map((r) => r.d.terms.percent)}::numeric[],
-                         ${rows.map((r) => r.d.terms.fixedMinor?.toString() ?? null)}::bigint[], ${rows.map((r) => r.d.terms.fixedCurrency)}::text[])
-    on conflict (account_id, store_id, external_id) do nothing`.execute(trx);
 }
