@@ -68,7 +68,8 @@ function exists(pid: number): boolean {
 
 /** Whether a lock (naming `holder`, or unreadable) still belongs to a live process. */
 function holderAlive(holder: Holder | null, stat: fs.Stats): boolean {
-  if (holder === null) return Date.now() - stat.mtimeMs < STALE_MS;
+  // An unreadable file, or a pid that is not one (kill(0) or kill(-1) would ask about a group).
+  if (holder === null || !Number.isInteger(holder.pid) || holder.pid <= 0) return Date.now() - stat.mtimeMs < STALE_MS;
   if (held.has(holder.token)) return true;
   const checkable = holder.host === os.hostname() && holder.boot === BOOT && holder.pidns === PIDNS;
   if (!checkable) return Date.now() - stat.mtimeMs < STALE_MS;

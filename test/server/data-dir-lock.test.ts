@@ -140,9 +140,13 @@ describe('the data directory lock', () => {
     await expect(lockDirectory(dir)).rejects.toBeInstanceOf(LockHeldError);
     leave(foreign, 16_000);
     (await lockDirectory(dir))();
-    // An unreadable file is judged the same way.
+    // An unreadable file is judged the same way, and so is a pid that names no one process.
     leave('{"pid": 12', 1_000);
     await expect(lockDirectory(dir)).rejects.toBeInstanceOf(LockHeldError);
+    leave({ ...foreign, host: os.hostname(), pid: -1 }, 1_000);
+    await expect(lockDirectory(dir)).rejects.toBeInstanceOf(LockHeldError);
+    leave({ ...foreign, host: os.hostname(), pid: -1 }, 16_000);
+    (await lockDirectory(dir))();
   });
 
   it("judges an earlier Tally's lock directory by its age", async () => {
