@@ -32,8 +32,19 @@ const { DATABASE_URL: _ignored, ...env } = process.env;
 const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'serve'], {
   cwd: root,
   env: { ...env, PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dataDir, TALLY_DEMO: '1', LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'inherit', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+// The demo user's password is made at seeding and printed once: read it from the output.
+let serverOutput = '';
+server.stdout.on('data', (d) => {
+  serverOutput += d;
+  process.stdout.write(d);
+});
+const demoPassword = () => {
+  const password = /sign in as demo@tally\.example \/ (\S+)/.exec(serverOutput)?.[1];
+  if (!password) throw new Error('the server did not print the demo sign-in');
+  return password;
+};
 
 async function shot(page: Page, name: string, ready: () => Promise<unknown>) {
   await ready();
@@ -61,7 +72,7 @@ try {
   await page.goto(base);
   await shot(page, 'sign-in', () => page.getByLabel('Email').waitFor());
   await page.getByLabel('Email').fill('demo@tally.example');
-  await page.getByLabel('Password').fill('tally-demo-2026');
+  await page.getByLabel('Password').fill(demoPassword());
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await shot(page, 'home', () => page.getByTestId('total-sales').waitFor());
 

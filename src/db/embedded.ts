@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
-import lockfile from 'proper-lockfile';
 import { asText, type Connection, DATE, INT8, NUMERIC } from './connect.ts';
+import { lockDirectory, LockHeldError } from './data-dir-lock.ts';
 import type { Database } from './schema.ts';
 
 // The embedded database (PGlite). Kept out of connect.ts so that a server on PostgreSQL never
@@ -34,15 +34,16 @@ export async function connectPglite(pglite: PGlite): Promise<Connection> {
 }
 
 // One process per data directory: PGlite is a single-process database, and two of them on
-// one directory would corrupt it. The lock is released when the process exits.
+// one directory would corrupt it. The lock (data-dir-lock.ts) is released when the process
+// exits, and a crashed holder's is taken over at once.
 export async function openDataDir(dataDir: string): Promise<Connection> {
   const dir = path.resolve(dataDir);
   fs.mkdirSync(dir, { recursive: true });
-  let release: () => Promise<void>;
+  let release: () => void;
   try {
-    release = await lockfile.lock(dir, { lockfilePath: path.join(dir, 'tally.lock'), stale: 15_000, update: 5_000 });
+    release = await lockDirectory(dir);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLockedError(dir);
+    if (error instanceof LockHeldError) throw new DataDirLockedError(dir);
     throw error;
   }
   const connection = await connectPglite(createPglite(path.join(dir, 'pgdata')));
@@ -50,7 +51,7 @@ export async function openDataDir(dataDir: string): Promise<Connection> {
     ...connection,
     async close() {
       await connection.close();
-      await release();
+      release();
     },
   };
 }

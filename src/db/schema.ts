@@ -186,6 +186,12 @@ export interface LinksTable {
   created_at: Generated<Date>;
 }
 
+export interface LinkDomainsTable {
+  account_id: Bigint;
+  domain: string;
+  created_at: Generated<Date>;
+}
+
 export interface LinkClicksTable {
   account_id: Bigint;
   link_id: Bigint;
@@ -378,6 +384,7 @@ export interface Database {
   order_deletions: OrderDeletionsTable;
   conversion_events: ConversionEventsTable;
   links: LinksTable;
+  link_domains: LinkDomainsTable;
   link_clicks: LinkClicksTable;
   link_click_visitors: LinkClickVisitorsTable;
   link_click_events: LinkClickEventsTable;

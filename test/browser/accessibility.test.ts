@@ -33,11 +33,10 @@ async function seed(admin: Client) {
   const campaignId = campaign.body.id as string;
   expect((await admin.post(`/api/campaigns/${campaignId}/members`, { creatorId: mia, codes: ['MIA10', 'MIASUMMER'] })).status).toBe(201);
   expect((await admin.post(`/api/campaigns/${campaignId}/members`, { creatorId: leo, codes: ['LEO5'] })).status).toBe(201);
+  const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR', domain: 'shop.example.com' });
+  expect(store.status).toBe(201);
   const link = await admin.post(`/api/campaigns/${campaignId}/members/${mia}/links`, { destination: 'https://shop.example.com/products/tee' });
   expect(link.status).toBe(201);
-
-  const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR' });
-  expect(store.status).toBe(201);
   const orders = [
     { id: 'A-1001', number: '#1001', code: 'MIA10', days: 6, subtotal: '100.00', status: 'paid' },
     { id: 'A-1002', number: '#1002', code: 'LEO5', days: 5, subtotal: '40.00', status: 'pending' },

@@ -28,7 +28,8 @@ async function seed(admin: Client) {
   const winter = await admin.post('/api/campaigns', { name: 'Winter Sale', commission: { percent: '5' } });
   expect((await admin.post(`/api/campaigns/${summer.body.id}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
   expect((await admin.post(`/api/campaigns/${winter.body.id}/members`, { creatorId: ava, codes: ['AVA20'] })).status).toBe(201);
-  const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR' });
+  // Links lead only to the account's domains: the store's is shop.example.com.
+  const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR', domain: 'shop.example.com' });
   expect(store.status).toBe(201);
   const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
   const order = await admin.put(`/api/stores/${store.body.id}/orders/B-1`, {
@@ -123,6 +124,16 @@ suite('campaign settings and Community in Chromium', () => {
     await leoCard().getByRole('button', { name: 'Add code' }).click();
     await expect.poll(() => leoCard().getByRole('alert').textContent()).toBe('Another member holds the code "ava20".');
     expect((await admin.get(`/api/campaigns/${seeded.summerId}/members/${seeded.leo}`)).body.codes).toEqual(['LEO15']);
+  });
+
+  it('says why a link off the account\'s domains is refused', async () => {
+    await leoCard().getByLabel('Link destination for Leo Park').fill('https://elsewhere.example/tee');
+    await leoCard().getByRole('button', { name: 'Create link' }).click();
+    const linkForm = leoCard().locator('form', { has: page.getByLabel('Link destination for Leo Park') });
+    await expect.poll(() => linkForm.getByRole('alert').textContent()).toBe(
+      "Links may lead only to a domain of one of the account's stores or on its list of link domains; elsewhere.example is on neither. An admin can add it in Settings.",
+    );
+    expect((await admin.get(`/api/campaigns/${seeded.summerId}/members/${seeded.leo}`)).body.links).toEqual([]);
   });
 
   it('creates a link whose Copy button puts its exact URL on the clipboard', async () => {

@@ -8,7 +8,7 @@ import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromi
 
 // The Settings page in Debian's Chromium against a real server: the default currency, a
 // Shopify store with its webhook URL and secret, a failed delivery replayed, users, API keys,
-// exchange rates, and who may see the page at all.
+// link domains, exchange rates, and who may see the page at all.
 
 const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
@@ -215,6 +215,26 @@ suite('settings in Chromium', () => {
     await expect.poll(() => row.locator('td').nth(3).textContent()).toMatch(/^Revoked /);
     const after = await fetch(`${base}/api/account`, { headers: { authorization: `Bearer ${key}` } });
     expect(after.status).toBe(401);
+  });
+
+  it("adds and removes a link domain, beside the stores' domains, and says why a bad one is refused", async () => {
+    const section = page.getByRole('region', { name: 'Link domains' });
+    await section.getByText('none (no store has a domain)').waitFor();
+    await section.getByText('No other domains yet.').waitFor();
+    const form = section.getByRole('form', { name: 'Add a link domain' });
+    await form.getByLabel('Domain').fill('https://brand.example/');
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('a domain name such as shop.example.com: no scheme, port or path');
+    await form.getByLabel('Domain').fill('Brand.Example');
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    const list = section.getByRole('list', { name: 'Added link domains' });
+    await expect.poll(() => list.locator('code').allTextContents()).toEqual(['brand.example']);
+    expect(await form.getByLabel('Domain').inputValue()).toBe('');
+    expect((await admin.get('/api/account/link-domains')).body.domains).toEqual(['brand.example']);
+
+    await list.getByRole('button', { name: 'Remove brand.example' }).click();
+    await section.getByText('No other domains yet.').waitFor();
+    expect((await admin.get('/api/account/link-domains')).body.domains).toEqual([]);
   });
 
   it('adds a rate, imports an ECB CSV and shows the count, and shows the error of a wrong file', async () => {

@@ -37,7 +37,8 @@ describeDb('access control on every route', () => {
     owner = await newAccount(t.app, { accountName: 'Owner brand' });
     stranger = await newAccount(t.app, { accountName: 'Stranger brand' });
     const a = owner.admin;
-    const store = (await a.post('/api/stores', { platform: 'custom', name: 'Owner shop', currency: 'EUR' })).body.id;
+    const store = (await a.post('/api/stores', { platform: 'custom', name: 'Owner shop', currency: 'EUR', domain: 'owner.example' })).body.id;
+    await a.post('/api/account/link-domains', { domain: 'partner.example' });
     const creator = (await a.post('/api/creators', { name: 'Owner creator' })).body.id;
     const campaign = (await a.post('/api/campaigns', { name: 'Owner campaign', commission: { percent: '10' } })).body.id;
     await a.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['OWNERCODE'] });
@@ -59,6 +60,9 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: '/api/users', role: 'admin', owned: false },
       { method: 'GET', path: '/api/account', role: 'viewer', owned: false },
       { method: 'PATCH', path: '/api/account', role: 'admin', owned: false, body: { name: 'Same' } },
+      { method: 'GET', path: '/api/account/link-domains', role: 'viewer', owned: false },
+      { method: 'POST', path: '/api/account/link-domains', role: 'admin', owned: false, body: { domain: 'partner.example' } },
+      { method: 'DELETE', path: '/api/account/link-domains/partner.example', role: 'admin', owned: true },
       { method: 'POST', path: '/api/stores', role: 'admin', owned: false, body: { platform: 'custom', name: 'S', currency: 'EUR' } },
       { method: 'GET', path: '/api/stores', role: 'viewer', owned: false },
       { method: 'GET', path: `/api/stores/${store}`, role: 'viewer', owned: true },
@@ -120,6 +124,7 @@ describeDb('access control on every route', () => {
         .replace(`/api/campaigns/${ids.campaign}`, '/api/campaigns/{id}')
         .replace(`/members/${ids.creator}`, '/members/{creatorId}')
         .replace('/codes/EXTRA', '/codes/{code}')
+        .replace('/link-domains/partner.example', '/link-domains/{domain}')
         .replace(`/api/conversions/${ids.conversion}`, '/api/conversions/{id}');
     const tested = routes.map((r) => `${r.method} ${template(r.path)}`);
     expect(new Set(tested).size).toBe(tested.length);

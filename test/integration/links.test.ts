@@ -22,7 +22,8 @@ describeDb('affiliate links', () => {
     const creator = (await admin.post('/api/creators', { name: 'Lina' })).body.id as string;
     const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' }, ...campaignBody })).body.id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['LINA10'] })).status).toBe(201);
-    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR' })).body.id as string;
+    // Links lead only to the account's domains (link-domains.test.ts): the store's is shop.example.
+    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).body.id as string;
     const link = await admin.post(`/api/campaigns/${campaign}/members/${creator}/links`, { destination: 'https://shop.example/tee?color=red&size=m' });
     expect(link.status).toBe(201);
     return { creator, campaign, store, slug: link.body.slug as string };

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The demo workspace, as the first `npm start` on an empty embedded database makes it.
 const ROOT = new URL('../../', import.meta.url).pathname;
-const SIGN_IN = 'Demo workspace: sign in as demo@tally.example / tally-demo-2026';
+// The password is made at seeding and printed once; later starts say where it was shown.
+const SIGN_IN = /^Demo workspace: sign in as demo@tally\.example \/ ([a-z2-9]{4}(?:-[a-z2-9]{4}){3}) \(the password is shown only this once\)$/m;
+const REMINDER = 'Demo workspace: sign in as demo@tally.example with the password printed when it was created (the first start)';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -50,11 +52,11 @@ async function stop(running: Running | undefined) {
   if (running.child.exitCode === null) await new Promise((r) => running.child.on('exit', r));
 }
 
-async function login(port: number): Promise<{ status: number; cookie: string }> {
+async function login(port: number, password: string): Promise<{ status: number; cookie: string }> {
   const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@tally.example', password: 'tally-demo-2026' }),
+    body: JSON.stringify({ email: 'demo@tally.example', password }),
   });
   await res.arrayBuffer();
   return { status: res.status, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
@@ -67,6 +69,7 @@ describe('the demo workspace', () => {
   let dir: string;
   let server: Running | undefined;
   let cookie = '';
+  let password = '';
   const get = async (url: string) => {
     const res = await fetch(`http://127.0.0.1:${server!.port}${url}`, { headers: { cookie } });
     expect(res.status).toBe(200);
@@ -83,9 +86,14 @@ describe('the demo workspace', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('prints the sign-in on first start, and the sign-in works', async () => {
-    expect(server!.output()).toContain(SIGN_IN);
-    const session = await login(server!.port);
+  it('prints a random password once on first start, and the sign-in works with it and no other', async () => {
+    const printed = SIGN_IN.exec(server!.output());
+    expect(printed).not.toBeNull();
+    password = printed![1]!;
+    expect(server!.output()).not.toContain(REMINDER);
+    // The password that used to be published is refused.
+    expect((await login(server!.port, 'tally-demo-2026')).status).toBe(401);
+    const session = await login(server!.port, password);
     expect(session.status).toBe(200);
     cookie = session.cookie;
   });
@@ -136,7 +144,10 @@ describe('the demo workspace', () => {
     const first = await counts();
     await stop(server);
     server = await start(dir);
-    expect(server.output()).toContain(SIGN_IN);
+    expect(server.output()).toContain(REMINDER);
+    expect(server.output()).not.toContain(password);
+    expect(SIGN_IN.test(server.output())).toBe(false);
+    expect((await login(server.port, password)).status).toBe(200);
     expect(await counts()).toEqual(first);
   }, 120_000);
 });
@@ -147,7 +158,7 @@ describe('TALLY_DEMO=0', () => {
     const server = await start(dir, { TALLY_DEMO: '0' });
     try {
       expect(server.output()).not.toContain('Demo workspace');
-      expect((await login(server.port)).status).toBe(401);
+      expect((await login(server.port, 'tally-demo-2026')).status).toBe(401);
     } finally {
       await stop(server);
       await fs.rm(dir, { recursive: true, force: true });

@@ -237,8 +237,8 @@ export async function seedWorld(send: Send, tag: string): Promise<FuzzWorld> {
   const winter = id(await call('POST', '/api/campaigns', a, { name: 'Winter' }));
   await call('POST', `/api/campaigns/${summer}/members`, a, { creatorId: ann, codes: ['ANN10', 'ANNA'] });
   await call('POST', `/api/campaigns/${winter}/members`, a, { creatorId: bob, codes: ['BOB5'], commission: { percent: '5' } });
+  const custom = id(await call('POST', '/api/stores', a, { platform: 'custom', name: 'Own shop', currency: 'EUR', domain: 'shop.example.com' }));
   const link = json(await call('POST', `/api/campaigns/${summer}/members/${ann}/links`, a, { destination: 'https://shop.example.com/tee?x=1' }));
-  const custom = id(await call('POST', '/api/stores', a, { platform: 'custom', name: 'Own shop', currency: 'EUR' }));
   const shopify = id(await call('POST', '/api/stores', a, { platform: 'shopify', name: 'Shopify', currency: 'USD', domain: 'x.myshopify.com' }));
   const order = (externalId: string, codes: string[], subtotal: string) =>
     call('PUT', `/api/stores/${custom}/orders/${externalId}`, a, {
@@ -289,7 +289,7 @@ export async function mendKey(send: Send, world: FuzzWorld): Promise<void> {
 /** The account's tables the API writes (rollups are derived from them and left out). */
 const DIGEST_TABLES = [
   'users', 'sessions', 'api_keys', 'stores', 'account_fx_rates', 'creators', 'campaigns', 'members', 'codes', 'orders',
-  'conversions', 'approval_events', 'links', 'link_clicks', 'link_click_events', 'deliveries', 'refunds', 'conversion_events',
+  'conversions', 'approval_events', 'links', 'link_domains', 'link_clicks', 'link_click_events', 'deliveries', 'refunds', 'conversion_events',
 ] as const;
 
 /**

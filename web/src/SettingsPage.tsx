@@ -1,6 +1,7 @@
 import { useSession } from './session.tsx';
 import { AccountSection } from './settings/AccountSection.tsx';
 import { ApiKeysSection } from './settings/ApiKeysSection.tsx';
+import { LinkDomainsSection } from './settings/LinkDomainsSection.tsx';
 import { RatesSection } from './settings/RatesSection.tsx';
 import { StoresSection } from './settings/StoresSection.tsx';
 import { UsersSection } from './settings/UsersSection.tsx';
@@ -13,6 +14,7 @@ import './settings/settings.css';
 const SECTIONS = [
   { id: 'settings-account', name: 'Account' },
   { id: 'settings-stores', name: 'Stores' },
+  { id: 'settings-link-domains', name: 'Link domains' },
   { id: 'settings-users', name: 'Users' },
   { id: 'settings-keys', name: 'API keys' },
   { id: 'settings-rates', name: 'Exchange rates' },
@@ -40,6 +42,7 @@ export function SettingsPage() {
       </nav>
       <AccountSection />
       <StoresSection />
+      <LinkDomainsSection />
       <UsersSection />
       <ApiKeysSection />
       <RatesSection />

@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import type { LinkCandidate } from '../../core/attribution.ts';
 import type { Db } from '../../db/connect.ts';
 import type { MemberRef } from '../../core/attribution.ts';
+import { destinationHost, onDomains, storeDomain } from '../../core/link-domains.ts';
 import { lockActiveMember } from './active-member.ts';
+import { assertDestinationAllowed } from './link-domains.ts';
 
 // Affiliate links (SPEC §5.2): a member's short URL on this server that redirects to the
 // brand's page with `ref={slug}`, counting clicks on the way. The redirect knows no account,
@@ -24,10 +26,11 @@ export const SLUG_SHAPE = /^[A-Za-z0-9_-]{8}$/;
 
 export const linkUrl = (publicUrl: string, slug: string) => `${publicUrl}/r/${slug}`;
 
-/** Gives an active member a new link to `destination`. */
+/** Gives an active member a new link to `destination`, which must be on a domain the account allows. */
 export async function createLink(db: Db, accountId: string, ref: MemberRef, destination: string, publicUrl: string): Promise<LinkView> {
   return db.transaction().execute(async (trx) => {
     await lockActiveMember(trx, accountId, ref);
+    await assertDestinationAllowed(trx, accountId, destination);
     // A collision among 2^48 slugs is rare; ON CONFLICT keeps the transaction usable to retry.
     for (let attempt = 0; attempt < 5; attempt++) {
       const inserted = await trx
@@ -96,11 +99,14 @@ function paramName(part: string): string {
 }
 
 /**
- * Counts a click on the link and answers where to send the visitor, or null for an unknown
- * slug; a null visitor (a HEAD request) counts nothing. The visitor is recognised within the day by an HMAC of IP, user agent and day under
- * the link's salt; the IP itself is never stored. Clicks of removed members count too.
+ * Counts a click on the link and answers where to send the visitor: null for an unknown slug,
+ * 'off' for a link whose destination the account no longer allows (its store's domain changed,
+ * the domain left the list, or the link was made before destinations were checked), which
+ * counts nothing. A null visitor (a HEAD request) counts nothing either. The visitor is
+ * recognised within the day by an HMAC of IP, user agent and day under the link's salt; the
+ * IP itself is never stored. Clicks of removed members count too.
  */
-export async function followLink(db: Db, slug: string, visitor: { ip: string; userAgent: string } | null): Promise<string | null> {
+export async function followLink(db: Db, slug: string, visitor: { ip: string; userAgent: string } | null): Promise<string | 'off' | null> {
   if (!SLUG_SHAPE.test(slug)) return null;
   return db.transaction().execute(async (trx) => {
     const link = await trx
@@ -110,10 +116,15 @@ export async function followLink(db: Db, slug: string, visitor: { ip: string; us
         'l.account_id', 'l.id', 'l.destination', 'l.visitor_salt',
         sql<Date>`now()`.as('at'),
         sql<string>`(now() at time zone a.time_zone)::date`.as('day'),
+        sql<string[]>`array(select domain from link_domains d where d.account_id = l.account_id
+          union all select domain from stores s where s.account_id = l.account_id and s.domain is not null)`.as('domains'),
       ])
       .where('l.slug', '=', slug)
       .executeTakeFirst();
     if (!link) return null;
+    // Listed domains are kept normalised; a store's is read as written, which storeDomain accepts too.
+    const allowed = link.domains.flatMap((d) => storeDomain(d) ?? []);
+    if (!onDomains(destinationHost(link.destination), allowed)) return 'off';
     if (visitor === null) return redirectTarget(link.destination, slug);
     const key = { account_id: link.account_id, link_id: link.id, day: link.day };
     const visitorHash = createHmac('sha256', link.visitor_salt)

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { resolveTerms, type Terms } from '../../core/commission.ts';
 import type { BaseStatus } from '../../core/status.ts';
@@ -23,7 +24,6 @@ import { type Random, seededRandom } from './random.ts';
 // ledger's write path as its store would have sent it, kept as a delivery like any other.
 
 export const DEMO_EMAIL = 'demo@tally.example';
-export const DEMO_PASSWORD = 'tally-demo-2026';
 export const DEMO_ACCOUNT = 'Glow & Go (demo)';
 export const DEMO_CREATORS = 25;
 export const DEMO_ORDERS = 20_000;
@@ -108,6 +108,14 @@ export interface DemoWorkspace {
   slugs: string[];
 }
 
+// The demo user's password is made at seeding and printed once: a published one would let anyone
+// who reaches the server sign in. Four groups of four from 32 unambiguous characters: 80 bits.
+const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+export function newDemoPassword(): string {
+  const group = () => Array.from({ length: 4 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
+  return [group(), group(), group(), group()].join('-');
+}
+
 /** True when the database holds no account at all: the only time the demo seeds. */
 export async function databaseIsEmpty(db: Db): Promise<boolean> {
   const row = await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
@@ -168,14 +176,15 @@ interface PlannedOrder {
 }
 
 /**
- * Creates the demo workspace. Call only on an empty database. `now` fixes "the last 12 months".
+ * Creates the demo workspace, its user signing in with `password`. Call only on an empty
+ * database. `now` fixes "the last 12 months".
  */
-export async function seedDemo(db: Db, publicUrl: string, now = new Date()): Promise<{ accountId: string; orders: number; conversions: number }> {
+export async function seedDemo(db: Db, publicUrl: string, password: string, now = new Date()): Promise<{ accountId: string; orders: number; conversions: number }> {
   const rnd = seededRandom(20_260_401);
   const { account } = await signup(db, {
     accountName: DEMO_ACCOUNT,
     email: DEMO_EMAIL,
-    password: DEMO_PASSWORD,
+    password,
     defaultCurrency: 'EUR',
     timeZone: 'Europe/Paris',
   });
