@@ -50,6 +50,7 @@ describeDb('proxies and attempt limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(window);
     expect(res.json()).toEqual({ error: { code: 'rate_limited', message: `Too many attempts. Try again in ${retryAfter} seconds.` } });
+    expect(res.headers['cache-control']).toBe('no-store');
   }
 
   it('without TRUST_PROXY, a rotating X-Forwarded-For gets no further than one address', async () => {
