@@ -1,4 +1,35 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** proxy-addr's names for ranges, allowed in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isProxyEntry = (entry: string) => {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+// Which peers may say who the client is (X-Forwarded-For / -Proto): none by default, the
+// nearest N hops, or the proxies at these addresses. `true` is refused: it would let any
+// client choose its own address.
+const ZTrustProxy = z
+  .string()
+  .transform((v, ctx): number | string[] => {
+    const value = v.trim();
+    if (/^\d{1,3}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim());
+    const wrong = entries.filter((e) => !isProxyEntry(e));
+    if (wrong.length === 0) return entries;
+    const what = value === 'true'
+      ? '"true" would let any client choose its own address'
+      : `${wrong.map((e) => JSON.stringify(e)).join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not a hop count, an IP address, a CIDR ` +
+        '(such as 10.0.0.0/8) or one of loopback, linklocal, uniquelocal';
+    ctx.addIssue({ code: 'custom', message: `${what}; give the number of proxies in front of Tally (such as 1) or a comma-separated list of their addresses` });
+    return z.NEVER;
+  });
 
 // Configuration comes from the environment only (SPEC §10).
 const Env = z.object({
@@ -12,6 +43,7 @@ const Env = z.object({
   PUBLIC_URL: z.string().url().optional(),
   TALLY_DEMO: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: ZTrustProxy.optional(),
 });
 
 export interface Config {
@@ -22,6 +54,8 @@ export interface Config {
   publicUrl: string;
   demo: boolean;
   logLevel: string;
+  /** false: X-Forwarded-* is ignored; a number: that many proxy hops; a list: proxies' addresses. */
+  trustProxy: false | number | string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The demo seeds only the embedded database unless asked for explicitly.
     demo: e.DATABASE_URL ? e.TALLY_DEMO === '1' : e.TALLY_DEMO !== '0',
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 0 ? false : e.TRUST_PROXY,
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from '../app/errors.ts';
 import { safeEqual } from '../app/accounts/secrets.ts';
 import type { Db } from '../db/connect.ts';
 import type { Role } from '../db/schema.ts';
+import { readSessionCookie } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,11 +12,10 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_COOKIE = 'tally_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 // Resolves who is calling on every request; routes then say which role they need.
-export function registerAuthentication(app: FastifyInstance, db: Db): void {
+export function registerAuthentication(app: FastifyInstance, db: Db, publicUrl: string): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
@@ -24,7 +24,7 @@ export function registerAuthentication(app: FastifyInstance, db: Db): void {
       if (!request.principal) throw new AppError('unauthenticated', 'The API key is unknown or revoked.');
       return;
     }
-    const token = request.cookies[SESSION_COOKIE];
+    const token = readSessionCookie(request, publicUrl);
     if (token) request.principal = await principalFromSession(db, token);
   });
 }

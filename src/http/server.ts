@@ -16,8 +16,11 @@ import { ConversionEvents } from '../app/events/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
+import { trustProxyOption } from './proxy.ts';
 import { routes } from './routes.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerDeps } from './server-deps.ts';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './session-cookie.ts';
 import { webRoutes } from './web.ts';
 
 
@@ -40,7 +43,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    // X-Forwarded-* is believed only from the proxies TRUST_PROXY names (off by default).
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     // Event streams never go idle on their own: close every connection on shutdown.
     forceCloseConnections: true,
   });
@@ -82,6 +86,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await registerSecurityHeaders(app, deps.config.publicUrl);
   // Heartbeats keep proxies from closing idle event streams.
   await app.register(sse, { heartbeatInterval: deps.heartbeatMs ?? 15_000 });
   await app.register(swagger, {
@@ -90,7 +95,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       info: { title: 'Tally API', version: '1.0.0', description: 'Creator sales, attributed and counted.' },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'tally_session' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: deps.config.publicUrl.startsWith('https://') ? SECURE_SESSION_COOKIE : SESSION_COOKIE,
+            description: `${SESSION_COOKIE} over http, ${SECURE_SESSION_COOKIE} over https (PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto).`,
+          },
           apiKey: { type: 'http', scheme: 'bearer' },
         },
       },
@@ -99,7 +109,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  registerAuthentication(app, deps.db);
+  registerAuthentication(app, deps.db, deps.config.publicUrl);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

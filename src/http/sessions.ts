@@ -1,7 +1,6 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { login, logout, type Session, signup } from '../app/accounts/accounts.ts';
+import { login, logout, signup } from '../app/accounts/accounts.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../app/accounts/credentials.ts';
 import { createUser, listUsers } from '../app/accounts/accounts.ts';
 import {
@@ -15,27 +14,34 @@ import {
   ZUserBody,
 } from '../schemas/auth.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
-import { callerOf, requireRole, SESSION_COOKIE } from './auth.ts';
+import { callerOf, requireRole } from './auth.ts';
+import { byAddress, byEmail, limitAttempts } from './rate-limits.ts';
 import type { ServerDeps } from './server-deps.ts';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
+
+// Attempts per window (SPEC §9). Login is counted per address and per e-mail apart, so neither
+// many addresses against one e-mail nor many e-mails from one address get far; signup, which
+// costs a memory-hard hash, likewise. An address is counted before the body is read; an e-mail
+// once the body is valid.
+const LOGIN_PER_EMAIL = { max: 10, timeWindow: '15 minutes' };
+const LOGIN_PER_ADDRESS = { max: 30, timeWindow: '15 minutes' };
+const SIGNUP_PER_EMAIL = { max: 5, timeWindow: '1 hour' };
+const SIGNUP_PER_ADDRESS = { max: 10, timeWindow: '1 hour' };
 
 // Sign-up, sign-in, sign-out, API keys and users.
 export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
-  const secure = config.publicUrl.startsWith('https://');
-  const setCookie = (reply: FastifyReply, session: Session) =>
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: '/',
-      expires: session.expiresAt,
-    });
+  const { publicUrl } = config;
 
   app.post(
     '/api/signup',
-    { schema: { tags: ['sessions'], body: ZSignupBody, response: { 201: ZSessionReply, 409: ZError } } },
+    {
+      onRequest: limitAttempts(app, { ...SIGNUP_PER_ADDRESS, key: byAddress }),
+      preHandler: limitAttempts(app, { ...SIGNUP_PER_EMAIL, key: byEmail }),
+      schema: { tags: ['sessions'], body: ZSignupBody, response: { 201: ZSessionReply, 409: ZError, 429: ZError } },
+    },
     async (request, reply) => {
       const { account, user, session } = await signup(db, request.body);
-      setCookie(reply, session);
+      setSessionCookie(request, reply, publicUrl, session);
       return reply.status(201).send({ account, user, csrfToken: session.csrfToken });
     },
   );
@@ -43,27 +49,21 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
   app.post(
     '/api/login',
     {
-      config: {
-        rateLimit: {
-          hook: 'preHandler',
-          max: 10,
-          timeWindow: '1 minute',
-          keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown })?.email ?? '').toLowerCase()}`,
-        },
-      },
+      onRequest: limitAttempts(app, { ...LOGIN_PER_ADDRESS, key: byAddress }),
+      preHandler: limitAttempts(app, { ...LOGIN_PER_EMAIL, key: byEmail }),
       schema: { tags: ['sessions'], body: ZLoginBody, response: { 200: ZSessionReply, 401: ZError, 429: ZError } },
     },
     async (request, reply) => {
       const { account, user, session } = await login(db, request.body);
-      setCookie(reply, session);
+      setSessionCookie(request, reply, publicUrl, session);
       return { account, user, csrfToken: session.csrfToken };
     },
   );
 
   app.post('/api/logout', { schema: { tags: ['sessions'], response: { 204: z.null() } } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = readSessionCookie(request, publicUrl);
     if (token) await logout(db, token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(request, reply, publicUrl);
     return reply.status(204).send(null);
   });
 

@@ -65,11 +65,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false });
+const testConfig = (env: Record<string, string> = {}) => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test', ...env }), demo: false });
 
-export async function startTestApp(options: { heartbeatMs?: number; sweepIntervalMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  { env, ...options }: { heartbeatMs?: number; sweepIntervalMs?: number; /** configuration beside the tests' defaults */ env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const testDb = await openTestDb();
-  const app = await buildServer({ db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, config: testConfig(), logger: false, ...options });
+  const app = await buildServer({ db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, config: testConfig(env), logger: false, ...options });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {
@@ -78,7 +80,7 @@ export async function startTestApp(options: { heartbeatMs?: number; sweepInterva
     copyOut: testDb.copyOut,
     async second() {
       const connection = await testDb.again();
-      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(), logger: false });
+      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(env), logger: false });
       await other.ready();
       others.push({ app: other, connection });
       return other;
@@ -145,6 +147,8 @@ export async function newAccount(
   const res = await app.inject({
     method: 'POST',
     url: '/api/signup',
+    // Signup is limited per address: each test account comes from an address of its own.
+    remoteAddress: `10.${(accounts >> 16) & 255}.${(accounts >> 8) & 255}.${accounts & 255}`,
     payload: {
       accountName: `Brand ${accounts}`,
       email,
@@ -156,8 +160,9 @@ export async function newAccount(
   });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
-  const cookie = String(res.cookies.find((c) => c.name === 'tally_session')?.value ?? '');
-  const session = new Client(app, { cookie: `tally_session=${cookie}`, csrf: body.csrfToken });
+  // tally_session, or __Host-tally_session over https.
+  const cookie = res.cookies.find((c) => c.name.endsWith('tally_session'));
+  const session = new Client(app, { cookie: `${cookie?.name}=${cookie?.value ?? ''}`, csrf: body.csrfToken });
   const key = await session.post('/api/api-keys', { name: 'tests', role: 'admin' });
   if (key.status !== 201) throw new Error(`api key failed: ${key.status} ${key.text}`);
   const admin = new Client(app, { bearer: key.body.key });
