@@ -12,6 +12,7 @@ const Env = z.object({
   PUBLIC_URL: z.string().url().optional(),
   TALLY_DEMO: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TALLY_METRICS_TOKEN: z.string().min(16, 'TALLY_METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -22,6 +23,8 @@ export interface Config {
   publicUrl: string;
   demo: boolean;
   logLevel: string;
+  /** When set, GET /metrics asks for it as a bearer token; when not, /metrics is open like /healthz. */
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The demo seeds only the embedded database unless asked for explicitly.
     demo: e.DATABASE_URL ? e.TALLY_DEMO === '1' : e.TALLY_DEMO !== '0',
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.TALLY_METRICS_TOKEN,
   };
 }

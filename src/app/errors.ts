@@ -23,6 +23,8 @@ export const ERRORS = {
   invalid_time_zone: { status: 422, message: 'The time zone is not a known IANA zone.' },
   rate_limited: { status: 429, message: 'Too many attempts. Try again later.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
+  // The database is away (a restart, a failover): nothing was kept; the same request succeeds later.
+  unavailable: { status: 503, message: 'The service is briefly unavailable; nothing was changed. Try again shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

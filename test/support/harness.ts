@@ -69,7 +69,9 @@ const testConfig = () => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), 
 
 export async function startTestApp(options: { heartbeatMs?: number; sweepIntervalMs?: number } = {}): Promise<TestApp> {
   const testDb = await openTestDb();
-  const app = await buildServer({ db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, config: testConfig(), logger: false, ...options });
+  const app = await buildServer({
+    db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, poolUse: testDb.poolUse, config: testConfig(), logger: false, ...options,
+  });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {
