@@ -134,7 +134,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     retry: deps.deliveryRetry,
     inboxStored: () => batcher.storedTotal(),
     log: app.log,
-    onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed'),
+    onError: (error) =>
+      isDatabaseAway(error)
+        ? app.log.warn({ code: (error as { code?: string }).code }, 'the database is away; stored deliveries wait for it')
+        : app.log.error({ err: error }, 'applying stored deliveries failed'),
     onSettled: (settled) => metrics.settled(settled),
   });
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
