@@ -7,6 +7,7 @@ import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
 import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
 import { type Connection, connectPostgres } from './db/connect.ts';
+import type { ConnectionLog } from './db/outage.ts';
 import { buildServer } from './http/server.ts';
 
 const USAGE = `Usage: tally <command>
@@ -20,10 +21,11 @@ const USAGE = `Usage: tally <command>
                       there is any; without, make the live ledger equal to the rebuilt one
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, TALLY_DATA_DIR,
-PUBLIC_URL, TALLY_DEMO (see README.md).`;
+PUBLIC_URL, TALLY_DEMO, TALLY_METRICS_TOKEN (see README.md).`;
 
-async function open(config: ReturnType<typeof loadConfig>): Promise<Connection> {
-  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
+async function open(config: ReturnType<typeof loadConfig>, log?: ConnectionLog): Promise<Connection> {
+  // The pools and the LISTEN connection survive the database restarting; `log` hears of it.
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl, { log });
   // Loaded only here: PGlite's build costs tens of MB a server on PostgreSQL does not need.
   const { openDataDir } = await import('./db/embedded.ts');
   return openDataDir(config.dataDir);
@@ -32,14 +34,16 @@ async function open(config: ReturnType<typeof loadConfig>): Promise<Connection> 
 async function serve() {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  const connection = await open(config);
+  const connection = await open(config, logger);
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');
   const demo = await prepareDemo(connection.db, config, logger);
   // On PostgreSQL, two batches of a backlog of deliveries are applied at once, on their own
   // connections (more would queue on the same rollup rows; see DeliveryProcessor).
   const processorWorkers = connection.kind === 'postgres' ? 2 : 1;
-  const app = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config, logger, processorWorkers });
+  const app = await buildServer({
+    db: connection.db, listen: connection.listen, copyOut: connection.copyOut, poolUse: connection.poolUse, config, logger, processorWorkers,
+  });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

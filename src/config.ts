@@ -44,6 +44,7 @@ const Env = z.object({
   TALLY_DEMO: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: ZTrustProxy.optional(),
+  TALLY_METRICS_TOKEN: z.string().min(16, 'TALLY_METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -56,6 +57,8 @@ export interface Config {
   logLevel: string;
   /** false: X-Forwarded-* is ignored; a number: that many proxy hops; a list: proxies' addresses. */
   trustProxy: false | number | string[];
+  /** When set, GET /metrics asks for it as a bearer token; when not, /metrics is open like /healthz. */
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.DATABASE_URL ? e.TALLY_DEMO === '1' : e.TALLY_DEMO !== '0',
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 0 ? false : e.TRUST_PROXY,
+    metricsToken: e.TALLY_METRICS_TOKEN,
   };
 }

@@ -24,6 +24,8 @@ export const ERRORS = {
   destination_not_allowed: { status: 422, message: "The link's destination is not on a domain of the account's stores or its list of link domains." },
   rate_limited: { status: 429, message: 'Too many attempts. Try again later.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
+  // The database is away (a restart, a failover): nothing was kept; the same request succeeds later.
+  unavailable: { status: 503, message: 'The service is briefly unavailable; nothing was changed. Try again shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

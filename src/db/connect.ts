@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type CopyOut, createCopyOut } from './copy-out.ts';
+import { type ConnectionLog, surviveDrops } from './outage.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -13,7 +14,17 @@ export interface Connection {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** COPY out, on PostgreSQL: the fast path of large exports; absent on the embedded database. */
   copyOut?: CopyOut;
+  /** The connection pool's use right now, on PostgreSQL (the embedded database has one connection). */
+  poolUse?: () => PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  /** Connections open, idle or in use. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 // Both drivers return these types as text, so int8 ids and sums never pass through a JS
@@ -23,7 +34,8 @@ export const NUMERIC = 1700;
 export const DATE = 1082;
 export const asText = (value: string) => value;
 
-export async function connectPostgres(url: string, options: { max?: number } = {}): Promise<Connection> {
+export async function connectPostgres(url: string, options: { max?: number; log?: ConnectionLog } = {}): Promise<Connection> {
+  const log = options.log ?? { warn: () => undefined, info: () => undefined };
   const parsers = new Map<number, (value: string) => unknown>([[INT8, asText], [NUMERIC, asText], [DATE, asText]]);
   const pool = new pg.Pool({
     connectionString: url,
@@ -33,14 +45,16 @@ export async function connectPostgres(url: string, options: { max?: number } = {
         parsers.get(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  surviveDrops(pool, log, 'queries');
   pool.on('connect', (client) => prepareMarkedStatements(client));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const copier = createCopyOut(url);
+  const copier = createCopyOut(url, log);
   return {
     db,
     kind: 'postgres',
     copyOut: copier,
-    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, log),
     async close() {
       await copier.close();
       await db.destroy();
@@ -77,31 +91,63 @@ function prepareMarkedStatements(client: pg.PoolClient): void {
   };
 }
 
-// LISTEN needs a session of its own, kept open; when it drops, a new one is opened and the
-// listener is told once, since notifications may have been missed meanwhile.
-async function listenPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+// LISTEN needs a session of its own, kept open. When it drops (a restart, a failover), new
+// ones are tried after 0.25 s, then twice as long each time up to 10 s, until one opens; the
+// listener is then told once, since notifications may have been missed meanwhile.
+const LISTEN_RETRY_FIRST_MS = 250;
+const LISTEN_RETRY_MAX_MS = 10_000;
+
+async function listenPostgres(url: string, channel: string, onNotify: () => void, log: ConnectionLog): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
-  const reopen = (): void => {
-    if (!stopped) setTimeout(() => void open().then(onNotify, reopen), 1_000).unref();
-  };
+  let retry: NodeJS.Timeout | undefined;
+  let delay = LISTEN_RETRY_FIRST_MS;
   const open = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify();
     });
-    next.on('error', () => {
+    // Only the session in use reconnects: errors of one still opening reject open() instead,
+    // and a dropped session may report more than one error.
+    next.on('error', (error) => {
+      if (client !== next) return;
       client = null;
-      reopen();
+      void next.end().catch(() => undefined);
+      log.warn({ code: (error as { code?: string }).code }, 'the LISTEN connection dropped; reconnecting');
+      reconnect();
     });
-    await next.connect();
-    await next.query(`listen "${channel.replaceAll('"', '""')}"`);
-    client = next;
+    try {
+      await next.connect();
+      await next.query(`listen "${channel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) await next.end().catch(() => undefined);
+    else client = next;
+  };
+  const reconnect = (): void => {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      open().then(
+        () => {
+          if (stopped) return;
+          delay = LISTEN_RETRY_FIRST_MS;
+          log.info({}, 'the LISTEN connection is open again');
+          onNotify();
+        },
+        () => {
+          delay = Math.min(delay * 2, LISTEN_RETRY_MAX_MS);
+          reconnect();
+        },
+      );
+    }, delay);
+    retry.unref();
   };
   await open();
   return async () => {
     stopped = true;
+    clearTimeout(retry);
     await client?.end().catch(() => undefined);
   };
 }
-

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { type ConnectionLog, surviveDrops } from './outage.ts';
 
 // `COPY (query) TO STDOUT` as a stream, on PostgreSQL only: the fast path of large CSV
 // exports. Each COPY holds a connection for as long as its reader takes, so copies run on a
@@ -22,11 +23,14 @@ export interface CopyOut {
 }
 
 /** COPY out of the PostgreSQL database at `url`, on a pool of its own (opened on first use). */
-export function createCopyOut(url: string): CopyOut {
+export function createCopyOut(url: string, log: ConnectionLog): CopyOut {
   let pool: pg.Pool | undefined;
   const copier: CopyOut = {
     async open(statement, options) {
-      pool ??= new pg.Pool({ connectionString: url, max: COPY_CONNECTIONS }).on('error', () => undefined);
+      if (!pool) {
+        pool = new pg.Pool({ connectionString: url, max: COPY_CONNECTIONS });
+        surviveDrops(pool, log, 'copy');
+      }
       if (pool.totalCount >= COPY_CONNECTIONS && pool.idleCount === 0) return null;
       const client = await pool.connect();
       let released = false;

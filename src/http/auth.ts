@@ -10,6 +10,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** The route reads its Authorization header itself (an operator's token, not a Tally key). */
+    ownAuthorization?: boolean;
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -18,6 +22,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuthentication(app: FastifyInstance, db: Db, publicUrl: string): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.ownAuthorization) return;
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       request.principal = await principalFromApiKey(db, header.slice(7).trim());

@@ -11,6 +11,8 @@ export interface ServerDeps {
   listen: Connection['listen'];
   /** COPY out for large exports, on PostgreSQL (Connection.copyOut). */
   copyOut?: Connection['copyOut'];
+  /** The PostgreSQL pool's use, for /metrics (Connection.poolUse). */
+  poolUse?: Connection['poolUse'];
   config: Config;
   logger?: FastifyBaseLogger | boolean;
   /**

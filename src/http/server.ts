@@ -14,8 +14,11 @@ import { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { DeliveryProcessor } from '../app/inbox/delivery-processor.ts';
 import { ConversionEvents } from '../app/events/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
+import { ServerMetrics } from '../app/operations/metrics.ts';
+import { isDatabaseAway } from '../db/outage.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
+import { operationsRoutes } from './operations.ts';
 import { trustProxyOption } from './proxy.ts';
 import { routes } from './routes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -30,11 +33,15 @@ const BODY_LIMIT = 1024 * 1024;
 const isFigureOutOfRange = (error: unknown) => (error as { code?: unknown } | null)?.code === '22003';
 const FIGURE_OUT_OF_RANGE =
   'A figure this would write (an amount converted at its rate, or a total of amounts) is beyond what the ledger holds; nothing was changed.';
+/** Seconds a client is asked to wait before sending again what met the database away. */
+const RETRY_AFTER_S = 5;
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Applies stored deliveries to the ledger; `settle()` waits until none it can take is pending. */
     deliveries: DeliveryProcessor;
+    /** This server's figures for GET /metrics. */
+    metrics: ServerMetrics;
   }
 }
 
@@ -51,6 +58,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
+    if ((error instanceof AppError && error.code === 'unavailable') || isDatabaseAway(error)) {
+      // The database is away (a restart, a failover): the request changed nothing and
+      // succeeds once it is back; stores and clients send it again.
+      if (!(error instanceof AppError)) request.log.warn({ code: (error as { code?: string }).code }, 'the database is away');
+      reply.header('retry-after', String(RETRY_AFTER_S));
+      return reply.status(503).send({ error: { code: 'unavailable', message: ERRORS.unavailable.message } });
+    }
     if (error instanceof AppError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
     }
@@ -111,9 +125,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   registerAuthentication(app, deps.db, deps.config.publicUrl);
 
+  const events = new ConversionEvents(deps.db, deps.listen);
+  const metrics = new ServerMetrics({ db: deps.db, openStreams: () => events.openStreams(), poolUse: deps.poolUse });
+  app.decorate('metrics', metrics);
+  app.addHook('onResponse', async (request, reply) => {
+    // An event stream's answer lasts as long as the stream: not a latency.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/event-stream')) return;
+    metrics.request(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  const events = new ConversionEvents(deps.db, deps.listen);
   app.addHook('onReady', () => events.start());
   app.addHook('onClose', () => events.stop());
   // Stored deliveries are applied right after each group commit, in this process.
@@ -122,12 +144,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     retry: deps.deliveryRetry,
     inboxStored: () => batcher.storedTotal(),
     log: app.log,
-    onError: (error) => app.log.error({ err: error }, 'applying stored deliveries failed'),
+    onError: (error) =>
+      isDatabaseAway(error)
+        ? app.log.warn({ code: (error as { code?: string }).code }, 'the database is away; stored deliveries wait for it')
+        : app.log.error({ err: error }, 'applying stored deliveries failed'),
+    onSettled: (settled) => metrics.settled(settled),
   });
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
   app.decorate('deliveries', processor);
   await app.register(routes, { ...deps, batcher });
   await app.register(eventRoutes, { ...deps, events });
+  await app.register(operationsRoutes, { ...deps, metrics, processor });
   await app.register(webRoutes);
 
   const every = deps.sweepIntervalMs ?? 2_000;

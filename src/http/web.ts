@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify';
 
 // The web app, built by Vite into web/dist (`npm run build:web`; `npm start` builds it when
 // it is missing or stale). Files are served as they are; any other GET that is not the API's
-// is a client route and gets index.html. /api/*, /webhooks/*, /r/* and /healthz keep their
-// own 404s.
+// is a client route and gets index.html. /api/*, /webhooks/*, /r/* and the operators' probes
+// keep their own 404s.
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SERVER_PREFIXES = ['/api/', '/webhooks/', '/r/'];
-const isServerPath = (path: string) => path === '/healthz' || path === '/api' || SERVER_PREFIXES.some((p) => path.startsWith(p));
+const SERVER_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api']);
+const isServerPath = (path: string) => SERVER_PATHS.has(path) || SERVER_PREFIXES.some((p) => path.startsWith(p));
 
 export async function webRoutes(app: FastifyInstance, options: { root?: string } = {}): Promise<void> {
   const root = options.root ?? WEB_ROOT;

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Delivery, receiveDelivery } from '../app/inbox/deliveries.ts';
+import { type Delivery, type Receipt, receiveDelivery } from '../app/inbox/deliveries.ts';
 import type { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { WebhookStores } from '../app/inbox/webhook-stores.ts';
 import { sha256 } from '../app/accounts/secrets.ts';
+import { AppError } from '../app/errors.ts';
+import type { DeliveryOutcome } from '../app/operations/metrics.ts';
 import { hasControlCharacters } from '../core/limits.ts';
+import { isDatabaseAway } from '../db/outage.ts';
 import { ZError, ZId } from '../schemas/common.ts';
 import type { ServerDeps } from './server-deps.ts';
 
@@ -23,6 +26,14 @@ const WOO_PING = /^webhook_id=\d+$/;
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
+/** A refused delivery's outcome, for the metrics. */
+const refusal = (error: unknown): DeliveryOutcome => {
+  if (error instanceof AppError && error.code === 'invalid_signature') return 'rejected_signature';
+  if (error instanceof AppError && error.code === 'not_found') return 'unknown_store';
+  if ((error instanceof AppError && error.code === 'unavailable') || isDatabaseAway(error)) return 'unavailable';
+  return 'error';
+};
+
 // Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
 export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: DeliveryBatcher }> = async (app, { db, batcher }) => {
   const inbox = { stores: new WebhookStores(db), batcher };
@@ -36,7 +47,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: Delive
     tags: ['webhooks'],
     description: `Deliveries from ${platform}, signed with the store's webhook secret.`,
     params: ZParams,
-    response: { 200: ZReceipt, 202: ZReceipt, 401: ZError, 404: ZError, 413: ZError },
+    response: { 200: ZReceipt, 202: ZReceipt, 401: ZError, 404: ZError, 413: ZError, 503: ZError },
     security: [],
   });
 
@@ -50,7 +61,14 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: Delive
   };
 
   const answer = async (delivery: Delivery) => {
-    const receipt = await receiveDelivery(inbox, delivery);
+    let receipt: Receipt;
+    try {
+      receipt = await receiveDelivery(inbox, delivery);
+    } catch (error) {
+      app.metrics.received(delivery.platform, null, refusal(error));
+      throw error;
+    }
+    app.metrics.received(delivery.platform, delivery.storeId, receipt.outcome === 'dead' ? 'dead_letter' : receipt.outcome);
     return receipt.outcome === 'dead'
       ? { status: 202 as const, body: { outcome: receipt.outcome, reason: receipt.reason } }
       : { status: 200 as const, body: { outcome: receipt.outcome } };

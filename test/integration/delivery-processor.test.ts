@@ -176,5 +176,9 @@ describeDb('the delivery processor and the inbox', () => {
     for (const code of ['08006', '08001', '57P01', '57P03', '53300', '53100', 'ECONNREFUSED', 'ECONNRESET']) expect(failureKind(withCode(code))).toBe('away');
     expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('away');
     expect(failureKind(new Error('timeout exceeded when trying to connect'))).toBe('away');
+    // A database refusing connections (as while it is taken down), and a standby during a failover.
+    expect(failureKind(withCode('55000', 'database "tally" is not currently accepting connections'))).toBe('away');
+    expect(failureKind(withCode('25006', 'cannot execute INSERT in a read-only transaction'))).toBe('away');
+    expect(failureKind(withCode('55000', 'lastval is not yet defined in this session'))).toBe('delivery');
   });
 });

@@ -71,7 +71,9 @@ export async function startTestApp(
   { env, ...options }: { heartbeatMs?: number; sweepIntervalMs?: number; /** configuration beside the tests' defaults */ env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const testDb = await openTestDb();
-  const app = await buildServer({ db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, config: testConfig(env), logger: false, ...options });
+  const app = await buildServer({
+    db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, poolUse: testDb.poolUse, config: testConfig(env), logger: false, ...options,
+  });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
   return {

@@ -20,6 +20,9 @@ const GAP_WAIT_MS = 60_000;
 const GAP_LIMIT = 10_000;
 // On start, the ids this far below the newest are checked for gaps.
 const START_LOOKBACK = 1_000n;
+// A read of the log that failed (the database away) is tried again after this long; the LISTEN
+// connection also tells the listener when it reconnects (db/connect.ts).
+const READ_RETRY_MS = 1_000;
 // A client that missed more than this reloads instead of replaying.
 const REPLAY_LIMIT = 1_000;
 const RETENTION = '1 day';
@@ -50,6 +53,7 @@ export class ConversionEvents {
   private started = 0;
   private waiters: Array<{ read: number; resolve: () => void }> = [];
   private unlisten: (() => Promise<void>) | null = null;
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -70,7 +74,15 @@ export class ConversionEvents {
   async stop(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = null;
+    clearTimeout(this.retry);
     await this.draining;
+  }
+
+  /** Event streams subscribed right now, across accounts. */
+  openStreams(): number {
+    let open = 0;
+    for (const set of this.subscribers.values()) open += set.size;
+    return open;
   }
 
   subscribe(accountId: string, subscriber: Subscriber): () => void {
@@ -152,7 +164,10 @@ export class ConversionEvents {
         .limit(DRAIN_BATCH)
         .execute()
         .catch(() => null);
-      if (rows === null) return;
+      if (rows === null) {
+        this.readAgainLater();
+        return;
+      }
       const before = this.lastSeen;
       const seen = new Set<string>();
       for (const row of rows) {
@@ -164,6 +179,15 @@ export class ConversionEvents {
       await this.deliver(rows);
       if (rows.length < DRAIN_BATCH) return;
     }
+  }
+
+  /** After a failed read: nothing is lost (lastSeen has not moved), the next read takes up from there. */
+  private readAgainLater(): void {
+    if (!this.unlisten || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.poke();
+    }, READ_RETRY_MS).unref();
   }
 
   /** Records the ids in (from, to) that `seen` lacks as gaps. */
@@ -190,7 +214,7 @@ export class ConversionEvents {
       const messages =
         list.some((r) => r.conversion_id === RELOAD_MARKER) ? [reloadMessage('every figure of the account changed')]
         : list.length > BULK_LIMIT ? [reloadMessage('too many conversions changed at once')]
-        : await this.messages(accountId, list).catch(() => []);
+        : await this.messages(accountId, list).catch(() => [reloadMessage('changes could not be read')]);
       if (messages.length === 0) continue;
       for (const subscriber of this.subscribers.get(accountId) ?? []) subscriber(messages);
     }

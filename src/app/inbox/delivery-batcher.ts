@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import { isDatabaseAway } from '../../db/outage.ts';
+import { AppError } from '../errors.ts';
 
 // Group commit of store deliveries. Concurrent webhook requests hand their verified, parsed
 // delivery here; the batcher writes all of them with one INSERT … ON CONFLICT DO NOTHING and
@@ -10,6 +12,10 @@ import type { Db } from '../../db/connect.ts';
 // event loop have joined it), or when it holds `maxItems`. So a lone delivery is written at
 // once, and under load the batches grow by themselves: whatever arrives while the writers
 // commit goes into the next batch, and waits at most for one commit.
+//
+// When the database is away (a restart, a failover) the INSERT fails as a whole: nothing of the
+// batch is kept, and every delivery in it is refused as `unavailable` (503), which stores send
+// again later.
 
 export interface NewDelivery {
   accountId: string;
@@ -119,6 +125,10 @@ export class DeliveryBatcher {
     try {
       stored = await this.insert(unique.map((w) => w.row));
     } catch (error) {
+      if (isDatabaseAway(error)) {
+        for (const w of batch) w.reject(new AppError('unavailable'));
+        return;
+      }
       if (batch.length === 1) {
         batch[0]!.reject(error);
         return;

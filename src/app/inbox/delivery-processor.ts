@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import { isDatabaseAway } from '../../db/outage.ts';
 import { type DeliveryFacts, factsFromJson } from '../../stores/facts.ts';
 import { applyBatch } from '../ledger/apply-batch.ts';
 import { orderLockKey } from '../ledger/lock-orders.ts';
@@ -90,22 +91,12 @@ export function inApplyOrder<T extends Pick<Claimed, 'accountId' | 'storeId' | '
  */
 export type FailureKind = 'away' | 'contention' | 'delivery';
 
-const NODE_AWAY = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 const CONTENTION = new Set(['40001', '40P01', '55P03']);
 
 export function failureKind(error: unknown): FailureKind {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   if (CONTENTION.has(code)) return 'contention';
-  // Connection exceptions (08), insufficient resources (53), system errors (58), and the
-  // server shutting down or starting (57P01–57P03).
-  if (/^(08|53|58)[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || NODE_AWAY.has(code)) return 'away';
-  if (!/^[0-9A-Z]{5}$/.test(code)) {
-    const message = String((error as { message?: unknown } | null)?.message ?? '');
-    if (/connection terminated|connection error|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|terminating connection/i.test(message)) {
-      return 'away';
-    }
-  }
-  return 'delivery';
+  return isDatabaseAway(error) ? 'away' : 'delivery';
 }
 
 const messageOf = (error: unknown) => {
@@ -155,6 +146,22 @@ interface Context {
 }
 
 export type Outcome = 'done' | 'retry' | 'dead';
+
+/** A delivery settled by a transaction that committed: applied, rescheduled or buried. */
+export interface Settled {
+  storeId: string;
+  receivedAt: Date;
+  outcome: Outcome;
+}
+
+/** Told of the deliveries each committed transaction settled (the server's metrics). */
+export type SettledReport = (settled: Settled[]) => void;
+
+const settledOf = (rows: readonly ClaimedRow[], outcomes: ReadonlyMap<string, Outcome>): Settled[] =>
+  rows.flatMap((r) => {
+    const outcome = outcomes.get(r.id);
+    return outcome === undefined ? [] : [{ storeId: r.store_id, receivedAt: r.received_at, outcome }];
+  });
 
 /** Records a failure of one delivery applied on its own, in the transaction that claimed it. */
 async function recordFailure(trx: Db, d: Pick<Claimed, 'accountId' | 'id' | 'attempts'>, error: unknown, ctx: Context): Promise<Outcome> {
@@ -398,18 +405,20 @@ export async function applyRetries(
   db: Db,
   accountId: string,
   ids: readonly string[],
-  options: { retry?: Partial<RetryPolicy>; log?: ProcessorLog } = {},
+  options: { retry?: Partial<RetryPolicy>; log?: ProcessorLog; onSettled?: SettledReport } = {},
 ): Promise<Map<string, Outcome>> {
   const ctx: Context = { policy: { ...DEFAULT_RETRY, ...options.retry }, log: options.log ?? SILENT };
   const outcomes = new Map<string, Outcome>();
+  let rows: ClaimedRow[] = [];
   await db.transaction().execute(async (trx) => {
     outcomes.clear();
-    const rows = (await CLAIM_RETRIES(accountId, ids).execute(trx)).rows;
+    rows = (await CLAIM_RETRIES(accountId, ids).execute(trx)).rows;
     const claimed = await parseClaimed(trx, rows, ctx);
     for (const r of rows) if (!claimed.some((c) => c.id === r.id)) outcomes.set(r.id, 'dead');
     for (const d of claimed.filter((c) => c.attempts > 0)) await applyIsolating(trx, [d], ctx, outcomes);
     await applyIsolating(trx, claimed.filter((c) => c.attempts === 0), ctx, outcomes);
   });
+  if (outcomes.size > 0) options.onSettled?.(settledOf(rows, outcomes));
   return outcomes;
 }
 
@@ -433,6 +442,7 @@ export interface RoundOptions {
   fresher?: () => boolean;
   /** Waits between two chunks of retries (the processor's rest, which a stop cuts short). */
   pause?: (ms: number) => Promise<void>;
+  onSettled?: SettledReport;
 }
 
 /** Most retries of one account applied in one transaction (halves, then singles). */
@@ -451,12 +461,16 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
   let claimed = 0;
   let after = '0';
   const retries = new Map<string, string[]>();
+  let fresh: ClaimedRow[] = [];
+  // The fresh deliveries' outcomes; a part that failed as a whole has none yet (its retry will).
+  const outcomes = new Map<string, Outcome>();
   await db.transaction().execute(async (trx) => {
     claimed = 0;
     retries.clear();
+    fresh = [];
+    outcomes.clear();
     // Named in turns across accounts (the claim's order), kept in that order per account.
     const rows = (await CLAIM(options.after ?? '0', limit, limit, retryLimit).execute(trx)).rows;
-    const fresh: ClaimedRow[] = [];
     for (const r of rows) {
       if (r.kind === 'fresh') fresh.push(r as ClaimedRow);
       else if (r.kind === 'retry') retries.set(r.account_id!, [...(retries.get(r.account_id!) ?? []), r.id!]);
@@ -465,6 +479,8 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
     }
     claimed = fresh.length;
     const deliveries = await parseClaimed(trx, fresh, ctx);
+    for (const r of fresh) outcomes.set(r.id, 'dead');
+    for (const d of deliveries) outcomes.set(d.id, 'done');
     if (deliveries.length === 0) return;
     const batch = await attempt(trx, deliveries);
     if (batch.ok) return;
@@ -483,6 +499,7 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
     // The parts that failed are retried at once in the retry path (halves, then singles), which
     // takes at most `retryLimit` in a round: a poisoned part costs this round no more.
     for (const { part, error } of failed) {
+      for (const d of part) outcomes.delete(d.id);
       await sql`/* statement: deliveries.suspect */
         update deliveries set status = 'pending', next_attempt_at = now(), last_error = ${messageOf(error)}
         where account_id = ${part[0]!.accountId}::bigint and id = any(${part.map((d) => d.id)}::bigint[])`.execute(trx);
@@ -494,6 +511,7 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
   // round during a burst. Between two chunks the processor rests as long as the chunk took:
   // retries are background work, and on the embedded database (one connection) the inbox's
   // statements get their turn. What is left is still due, for the next round.
+  if (outcomes.size > 0) options.onSettled?.(settledOf(fresh, outcomes));
   let settled = claimed;
   const chunks: Array<[string, string[]]> = [];
   for (let taken = true; taken; ) {
@@ -544,6 +562,8 @@ export interface ProcessorOptions {
   log?: ProcessorLog;
   /** The database is away: the processor stops until its next wake. */
   onError?: (error: unknown) => void;
+  /** The deliveries each committed transaction settled. */
+  onSettled?: SettledReport;
 }
 
 /** The longest rest between two batches during a burst. */
@@ -582,6 +602,7 @@ export class DeliveryProcessor {
   private readonly onError: (error: unknown) => void;
   private readonly round: RoundOptions;
   private readonly resting = new Set<() => void>();
+  private progressAt: number | null = null;
 
   constructor(
     private readonly db: Db,
@@ -591,7 +612,20 @@ export class DeliveryProcessor {
     this.workers = options.workers ?? 1;
     this.inboxStored = options.inboxStored ?? (() => 0);
     this.onError = options.onError ?? (() => undefined);
-    this.round = { retry: options.retry, retryLimit: options.retryLimit, log: options.log };
+    this.round = {
+      retry: options.retry,
+      retryLimit: options.retryLimit,
+      log: options.log,
+      onSettled: (settled) => {
+        this.progressAt = Date.now();
+        options.onSettled?.(settled);
+      },
+    };
+  }
+
+  /** When this process last settled a delivery (ms since the epoch), or null if it never has. */
+  lastProgress(): number | null {
+    return this.progressAt;
   }
 
   wake(): void {
