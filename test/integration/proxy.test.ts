@@ -110,6 +110,7 @@ describeDb('proxies and attempt limits', () => {
 
   async function visitorsOf(t: TestApp, clicks: Array<{ from: string; forwardedFor: string }>) {
     const { admin } = await newAccount(t.app);
+    expect((await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).status).toBe(201);
     const creator = (await admin.post('/api/creators', { name: 'Lina' })).body.id as string;
     const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' } })).body.id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: [] })).status).toBe(201);
