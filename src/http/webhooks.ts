@@ -25,7 +25,7 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 // Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
 export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: DeliveryBatcher }> = async (app, { db, batcher }) => {
-  const inbox = { stores: new WebhookStores(db), batcher };
+  const inbox = { db, stores: new WebhookStores(db), batcher };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body));
 
