@@ -1,6 +1,5 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs/promises';
-import { pino } from 'pino';
 import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx/fx-rates.ts';
 import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
@@ -8,6 +7,7 @@ import { prepareDatabase } from './app/startup.ts';
 import { loadConfig } from './config.ts';
 import { type Connection, connectPostgres } from './db/connect.ts';
 import { buildServer } from './http/server.ts';
+import { createLogger } from './logging.ts';
 
 const USAGE = `Usage: tally <command>
 
@@ -31,7 +31,7 @@ async function open(config: ReturnType<typeof loadConfig>): Promise<Connection> 
 
 async function serve() {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const connection = await open(config);
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { fastifySSE as sse } from '@fastify/sse';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -16,6 +16,7 @@ import { ConversionEvents } from '../app/events/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
+import { logRequests } from './request-log.ts';
 import { routes } from './routes.ts';
 import type { ServerDeps } from './server-deps.ts';
 import { webRoutes } from './web.ts';
@@ -39,11 +40,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
+    // One line per request, written by logRequests without the client's address.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
     // Event streams never go idle on their own: close every connection on shutdown.
     forceCloseConnections: true,
   });
+  logRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
