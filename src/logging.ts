@@ -36,9 +36,12 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** The server's logger: pretty lines on a terminal, JSON lines otherwise (to `destination`, stdout by default). */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  if (destination) return pino(loggerOptions(level), destination);
-  const stream = process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination(1);
-  return pino(loggerOptions(level), stream);
+/**
+ * The server's logger, writing to `destination` (stdout by default): pretty lines when that is
+ * a terminal (`terminal`, stdout's own say by default), JSON lines otherwise.
+ */
+export function createLogger(level: string, options: { destination?: DestinationStream; terminal?: boolean } = {}): Logger {
+  const { destination, terminal = process.stdout.isTTY === true } = options;
+  if (terminal) return pino(loggerOptions(level), pretty({ colorize: !destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination }));
+  return pino(loggerOptions(level), destination ?? pino.destination(1));
 }

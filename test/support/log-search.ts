@@ -20,7 +20,7 @@ const FORBIDDEN: Array<[string, RegExp]> = [
 /** A logger writing to this process's file in `dir`. */
 export function captureLogger(dir: string) {
   const file = path.join(dir, `${process.pid}.log`);
-  return createLogger('info', pino.destination({ dest: file, append: true, sync: true }));
+  return createLogger('info', { destination: pino.destination({ dest: file, append: true, sync: true }), terminal: false });
 }
 
 /** The lines of the captured logs that hold what no log may hold, each with what it holds. */
