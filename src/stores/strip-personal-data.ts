@@ -30,7 +30,7 @@ const ADDRESSES = new Set(['billing_address', 'shipping_address', 'billing', 'sh
 const COUNTRY = new Set(['country', 'country_code']);
 
 /** Lists of name/value pairs (Shopify note attributes, WooCommerce meta data): only the ref is read. */
-const PAIRS: Record<string, string> = { note_attributes: 'name', meta_data: 'key' };
+const PAIRS = new Map([['note_attributes', 'name'], ['meta_data', 'key']]);
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -74,7 +74,7 @@ function refPairs(value: Json, nameKey: string): Json {
     const isRef = pair[nameKey] === 'ref';
     const kept: JsonObject = {};
     for (const key of [nameKey, 'value']) {
-      if (!(key in pair)) continue;
+      if (!Object.hasOwn(pair, key)) continue;
       // A ref is read from a string or a number, and nothing else.
       const v = pair[key];
       kept[key] = isRef && (typeof v === 'string' || isLosslessNumber(v)) ? v : emptied(v);
@@ -101,7 +101,7 @@ function strip(value: Json): Json {
   for (const key of Object.keys(value)) {
     if (DROPPED.has(key)) delete value[key];
     else if (ADDRESSES.has(key)) value[key] = address(value[key]);
-    else if (key in PAIRS) value[key] = refPairs(value[key], PAIRS[key]!);
+    else if (PAIRS.has(key)) value[key] = refPairs(value[key], PAIRS.get(key)!);
     else if (key === 'landing_site') value[key] = landingSite(value[key]);
     else value[key] = strip(value[key]);
   }

@@ -101,6 +101,11 @@ describe('stripPersonalData', () => {
     );
   });
 
+  it('takes the names of Object.prototype as plain field names', () => {
+    const body = '{"constructor":{"email":"ann@example.com","n":1},"toString":[{"phone":"555"}],"__proto__":{"note":"x","id":2}}';
+    expect(stripped(body).toString('utf8')).toBe('{"constructor":{"n":1},"toString":[{}],"__proto__":{"id":2}}');
+  });
+
   it('reads a body as the parsers do, a byte order mark before it included', () => {
     expect(stripped('\ufeff {"email": "ann@example.com", "id": 1}').toString('utf8')).toBe('{"id":1}');
   });
