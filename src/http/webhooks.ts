@@ -14,7 +14,7 @@ const ZReceipt = z
   .object({
     outcome: z
       .enum(['stored', 'duplicate', 'ignored', 'dead'])
-      .describe('stored: committed, applied to the ledger shortly after; duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
+      .describe('stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
     reason: z.string().optional().describe('why a dead letter cannot be processed'),
   })
   .describe('Sent only once the delivery is durably stored.');

@@ -15,7 +15,10 @@ export interface PrivacyRequest {
   body: Buffer;
 }
 
-/** Honours one request; 'duplicate' when its delivery id was recorded already. */
+/**
+ * Honours one request; 'duplicate' when its delivery id was recorded already (a resend still
+ * erases what was kept since: erasing again costs nothing and keeps nothing).
+ */
 export async function honourPrivacyRequest(db: Db, request: PrivacyRequest): Promise<'stored' | 'duplicate'> {
   const { accountId, storeId, topic } = request;
   const orders = privacyRequestOrders(topic, request.body);
