@@ -1,6 +1,5 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs/promises';
-import { pino } from 'pino';
 import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx/fx-rates.ts';
 import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
@@ -9,6 +8,7 @@ import { loadConfig } from './config.ts';
 import { type Connection, connectPostgres } from './db/connect.ts';
 import type { ConnectionLog } from './db/outage.ts';
 import { buildServer } from './http/server.ts';
+import { createLogger } from './logging.ts';
 
 const USAGE = `Usage: tally <command>
 
@@ -33,7 +33,7 @@ async function open(config: ReturnType<typeof loadConfig>, log?: ConnectionLog):
 
 async function serve() {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const connection = await open(config, logger);
   const { ratesLoaded } = await prepareDatabase(connection.db);
   if (ratesLoaded > 0) logger.info({ rates: ratesLoaded }, 'loaded the ECB reference-rate snapshot');

@@ -232,6 +232,18 @@ export interface DeliveriesTable {
   last_error: string | null;
 }
 
+/** A Shopify privacy request, as it was honoured (migration 0017). */
+export interface PrivacyRequestsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  store_id: Bigint;
+  delivery_id: string;
+  topic: 'customers/redact' | 'shop/redact' | 'customers/data_request';
+  received_at: Generated<Date>;
+  orders: number;
+  bodies_erased: number;
+}
+
 export interface RefundsTable {
   account_id: Bigint;
   store_id: Bigint;
@@ -380,6 +392,7 @@ export interface Database {
   conversions: ConversionsTable;
   approval_events: ApprovalEventsTable;
   deliveries: DeliveriesTable;
+  privacy_requests: PrivacyRequestsTable;
   refunds: RefundsTable;
   order_deletions: OrderDeletionsTable;
   conversion_events: ConversionEventsTable;

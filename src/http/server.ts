@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { fastifySSE as sse } from '@fastify/sse';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -20,6 +20,7 @@ import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
 import { operationsRoutes } from './operations.ts';
 import { trustProxyOption } from './proxy.ts';
+import { logRequests } from './request-log.ts';
 import { routes } from './routes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerDeps } from './server-deps.ts';
@@ -49,12 +50,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
+    // One line per request, written by logRequests without the client's address.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // X-Forwarded-* is believed only from the proxies TRUST_PROXY names (off by default).
     trustProxy: trustProxyOption(deps.config.trustProxy),
     // Event streams never go idle on their own: close every connection on shutdown.
     forceCloseConnections: true,
   });
+  logRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getOrder, putCustomOrder } from '../app/stores/custom-orders.ts';
 import { listDeadLetters, replayDeadLetter } from '../app/inbox/deliveries.ts';
+import { listPrivacyRequests } from '../app/inbox/privacy-requests.ts';
 import { createStore, getStore, listStores, updateStore } from '../app/stores/stores.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import {
@@ -10,6 +11,7 @@ import {
   ZDeadLetters,
   ZOrder,
   ZOrderParams,
+  ZPrivacyRequests,
   ZReplay,
   ZStore,
   ZStoreBody,
@@ -93,5 +95,20 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
       },
     },
     async (request) => replayDeadLetter(db, callerOf(request).accountId, request.params.id, request.params.dlId),
+  );
+
+  app.get(
+    '/api/stores/:id/privacy-requests',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['webhooks'],
+        description:
+          "Shopify's privacy requests (customers/redact, shop/redact, customers/data_request) received for this store and how each was honoured, newest first. Tally keeps no customer data; what it erases are the kept bodies of dead letters.",
+        params: ZIdParams,
+        response: { 200: ZPrivacyRequests, 404: ZError },
+      },
+    },
+    async (request) => ({ items: await listPrivacyRequests(db, callerOf(request).accountId, request.params.id) }),
   );
 };

@@ -17,7 +17,7 @@ const ZReceipt = z
   .object({
     outcome: z
       .enum(['stored', 'duplicate', 'ignored', 'dead'])
-      .describe('stored: committed, applied to the ledger shortly after; duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
+      .describe('stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
     reason: z.string().optional().describe('why a dead letter cannot be processed'),
   })
   .describe('Sent only once the delivery is durably stored.');
@@ -36,7 +36,7 @@ const refusal = (error: unknown): DeliveryOutcome => {
 
 // Store webhooks: the signature is checked over the raw bytes, so every body is read as bytes.
 export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: DeliveryBatcher }> = async (app, { db, batcher }) => {
-  const inbox = { stores: new WebhookStores(db), batcher };
+  const inbox = { db, stores: new WebhookStores(db), batcher };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body));
 

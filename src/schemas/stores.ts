@@ -93,4 +93,15 @@ export const ZDeadLetters = z.object({
   items: z.array(z.object({ id: ZId, receivedAt: z.string(), topic: z.string(), reason: z.string() })),
 });
 export const ZDeadLetterParams = z.object({ id: ZId, dlId: ZId });
+export const ZPrivacyRequests = z.object({
+  items: z.array(
+    z.object({
+      id: ZId,
+      topic: z.enum(['customers/redact', 'shop/redact', 'customers/data_request']),
+      receivedAt: z.string(),
+      orders: z.number().int().describe('the orders the request names'),
+      bodiesErased: z.number().int().describe("kept bodies of dead letters erased: of the orders named (customers/redact) or all the store's (shop/redact)"),
+    }),
+  ),
+});
 export const ZReplay = z.object({ id: ZId, status: z.enum(['pending', 'done', 'dead']), reason: z.string().nullable() });

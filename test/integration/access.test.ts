@@ -69,6 +69,7 @@ describeDb('access control on every route', () => {
       { method: 'PATCH', path: `/api/stores/${store}`, role: 'admin', owned: true, body: { name: 'Owner shop' } },
       { method: 'GET', path: `/api/stores/${store}/dead-letters`, role: 'admin', owned: true },
       { method: 'POST', path: `/api/stores/${store}/dead-letters/1/replay`, role: 'admin', owned: true },
+      { method: 'GET', path: `/api/stores/${store}/privacy-requests`, role: 'admin', owned: true },
       { method: 'PUT', path: `/api/stores/${store}/orders/O-2`, role: 'admin', owned: true, body: orderBody },
       { method: 'GET', path: `/api/stores/${store}/orders/O-1`, role: 'viewer', owned: true },
       { method: 'POST', path: '/api/fx-rates', role: 'admin', owned: false, body: { currency: 'NGN', date: '2026-01-01', perEur: '1600' } },

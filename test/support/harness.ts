@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { connectPglite, createPglite } from '../../src/db/embedded.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { captureLogger } from './log-search.ts';
 
 export const dbKind = process.env.TALLY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -66,13 +67,18 @@ export interface TestApp {
 }
 
 const testConfig = (env: Record<string, string> = {}) => ({ ...loadConfig({ PUBLIC_URL: 'http://tally.test', ...env }), demo: false });
+// The integration projects capture every server's log for a search at the end of the run
+// (log-search.ts); elsewhere (the browser tests) servers do not log.
+const logDir = inject('logDir');
+let captured: ReturnType<typeof captureLogger> | undefined;
+const testLogger = () => (logDir ? (captured ??= captureLogger(logDir)) : false);
 
 export async function startTestApp(
   { env, ...options }: { heartbeatMs?: number; sweepIntervalMs?: number; /** configuration beside the tests' defaults */ env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const testDb = await openTestDb();
   const app = await buildServer({
-    db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, poolUse: testDb.poolUse, config: testConfig(env), logger: false, ...options,
+    db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, poolUse: testDb.poolUse, config: testConfig(env), logger: testLogger(), ...options,
   });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
@@ -82,7 +88,7 @@ export async function startTestApp(
     copyOut: testDb.copyOut,
     async second() {
       const connection = await testDb.again();
-      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(env), logger: false });
+      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(env), logger: testLogger() });
       await other.ready();
       others.push({ app: other, connection });
       return other;

@@ -3,19 +3,23 @@ import type { Db } from '../../db/connect.ts';
 import type { Platform } from '../../db/schema.ts';
 import { type DeliveryFacts, factsToJson, type TopicHandler } from '../../stores/facts.ts';
 import { shopifyTopics } from '../../stores/shopify/topics/index.ts';
+import { isPrivacyTopic } from '../../stores/shopify/topics/privacy.ts';
+import { stripPersonalData } from '../../stores/strip-personal-data.ts';
 import { verifySignature } from '../../stores/verify-signature.ts';
 import { wooTopics } from '../../stores/woocommerce/topics/index.ts';
 import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from '../errors.ts';
 import { applyBatch } from '../ledger/apply-batch.ts';
 import { applyRetries } from './delivery-processor.ts';
+import { honourPrivacyRequest } from './privacy-requests.ts';
 import type { WebhookStores } from './webhook-stores.ts';
 import { findStore } from '../stores/stores.ts';
 
 // A store delivery's life: verified, parsed and kept — committed with the deliveries that
 // arrived alongside it (delivery-batcher.ts) before the store gets its 2xx — then applied to
 // the ledger by the processor (delivery-processor.ts). One that cannot be processed is kept as
-// a dead letter with its reason and raw bytes, and can be replayed.
+// a dead letter with its reason and its body without the customer's data
+// (strip-personal-data.ts), and can be replayed.
 
 const TOPICS: Record<Exclude<Platform, 'custom'>, Record<string, TopicHandler>> = {
   shopify: shopifyTopics,
@@ -40,10 +44,15 @@ export type Receipt =
  * Verifies and parses one delivery and hands it to the batcher; resolves once it is committed.
  * It is applied to the ledger afterwards, by the processor (delivery-processor.ts).
  */
-export async function receiveDelivery(inbox: { stores: WebhookStores; batcher: DeliveryBatcher }, delivery: Delivery): Promise<Receipt> {
+export async function receiveDelivery(inbox: { db: Db; stores: WebhookStores; batcher: DeliveryBatcher }, delivery: Delivery): Promise<Receipt> {
   const store = await inbox.stores.find(delivery.storeId);
   if (!store || store.platform !== delivery.platform) throw notFound('Store');
   if (!verifySignature(delivery.body, store.webhook_secret, delivery.signature)) throw new AppError('invalid_signature');
+  if (delivery.platform === 'shopify' && isPrivacyTopic(delivery.topic)) {
+    const { deliveryId, topic, body } = delivery;
+    const outcome = await honourPrivacyRequest(inbox.db, { accountId: store.account_id, storeId: store.id, deliveryId, topic, body });
+    return { outcome, status: 200 };
+  }
   const handler = TOPICS[delivery.platform][delivery.topic];
   if (!handler) return { outcome: 'ignored', status: 200 };
   const result = handler(delivery.body, store);
@@ -57,7 +66,7 @@ export async function receiveDelivery(inbox: { stores: WebhookStores; batcher: D
     facts: result.ok ? factsToJson(result.facts!) : null,
     status: result.ok ? 'pending' : 'dead',
     reason: result.ok ? null : result.reason,
-    raw: result.ok ? null : delivery.body,
+    raw: result.ok ? null : stripPersonalData(delivery.body),
   });
   if (kept === 'duplicate') return { outcome: 'duplicate', status: 200 };
   if (!result.ok) return { outcome: 'dead', status: 202, reason: result.reason };
@@ -100,12 +109,15 @@ export async function replayDeadLetter(db: Db, accountId: string, storeId: strin
   const row = await db
     .selectFrom('deliveries as d')
     .innerJoin('stores as s', (j) => j.onRef('s.account_id', '=', 'd.account_id').onRef('s.id', '=', 'd.store_id'))
-    .select(['d.topic', 'd.raw', 'd.facts', 'd.status', 's.platform', 's.currency'])
+    .select(['d.topic', 'd.raw', 'd.facts', 'd.status', 'd.reason', 's.platform', 's.currency'])
     .where('d.account_id', '=', accountId)
     .where('d.store_id', '=', storeId)
     .where('d.id', '=', id)
     .executeTakeFirst();
   if (!row || row.status !== 'dead' || row.platform === 'custom') throw notFound('Dead letter');
+  // A body that was not JSON is not kept (nor, once erased, a body a privacy request named):
+  // there is nothing to read again, and its reason stands.
+  if (row.raw === null && row.facts === null) return { id, status: 'dead' as const, reason: row.reason };
   let facts: string;
   if (row.raw) {
     const result = TOPICS[row.platform][row.topic]?.(row.raw, { currency: row.currency });

@@ -14,6 +14,7 @@ import * as pendingOrder from './0012-pending-order.ts';
 import * as deliveryAttempts from './0013-delivery-attempts.ts';
 import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
 import * as linkDomains from './0016-link-domains.ts';
+import * as privacy from './0017-privacy.ts';
 import * as decisionsOnConversions from './0018-decisions-on-conversions.ts';
 
 // Migrations are listed here in order; names sort as they apply.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013-delivery-attempts': deliveryAttempts,
   '0014-rebuildable-ledger': rebuildableLedger,
   '0016-link-domains': linkDomains,
+  '0017-privacy': privacy,
   '0018-decisions-on-conversions': decisionsOnConversions,
 };
 
