@@ -13,6 +13,7 @@ import * as countedDateIndex from './0011-counted-date-index.ts';
 import * as pendingOrder from './0012-pending-order.ts';
 import * as deliveryAttempts from './0013-delivery-attempts.ts';
 import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
+import * as access from './0015-access.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-pending-order': pendingOrder,
   '0013-delivery-attempts': deliveryAttempts,
   '0014-rebuildable-ledger': rebuildableLedger,
+  '0015-access': access,
 };
 
 export const migrationProvider: MigrationProvider = {
