@@ -89,11 +89,20 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db })
     '/api/me/password',
     {
       onRequest: requireRole('viewer'),
+      // It checks a password, as sign-in does: a stolen session must not guess it for long.
+      config: {
+        rateLimit: {
+          hook: 'preHandler',
+          max: 10,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => `me-password|${request.principal?.accountId}|${request.principal?.userId}`,
+        },
+      },
       schema: {
         tags,
         description: "Changes the signed-in user's password (a wrong currentPassword is 403 wrong_password); their other sessions end, this one goes on.",
         body: ZOwnPasswordBody,
-        response: { 204: z.null(), 403: ZError },
+        response: { 204: z.null(), 403: ZError, 429: ZError },
       },
     },
     async (request, reply) => {

@@ -161,6 +161,18 @@ describeDb('users and their access', () => {
     expect(await loginStatus(user.email, 'my new password')).toBe(200);
   });
 
+  it('limits attempts at your own current password: the 11th within a minute is 429, even with the right one', async () => {
+    const { admin } = await newAccount(t.app);
+    const user = await addUser(admin, 'viewer');
+    const session = await signIn(user.email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await session.post('/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'my new password' })).status);
+    expect(statuses).toEqual(Array(10).fill(403));
+    const limited = await session.post('/api/me/password', { currentPassword: PASSWORD, newPassword: 'my new password' });
+    expect([limited.status, limited.body.error.code]).toEqual([429, 'rate_limited']);
+    expect(await loginStatus(user.email, PASSWORD)).toBe(200);
+  });
+
   it("signs out everywhere: every session of the user ends, other users' go on", async () => {
     const { admin, session: ownerSession } = await newAccount(t.app);
     const user = await addUser(admin, 'member');
