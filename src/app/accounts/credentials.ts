@@ -24,12 +24,12 @@ const lesserRole = (a: Role, b: Role) => (ROLE_RANK[a] <= ROLE_RANK[b] ? a : b);
 
 // A session ends 30 days after it opened (expires_at) or after 7 days without a request.
 export const SESSION_MAX_DAYS = 30;
-export const SESSION_IDLE_DAYS = 7;
+const SESSION_IDLE_DAYS = 7;
 const DAY_MS = 86_400_000;
 // last_seen_at moves at most this often, so a busy session is not a write per request.
 const TOUCH_EVERY_MS = 5 * 60_000;
 
-export const idleSince = (now: Date) => new Date(now.getTime() - SESSION_IDLE_DAYS * DAY_MS);
+const idleSince = (now: Date) => new Date(now.getTime() - SESSION_IDLE_DAYS * DAY_MS);
 
 // The account id leads a session token, so its row is found by its tenant key.
 const sessionAccount = (token: string) => {
