@@ -37,6 +37,7 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: Generated<Date>;
   expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
 }
 
 export interface ApiKeysTable {
@@ -47,6 +48,7 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: Generated<Date>;
   revoked_at: Timestamp | null;
+  user_id: NullableBigint;
 }
 
 export interface StoresTable {

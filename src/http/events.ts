@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AccessWatch } from '../app/accounts/access-watch.ts';
 import type { ConversionEvents, EventMessage } from '../app/events/events.ts';
 import { isInt8Id } from '../core/limits.ts';
 import { callerOf, requireRole } from './auth.ts';
@@ -8,7 +9,7 @@ import type { ServerDeps } from './server-deps.ts';
 
 // Messages a stream may have waiting for its client before it is closed with `reload`.
 const MAX_BEHIND = 5_000;
-export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents }> = async (app, { events }) => {
+export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents; access: AccessWatch }> = async (app, { events, access }) => {
   app.get(
     '/api/events',
     {
@@ -18,11 +19,13 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
         tags: ['events'],
         description:
           'Server-Sent Events: `event: conversion` with the Conversion after every change to one of the account\'s conversions. ' +
-          'Event ids let a reconnecting client (Last-Event-ID) receive what it missed; `event: reload` means it must reload instead.',
+          'Event ids let a reconnecting client (Last-Event-ID) receive what it missed; `event: reload` means it must reload instead. ' +
+          'The stream ends when its session ends, its key is revoked or its user is removed.',
       },
     },
     async (request, reply) => {
-      const { accountId } = callerOf(request);
+      const caller = callerOf(request);
+      const { accountId } = caller;
       // Subscribe first and hold live messages back while the missed ones are sent, so nothing
       // falls between the two; a live message already sent by the replay is not sent again.
       let held: EventMessage[] | null = [];
@@ -54,6 +57,8 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       await events.catchUp();
       const unsubscribe = events.subscribe(accountId, (messages) => (held ? held.push(...messages) : send(messages)));
       reply.sse.onClose(unsubscribe);
+      // Access taken away (anywhere) ends the stream; the client's reconnection is then refused.
+      reply.sse.onClose(access.watch(caller, 'viewer', () => reply.sse.close()));
       reply.sse.keepAlive();
       reply.sse.sendHeaders();
       reply.raw.flushHeaders();

@@ -10,12 +10,14 @@ import { linkRoutes } from './links.ts';
 import { reportRoutes } from './reports.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storeRoutes } from './stores.ts';
+import { userRoutes } from './users.ts';
 import { webhookRoutes } from './webhooks.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 // Every resource is its own encapsulated plugin.
 export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher: DeliveryBatcher }): Promise<void> {
   await app.register(sessionRoutes, deps);
+  await app.register(userRoutes, deps);
   await app.register(accountRoutes, deps);
   await app.register(storeRoutes, deps);
   await app.register(webhookRoutes, deps);

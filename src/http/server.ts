@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { DeliveryProcessor } from '../app/inbox/delivery-processor.ts';
+import { AccessWatch } from '../app/accounts/access-watch.ts';
 import { ConversionEvents } from '../app/events/events.ts';
 import { AppError, ERRORS } from '../app/errors.ts';
 import { ServerMetrics } from '../app/operations/metrics.ts';
@@ -142,6 +143,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onReady', () => events.start());
   app.addHook('onClose', () => events.stop());
+  const access = new AccessWatch(deps.db, deps.listen, { onError: (error) => app.log.error({ err: error }, 'checking access failed') });
+  app.addHook('onReady', () => access.start());
+  app.addHook('onClose', () => access.stop());
   // Stored deliveries are applied right after each group commit, in this process.
   const processor = new DeliveryProcessor(deps.db, {
     workers: deps.processorWorkers,
@@ -157,7 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const batcher = new DeliveryBatcher(deps.db, { onStored: () => processor.wake() });
   app.decorate('deliveries', processor);
   await app.register(routes, { ...deps, batcher });
-  await app.register(eventRoutes, { ...deps, events });
+  await app.register(eventRoutes, { ...deps, events, access });
   await app.register(operationsRoutes, { ...deps, metrics, processor });
   await app.register(webRoutes);
 

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { login, logout, signup } from '../app/accounts/accounts.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../app/accounts/credentials.ts';
-import { createUser, listUsers } from '../app/accounts/accounts.ts';
 import {
   ZApiKey,
   ZApiKeyBody,
@@ -10,8 +9,6 @@ import {
   ZLoginBody,
   ZSessionReply,
   ZSignupBody,
-  ZUser,
-  ZUserBody,
 } from '../schemas/auth.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import { callerOf, requireRole } from './auth.ts';
@@ -28,7 +25,7 @@ const LOGIN_PER_ADDRESS = { max: 30, timeWindow: '15 minutes' };
 const SIGNUP_PER_EMAIL = { max: 5, timeWindow: '1 hour' };
 const SIGNUP_PER_ADDRESS = { max: 10, timeWindow: '1 hour' };
 
-// Sign-up, sign-in, sign-out, API keys and users.
+// Sign-up, sign-in, sign-out and API keys.
 export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, config }) => {
   const { publicUrl } = config;
 
@@ -70,7 +67,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
   app.post(
     '/api/api-keys',
     { onRequest: requireRole('admin'), schema: { tags: ['api keys'], body: ZApiKeyBody, response: { 201: ZApiKeyCreated } } },
-    async (request, reply) => reply.status(201).send(await createApiKey(db, callerOf(request).accountId, request.body)),
+    async (request, reply) => reply.status(201).send(await createApiKey(db, callerOf(request).accountId, request.body, callerOf(request).userId)),
   );
 
   app.get(
@@ -86,17 +83,5 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
       await revokeApiKey(db, callerOf(request).accountId, request.params.id);
       return reply.status(204).send(null);
     },
-  );
-
-  app.post(
-    '/api/users',
-    { onRequest: requireRole('admin'), schema: { tags: ['users'], body: ZUserBody, response: { 201: ZUser, 409: ZError } } },
-    async (request, reply) => reply.status(201).send(await createUser(db, callerOf(request).accountId, request.body)),
-  );
-
-  app.get(
-    '/api/users',
-    { onRequest: requireRole('admin'), schema: { tags: ['users'], response: { 200: z.object({ items: z.array(ZUser) }) } } },
-    async (request) => ({ items: await listUsers(db, callerOf(request).accountId) }),
   );
 };

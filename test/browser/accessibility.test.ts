@@ -350,6 +350,14 @@ suite('accessibility of the web app in Chromium', () => {
     await confirm.getByRole('button', { name: 'Cancel' }).press('Enter');
     await confirm.waitFor({ state: 'detached' });
     expect(await focused(page)).toMatchObject({ tag: 'button', name: 'Revoke Warehouse sync' });
+    await page.getByRole('button', { name: `Remove ${seeded.viewerEmail}` }).press('Enter');
+    const removing = page.getByRole('group', { name: `Confirm removing ${seeded.viewerEmail}` });
+    await removing.waitFor();
+    expect(await focused(page)).toMatchObject({ tag: 'button', name: 'Cancel' });
+    await checkScreen(page, 'Settings, confirming the removal of a user');
+    await removing.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await removing.waitFor({ state: 'detached' });
+    expect(await focused(page)).toMatchObject({ tag: 'button', name: `Remove ${seeded.viewerEmail}` });
   });
 
   it('a page that does not exist', async () => {
@@ -359,11 +367,11 @@ suite('accessibility of the web app in Chromium', () => {
     await checkScreen(page, 'Not found');
   });
 
-  it('as a viewer: Home, a campaign without Reject / Undo, its settings read-only, Settings refused', async () => {
+  it("as a viewer: Home, a campaign without Reject / Undo, its settings read-only, Settings only for their own account", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, base, seeded.viewerEmail);
     await page.getByTestId('total-sales').waitFor();
-    expect(await nav().getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await nav().getByRole('link', { name: 'Settings' }).count()).toBe(1);
     await checkScreen(page, 'Home as a viewer');
 
     await page.goto(`${base}/campaigns/${seeded.campaignId}`);
@@ -378,7 +386,8 @@ suite('accessibility of the web app in Chromium', () => {
     await checkScreen(page, 'Campaign settings as a viewer');
 
     await page.goto(`${base}/settings`);
-    await page.getByText('Settings are for admins.').waitFor();
+    await page.getByText("The account's settings are for admins.").waitFor();
+    await page.getByRole('form', { name: 'Change your password' }).waitFor();
     await checkScreen(page, 'Settings as a viewer');
   });
 });

@@ -174,7 +174,7 @@ suite('settings in Chromium', () => {
     await form.getByRole('button', { name: 'Add user' }).click();
     await form.getByText(`${viewer} was added as viewer.`).waitFor();
     const row = page.getByRole('table', { name: 'Users' }).locator('tr', { hasText: viewer });
-    expect(await row.locator('td').nth(1).textContent()).toBe('Viewer');
+    expect(await row.getByLabel(`Role of ${viewer}`).inputValue()).toBe('viewer');
     const users = (await admin.get('/api/users')).body.items;
     expect(users.find((u: { email: string }) => u.email === viewer)).toMatchObject({ role: 'viewer' });
 
@@ -183,6 +183,41 @@ suite('settings in Chromium', () => {
     await form.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => form.getByRole('alert').textContent()).toBe('A user with this e-mail already exists.');
     expect((await admin.get('/api/users')).body.items).toHaveLength(users.length);
+  });
+
+  it("changes a user's role, resets their password, and removes them after a confirmation", async () => {
+    const colleague = `colleague-${Date.now()}@example.com`;
+    const created = await admin.post('/api/users', { email: colleague, password: PASSWORD, role: 'viewer' });
+    expect(created.status).toBe(201);
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Users' });
+    const row = table.locator(`tr[data-user-id="${created.body.id}"]`);
+    await row.getByLabel(`Role of ${colleague}`).selectOption('member');
+    await row.getByText(`${colleague} is now member.`).waitFor();
+    const roleOf = async () => (await admin.get('/api/users')).body.items.find((u: { id: string }) => u.id === created.body.id)?.role;
+    expect(await roleOf()).toBe('member');
+
+    await row.getByRole('button', { name: `Reset password of ${colleague}` }).click();
+    const reset = row.getByRole('form', { name: `New password for ${colleague}` });
+    await reset.getByLabel('New password').fill('short');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    expect((await reset.getByRole('alert').textContent())?.trim()).toBe('The password needs at least 10 characters.');
+    await reset.getByLabel('New password').fill('a brand new password');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    await row.getByText(`Password set; ${colleague} was signed out everywhere.`).waitFor();
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: colleague, password: 'a brand new password' }) });
+    expect(login.status).toBe(200);
+
+    await row.getByRole('button', { name: `Remove ${colleague}` }).click();
+    await row.getByRole('group', { name: `Confirm removing ${colleague}` }).getByRole('button', { name: 'Cancel' }).click();
+    expect(await roleOf()).toBe('member');
+    await row.getByRole('button', { name: `Remove ${colleague}` }).click();
+    await row.getByRole('button', { name: 'Yes, remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await roleOf()).toBeUndefined();
+    // Your own row has nothing to change: another admin changes it, your password is under Your account.
+    const mine = table.locator('tr', { hasText: email });
+    expect([await mine.getByRole('button').count(), await mine.getByRole('combobox').count()]).toEqual([0, 0]);
   });
 
   it('creates an API key shown once, which works until it is revoked', async () => {
@@ -279,18 +314,46 @@ suite('settings in Chromium', () => {
     }
   });
 
-  it('shows a member and a viewer no Settings link, and tells them the page is for admins', async () => {
-    for (const role of ['member', 'viewer'] as const) {
-      const userEmail = `${role}-only-${Date.now()}@example.com`;
-      expect((await admin.post('/api/users', { email: userEmail, password: PASSWORD, role })).status).toBe(201);
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-      await signIn(page, base, userEmail);
-      await nav().getByRole('link', { name: 'Campaigns' }).waitFor();
-      expect(await nav().getByRole('link', { name: 'Settings' }).count()).toBe(0);
-      await page.goto(`${base}/settings`);
-      expect(await page.getByRole('alert').textContent()).toContain(`Settings are for admins. You are signed in as a ${role};`);
-      expect(await page.getByRole('heading', { name: 'Stores' }).count()).toBe(0);
-    }
+  it('shows a member and a viewer only their own account in Settings; a removed member is sent back to sign in', async () => {
+    const memberEmail = `member-only-${Date.now()}@example.com`;
+    const member = await admin.post('/api/users', { email: memberEmail, password: PASSWORD, role: 'member' });
+    expect(member.status).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await signIn(page, base, memberEmail);
+    await nav().getByRole('link', { name: 'Settings' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain("The account's settings are for admins. You are signed in as a member;");
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Stores' }).count()).toBe(0);
+    expect(await page.getByRole('table', { name: 'Users' }).count()).toBe(0);
+    // Removed while signed in: the event stream ends, its reconnection is refused, and the
+    // page goes back to signing in.
+    expect((await admin.delete(`/api/users/${member.body.id}`)).status).toBe(204);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+  });
+
+  it('lets a viewer change their own password and sign out everywhere', async () => {
+    const viewerEmail = `viewer-only-${Date.now()}@example.com`;
+    expect((await admin.post('/api/users', { email: viewerEmail, password: PASSWORD, role: 'viewer' })).status).toBe(201);
+    await signIn(page, base, viewerEmail);
+    await nav().getByRole('link', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Change your password' });
+    await form.getByLabel('Current password').fill('not my password');
+    await form.getByLabel('New password').fill('my new password 2026');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('The current password is wrong.');
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByText('Password changed. Your other sessions were signed out.').waitFor();
+    const login = (password: string) => fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: viewerEmail, password }) });
+    expect((await login(PASSWORD)).status).toBe(401);
+    const other = await login('my new password 2026');
+    expect(other.status).toBe(200);
+    const otherCookie = other.headers.getSetCookie().find((c) => c.startsWith('tally_session='))!.split(';')[0]!;
+
+    await page.getByRole('group', { name: 'Sign out everywhere' }).getByRole('button', { name: 'End all my sessions' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect((await fetch(`${base}/api/me`, { headers: { cookie: otherCookie } })).status).toBe(401);
   });
 });

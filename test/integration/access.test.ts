@@ -24,6 +24,8 @@ const PUBLIC = new Set([
 ]);
 // A stream that stays open: its credentials and account scoping are tested in events.test.ts.
 const STREAMS = new Set(['GET /api/events']);
+// The signed-in user's own: an API key is refused them (403 session_required), tested in users.test.ts.
+const OWN = new Set(['POST /api/me/password', 'POST /api/logout-everywhere']);
 
 describeDb('access control on every route', () => {
   let t: TestApp;
@@ -48,7 +50,8 @@ describeDb('access control on every route', () => {
     });
     const conversion = order.body.conversionId;
     const key = (await a.post('/api/api-keys', { name: 'spare', role: 'viewer' })).body.id;
-    ids = { store, creator, campaign, conversion, key };
+    const user = (await a.post('/api/users', { email: `spare${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' })).body.id;
+    ids = { store, creator, campaign, conversion, key, user };
     const orderBody = { number: '#2', createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z', currency: 'EUR', subtotal: '1.00', status: 'paid' };
     const c = `/api/campaigns/${campaign}`;
     const m = `${c}/members/${creator}`;
@@ -58,6 +61,10 @@ describeDb('access control on every route', () => {
       { method: 'DELETE', path: `/api/api-keys/${key}`, role: 'admin', owned: true },
       { method: 'POST', path: '/api/users', role: 'admin', owned: false, body: { email: `u${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' } },
       { method: 'GET', path: '/api/users', role: 'admin', owned: false },
+      { method: 'PATCH', path: `/api/users/${user}`, role: 'admin', owned: true, body: { role: 'viewer' } },
+      { method: 'POST', path: `/api/users/${user}/password`, role: 'admin', owned: true, body: { password: 'correct horse battery' } },
+      { method: 'DELETE', path: `/api/users/${user}`, role: 'admin', owned: true },
+      { method: 'GET', path: '/api/me', role: 'viewer', owned: false },
       { method: 'GET', path: '/api/account', role: 'viewer', owned: false },
       { method: 'PATCH', path: '/api/account', role: 'admin', owned: false, body: { name: 'Same' } },
       { method: 'GET', path: '/api/account/link-domains', role: 'viewer', owned: false },
@@ -118,6 +125,7 @@ describeDb('access control on every route', () => {
       path
         .split('?')[0]!
         .replace(`/api/api-keys/${ids.key}`, '/api/api-keys/{id}')
+        .replace(`/api/users/${ids.user}`, '/api/users/{id}')
         .replace(`/api/stores/${ids.store}`, '/api/stores/{id}')
         .replace('/dead-letters/1/', '/dead-letters/{dlId}/')
         .replace(/\/orders\/O-\d/, '/orders/{externalId}')
@@ -129,7 +137,7 @@ describeDb('access control on every route', () => {
         .replace(`/api/conversions/${ids.conversion}`, '/api/conversions/{id}');
     const tested = routes.map((r) => `${r.method} ${template(r.path)}`);
     expect(new Set(tested).size).toBe(tested.length);
-    expect([...tested, ...PUBLIC, ...STREAMS].sort()).toEqual(documented.sort());
+    expect([...tested, ...PUBLIC, ...STREAMS, ...OWN].sort()).toEqual(documented.sort());
   });
 
   it('answers 401 to every route without credentials, and to a wrong key', async () => {

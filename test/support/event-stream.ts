@@ -9,13 +9,17 @@ export interface Frame {
   data?: any;
 }
 
-/** Opens an event stream and collects its frames until closed. */
-export async function openStream(app: FastifyInstance, bearer: string, lastEventId?: string) {
+/** Opens an event stream, by API key or by session cookie, and collects its frames until closed. */
+export async function openStream(app: FastifyInstance, auth: string | { cookie: string }, lastEventId?: string) {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server is not listening');
   const controller = new AbortController();
   const res = await fetch(`http://127.0.0.1:${address.port}/api/events`, {
-    headers: { authorization: `Bearer ${bearer}`, accept: 'text/event-stream', ...(lastEventId && { 'last-event-id': lastEventId }) },
+    headers: {
+      ...(typeof auth === 'string' ? { authorization: `Bearer ${auth}` } : { cookie: auth.cookie }),
+      accept: 'text/event-stream',
+      ...(lastEventId && { 'last-event-id': lastEventId }),
+    },
     signal: controller.signal,
   });
   const frames: Frame[] = [];
@@ -54,6 +58,14 @@ export async function openStream(app: FastifyInstance, bearer: string, lastEvent
     contentType: res.headers.get('content-type'),
     frames,
     heartbeats: () => heartbeats,
+    /** 'closed' once the server has ended the stream, 'open' if it has not within 5 s. */
+    async ended(): Promise<'closed' | 'open'> {
+      let timer: NodeJS.Timeout | undefined;
+      const open = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), 5_000)));
+      const result = await Promise.race([reading.then(() => 'closed' as const), open]);
+      clearTimeout(timer);
+      return result;
+    },
     /** Waits until `count` frames have arrived (or fails after 5 s). */
     async until(count: number) {
       for (let waited = 0; frames.length < count; waited += 20) {

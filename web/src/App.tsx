@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
+import { api, ApiError } from './api.ts';
 import { CampaignPage } from './CampaignPage.tsx';
 import { CampaignsPage } from './CampaignsPage.tsx';
 import { CommunityPage } from './CommunityPage.tsx';
@@ -34,9 +35,15 @@ function NotFound({ path }: { path: string }) {
 }
 
 function Shell() {
-  useLiveUpdates();
   const path = usePath();
   const { account, user, signOut } = useSession();
+  // The stream was refused: if the session has ended (401), back to signing in.
+  const onRefused = useCallback(() => {
+    api('GET', '/api/me').catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) void signOut().then(() => navigate('/'));
+    });
+  }, [signOut]);
+  useLiveUpdates(onRefused);
   const current = (href: string) => (href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined;
   const main = useRef<HTMLElement>(null);
   const shown = useRef(path);
@@ -54,7 +61,7 @@ function Shell() {
           <Link href="/" aria-current={current('/')}>Home</Link>
           <Link href="/campaigns" aria-current={current('/campaigns')}>Campaigns</Link>
           <Link href="/community" aria-current={current('/community')}>Community</Link>
-          {user.role === 'admin' && <Link href="/settings" aria-current={current('/settings')}>Settings</Link>}
+          <Link href="/settings" aria-current={current('/settings')}>Settings</Link>
         </nav>
         <div className="who">
           <span>{account.name} · {user.email} ({user.role})</span>

@@ -5,11 +5,12 @@ import { LinkDomainsSection } from './settings/LinkDomainsSection.tsx';
 import { RatesSection } from './settings/RatesSection.tsx';
 import { StoresSection } from './settings/StoresSection.tsx';
 import { UsersSection } from './settings/UsersSection.tsx';
+import { YourAccountSection } from './settings/YourAccountSection.tsx';
 import { useDocumentTitle } from './use-document-title.ts';
 import './settings/settings.css';
 
-// Settings, for admins only (the API refuses the rest anyway): currency and time zone, stores
-// and their webhooks, users, API keys, exchange rates.
+// Settings: for admins, currency and time zone, stores and their webhooks, users, API keys,
+// exchange rates (the API refuses the rest anyway); for everyone, their own account.
 
 const SECTIONS = [
   { id: 'settings-account', name: 'Account' },
@@ -18,6 +19,7 @@ const SECTIONS = [
   { id: 'settings-users', name: 'Users' },
   { id: 'settings-keys', name: 'API keys' },
   { id: 'settings-rates', name: 'Exchange rates' },
+  { id: 'settings-you', name: 'Your account' },
 ];
 
 export function SettingsPage() {
@@ -25,13 +27,14 @@ export function SettingsPage() {
   const { user } = useSession();
   if (user.role !== 'admin') {
     return (
-      <section aria-labelledby="settings-title">
+      <div className="settings" aria-labelledby="settings-title" role="region">
         <h1 id="settings-title">Settings</h1>
         <p role="alert" className="notice">
-          Settings are for admins. You are signed in as a {user.role}; ask an admin of this account to change its currency,
+          The account's settings are for admins. You are signed in as a {user.role}; ask an admin of this account to change its currency,
           stores, users, API keys or exchange rates.
         </p>
-      </section>
+        <YourAccountSection />
+      </div>
     );
   }
   return (
@@ -46,6 +49,7 @@ export function SettingsPage() {
       <UsersSection />
       <ApiKeysSection />
       <RatesSection />
+      <YourAccountSection />
     </div>
   );
 }

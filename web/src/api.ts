@@ -5,6 +5,8 @@ export type Role = 'admin' | 'member' | 'viewer';
 export interface Account { id: string; name: string; defaultCurrency: string; timeZone: string }
 export interface User { id: string; email: string; role: Role }
 export interface SessionReply { account: Account; user: User; csrfToken: string }
+/** GET /api/me: the caller now; `user` is null for an API key. */
+export interface Me { account: Account; user: User | null; role: Role }
 
 export interface Figures { orders: number; sales: Money; commission: Money }
 export interface CampaignFigures extends Figures { campaignId: string; name: string }

@@ -36,11 +36,18 @@ export function useRecentlyChanged(conversionId: string): boolean {
   return changedAt.has(conversionId);
 }
 
-/** Subscribes the signed-in app to the event stream for as long as it is mounted. */
-export function useLiveUpdates(): void {
+/**
+ * Subscribes the signed-in app to the event stream for as long as it is mounted. The server
+ * ends the stream when the session ends (signed out everywhere, the user removed); the browser
+ * reconnects, and when that is refused, `onRefused` is called.
+ */
+export function useLiveUpdates(onRefused: () => void): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const source = new EventSource('/api/events');
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) onRefused();
+    });
     let refetch: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
       // A burst of changes is one refetch.
@@ -60,5 +67,5 @@ export function useLiveUpdates(): void {
       clearTimeout(refetch);
       source.close();
     };
-  }, [queryClient]);
+  }, [queryClient, onRefused]);
 }

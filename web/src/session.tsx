@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { type Account, api, ApiError, type SessionReply, setCsrfToken, type User } from './api.ts';
+import { type Account, api, ApiError, type Me, type SessionReply, setCsrfToken, type User } from './api.ts';
 
 // The signed-in session. The cookie is HttpOnly; the CSRF token and the user are kept in
-// sessionStorage so a reload keeps the session. Without them the user signs in again.
+// sessionStorage so a reload keeps the session (with the user's role as it is now: an admin
+// may have changed it). Without them the user signs in again.
 
 const STORAGE_KEY = 'tally.session';
 
@@ -49,8 +50,12 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
       return;
     }
     setCsrfToken(stored.csrfToken);
-    api<Account>('GET', '/api/account')
-      .then((account) => setState({ kind: 'signedIn', account, user: stored.user }))
+    api<Me>('GET', '/api/me')
+      .then(({ account, user }) => {
+        if (!user) throw new Error('not a user session');
+        sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ csrfToken: stored.csrfToken, user } satisfies Stored));
+        setState({ kind: 'signedIn', account, user });
+      })
       .catch(() => {
         sessionStorage.removeItem(STORAGE_KEY);
         setCsrfToken(null);

@@ -6,6 +6,8 @@ import type { Role } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { logReload } from '../events/events.ts';
 import { refigureConversions } from '../fx/refigure-conversions.ts';
+import { notifyAccessChanged } from './access-changed.ts';
+import { purgeExpiredSessions, SESSION_MAX_DAYS } from './credentials.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
 export interface AccountView {
@@ -24,8 +26,6 @@ export interface Session {
   csrfToken: string;
   expiresAt: Date;
 }
-
-export const SESSION_DAYS = 30;
 
 export function assertTimeZone(timeZone: string): void {
   try {
@@ -70,7 +70,7 @@ async function openSession(db: Db, accountId: string, userId: string): Promise<S
   // The account id leads the token, so the session row is found by its tenant key.
   const token = `${accountId}.${randomToken()}`;
   const csrfToken = randomToken();
-  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  const expiresAt = new Date(Date.now() + SESSION_MAX_DAYS * 86_400_000);
   await db
     .insertInto('sessions')
     .values({ account_id: accountId, token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt })
@@ -118,6 +118,7 @@ export async function login(
   // Hash even when the user is unknown, so the answer's timing does not reveal which e-mails exist.
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok) throw new AppError('invalid_credentials');
+  await purgeExpiredSessions(db, new Date(), { accountId: user.account_id, userId: user.id });
   const session = await openSession(db, user.account_id, user.id);
   return { account: await getAccount(db, user.account_id), user: { id: user.id, email: user.email, role: user.role }, session };
 }
@@ -128,6 +129,7 @@ export async function logout(db: Db, token: string): Promise<void> {
   const accountId = token.split('.')[0] ?? '';
   if (!isInt8Id(accountId)) return;
   await db.deleteFrom('sessions').where('account_id', '=', accountId).where('token_hash', '=', sha256(token)).execute();
+  await notifyAccessChanged(db);
 }
 
 export async function updateAccount(

@@ -13,6 +13,7 @@ import * as countedDateIndex from './0011-counted-date-index.ts';
 import * as pendingOrder from './0012-pending-order.ts';
 import * as deliveryAttempts from './0013-delivery-attempts.ts';
 import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
+import * as access from './0015-access.ts';
 import * as linkDomains from './0016-link-domains.ts';
 import * as privacy from './0017-privacy.ts';
 import * as decisionsOnConversions from './0018-decisions-on-conversions.ts';
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-pending-order': pendingOrder,
   '0013-delivery-attempts': deliveryAttempts,
   '0014-rebuildable-ledger': rebuildableLedger,
+  '0015-access': access,
   '0016-link-domains': linkDomains,
   '0017-privacy': privacy,
   '0018-decisions-on-conversions': decisionsOnConversions,
