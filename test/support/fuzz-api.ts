@@ -129,6 +129,8 @@ export interface ApiRoute {
 export const HIDDEN_ROUTES: ApiRoute[] = [
   { method: 'GET', path: '/r/{slug}', pathParams: [{ name: 'slug', schema: { type: 'string' } }], query: [], body: null },
   { method: 'GET', path: '/healthz', pathParams: [], query: [], body: null },
+  { method: 'GET', path: '/readyz', pathParams: [], query: [], body: null },
+  { method: 'GET', path: '/metrics', pathParams: [], query: [], body: null },
   { method: 'GET', path: '/api/openapi.json', pathParams: [], query: [], body: null },
 ];
 
