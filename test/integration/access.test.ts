@@ -1,8 +1,17 @@
+import fs from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sha256 } from '../../src/app/accounts/secrets.ts';
+import { fastifyRoutes } from '../support/fuzz-api.ts';
 import { Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { sendShopify } from '../support/store-deliveries.ts';
 
-// Every route, called with no credentials, with another account's admin, and with each role of
-// the owning account. The table must list every operation of the OpenAPI document.
+// Every route the server has, called with every kind of caller: none, a forged key, a session
+// gone idle or past its age, a revoked key, the session and key of a removed user, a key whose
+// maker was demoted, another account's admin, each role of the owning account by key and by
+// session, and a session without its CSRF token. The table below must name every route
+// fastify serves (and every operation of the OpenAPI document): a new route fails the first
+// test until it is given its role here.
 
 type Role = 'viewer' | 'member' | 'admin';
 interface Route {
@@ -10,11 +19,14 @@ interface Route {
   path: string;
   role: Role;
   body?: unknown;
+  /** Headers of a body that is not JSON. */
+  headers?: Record<string, string>;
   /** true when the path names something of the owning account: another account gets 404 */
   owned: boolean;
 }
 
-// Signed by the store's secret instead of a user's credentials; tested in webhooks.test.ts.
+// Open to anyone, or signed by the store's secret instead of a user's credentials; each is
+// tested in its own file (sessions, webhooks, links, operations).
 const PUBLIC = new Set([
   'POST /api/signup',
   'POST /api/login',
@@ -22,6 +34,8 @@ const PUBLIC = new Set([
   'POST /webhooks/shopify/{storeId}',
   'POST /webhooks/woocommerce/{storeId}',
 ]);
+// Not in the OpenAPI document: probes, the document itself, the redirect and the web app.
+const UNDOCUMENTED = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/openapi.json', 'GET /r/{slug}', 'GET /*', 'GET *']);
 // A stream that stays open: its credentials and account scoping are tested in events.test.ts.
 const STREAMS = new Set(['GET /api/events']);
 // The signed-in user's own: an API key is refused them (403 session_required), tested in users.test.ts.
@@ -49,9 +63,13 @@ describeDb('access control on every route', () => {
       currency: 'EUR', subtotal: '10.00', status: 'paid', codes: ['ownercode'],
     });
     const conversion = order.body.conversionId;
+    // A dead letter to replay: a signed Shopify delivery without the fields of an order.
+    const shop = (await a.post('/api/stores', { platform: 'shopify', name: 'Owner Shopify', currency: 'EUR' })).body;
+    expect(await sendShopify(t.app, { id: shop.id, secret: shop.webhookSecret, currency: 'EUR' }, 'orders/create', '{"id": 1}')).toBe(202);
+    const deadLetter = (await a.get(`/api/stores/${shop.id}/dead-letters`)).body.items[0].id;
     const key = (await a.post('/api/api-keys', { name: 'spare', role: 'viewer' })).body.id;
     const user = (await a.post('/api/users', { email: `spare${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' })).body.id;
-    ids = { store, creator, campaign, conversion, key, user };
+    ids = { store, shop: shop.id, deadLetter, creator, campaign, conversion, key, user };
     const orderBody = { number: '#2', createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z', currency: 'EUR', subtotal: '1.00', status: 'paid' };
     const c = `/api/campaigns/${campaign}`;
     const m = `${c}/members/${creator}`;
@@ -74,14 +92,18 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: '/api/stores', role: 'viewer', owned: false },
       { method: 'GET', path: `/api/stores/${store}`, role: 'viewer', owned: true },
       { method: 'PATCH', path: `/api/stores/${store}`, role: 'admin', owned: true, body: { name: 'Owner shop' } },
-      { method: 'GET', path: `/api/stores/${store}/dead-letters`, role: 'admin', owned: true },
-      { method: 'POST', path: `/api/stores/${store}/dead-letters/1/replay`, role: 'admin', owned: true },
-      { method: 'GET', path: `/api/stores/${store}/privacy-requests`, role: 'admin', owned: true },
+      { method: 'GET', path: `/api/stores/${shop.id}/dead-letters`, role: 'admin', owned: true },
+      { method: 'POST', path: `/api/stores/${shop.id}/dead-letters/${deadLetter}/replay`, role: 'admin', owned: true },
+      { method: 'GET', path: `/api/stores/${shop.id}/privacy-requests`, role: 'admin', owned: true },
       { method: 'PUT', path: `/api/stores/${store}/orders/O-2`, role: 'admin', owned: true, body: orderBody },
       { method: 'GET', path: `/api/stores/${store}/orders/O-1`, role: 'viewer', owned: true },
       { method: 'POST', path: '/api/fx-rates', role: 'admin', owned: false, body: { currency: 'NGN', date: '2026-01-01', perEur: '1600' } },
       { method: 'GET', path: '/api/fx-rates?date=2026-01-01', role: 'viewer', owned: false },
-      { method: 'POST', path: '/api/fx-rates/import', role: 'admin', owned: false, body: { not: 'a file' } },
+      {
+        method: 'POST', path: '/api/fx-rates/import', role: 'admin', owned: false,
+        body: fs.readFileSync(new URL('../fixtures/fx/ecb-eurofxref-daily-2024-06-28.xml', import.meta.url), 'utf8'),
+        headers: { 'content-type': 'text/xml' },
+      },
       { method: 'POST', path: '/api/creators', role: 'admin', owned: false, body: { name: 'C' } },
       { method: 'GET', path: '/api/creators?removed=only&limit=1', role: 'viewer', owned: false },
       { method: 'GET', path: `/api/creators/${creator}`, role: 'viewer', owned: true },
@@ -127,7 +149,8 @@ describeDb('access control on every route', () => {
         .replace(`/api/api-keys/${ids.key}`, '/api/api-keys/{id}')
         .replace(`/api/users/${ids.user}`, '/api/users/{id}')
         .replace(`/api/stores/${ids.store}`, '/api/stores/{id}')
-        .replace('/dead-letters/1/', '/dead-letters/{dlId}/')
+        .replace(`/api/stores/${ids.shop}`, '/api/stores/{id}')
+        .replace(`/dead-letters/${ids.deadLetter}/`, '/dead-letters/{dlId}/')
         .replace(/\/orders\/O-\d/, '/orders/{externalId}')
         .replace(`/api/creators/${ids.creator}`, '/api/creators/{id}')
         .replace(`/api/campaigns/${ids.campaign}`, '/api/campaigns/{id}')
@@ -138,22 +161,57 @@ describeDb('access control on every route', () => {
     const tested = routes.map((r) => `${r.method} ${template(r.path)}`);
     expect(new Set(tested).size).toBe(tested.length);
     expect([...tested, ...PUBLIC, ...STREAMS, ...OWN].sort()).toEqual(documented.sort());
+    // And fastify's own route table: a route left out of the document is not left out here.
+    const served = fastifyRoutes(t.app.printRoutes({ commonPrefix: false }));
+    expect(served).toEqual(expect.arrayContaining(['GET /api/creators/{id}', 'GET /r/{slug}', 'GET /healthz']));
+    expect(served.filter((r) => !UNDOCUMENTED.has(r)).sort()).toEqual(documented.sort());
   });
 
-  it('answers 401 to every route without credentials, and to a wrong key', async () => {
+  it('answers 401 to every route without credentials, a forged key, an expired session, a revoked key, or a removed user', async () => {
     const anonymous = new Client(t.app);
     const forged = new Client(t.app, { bearer: `tly_${owner.accountId}_${'x'.repeat(43)}` });
-    for (const r of routes) {
-      for (const client of [anonymous, forged]) {
-        const res = await client.call(r.method, r.path, r.body);
-        expect([r.method, r.path, res.status, res.body.error?.code]).toEqual([r.method, r.path, 401, 'unauthenticated']);
+    // Two sessions of the owner's admin: one idle for 8 days, one past its 30 days.
+    const idle = await signIn(owner.email);
+    const old = await signIn(owner.email);
+    await sql`update sessions set last_seen_at = now() - interval '8 days' where token_hash = ${sha256(tokenOf(idle))}`.execute(t.db);
+    await sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${sha256(tokenOf(old))}`.execute(t.db);
+    const revoked = await owner.admin.post('/api/api-keys', { name: 'revoked', role: 'admin' });
+    expect((await owner.admin.delete(`/api/api-keys/${revoked.body.id}`)).status).toBe(204);
+    // An admin who made a key, then was removed: the session and the key both end.
+    const gone = await addUser('admin');
+    const goneKey = await gone.post('/api/api-keys', { name: 'made by the removed', role: 'admin' });
+    expect(goneKey.status).toBe(201);
+    expect((await owner.admin.delete(`/api/users/${gone.userId}`)).status).toBe(204);
+    const callers = {
+      anonymous, forged, idle, old,
+      'revoked key': new Client(t.app, { bearer: revoked.body.key }),
+      'removed session': gone,
+      'removed key': new Client(t.app, { bearer: goneKey.body.key }),
+    };
+    for (const [name, client] of Object.entries(callers)) {
+      for (const r of [...routes, ...ownRoutes()]) {
+        const res = await client.call(r.method, r.path, r.body, r.headers);
+        expect([name, r.method, r.path, res.status, res.body.error?.code]).toEqual([name, r.method, r.path, 401, 'unauthenticated']);
+      }
+    }
+  });
+
+  it('answers 403 csrf_token_invalid to every mutating route under a cookie without its token, or with a wrong one', async () => {
+    const session = await signIn(owner.email);
+    const withoutToken = new Client(t.app, { cookie: session.auth.cookie });
+    const wrongToken = new Client(t.app, { cookie: session.auth.cookie, csrf: 'x'.repeat(43) });
+    for (const client of [withoutToken, wrongToken]) {
+      for (const r of [...routes, ...ownRoutes()]) {
+        const res = await client.call(r.method, r.path, r.body, r.headers);
+        if (r.method === 'GET') expect([r.path, res.status]).toEqual([r.path, 200]);
+        else expect([r.method, r.path, res.status, res.body.error?.code]).toEqual([r.method, r.path, 403, 'csrf_token_invalid']);
       }
     }
   });
 
   it("answers 404 to another account's admin on every route that names the owner's data", async () => {
     for (const r of routes.filter((route) => route.owned)) {
-      const res = await stranger.admin.call(r.method, r.path, r.body);
+      const res = await stranger.admin.call(r.method, r.path, r.body, r.headers);
       expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 404]);
     }
     for (const r of routes.filter((route) => !route.owned && route.method === 'GET')) {
@@ -163,19 +221,60 @@ describeDb('access control on every route', () => {
     }
   });
 
-  it('lets each role do what it may and answers 403 to the rest', async () => {
-    const viewer = await owner.as('viewer');
-    const member = await owner.as('member');
+  it('lets each role, by key and by session, do what it may and answers 403 to the rest; an admin may do everything', async () => {
+    // An admin's key made before the admin was lowered to viewer acts as a viewer.
+    const lowered = await addUser('admin');
+    const loweredKey = (await lowered.post('/api/api-keys', { name: 'made by a demoted admin', role: 'admin' })).body.key as string;
+    expect((await owner.admin.patch(`/api/users/${lowered.userId}`, { role: 'viewer' })).status).toBe(200);
+    const callers: Array<[string, Role, Client]> = [
+      ['viewer key', 'viewer', await owner.as('viewer')],
+      ['viewer session', 'viewer', await addUser('viewer')],
+      ['demoted maker key', 'viewer', new Client(t.app, { bearer: loweredKey })],
+      ['member key', 'member', await owner.as('member')],
+      ['member session', 'member', await addUser('member')],
+      // Last: an admin's calls remove and revoke what the others call.
+      ['admin session', 'admin', await addUser('admin')],
+    ];
     const rank = { viewer: 0, member: 1, admin: 2 };
-    for (const [role, client] of [['viewer', viewer], ['member', member]] as const) {
-      for (const r of routes) {
-        const res = await client.call(r.method, r.path, r.body);
+    // Removals last, the deepest first (a member's code before the member), so each finds what it removes.
+    const deletes = routes.filter((r) => r.method === 'DELETE').sort((a, b) => b.path.length - a.path.length);
+    const ordered = [...routes.filter((r) => r.method !== 'DELETE'), ...deletes];
+    for (const [name, role, client] of callers) {
+      for (const r of ordered) {
+        const res = await client.call(r.method, r.path, r.body, r.headers);
         if (rank[role] < rank[r.role]) {
-          expect([role, r.method, r.path, res.status, res.body.error?.code]).toEqual([role, r.method, r.path, 403, 'forbidden']);
+          expect([name, r.method, r.path, res.status, res.body.error?.code]).toEqual([name, r.method, r.path, 403, 'forbidden']);
         } else {
-          expect([role, r.method, r.path, res.status < 400 || res.status === 409]).toEqual([role, r.method, r.path, true]);
+          expect([name, r.method, r.path, res.status < 400 || res.status === 409]).toEqual([name, r.method, r.path, true]);
         }
       }
     }
   });
+
+  // A user's own routes: a session of any role may call them; a key is refused them.
+  function ownRoutes(): Route[] {
+    return [
+      { method: 'POST', path: '/api/me/password', role: 'viewer', owned: false, body: { currentPassword: 'wrong password here', newPassword: 'another horse battery' } },
+      { method: 'POST', path: '/api/logout-everywhere', role: 'viewer', owned: false },
+    ];
+  }
+
+  let users = 0;
+  /** A new user of the owning account with `role`, signed in by cookie session (with its CSRF token). */
+  async function addUser(role: Role): Promise<Client & { userId: string }> {
+    users += 1;
+    const email = `user${users}-${Date.now()}@owner.test`;
+    const created = await owner.admin.post('/api/users', { email, password: 'correct horse battery', role });
+    expect(created.status).toBe(201);
+    return Object.assign(await signIn(email), { userId: created.body.id as string });
+  }
+
+  async function signIn(email: string): Promise<Client> {
+    const res = await t.app.inject({ method: 'POST', url: '/api/login', payload: { email, password: 'correct horse battery' } });
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name.endsWith('tally_session'))!;
+    return new Client(t.app, { cookie: `${cookie.name}=${cookie.value}`, csrf: res.json().csrfToken });
+  }
+
+  const tokenOf = (client: Client) => decodeURIComponent(client.auth.cookie!.split('=')[1]!);
 });
