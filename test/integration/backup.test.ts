@@ -3,6 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { takeBackup } from '../../src/app/backup/backup.ts';
@@ -16,7 +17,7 @@ import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { type CopySession, postgresCopySession } from '../../src/db/copy-session.ts';
 import { connectPglite, createPglite, pgliteCopySession } from '../../src/db/embedded.ts';
 import { buildServer } from '../../src/http/server.ts';
-import { Client, dbKind, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { Client, dbKind, describeDb, newAccount, openTestDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { sendShopify, shopifyOrderBody, shopifyRefundBody, type SignedStore } from '../support/store-deliveries.ts';
 
 // `tally backup` / `tally restore` on each database: a backup restored into a database with no
@@ -237,6 +238,50 @@ describeDb('backup and restore', () => {
       { table: 'orders', accountId, message: `orders (account ${accountId}): the same 2 rows in number, but not in content` },
     ]);
   });
+
+  it('restores into a database that is only migrated, replacing the ECB rates its first start loaded', async () => {
+    const migrated = await openTestDb();
+    try {
+      expect(await migrated.db.selectFrom('accounts').select('id').execute()).toEqual([]);
+      await sql`delete from fx_rates where currency = 'USD'`.execute(migrated.db);
+      const session = await migrated.copySession();
+      await restoreBackup(session, Readable.from([backup.bytes]));
+      if (dbKind === 'postgres') await session.close();
+      expect(await everyRow(migrated.db)).toEqual(await everyRow(t.db));
+    } finally {
+      await migrated.close();
+    }
+  }, 120_000);
+
+  it('restores a backup taken at an older migration, then brings it up to date', async () => {
+    const [old, fresh] = [await emptyDatabase(), await emptyDatabase()];
+    try {
+      const migrator = new Migrator({ db: old.session.db, provider: migrationProvider });
+      expect((await migrator.migrateTo('0013-delivery-attempts')).error).toBeUndefined();
+      await sql`insert into accounts (name, default_currency, time_zone) values ('Old', 'EUR', 'UTC')`.execute(old.session.db);
+      await sql`insert into stores (account_id, platform, name, currency, webhook_secret) values (1, 'custom', 'Web', 'EUR', 's')`.execute(old.session.db);
+      await sql`insert into orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, status, amount_minor)
+                values (1, 1, 'A-1', '#1', 'EUR', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'paid', 1000, 'paid', 1000)`.execute(old.session.db);
+      const older = await backupBytes(old.session);
+      expect(older.header.migration).toBe('0013-delivery-attempts');
+      expect(older.header.tables.map((table) => table.name)).not.toContain('order_decisions');
+
+      await restoreBackup(fresh.session, Readable.from([older.bytes]));
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(fresh.session.db);
+      expect(applied.rows[0]!.name).toBe(await latestMigration());
+      // Migration 0014 kept the order that came without a delivery as one, as it does on a live database.
+      expect(await fresh.session.db.selectFrom('deliveries').select(['delivery_id', 'topic', 'status']).execute()).toEqual([
+        { delivery_id: 'kept:1', topic: 'ledger/kept', status: 'done' },
+      ]);
+      // A database already at a later migration than the backup's is not taken down to it.
+      expect(await refusal(restoreBackup(fresh.session, Readable.from([older.bytes])))).toBe(
+        `The database is at migration ${await latestMigration()}, newer than the backup's 0013-delivery-attempts: restore into a new, empty database (the restore brings it up to date after loading).`,
+      );
+    } finally {
+      await old.close();
+      await fresh.close();
+    }
+  }, 120_000);
 
   it('refuses a database that holds an account, and changes nothing in it', async () => {
     const message = await refusal(restoreBackup(target.session, Readable.from([backup.bytes])));
