@@ -56,16 +56,17 @@ async function newDatabase(): Promise<string> {
 }
 
 /** The real CLI, on the embedded database unless `env` names another. */
-async function tally(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string; stdout: Buffer }> {
+async function tally(args: string[], env: Record<string, string> = {}, stdin?: Buffer): Promise<{ code: number | null; out: string; err: string; stdout: Buffer }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  child.stdin?.end(stdin);
   const stdout: Buffer[] = [];
   let err = '';
-  child.stdout.on('data', (d: Buffer) => stdout.push(d));
-  child.stderr.on('data', (d) => (err += d));
+  child.stdout!.on('data', (d: Buffer) => stdout.push(d));
+  child.stderr!.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const bytes = Buffer.concat(stdout);
   return { code, out: bytes.toString('utf8'), err, stdout: bytes };
@@ -313,11 +314,20 @@ describe('tally backup and tally restore on the embedded database', () => {
   it('writes the backup to stdout with -, its progress to stderr', async () => {
     const backup = await tally(['backup', '-'], { TALLY_DATA_DIR: demoDir });
     expect(backup.code).toBe(0);
-    expect(backup.err).toMatch(/^Backing up the embedded database in .*:\n {2}accounts: 1 row\n/);
+    expect(backup.err).toMatch(/^Backing up the embedded database in .*:\n {2}accounts: 1 row\n(.|\n)*\nBacked up \d+ tables \(\d+ rows\) at migration \S+\.\n$/);
     const lines = gunzipSync(backup.stdout).toString('utf8').split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'tally-backup', version: 1 });
     expect(lines.filter((l) => l === '\\.')).toHaveLength(JSON.parse(lines[0]!).tables.length);
-  }, 120_000);
+
+    // And back from stdin.
+    const dir = path.join(work, 'from-stdin');
+    const restore = await tally(['restore', '-'], { TALLY_DATA_DIR: dir }, backup.stdout);
+    expect(restore.err).toBe('');
+    expect(restore.code).toBe(0);
+    expect(restore.out).toMatch(/^Restoring the backup on stdin into the embedded database in .*from-stdin:\n/);
+    const [a, b] = [await countsAndDashboard({ dir: demoDir }), await countsAndDashboard({ dir })];
+    expect(b.counts).toEqual(a.counts);
+  }, 180_000);
 
   it('refuses a data directory that holds an account, a truncated backup and a file that is none', async () => {
     const full = await tally(['restore', file], { TALLY_DATA_DIR: demoDir });

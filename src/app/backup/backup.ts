@@ -1,11 +1,10 @@
-import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { sql } from 'kysely';
-import type { CopySession } from '../../db/copy-session.ts';
-import { quoteIdent } from '../../db/copy-session.ts';
+import { type CopySession, quoteIdent } from '../../db/copy-session.ts';
 import { catalogTables, currentMigration, identitySequences, setCopySettings } from './catalog.ts';
-import { countLines, DUMP_FORMAT, DUMP_VERSION, BackupRefused, type DumpHeader, END_OF_TABLE, writeTo } from './dump-format.ts';
+import { BackupRefused, countLines, DUMP_FORMAT, DUMP_VERSION, type DumpHeader, END_OF_TABLE, writeTo } from './dump-format.ts';
 
 // `tally backup`: the whole database, every account, in the portable format of dump-format.ts,
 // read in one repeatable-read snapshot: on PostgreSQL it is consistent while servers write.
@@ -52,9 +51,8 @@ export async function takeBackup(
       };
 
       const gzip = createGzip();
-      gzip.pipe(out);
-      const written = finished(out);
-      // Whatever stops the backup, the file is not left open.
+      const written = pipeline(gzip, out);
+      // Awaited below; whatever stops the backup first, the output is closed with the gzip stream.
       written.catch(() => undefined);
       try {
         await writeTo(gzip, `${JSON.stringify(header)}\n`);
@@ -76,8 +74,7 @@ export async function takeBackup(
         gzip.end();
         await written;
       } catch (error) {
-        gzip.destroy();
-        out.destroy();
+        gzip.destroy(error as Error);
         throw error;
       }
       return header;

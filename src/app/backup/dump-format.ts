@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createGunzip, type Gzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 
 // The backup file (`tally backup`): gzip of
@@ -34,7 +34,10 @@ export const ZDumpHeader = z.object({
 export type DumpHeader = z.infer<typeof ZDumpHeader>;
 export type DumpTable = DumpHeader['tables'][number];
 
-/** A backup, restore or move refused with a reason for the operator (a file that is not a usable backup, a database that is not empty): nothing was written. */
+/**
+ * A backup, restore or move refused, with a reason for the operator (a file that is not a usable
+ * backup, a database that is not empty, a data directory in use): nothing was written.
+ */
 export class BackupRefused extends Error {}
 
 export const END_OF_TABLE = '\\.\n';
@@ -48,7 +51,7 @@ const BATCH_BYTES = 4 << 20;
 
 export type DumpPart =
   | { kind: 'header'; header: DumpHeader }
-  | { kind: 'rows'; table: DumpTable; data: Uint8Array; rows: number }
+  | { kind: 'rows'; table: DumpTable; data: Uint8Array }
   | { kind: 'end'; table: DumpTable };
 
 /** Counts the rows of a piece of COPY text made of whole lines. */
@@ -93,13 +96,15 @@ export async function* readDump(input: Readable): AsyncGenerator<DumpPart> {
   let rest: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   const table = () => header!.tables[index];
   const flush = function* (): Generator<DumpPart> {
-    if (batchRows === 0) return;
-    counted += batchRows;
-    if (counted > table()!.rows) throw new BackupRefused(`The backup holds more rows of ${table()!.name} than its header says (${table()!.rows}).`);
-    yield { kind: 'rows', table: table()!, data: Buffer.concat(batch, batchBytes), rows: batchRows };
+    const rows = batchRows;
+    const data = Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
     batchRows = 0;
+    if (rows === 0) return;
+    counted += rows;
+    if (counted > table()!.rows) throw new BackupRefused(`The backup holds more rows of ${table()!.name} than its header says (${table()!.rows}).`);
+    yield { kind: 'rows', table: table()!, data };
   };
 
   try {
@@ -147,13 +152,16 @@ export async function* readDump(input: Readable): AsyncGenerator<DumpPart> {
     const code = (error as { code?: string }).code ?? '';
     if (code.startsWith('Z_')) throw new BackupRefused(`This is not a Tally backup, or it is truncated or corrupt (${(error as Error).message}).`);
     throw error;
+  } finally {
+    // Also when the reader stops early (a refused restore): the file is not left open.
+    input.destroy();
   }
   if (!header) throw new BackupRefused('This is not a Tally backup: it is empty.');
   if (table()) throw new BackupRefused(`The backup ends before the end of table ${table()!.name}: it is truncated.`);
   if (rest.length > 0) throw new BackupRefused('The backup goes on after its last table: it is corrupt.');
 }
 
-/** Writes to a gzip stream, waiting when it asks to. */
-export async function writeTo(gzip: Gzip | Writable, data: string | Uint8Array): Promise<void> {
-  if (!gzip.write(data)) await once(gzip, 'drain');
+/** Writes to a stream, waiting when it asks to. */
+export async function writeTo(stream: Writable, data: string | Uint8Array): Promise<void> {
+  if (!stream.write(data)) await once(stream, 'drain');
 }
