@@ -272,7 +272,7 @@ describePostgres('tally move --to postgres://… on the demo workspace', () => {
   it('backs PostgreSQL up while its server runs, and restores it into another: the same rows and dashboard', async () => {
     moved = await serve({ DATABASE_URL: url });
     const file = path.join(work, 'postgres.gz');
-    const backup = await tally(['backup', file], { DATABASE_URL: url });
+    const backup = await tally(['backup', '--out', file], { DATABASE_URL: url });
     expect(backup.code).toBe(0);
     expect(backup.out).toMatch(/^Backing up PostgreSQL at 127\.0\.0\.1:5432\/tally_test_move_[0-9a-f]+:\n {2}accounts: 1 row\n/);
     await stop(moved);
@@ -300,6 +300,8 @@ describe('tally backup and tally restore on the embedded database', () => {
     const header = JSON.parse(gunzipSync(await fs.readFile(file)).toString('utf8').split('\n')[0]!);
     expect(header).toMatchObject({ format: 'tally-backup', version: 1, source: 'pglite' });
     await expect(fs.stat(`${file}.partial`)).rejects.toThrow(/ENOENT/);
+    // It holds password hashes and webhook secrets.
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
 
     const dir = path.join(work, 'restored');
     const restore = await tally(['restore', file], { TALLY_DATA_DIR: dir });

@@ -67,7 +67,8 @@ export function backupCommand(args: string[], config: Config, usage: () => numbe
     const partial = `${file}.partial`;
     try {
       log(`Backing up ${opened.where}:`);
-      const out = toStdout ? process.stdout : fs.createWriteStream(partial);
+      // It holds password hashes and webhook secrets: readable by its owner only.
+      const out = toStdout ? process.stdout : fs.createWriteStream(partial, { mode: 0o600 });
       const header = await takeBackup(opened.session, out, (table, rows) => log(`  ${table}: ${rowsOf(rows)}`));
       // A backup appears under its name only once it is whole.
       if (!toStdout) fs.renameSync(partial, file);

@@ -39,7 +39,7 @@ export async function moveDatabase(
   const file = path.join(dir, 'backup.gz');
   try {
     log('Reading the embedded database:');
-    await takeBackup(source, fs.createWriteStream(file), onTable);
+    await takeBackup(source, fs.createWriteStream(file, { mode: 0o600 }), onTable);
     log(`Loading into PostgreSQL (${(fs.statSync(file).size / 1e6).toFixed(1)} MB compressed):`);
     await restoreBackup(target, fs.createReadStream(file), onTable);
   } finally {
