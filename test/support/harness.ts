@@ -21,7 +21,7 @@ export interface TestDb extends Connection {
   name: string;
   /** Another connection to the same database, as a second server process would have. */
   again(): Promise<Connection>;
-  /** A COPY session on the database, as `tally backup` has it (on PGlite: use it while the server is closed). */
+  /** A COPY session on the database, as `tally backup` has it (on PGlite it is the one session: use it while the server is idle). */
   copySession(): Promise<CopySession>;
 }
 
