@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs/promises';
+import { backupCommand, moveCommand, restoreCommand } from './app/backup/commands.ts';
 import { prepareDemo, startDemo } from './app/demo/index.ts';
 import { importRates } from './app/fx/fx-rates.ts';
 import { rebuildLedger } from './app/ledger/rebuild-ledger.ts';
@@ -19,6 +20,10 @@ const USAGE = `Usage: tally <command>
                       replay the account's kept deliveries into a fresh ledger; with
                       --check, print each difference from the live ledger and exit 1 if
                       there is any; without, make the live ledger equal to the rebuilt one
+  backup FILE         write a backup of the whole database to FILE (- for stdout)
+  restore FILE        load a backup into a database that holds no account (- for stdin)
+  move --to URL       copy the embedded database (TALLY_DATA_DIR) into the empty
+                      PostgreSQL database at URL and check that every table is equal
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, TALLY_DATA_DIR,
 PUBLIC_URL, TALLY_DEMO, TALLY_METRICS_TOKEN (see README.md).`;
@@ -80,6 +85,11 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'rebuild') return rebuild(rest);
+  if (command === 'backup' || command === 'restore' || command === 'move') {
+    const run = { backup: backupCommand, restore: restoreCommand, move: moveCommand }[command];
+    process.exitCode = await run(rest, loadConfig(), () => (console.error(USAGE), 2));
+    return;
+  }
   console.error(USAGE);
   process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
 }

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
-import { connectPglite, createPglite } from '../../src/db/embedded.ts';
+import { type CopySession, postgresCopySession } from '../../src/db/copy-session.ts';
+import { connectPglite, createPglite, pgliteCopySession } from '../../src/db/embedded.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { captureLogger } from './log-search.ts';
 
@@ -21,15 +22,23 @@ export interface TestDb extends Connection {
   name: string;
   /** Another connection to the same database, as a second server process would have. */
   again(): Promise<Connection>;
+  /** A COPY session on the database, as `tally backup` has it (on PGlite it is the one session: use it while the server is idle). */
+  copySession(): Promise<CopySession>;
 }
 
 /** A fresh database for one test file, copied from the run's migrated template. */
 export async function openTestDb(): Promise<TestDb> {
   if (dbKind === 'pglite') {
     const dump = await fs.readFile(inject('pgliteTemplate'));
-    const connection = await connectPglite(createPglite(undefined, { loadDataDir: new Blob([dump]) }));
+    const pglite = createPglite(undefined, { loadDataDir: new Blob([dump]) });
+    const connection = await connectPglite(pglite);
     // One embedded database has one connection: a second server in this process shares it.
-    return { ...connection, name: 'pglite', again: async () => ({ ...connection, close: async () => undefined }) };
+    return {
+      ...connection,
+      name: 'pglite',
+      again: async () => ({ ...connection, close: async () => undefined }),
+      copySession: async () => pgliteCopySession(pglite),
+    };
   }
   const baseUrl = inject('postgresUrl');
   const name = `tally_test_${randomBytes(6).toString('hex')}`;
@@ -44,6 +53,7 @@ export async function openTestDb(): Promise<TestDb> {
     ...connection,
     name,
     again: () => connectPostgres(url.toString()),
+    copySession: () => postgresCopySession(url.toString()),
     async close() {
       await connection.close();
       const dropper = new pg.Client({ connectionString: baseUrl });
@@ -59,6 +69,8 @@ export interface TestApp {
   db: TestDb['db'];
   /** COPY out of the test database (PostgreSQL only), as the server has it. */
   copyOut: TestDb['copyOut'];
+  /** The test database itself. */
+  testDb: TestDb;
   /** A second server on the same database, as another process would run it. */
   second(): Promise<FastifyInstance>;
   /** Waits until every stored delivery is applied (or dead), whichever server took it. */
@@ -86,6 +98,7 @@ export async function startTestApp(
     app,
     db: testDb.db,
     copyOut: testDb.copyOut,
+    testDb,
     async second() {
       const connection = await testDb.again();
       const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(env), logger: testLogger() });
