@@ -3,9 +3,10 @@ import { runStatements } from './run-statements.ts';
 
 // Every way into the ledger is kept as a delivery, so an account's ledger can be rebuilt from
 // its kept deliveries (tally rebuild). Facts alone do not say who an order went to: that
-// depends on the codes and links known when it first came, and the terms then. So when a
-// conversion is opened, that decision is kept, once per order (order_decisions), and a rebuild
-// replays it.
+// depends on the codes and links known when it first came, and the terms then. This migration
+// kept that decision once per order (order_decisions); later versions read it from the
+// conversion it opened, which holds the same columns, and no longer write order_decisions (a
+// version after them drops it, once no process of this one can still be running).
 //
 // Ledgers written before: the decision of each conversion is kept from the conversion, and an
 // order that came without a kept delivery (a custom store's PUT, the demo) is kept now as one

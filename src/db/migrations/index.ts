@@ -16,7 +16,6 @@ import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
 import * as access from './0015-access.ts';
 import * as linkDomains from './0016-link-domains.ts';
 import * as privacy from './0017-privacy.ts';
-import * as decisionsOnConversions from './0018-decisions-on-conversions.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -37,7 +36,6 @@ const migrations: Record<string, Migration> = {
   '0015-access': access,
   '0016-link-domains': linkDomains,
   '0017-privacy': privacy,
-  '0018-decisions-on-conversions': decisionsOnConversions,
 };
 
 export const migrationProvider: MigrationProvider = {
