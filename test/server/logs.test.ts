@@ -141,6 +141,7 @@ describe('the log of a full run of tally serve', () => {
     const creator = (await (await call('POST', '/api/creators', { headers: api, body: JSON.stringify({ name: 'Mia' }) })).json()) as { id: string };
     const campaign = (await (await call('POST', '/api/campaigns', { headers: api, body: JSON.stringify({ name: 'Summer', commission: { percent: '10' } }) })).json()) as { id: string };
     expect((await call('POST', `/api/campaigns/${campaign.id}/members`, { headers: api, body: JSON.stringify({ creatorId: creator.id, codes: ['MIA10'] }) })).status).toBe(201);
+    expect((await call('POST', '/api/account/link-domains', { headers: api, body: JSON.stringify({ domain: 'shop.example' }) })).status).toBe(201);
     const link = await call('POST', `/api/campaigns/${campaign.id}/members/${creator.id}/links`, { headers: api, body: JSON.stringify({ destination: 'https://shop.example/summer' }) });
     expect(link.status).toBe(201);
     const { slug } = (await link.json()) as { slug: string };
