@@ -87,7 +87,10 @@ async function main(argv: string[]) {
   if (command === 'rebuild') return rebuild(rest);
   if (command === 'backup' || command === 'restore' || command === 'move') {
     const run = { backup: backupCommand, restore: restoreCommand, move: moveCommand }[command];
-    process.exitCode = await run(rest, loadConfig(), () => (console.error(USAGE), 2));
+    process.exitCode = await run(rest, loadConfig(), () => {
+      console.error(USAGE);
+      return 2;
+    });
     return;
   }
   console.error(USAGE);

@@ -119,7 +119,7 @@ type Node = Record<string, unknown>;
 
 function cubes(parent: unknown): Node[] {
   if (typeof parent !== 'object' || parent === null) return [];
-  const list = (parent as Node)['Cube'];
+  const list = (parent as Node).Cube;
   // Self-closing or empty <Cube/> parses to "", which carries nothing.
   return Array.isArray(list) ? list.filter((c): c is Node => typeof c === 'object' && c !== null) : [];
 }
@@ -141,7 +141,7 @@ export function parseEcbXml(text: string): Rate[] {
     isArray: (name) => name === 'Cube',
   });
   const doc = parser.parse(xml) as Node;
-  const envelope = doc['Envelope'];
+  const envelope = doc.Envelope;
   if (typeof envelope !== 'object' || envelope === null) {
     throw new FxFileError('not an ECB rates XML: no gesmes:Envelope element');
   }

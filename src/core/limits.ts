@@ -32,6 +32,7 @@ export function amountWithinLimits(minor: bigint, currency: string): boolean {
 
 // C0 controls (NUL included), DEL and the C1 controls. PostgreSQL cannot store NUL in text at
 // all, and the others have no place in a name or a code.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function hasControlCharacters(text: string): boolean {

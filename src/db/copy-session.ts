@@ -20,9 +20,10 @@ export interface CopySession {
 }
 
 /** The statement's rows as Kysely's PostgreSQL driver expects them from a `pg` client. */
-export interface SessionQuery {
-  (text: string, values?: readonly unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null; command?: string }>;
-}
+export type SessionQuery = (
+  text: string,
+  values?: readonly unknown[],
+) => Promise<{ rows: unknown[]; rowCount?: number | null; command?: string }>;
 
 /** A Kysely instance whose every statement runs through `query`, on the one session it belongs to. */
 export function sessionDb(query: SessionQuery): Kysely<Database> {

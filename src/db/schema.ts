@@ -3,7 +3,6 @@ import type { ColumnType, Generated } from 'kysely';
 // Row types of the tables. Both drivers are set to return int8 and numeric as strings and
 // dates as 'YYYY-MM-DD' strings (see connect.ts), so ids, minor amounts and rates arrive as
 // strings and are converted in one place: the queries that read them.
-type Id = ColumnType<string, never, never>;
 type Bigint = ColumnType<string, string | bigint, string | bigint>;
 type NullableBigint = ColumnType<string | null, string | bigint | null, string | bigint | null>;
 type Numeric = ColumnType<string, string, string>;

@@ -18,6 +18,7 @@ export function readBody(body: Buffer): { ok: true; value: unknown } | { ok: fal
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Ledger, newLedger, read } from '../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { eventLedger, openStream } from '../support/event-stream.ts';

@@ -32,7 +32,11 @@ describeDb('fair processing across accounts', () => {
 
   beforeAll(async () => {
     db = await openTestDb();
-    const logger = pino({ level: 'warn' }, { write: (line: string) => (rawLog.push(line), logLines.push(JSON.parse(line))) });
+    const write = (line: string) => {
+      rawLog.push(line);
+      logLines.push(JSON.parse(line));
+    };
+    const logger = pino({ level: 'warn' }, { write });
     app = await buildServer({
       db: db.db,
       listen: db.listen,

@@ -29,7 +29,6 @@ describeDb('rollups', () => {
     // interleave. They share the members and days, so they race on the same rollup rows.
     const random = prng(SEED);
     const pickWith = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
-    const pick = <T>(items: readonly T[]): T => pickWith(random, items);
     const l = await newLedger(t.app, { defaultCurrency: 'EUR', timeZone: 'Europe/Paris' });
     // NGN has no ECB rate: its countable orders are left out and counted as fxMissing.
     const stores = await Promise.all(['EUR', 'USD', 'JPY', 'NGN'].map(async (currency) => ({ id: await l.store(currency), currency })));

@@ -14,6 +14,7 @@ export interface Fingerprint {
   hash: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: backups read and write tables by name, whatever migration the database is at.
 export async function fingerprints(db: Kysely<any>): Promise<Fingerprint[]> {
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
     await setCopySettings(trx);

@@ -12,6 +12,7 @@ import { BackupRefused, type DumpHeader, readDump } from './dump-format.ts';
 // sequences set past the loaded ids, each table's row count checked against the header, then
 // the schema brought up to date. If anything fails, the database is left as it was.
 
+// biome-ignore lint/suspicious/noExplicitAny: backups read and write tables by name, whatever migration the database is at.
 type AnyDb = Kysely<any>;
 
 /** Loads the backup read from `input` into the session's database; returns its header. */

@@ -14,6 +14,7 @@ import { rateInEffectRow, storeRates } from './rates.ts';
 async function refigureAfter(db: Db, accountId: string | null, rates: readonly Rate[]): Promise<number> {
   if (rates.length === 0) return 0;
   const currencies = [...new Set(rates.map((r) => r.currency))];
+  // biome-ignore lint/complexity/useMathMinMax: days are 'YYYY-MM-DD' strings, which Math.min would turn into NaN.
   const fromDay = rates.reduce((min, r) => (r.day < min ? r.day : min), rates[0]!.day);
   const accounts = accountId
     ? [accountId]

@@ -1,9 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Approval } from '../../core/approval.ts';
-import { computeFigures, figureRatios, type Ratio } from '../../core/commission.ts';
-import { countableSql, isCountable, isCounted } from '../../core/counted.ts';
-import { dayOfUtc, type RateLookup } from '../../core/fx.ts';
-import type { StoreStatus } from '../../core/status.ts';
+import { figureRatios, type Ratio } from '../../core/commission.ts';
+import { countableSql } from '../../core/counted.ts';
+import type { RateLookup } from '../../core/fx.ts';
 import type { Db } from '../../db/connect.ts';
 import { rateHistory } from './rates.ts';
 

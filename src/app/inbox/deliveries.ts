@@ -114,7 +114,7 @@ export async function replayDeadLetter(db: Db, accountId: string, storeId: strin
     .where('d.store_id', '=', storeId)
     .where('d.id', '=', id)
     .executeTakeFirst();
-  if (!row || row.status !== 'dead' || row.platform === 'custom') throw notFound('Dead letter');
+  if (row?.status !== 'dead' || row.platform === 'custom') throw notFound('Dead letter');
   // A body that was not JSON is not kept (nor, once erased, a body a privacy request named):
   // there is nothing to read again, and its reason stands.
   if (row.raw === null && row.facts === null) return { id, status: 'dead' as const, reason: row.reason };

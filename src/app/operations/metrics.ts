@@ -106,7 +106,10 @@ export class ServerMetrics {
     const count = () => {
       for (const s of settled) this.deliveries.inc({ platform: this.platforms.get(s.storeId) ?? 'unknown', outcome: SETTLED[s.outcome] });
     };
-    if (unknown.length === 0) return count();
+    if (unknown.length === 0) {
+      count();
+      return;
+    }
     // Stored by another process (or before this one started): its platform is read once.
     const lookup = this.sources.db
       .selectFrom('stores')

@@ -153,7 +153,7 @@ export function dashboard(db: Db, accountId: string, input: RangeInput): Promise
 }
 
 async function dashboardIn(db: Db, accountId: string, input: RangeInput): Promise<TDashboard> {
-  const { currency, range, plan } = await contextOf(db, accountId, input);
+  const { currency, plan } = await contextOf(db, accountId, input);
 
   const campaigns = await sql<SumRow & { id: string; name: string }>`
     with sums as (${campaignSums(plan)})

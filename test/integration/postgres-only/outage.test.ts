@@ -106,7 +106,10 @@ describeDb('a PostgreSQL outage under a running server', () => {
 
     const ok = new Set<number>();
     const unavailable = new Set<number>();
-    answers.forEach((a, i) => (a.status === 200 ? ok : a.status === 503 ? unavailable : null)?.add(i));
+    for (const [i, a] of answers.entries()) {
+      if (a.status === 200) ok.add(i);
+      if (a.status === 503) unavailable.add(i);
+    }
     // Every answer a 200 or a 503, and each 503 the same: nothing kept, send it again.
     expect(answers.filter((a) => a.status !== 200 && a.status !== 503).map((a) => a.status)).toEqual([]);
     expect(ok.size + unavailable.size).toBe(N);
