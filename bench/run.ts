@@ -79,7 +79,13 @@ let failed = 0;
 for (const scenario of chosen) {
   const own = Object.fromEntries(Object.entries(scenario.flags).map(([k, spec]) => [k, flags[k] ?? spec.default]));
   console.log(`\n${scenario.name} — ${scenario.summary}`);
-  console.log(`  flags: ${Object.entries(own).map(([k, v]) => `--${k} ${v}`).join(' ') || '(none)'}`);
+  console.log(
+    `  flags: ${
+      Object.entries(own)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(' ') || '(none)'
+    }`,
+  );
   const started = performance.now();
   try {
     const figures = await scenario.run(own, (line) => console.log(`  · ${line}`));

@@ -48,12 +48,22 @@ export async function startTally(log: (line: string) => void): Promise<Tally> {
     const signup = await fetch(`${url}/api/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountName: 'Bench', email: 'bench@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris' }),
+      body: JSON.stringify({
+        accountName: 'Bench',
+        email: 'bench@example.com',
+        password: 'correct horse battery',
+        defaultCurrency: 'EUR',
+        timeZone: 'Europe/Paris',
+      }),
     });
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken, account } = (await signup.json()) as { csrfToken: string; account: { id: string } };
     const call = async (method: string, path: string, body: unknown) => {
-      const res = await fetch(`${url}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { id: string; key: string };
     };
@@ -84,7 +94,9 @@ export async function setUpShopify(call: Call): Promise<{ store: { id: string };
 // Shopify's own REST order fixture (5.4 KB as a webhook body, 2 line items, addresses,
 // customer), with a unique id beyond 2^53, its own number, one of the campaign's codes and
 // a paid status, so each delivery makes one counted conversion.
-const template = JSON.parse(fs.readFileSync(new URL('../test/fixtures/shopify/order-rest-fixture-discount-code-TENOFF.json', import.meta.url), 'utf8')).order;
+const template = JSON.parse(
+  fs.readFileSync(new URL('../test/fixtures/shopify/order-rest-fixture-discount-code-TENOFF.json', import.meta.url), 'utf8'),
+).order;
 
 export interface SignedBody {
   body: Buffer;

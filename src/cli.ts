@@ -47,7 +47,13 @@ async function serve() {
   // connections (more would queue on the same rollup rows; see DeliveryProcessor).
   const processorWorkers = connection.kind === 'postgres' ? 2 : 1;
   const app = await buildServer({
-    db: connection.db, listen: connection.listen, copyOut: connection.copyOut, poolUse: connection.poolUse, config, logger, processorWorkers,
+    db: connection.db,
+    listen: connection.listen,
+    copyOut: connection.copyOut,
+    poolUse: connection.poolUse,
+    config,
+    logger,
+    processorWorkers,
   });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -78,7 +84,9 @@ async function main(argv: string[]) {
     try {
       await prepareDatabase(connection.db);
       const result = await importRates(connection.db, null, new Uint8Array(await fs.readFile(rest[1])));
-      console.log(`Imported ${result.rates} rates for ${result.currencies.length} currencies (${result.from} to ${result.to}); ${result.refigured} conversions refigured.`);
+      console.log(
+        `Imported ${result.rates} rates for ${result.currencies.length} currencies (${result.from} to ${result.to}); ${result.refigured} conversions refigured.`,
+      );
     } finally {
       await connection.close();
     }
@@ -122,7 +130,8 @@ async function rebuild(args: string[]) {
     }
     const replayed = `Replayed ${result.deliveries} kept deliveries and ${result.reviews} reviews of account ${accountId} (${account.name})`;
     if (result.differences.length === 0) console.log(`${replayed}: the rebuilt ledger equals the live one.`);
-    else if (result.repaired) console.log(`${replayed}: ${result.differences.length} differences; the live ledger now equals the rebuilt one.`);
+    else if (result.repaired)
+      console.log(`${replayed}: ${result.differences.length} differences; the live ledger now equals the rebuilt one.`);
     else console.log(`${replayed}: ${result.differences.length} differences.`);
     if (check && result.differences.length > 0) process.exitCode = 1;
   } finally {

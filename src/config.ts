@@ -15,21 +15,23 @@ const isProxyEntry = (entry: string) => {
 // Which peers may say who the client is (X-Forwarded-For / -Proto): none by default, the
 // nearest N hops, or the proxies at these addresses. `true` is refused: it would let any
 // client choose its own address.
-const ZTrustProxy = z
-  .string()
-  .transform((v, ctx): number | string[] => {
-    const value = v.trim();
-    if (/^\d{1,3}$/.test(value)) return Number(value);
-    const entries = value.split(',').map((e) => e.trim());
-    const wrong = entries.filter((e) => !isProxyEntry(e));
-    if (wrong.length === 0) return entries;
-    const what = value === 'true'
+const ZTrustProxy = z.string().transform((v, ctx): number | string[] => {
+  const value = v.trim();
+  if (/^\d{1,3}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const wrong = entries.filter((e) => !isProxyEntry(e));
+  if (wrong.length === 0) return entries;
+  const what =
+    value === 'true'
       ? '"true" would let any client choose its own address'
       : `${wrong.map((e) => JSON.stringify(e)).join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not a hop count, an IP address, a CIDR ` +
         '(such as 10.0.0.0/8) or one of loopback, linklocal, uniquelocal';
-    ctx.addIssue({ code: 'custom', message: `${what}; give the number of proxies in front of Tally (such as 1) or a comma-separated list of their addresses` });
-    return z.NEVER;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${what}; give the number of proxies in front of Tally (such as 1) or a comma-separated list of their addresses`,
   });
+  return z.NEVER;
+});
 
 // Configuration comes from the environment only (SPEC §10).
 const Env = z.object({

@@ -32,7 +32,11 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: CENSORED, censor: '[redacted]' },
-    serializers: { req: requestFields, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }), err: pino.stdSerializers.err },
+    serializers: {
+      req: requestFields,
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
   };
 }
 
@@ -42,6 +46,10 @@ export function loggerOptions(level: string): LoggerOptions {
  */
 export function createLogger(level: string, options: { destination?: DestinationStream; terminal?: boolean } = {}): Logger {
   const { destination, terminal = process.stdout.isTTY === true } = options;
-  if (terminal) return pino(loggerOptions(level), pretty({ colorize: !destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination }));
+  if (terminal)
+    return pino(
+      loggerOptions(level),
+      pretty({ colorize: !destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination }),
+    );
   return pino(loggerOptions(level), destination ?? pino.destination(1));
 }

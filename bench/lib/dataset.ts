@@ -19,9 +19,9 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { signup } from '../../src/app/accounts/accounts.ts';
 import { createApiKey } from '../../src/app/accounts/credentials.ts';
-import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import { rateHistory } from '../../src/app/fx/rates.ts';
 import { prepareDatabase } from '../../src/app/startup.ts';
+import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { connectPglite, createPglite } from '../../src/db/embedded.ts';
@@ -71,7 +71,13 @@ export interface Dataset {
 export const BENCH_BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const DIGITS: Record<string, number> = { JPY: 0 };
-const STATUSES: Array<[StoreStatus, number]> = [['paid', 0.85], ['partially_refunded', 0.05], ['refunded', 0.04], ['pending', 0.03], ['canceled', 0.03]];
+const STATUSES: Array<[StoreStatus, number]> = [
+  ['paid', 0.85],
+  ['partially_refunded', 0.05],
+  ['refunded', 0.04],
+  ['pending', 0.03],
+  ['canceled', 0.03],
+];
 
 async function createDatabase(name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: BENCH_BASE_URL });
@@ -109,7 +115,13 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
   if (options.reuse) return keptDataset(options.reuse);
   const data = await loadFresh(options);
   if (!options.keep) return data;
-  const name = 'url' in data.target ? new URL(data.target.url).pathname.slice(1) : path.basename(data.target.dataDir).replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const name =
+    'url' in data.target
+      ? new URL(data.target.url).pathname.slice(1)
+      : path
+          .basename(data.target.dataDir)
+          .replace(/[^a-z0-9]/gi, '_')
+          .toLowerCase();
   const { drop: _drop, ...kept } = data;
   fs.mkdirSync(KEPT, { recursive: true });
   fs.writeFileSync(path.join(KEPT, `${name}.json`), JSON.stringify(kept, null, 2));
@@ -133,7 +145,11 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
   try {
     await prepareDatabase(app.db);
     const { account } = await signup(app.db, {
-      accountName: 'Bench brand', email: 'bench@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris',
+      accountName: 'Bench brand',
+      email: 'bench@example.com',
+      password: 'correct horse battery',
+      defaultCurrency: 'EUR',
+      timeZone: 'Europe/Paris',
     });
     const { key } = await createApiKey(app.db, account.id, { name: 'bench', role: 'admin' });
     const rates = await rateHistory(app.db, account.id, currencies);
@@ -162,10 +178,11 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
       members.push({ campaign: i % campaignCount, creator: i });
       if (i % 3 === 0 && campaignCount > 1) members.push({ campaign: (i * 7 + 1) % campaignCount, creator: i });
     }
-    await db.query(
-      `insert into members (account_id, campaign_id, creator_id) select $1, * from unnest($2::bigint[], $3::bigint[])`,
-      [account.id, members.map((m) => campaignIds[m.campaign]), members.map((m) => creatorIds[m.creator])],
-    );
+    await db.query(`insert into members (account_id, campaign_id, creator_id) select $1, * from unnest($2::bigint[], $3::bigint[])`, [
+      account.id,
+      members.map((m) => campaignIds[m.campaign]),
+      members.map((m) => creatorIds[m.creator]),
+    ]);
     log(`${stores.length} stores, ${campaignIds.length} campaigns, ${creatorIds.length} creators, ${members.length} members`);
 
     // Orders first; their ids come from one identity sequence in COPY order, checked below.
@@ -218,8 +235,13 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
         return `${account.id}\t${st.id}\tB${i}\t#${i}\t${st.currency}\t${iso(r.at)}\t${iso(r.at)}\t${base}\t${r.amountMinor}\t0\t${r.status}\t${r.amountMinor}\n`;
       },
     );
-    const range = (await db.query<{ min: string; max: string; n: string }>(`select min(id)::text as min, max(id)::text as max, count(*)::text as n from orders`))[0]!;
-    if (BigInt(range.max) - BigInt(range.min) + 1n !== BigInt(total) || Number(range.n) !== total) throw new Error('order ids are not consecutive');
+    const range = (
+      await db.query<{ min: string; max: string; n: string }>(
+        `select min(id)::text as min, max(id)::text as max, count(*)::text as n from orders`,
+      )
+    )[0]!;
+    if (BigInt(range.max) - BigInt(range.min) + 1n !== BigInt(total) || Number(range.n) !== total)
+      throw new Error('order ids are not consecutive');
     const firstOrder = BigInt(range.min);
     log(`${total.toLocaleString('en')} orders copied in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -235,8 +257,14 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
         const m = members[r.member]!;
         const t = terms[m.campaign]!;
         const f = figureConversion(
-          { currency: st.currency, orderDate: r.at, approval: r.approval, status: r.status, amountMinor: r.amountMinor,
-            terms: { percent: t.percent, fixedMinor: t.fixed ? 100n : null, fixedCurrency: t.fixed ? 'USD' : null } },
+          {
+            currency: st.currency,
+            orderDate: r.at,
+            approval: r.approval,
+            status: r.status,
+            amountMinor: r.amountMinor,
+            terms: { percent: t.percent, fixedMinor: t.fixed ? 100n : null, fixedCurrency: t.fixed ? 'USD' : null },
+          },
           'EUR',
           rates,
         );
@@ -251,8 +279,19 @@ async function loadFresh(options: DatasetOptions): Promise<Dataset> {
     log(`rollups built, vacuumed and analyzed: ${loadSeconds.toFixed(1)} s in all`);
     await opened.close();
     return {
-      target, accountId: account.id, apiKey: key, currency: 'EUR', timeZone: 'Europe/Paris', stores, campaignIds, creatorIds,
-      conversions: total, firstDay, lastDay, loadSeconds, drop,
+      target,
+      accountId: account.id,
+      apiKey: key,
+      currency: 'EUR',
+      timeZone: 'Europe/Paris',
+      stores,
+      campaignIds,
+      creatorIds,
+      conversions: total,
+      firstDay,
+      lastDay,
+      loadSeconds,
+      drop,
     };
   } catch (error) {
     await opened.close().catch(() => undefined);

@@ -43,7 +43,13 @@ export async function startServer(database: string | Target, options: StartOptio
     await new Promise((r) => child.once('exit', r));
   };
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 600 || child.exitCode !== null) {
       await stop();
       throw new Error('the server did not start');

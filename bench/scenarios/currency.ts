@@ -20,10 +20,18 @@ const scenario: Scenario = {
     readers: { default: '2', help: 'concurrent dashboard readers during the change' },
     to: { default: 'USD', help: 'the new default currency' },
     keep: { default: 'no', help: 'yes: keep the loaded database for a later --reuse' },
-    reuse: { default: '', help: 'the name of a database kept by an earlier --keep yes run (of this scenario or dashboards), used instead of loading one' },
+    reuse: {
+      default: '',
+      help: 'the name of a database kept by an earlier --keep yes run (of this scenario or dashboards), used instead of loading one',
+    },
   },
   async run(flags, log) {
-    const data = await loadDataset({ conversions: Number(flags.conversions), keep: flags.keep === 'yes', reuse: flags.reuse || undefined, log });
+    const data = await loadDataset({
+      conversions: Number(flags.conversions),
+      keep: flags.keep === 'yes',
+      reuse: flags.reuse || undefined,
+      log,
+    });
     const server = await startServer(data.target);
     const conn = await connectTarget(data.target);
     try {
@@ -51,7 +59,11 @@ const scenario: Scenario = {
       const readers = Array.from({ length: Number(flags.readers) }, reader);
       await new Promise((r) => setTimeout(r, 1_000));
       const t0 = performance.now();
-      const res = await fetch(`${server.base}/api/account`, { method: 'PATCH', headers, body: JSON.stringify({ defaultCurrency: flags.to }) });
+      const res = await fetch(`${server.base}/api/account`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ defaultCurrency: flags.to }),
+      });
       const changeSeconds = (performance.now() - t0) / 1000;
       if (!res.ok) throw new Error(`currency change: ${res.status} ${await res.text()}`);
       await new Promise((r) => setTimeout(r, 1_000));
@@ -60,9 +72,11 @@ const scenario: Scenario = {
       const after = (await dashboard()).body;
 
       // The totals after, against the plain GROUP BY of the raw rows.
-      const truth = (await sql<{ orders: number; sales: string; commission: string }>`
+      const truth = (
+        await sql<{ orders: number; sales: string; commission: string }>`
         select count(*)::int as orders, sum(converted_minor)::text as sales, sum(commission_minor)::text as commission
-        from conversions where account_id = ${data.accountId} and counted`.execute(conn.db)).rows[0]!;
+        from conversions where account_id = ${data.accountId} and counted`.execute(conn.db)
+      ).rows[0]!;
       const expected = `${flags.to} ${truth.orders} ${toMoney(BigInt(truth.sales), flags.to!).value} ${toMoney(BigInt(truth.commission), flags.to!).value}`;
       if (key(after) !== expected) throw new Error(`after the change the dashboard says ${key(after)}, the GROUP BY ${expected}`);
       const allowed = new Set([key(before), key(after)]);
@@ -74,7 +88,11 @@ const scenario: Scenario = {
       let backSeconds: number | undefined;
       if (flags.reuse) {
         const t1 = performance.now();
-        const back = await fetch(`${server.base}/api/account`, { method: 'PATCH', headers, body: JSON.stringify({ defaultCurrency: data.currency }) });
+        const back = await fetch(`${server.base}/api/account`, {
+          method: 'PATCH',
+          headers,
+          body: JSON.stringify({ defaultCurrency: data.currency }),
+        });
         if (!back.ok) throw new Error(`currency change back: ${back.status} ${await back.text()}`);
         backSeconds = (performance.now() - t1) / 1000;
         if (key((await dashboard()).body) !== key(before)) throw new Error('after changing back the dashboard differs from before');

@@ -10,8 +10,8 @@ import { sql } from 'kysely';
 import { inRange, parseRange, type RangeInput } from '../../src/app/reports/range.ts';
 import { addDays } from '../../src/core/day-spans.ts';
 import { toMoney } from '../../src/core/money.ts';
-import { COMMUNITY_PAGE_DEFAULT as COMMUNITY_PAGE } from '../../src/schemas/reports.ts';
 import type { Db } from '../../src/db/connect.ts';
+import { COMMUNITY_PAGE_DEFAULT as COMMUNITY_PAGE } from '../../src/schemas/reports.ts';
 import { connectTarget, type Dataset, loadDataset } from '../lib/dataset.ts';
 import { percentile, startServer } from '../lib/server.ts';
 import type { Figures, Scenario } from '../scenario.ts';
@@ -59,18 +59,23 @@ async function groupBys(db: Db, data: Dataset, log: (line: string) => void): Pro
   for (const [label, input] of ranges) {
     const within = inRange(sql.ref('c.order_date'), parseRange(input, data.timeZone));
     const groupBy = async (key: 'campaign_id' | 'creator_id', campaignId?: string) =>
-      (await sql<Sum>`
+      (
+        await sql<Sum>`
         select ${sql.ref(`c.${key}`)}::text as key, count(*)::int as orders, sum(c.converted_minor)::text as sales,
                sum(c.commission_minor)::text as commission
         from conversions c
         where c.account_id = ${data.accountId} and c.counted and ${within}
           ${campaignId ? sql`and c.campaign_id = ${campaignId}` : sql``}
-        group by 1`.execute(db)).rows;
+        group by 1`.execute(db)
+      ).rows;
     const byCampaign = await timed(`groupByCampaigns${label}Ms`, () => groupBy('campaign_id'));
     const inCampaign = await timed(`groupByPerformance${label}Ms`, () => groupBy('creator_id', campaign));
     // The Community: every creator still in it, biggest sales first.
-    const ranked = await timed(`groupByCommunity${label}Ms`, async () =>
-      (await sql<Sum>`
+    const ranked = await timed(
+      `groupByCommunity${label}Ms`,
+      async () =>
+        (
+          await sql<Sum>`
         select cr.id::text as key, coalesce(x.orders, 0)::int as orders, coalesce(x.sales, 0)::text as sales,
                coalesce(x.commission, 0)::text as commission
         from creators cr
@@ -79,30 +84,46 @@ async function groupBys(db: Db, data: Dataset, log: (line: string) => void): Pro
           from conversions c where c.account_id = ${data.accountId} and c.counted and ${within} group by 1
         ) x on x.creator_id = cr.id
         where cr.account_id = ${data.accountId} and cr.removed_at is null
-        order by coalesce(x.sales, 0) desc, cr.id`.execute(db)).rows);
+        order by coalesce(x.sales, 0) desc, cr.id`.execute(db)
+        ).rows,
+    );
     truth.ranges.push({ label, query: new URLSearchParams(input as Record<string, string>).toString(), byCampaign, inCampaign, ranked });
-    log(`${label}: GROUP BY ${figures[`groupByCampaigns${label}Ms`]} / ${figures[`groupByPerformance${label}Ms`]} / ${figures[`groupByCommunity${label}Ms`]} ms`);
+    log(
+      `${label}: GROUP BY ${figures[`groupByCampaigns${label}Ms`]} / ${figures[`groupByPerformance${label}Ms`]} / ${figures[`groupByCommunity${label}Ms`]} ms`,
+    );
   }
 
   // The Orders table: a page of 50 at a keyset cursor 0 %, 50 % and 99 % deep, plain and filtered.
-  const creator = (await sql<{ id: string }>`
+  const creator = (
+    await sql<{ id: string }>`
     select creator_id::text as id from conversions where account_id = ${data.accountId} and campaign_id = ${campaign}
-    group by 1 order by count(*) desc offset 3 limit 1`.execute(db)).rows[0]!.id;
+    group by 1 order by count(*) desc offset 3 limit 1`.execute(db)
+  ).rows[0]!.id;
   const filters: Array<[string, string, ReturnType<typeof sql<boolean>>]> = [
     ['', '', sql<boolean>`true`],
     ['Paid', 'status=paid', sql<boolean>`c.status = 'paid'`],
     ['Creator', `creatorId=${creator}`, sql<boolean>`c.creator_id = ${creator}`],
   ];
   for (const [label, query, where] of filters) {
-    const count = Number((await sql<{ n: string }>`
-      select count(*) as n from conversions c where c.account_id = ${data.accountId} and c.campaign_id = ${campaign} and ${where}`.execute(db)).rows[0]!.n);
+    const count = Number(
+      (
+        await sql<{ n: string }>`
+      select count(*) as n from conversions c where c.account_id = ${data.accountId} and c.campaign_id = ${campaign} and ${where}`.execute(
+          db,
+        )
+      ).rows[0]!.n,
+    );
     for (const depth of [0, 50, 99]) {
       let path = `/api/campaigns/${campaign}/conversions?limit=50${query ? `&${query}` : ''}`;
       if (depth > 0) {
-        const at = (await sql<{ d: string; i: string }>`
+        const at = (
+          await sql<{ d: string; i: string }>`
           select to_char(c.order_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as d, c.id::text as i
           from conversions c where c.account_id = ${data.accountId} and c.campaign_id = ${campaign} and ${where}
-          order by c.order_date desc, c.id desc offset ${Math.max(0, Math.min(count - 2, Math.floor((count * depth) / 100)))} limit 1`.execute(db)).rows[0]!;
+          order by c.order_date desc, c.id desc offset ${Math.max(0, Math.min(count - 2, Math.floor((count * depth) / 100)))} limit 1`.execute(
+            db,
+          )
+        ).rows[0]!;
         path += `&cursor=${Buffer.from(JSON.stringify(at)).toString('base64url')}`;
       }
       truth.orders.push({ name: `orders${label}Depth${depth}`, path });
@@ -112,7 +133,13 @@ async function groupBys(db: Db, data: Dataset, log: (line: string) => void): Pro
 }
 
 /** Times every call through the server and checks each answer against the truth; throws on any difference. */
-export async function timeDashboards(base: string, data: Dataset, truth: Truth, repeat: number, log: (line: string) => void): Promise<Figures> {
+export async function timeDashboards(
+  base: string,
+  data: Dataset,
+  truth: Truth,
+  repeat: number,
+  log: (line: string) => void,
+): Promise<Figures> {
   const figures: Figures = {};
   const get = async <T>(path: string): Promise<{ ms: number; body: T }> => {
     const t0 = performance.now();
@@ -144,15 +171,27 @@ export async function timeDashboards(base: string, data: Dataset, truth: Truth, 
         throw new Error(`${what}: ${row.key} answered ${JSON.stringify(got)}, the GROUP BY says ${JSON.stringify(expected)}`);
       }
     }
-    if (rows.filter((r) => r.orders > 0).length !== sums.length) throw new Error(`${what}: ${rows.length} rows, the GROUP BY has ${sums.length}`);
+    if (rows.filter((r) => r.orders > 0).length !== sums.length)
+      throw new Error(`${what}: ${rows.length} rows, the GROUP BY has ${sums.length}`);
   };
   const campaign = data.campaignIds[0]!;
 
   for (const { label, query, byCampaign, inCampaign, ranked } of truth.ranges) {
     const dashboard = await time<{ campaigns: Array<Row & { campaignId: string }> }>(`dashboard${label}`, `/api/dashboard?${query}`);
-    same(`dashboard ${label}`, dashboard.campaigns.map((c) => ({ ...c, key: c.campaignId })), byCampaign);
-    const performance_ = await time<{ creators: Array<Row & { creatorId: string }> }>(`performance${label}`, `/api/campaigns/${campaign}/performance?${query}`);
-    same(`performance ${label}`, performance_.creators.map((c) => ({ ...c, key: c.creatorId })), inCampaign);
+    same(
+      `dashboard ${label}`,
+      dashboard.campaigns.map((c) => ({ ...c, key: c.campaignId })),
+      byCampaign,
+    );
+    const performance_ = await time<{ creators: Array<Row & { creatorId: string }> }>(
+      `performance${label}`,
+      `/api/campaigns/${campaign}/performance?${query}`,
+    );
+    same(
+      `performance ${label}`,
+      performance_.creators.map((c) => ({ ...c, key: c.creatorId })),
+      inCampaign,
+    );
 
     // The Community: the first page (default limit, biggest sales first) and one page deep
     // into the sort by keyset, each row and the totals against the GROUP BY.
@@ -163,12 +202,24 @@ export async function timeDashboards(base: string, data: Dataset, truth: Truth, 
         const t = expected[i]!;
         const want = { key: t.key, orders: t.orders, sales: eur(t.sales), commission: eur(t.commission) };
         const got = { key: row.creatorId, orders: row.orders, sales: row.sales.value, commission: row.commission.value };
-        if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`${what} row ${from + i}: answered ${JSON.stringify(got)}, the GROUP BY says ${JSON.stringify(want)}`);
+        if (JSON.stringify(want) !== JSON.stringify(got))
+          throw new Error(`${what} row ${from + i}: answered ${JSON.stringify(got)}, the GROUP BY says ${JSON.stringify(want)}`);
       });
       const sum = (f: 'sales' | 'commission') => eur(ranked.reduce((n, r) => n + BigInt(r[f]), 0n).toString());
-      const want = { count: ranked.length, orders: ranked.reduce((n, r) => n + r.orders, 0), sales: sum('sales'), commission: sum('commission') };
-      const got = { count: page.count, orders: page.totals.orders, sales: page.totals.sales.value, commission: page.totals.commission.value };
-      if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`${what} totals: answered ${JSON.stringify(got)}, the GROUP BY says ${JSON.stringify(want)}`);
+      const want = {
+        count: ranked.length,
+        orders: ranked.reduce((n, r) => n + r.orders, 0),
+        sales: sum('sales'),
+        commission: sum('commission'),
+      };
+      const got = {
+        count: page.count,
+        orders: page.totals.orders,
+        sales: page.totals.sales.value,
+        commission: page.totals.commission.value,
+      };
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        throw new Error(`${what} totals: answered ${JSON.stringify(got)}, the GROUP BY says ${JSON.stringify(want)}`);
     };
     const first = await time<CommunityPage>(`community${label}`, `/api/community?${query}`);
     samePage(`community ${label}`, first, 0);
@@ -200,8 +251,12 @@ const scenario: Scenario = {
   },
   async run(flags, log) {
     const data = await loadDataset({
-      conversions: Number(flags.conversions), creators: Number(flags.creators), campaigns: Number(flags.campaigns),
-      keep: flags.keep === 'yes', reuse: flags.reuse || undefined, log,
+      conversions: Number(flags.conversions),
+      creators: Number(flags.creators),
+      campaigns: Number(flags.campaigns),
+      keep: flags.keep === 'yes',
+      reuse: flags.reuse || undefined,
+      log,
     });
     try {
       const truth = await dashboardTruth(data, log);
@@ -209,8 +264,13 @@ const scenario: Scenario = {
       try {
         const timed = await timeDashboards(server.base, data, truth, Number(flags.repeat), log);
         return {
-          database: 'PostgreSQL', conversions: data.conversions, creators: data.creatorIds.length, campaigns: data.campaignIds.length,
-          loadSeconds: Number(data.loadSeconds.toFixed(1)), ...timed, ...truth.figures,
+          database: 'PostgreSQL',
+          conversions: data.conversions,
+          creators: data.creatorIds.length,
+          campaigns: data.campaignIds.length,
+          loadSeconds: Number(data.loadSeconds.toFixed(1)),
+          ...timed,
+          ...truth.figures,
         };
       } finally {
         await server.stop();

@@ -56,7 +56,8 @@ const scenario: Scenario = {
           for (;;) {
             const got = await counted();
             if (got === expected) return performance.now();
-            if (performance.now() > deadline) throw new Error(`${got} counted conversions for ${expected} deliveries after ${timeoutMs} ms`);
+            if (performance.now() > deadline)
+              throw new Error(`${got} counted conversions for ${expected} deliveries after ${timeoutMs} ms`);
             await new Promise((r) => setTimeout(r, 50));
           }
         };
@@ -66,7 +67,9 @@ const scenario: Scenario = {
         const answeredAt = performance.now();
         if (measured.failures.size > 0) throw new Error(`non-2xx answers: ${JSON.stringify(Object.fromEntries(measured.failures))}`);
         const doneAt = await applied(warm + n, 600_000);
-        log(`${warm + n} counted conversions for ${warm + n} deliveries; the processor finished ${((doneAt - answeredAt) / 1000).toFixed(1)} s after the last answer`);
+        log(
+          `${warm + n} counted conversions for ${warm + n} deliveries; the processor finished ${((doneAt - answeredAt) / 1000).toFixed(1)} s after the last answer`,
+        );
         const sorted = measured.latenciesMs.sort((a, b) => a - b);
         const rate = n / measured.seconds;
         const ceilingRate = await ceiling(bodies.slice(warm), senders);

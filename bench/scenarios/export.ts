@@ -12,7 +12,8 @@ import type { Figures, Scenario } from '../scenario.ts';
 
 const scenario: Scenario = {
   name: 'export',
-  summary: 'GET /api/sales/export of N rows on PostgreSQL vs COPY (SELECT …) TO STDOUT of the same rows; target ≥ 0.5 of COPY, peak RSS ≤ 250 MB',
+  summary:
+    'GET /api/sales/export of N rows on PostgreSQL vs COPY (SELECT …) TO STDOUT of the same rows; target ≥ 0.5 of COPY, peak RSS ≤ 250 MB',
   flags: {
     rows: { default: '200000', help: 'conversions in the account' },
   },
@@ -49,12 +50,24 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
     const signup = await fetch(`${T}/api/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountName: 'Bench', email: 'bench@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris' }),
+      body: JSON.stringify({
+        accountName: 'Bench',
+        email: 'bench@example.com',
+        password: 'correct horse battery',
+        defaultCurrency: 'EUR',
+        timeZone: 'Europe/Paris',
+      }),
     });
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken, account } = (await signup.json()) as { csrfToken: string; account: { id: string } };
     const call = async (path: string, body: unknown) =>
-      (await (await fetch(`${T}${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: string };
+      (await (
+        await fetch(`${T}${path}`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { id: string };
     const store = await call('/api/stores', { platform: 'custom', name: 'Bench shop', currency: 'EUR' });
     const campaign = await call('/api/campaigns', { name: 'Bench campaign', commission: { percent: '10' } });
     const creators: string[] = [];
@@ -128,7 +141,9 @@ async function run(ROWS: number, log: (line: string) => void): Promise<Figures> 
 
     const rssPeak = peak();
     await db.end();
-    log(`loaded ${ROWS.toLocaleString('en')} rows in ${loadSeconds.toFixed(1)} s; COPY ${(copyBytes / 1e6).toFixed(0)} MB, export ${(bytes / 1e6).toFixed(0)} MB`);
+    log(
+      `loaded ${ROWS.toLocaleString('en')} rows in ${loadSeconds.toFixed(1)} s; COPY ${(copyBytes / 1e6).toFixed(0)} MB, export ${(bytes / 1e6).toFixed(0)} MB`,
+    );
     return {
       rows: ROWS,
       database: 'postgresql',

@@ -2,8 +2,8 @@
 // delivery's 2xx to its conversion's event on /api/events (SSE), on the real server over
 // PostgreSQL. Target: p99 at most 100 ms at 1,000 deliveries/s.
 import http from 'node:http';
-import type { Scenario } from '../scenario.ts';
 import { percentile } from '../lib/server.ts';
+import type { Scenario } from '../scenario.ts';
 import { agentFor, analyzed, count, drained, orderBody, post, startTally } from '../webhook-load.ts';
 
 /** Opens the account's event stream and calls `onConversion` with each conversion's order number. */
@@ -21,7 +21,11 @@ function subscribe(url: string, apiKey: string, onConversion: (orderNumber: stri
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (!/^event: conversion$/m.test(frame)) continue;
-          const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trimStart())
+            .join('\n');
           onConversion((JSON.parse(data) as { orderNumber: string }).orderNumber, at);
         }
       });
@@ -85,7 +89,8 @@ const scenario: Scenario = {
       await drained(tally.db, 300_000);
       // The last events follow the last commit by a moment: wait until each has come, or 10 s.
       const deadline = performance.now() + 10_000;
-      while (bodies.slice(warm).some((b) => !evented.has(b.number)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (bodies.slice(warm).some((b) => !evented.has(b.number)) && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       if (failures.length > 0) throw new Error(`${failures.length} non-2xx answers (${[...new Set(failures)].join(', ')})`);
 
       const lagsMs: number[] = [];

@@ -19,8 +19,8 @@ import {
   FuzzProblem,
   HIDDEN_ROUTES,
   httpSender,
-  ledgerOf,
   type LedgerState,
+  ledgerOf,
   newTally,
   routesOf,
   runCase,
@@ -36,7 +36,10 @@ const scenario: Scenario = {
   flags: {
     runs: { default: '5000', help: 'cases sent, spread evenly over the routes' },
     seed: { default: '20260301', help: 'the fast-check seed; the same seed sends the same cases' },
-    database: { default: 'postgres', help: 'postgres (BENCH_DATABASE_URL, rows checked after each 4xx) or embedded (PGlite data directory; rows not checked)' },
+    database: {
+      default: 'postgres',
+      help: 'postgres (BENCH_DATABASE_URL, rows checked after each 4xx) or embedded (PGlite data directory; rows not checked)',
+    },
   },
   run: (flags, log) => run(Number(flags.runs), Number(flags.seed), flags.database ?? 'postgres', log),
 };
@@ -99,7 +102,9 @@ async function run(runs: number, seed: number, database: string, log: (line: str
       casesPerSec: Math.round(tally.cases / seconds),
     };
     if (problems.length > 0) {
-      throw new Error(`${problems.length} problems (5xx: ${figures.answered5xx}, 4xx that wrote: ${figures.changedOn4xx}); figures ${JSON.stringify(figures)}`);
+      throw new Error(
+        `${problems.length} problems (5xx: ${figures.answered5xx}, 4xx that wrote: ${figures.changedOn4xx}); figures ${JSON.stringify(figures)}`,
+      );
     }
     return figures;
   } finally {
@@ -133,15 +138,39 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
   const { server, connection, close } = await openTarget(database, 'fuzz_hooks');
   try {
     const call = async (method: string, route: string, body: unknown, auth: Record<string, string> = {}) => {
-      const res = await fetch(`${server.base}${route}`, { method, headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
-      if (res.status !== 200 && res.status !== 201) throw new Error(`seeding: ${method} ${route} answered ${res.status} ${await res.text()}`);
-      return { json: (await res.json()) as any, cookie: (res.headers.getSetCookie().find((c) => c.startsWith('tally_session=')) ?? '').split(';')[0] ?? '' };
+      const res = await fetch(`${server.base}${route}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 200 && res.status !== 201)
+        throw new Error(`seeding: ${method} ${route} answered ${res.status} ${await res.text()}`);
+      return {
+        json: (await res.json()) as any,
+        cookie: (res.headers.getSetCookie().find((c) => c.startsWith('tally_session=')) ?? '').split(';')[0] ?? '',
+      };
     };
-    const signup = await call('POST', '/api/signup', { accountName: 'Hooks', email: `hooks-${process.pid}@example.com`, password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris' });
-    const key = await call('POST', '/api/api-keys', { name: 'hooks', role: 'admin' }, { cookie: signup.cookie, 'x-csrf-token': signup.json.csrfToken });
+    const signup = await call('POST', '/api/signup', {
+      accountName: 'Hooks',
+      email: `hooks-${process.pid}@example.com`,
+      password: 'correct horse battery',
+      defaultCurrency: 'EUR',
+      timeZone: 'Europe/Paris',
+    });
+    const key = await call(
+      'POST',
+      '/api/api-keys',
+      { name: 'hooks', role: 'admin' },
+      { cookie: signup.cookie, 'x-csrf-token': signup.json.csrfToken },
+    );
     const auth = { authorization: `Bearer ${key.json.key}` };
     const creator = await call('POST', '/api/creators', { name: 'Ann' }, auth);
-    const campaign = await call('POST', '/api/campaigns', { name: 'Summer', commission: { percent: '10', fixed: { value: '1.00', currency: 'USD' } } }, auth);
+    const campaign = await call(
+      'POST',
+      '/api/campaigns',
+      { name: 'Summer', commission: { percent: '10', fixed: { value: '1.00', currency: 'USD' } } },
+      auth,
+    );
     await call('POST', `/api/campaigns/${campaign.json.id}/members`, { creatorId: creator.json.id, codes: ['tenoff', '30$off'] }, auth);
     const stores = {
       shopify: (await call('POST', '/api/stores', { platform: 'shopify', name: 'Shopify', currency: 'USD' }, auth)).json,
@@ -177,7 +206,11 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
     // What the server kept is applied shortly after: wait until nothing is pending (PostgreSQL),
     // or a few seconds (embedded), then read the dead letters.
     for (let i = 0; connection && i < 600; i++) {
-      const pending = await connection.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+      const pending = await connection.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
       if (pending.n === '0') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -192,9 +225,19 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
       }
     }
     const pendingLeft = connection
-      ? Number((await connection.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n)
+      ? Number(
+          (
+            await connection.db
+              .selectFrom('deliveries')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('status', '=', 'pending')
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
       : 'not read (embedded)';
-    const other = Object.entries(byStatus).filter(([s]) => !['200', '202', '413'].includes(s)).reduce((n, [, v]) => n + v, 0);
+    const other = Object.entries(byStatus)
+      .filter(([s]) => !['200', '202', '413'].includes(s))
+      .reduce((n, [, v]) => n + v, 0);
     for (const line of broke) log(`webhooks: ${line}`);
     const figures: Figures = {
       webhookCases: runs,
@@ -207,7 +250,9 @@ async function runWebhooks(runs: number, seed: number, database: string, log: (l
       webhookCasesPerSec: Math.round(runs / seconds),
     };
     if (other > 0 || notApplied > 0 || (typeof pendingLeft === 'number' && pendingLeft > 0)) {
-      throw new Error(`webhooks: ${other} answers other than 200/202/413, ${notApplied} kept and not applied, ${pendingLeft} pending; figures ${JSON.stringify(figures)}`);
+      throw new Error(
+        `webhooks: ${other} answers other than 200/202/413, ${notApplied} kept and not applied, ${pendingLeft} pending; figures ${JSON.stringify(figures)}`,
+      );
     }
     return figures;
   } finally {

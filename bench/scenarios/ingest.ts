@@ -4,8 +4,8 @@
 // answers 200. After the run, every delivery must have become exactly one conversion.
 import { spawn } from 'node:child_process';
 import type http from 'node:http';
-import type { Scenario } from '../scenario.ts';
 import { freePort, percentile } from '../lib/server.ts';
+import type { Scenario } from '../scenario.ts';
 import { agentFor, analyzed, count, drained, orderBody, post, type SignedBody, startTally } from '../webhook-load.ts';
 
 export interface Load {
@@ -82,7 +82,8 @@ export async function ceiling(bodies: SignedBody[], senders: number): Promise<nu
 
 const scenario: Scenario = {
   name: 'ingest',
-  summary: 'signed Shopify orders/create deliveries answered 2xx per second, durable, against a bare node:http server; target ≥ 5,000/s and ≥ 0.25 of the ceiling',
+  summary:
+    'signed Shopify orders/create deliveries answered 2xx per second, durable, against a bare node:http server; target ≥ 5,000/s and ≥ 0.25 of the ceiling',
   flags: {
     senders: { default: '64', help: 'concurrent senders (keep-alive connections)' },
     deliveries: { default: '20000', help: 'deliveries sent in the measured run' },
@@ -109,9 +110,14 @@ const scenario: Scenario = {
       const answeredAt = performance.now();
       if (measured.failures.size > 0) throw new Error(`non-2xx answers: ${JSON.stringify(Object.fromEntries(measured.failures))}`);
       const doneAt = await drained(tally.db, 600_000);
-      const conversions = await count(tally.db, `select count(*)::text as n from conversions where store_id = ${Number(tally.storeId)} and counted`);
+      const conversions = await count(
+        tally.db,
+        `select count(*)::text as n from conversions where store_id = ${Number(tally.storeId)} and counted`,
+      );
       if (conversions !== warm + n) throw new Error(`${conversions} counted conversions for ${warm + n} deliveries sent`);
-      log(`${conversions} counted conversions for ${warm + n} deliveries sent; the processor finished ${((doneAt - answeredAt) / 1000).toFixed(1)} s after the last answer`);
+      log(
+        `${conversions} counted conversions for ${warm + n} deliveries sent; the processor finished ${((doneAt - answeredAt) / 1000).toFixed(1)} s after the last answer`,
+      );
 
       const sorted = measured.latenciesMs.sort((a, b) => a - b);
       const rate = n / measured.seconds;

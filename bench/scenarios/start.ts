@@ -15,7 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const scenario: Scenario = {
   name: 'start',
-  summary: 'npm start to a healthy /healthz: first start on an empty embedded database (demo seeded), then restarts; vs a bare node HTTP server; targets ≤ 20 s and ≤ 3 s',
+  summary:
+    'npm start to a healthy /healthz: first start on an empty embedded database (demo seeded), then restarts; vs a bare node HTTP server; targets ≤ 20 s and ≤ 3 s',
   flags: {
     restarts: { default: '5', help: 'restarts timed on the same data directory (the median is reported)' },
   },
@@ -42,7 +43,10 @@ async function startAndTime(command: string, env: NodeJS.ProcessEnv, port: numbe
   });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was healthy:\n${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (performance.now() - t0 > limitSeconds * 1000) throw new Error(`not healthy after ${limitSeconds} s:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -119,8 +123,7 @@ async function run(restarts: number, log: (line: string) => void): Promise<Figur
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-start-'));
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   // What `npm start` runs (package.json "start"), with the server's own binary exec'd.
-  const command =
-    'node scripts/build.mjs > /dev/null && exec node --enable-source-maps .build/server/cli.js serve';
+  const command = 'node scripts/build.mjs > /dev/null && exec node --enable-source-maps .build/server/cli.js serve';
   try {
     const port = await freePort();
     const env = { ...inherited, TALLY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TALLY_DEMO: '1' };

@@ -24,7 +24,10 @@ export const ERRORS = {
   invalid_amount: { status: 422, message: 'The amount is not a valid decimal for its currency.' },
   invalid_fx_file: { status: 422, message: 'The file is not an ECB reference-rate file.' },
   invalid_time_zone: { status: 422, message: 'The time zone is not a known IANA zone.' },
-  destination_not_allowed: { status: 422, message: "The link's destination is not on a domain of the account's stores or its list of link domains." },
+  destination_not_allowed: {
+    status: 422,
+    message: "The link's destination is not on a domain of the account's stores or its list of link domains.",
+  },
   rate_limited: { status: 429, message: 'Too many attempts. Try again later.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
   // The database is away (a restart, a failover): nothing was kept; the same request succeeds later.

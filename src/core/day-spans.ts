@@ -62,7 +62,12 @@ function addUnits(start: string, unit: Unit, n: number): string {
 export function splitBy(span: DaySpan, unit: 'month' | 'year'): { whole: DaySpan | null; rest: DaySpan[] } {
   const { first, last } = span;
   const firstUnit = first === null ? null : first === unitStart(first, unit) ? first : addUnits(unitStart(first, unit), unit, 1);
-  const lastUnit = last === null ? null : addDays(last, 1) === unitStart(addDays(last, 1), unit) ? unitStart(last, unit) : addUnits(unitStart(last, unit), unit, -1);
+  const lastUnit =
+    last === null
+      ? null
+      : addDays(last, 1) === unitStart(addDays(last, 1), unit)
+        ? unitStart(last, unit)
+        : addUnits(unitStart(last, unit), unit, -1);
   if (firstUnit !== null && lastUnit !== null && firstUnit > lastUnit) return { whole: null, rest: [span] };
   const rest: DaySpan[] = [];
   if (first !== null && firstUnit !== null && first < firstUnit) rest.push({ first, last: addDays(firstUnit, -1) });
@@ -109,7 +114,12 @@ const unitEnd = (start: string, unit: Unit) => addDays(addUnits(start, unit, 1),
 function cut(span: DaySpan, unit: Unit): { head: DaySpan | null; whole: DaySpan | null; tail: DaySpan | null } {
   const { first, last } = span;
   const firstWhole = first === null ? null : first === unitStart(first, unit) ? first : addUnits(unitStart(first, unit), unit, 1);
-  const lastWhole = last === null ? null : addDays(last, 1) === unitStart(addDays(last, 1), unit) ? unitStart(last, unit) : addUnits(unitStart(last, unit), unit, -1);
+  const lastWhole =
+    last === null
+      ? null
+      : addDays(last, 1) === unitStart(addDays(last, 1), unit)
+        ? unitStart(last, unit)
+        : addUnits(unitStart(last, unit), unit, -1);
   if (first !== null && last !== null && firstWhole !== null && lastWhole !== null && firstWhole > lastWhole) {
     // No whole unit: the span lies within one unit, or across the boundary of two.
     const lastUnit = unitStart(last, unit);
@@ -163,9 +173,11 @@ export function signedPieces(span: DaySpan, grains: readonly Grain[] = CREATOR_G
       ...(first > start ? [{ first: start, last: addDays(first, -1) }] : []),
       ...(last < end ? [{ first: addDays(last, 1), last: end }] : []),
     ];
-    const less: Piece[] = [{ grain, span: { first: start, last: start }, sign }, ...rest.flatMap((r) => signedPieces(r, finer, sign === 1 ? -1 : 1))];
+    const less: Piece[] = [
+      { grain, span: { first: start, last: start }, sign },
+      ...rest.flatMap((r) => signedPieces(r, finer, sign === 1 ? -1 : 1)),
+    ];
     pieces.push(...(cost(less) < cost(direct) ? less : direct));
   }
   return pieces;
 }
-

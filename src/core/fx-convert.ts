@@ -1,5 +1,5 @@
 // Currency conversion through the ECB's euro reference rates, in exact bigint arithmetic.
-import { type Rate, isIsoDay } from './fx-parse.ts';
+import { isIsoDay, type Rate } from './fx-parse.ts';
 import { currencyDigits, MoneyError, parseDecimal, roundHalfEven } from './money.ts';
 
 /**
@@ -104,13 +104,7 @@ function gcd(a: bigint, b: bigint): bigint {
  * intermediate rounding leaks into the figure. A currency without a rate is reported, never
  * passed through unconverted.
  */
-export function convertMinor(args: {
-  amountMinor: bigint;
-  from: string;
-  to: string;
-  day: string;
-  rates: RateLookup;
-}): Conversion {
+export function convertMinor(args: { amountMinor: bigint; from: string; to: string; day: string; rates: RateLookup }): Conversion {
   const ratio = conversionRatio(args);
   if (!ratio.ok) return ratio;
   return { ok: true, minor: roundHalfEven(args.amountMinor * ratio.numerator, ratio.denominator) };

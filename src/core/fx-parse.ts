@@ -26,10 +26,7 @@ const RATE_SHAPE = /^[0-9]+(?:\.[0-9]+)?$/;
 const ISO_DAY = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 // The daily eurofxref.csv writes "10 February 2023" where the history file writes 2023-02-10.
 const LONG_DAY = /^([0-9]{1,2}) ([A-Za-z]+) ([0-9]{4})$/;
-const MONTHS = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
-];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 // A real history file unzips to about 2 MB; refuse archives that claim far more.
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 

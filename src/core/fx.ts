@@ -1,3 +1,4 @@
 // One import path for everything currency-rate related; the work lives in the two files below.
-export { type Rate, FxFileError, ecbFileRates, isIsoDay, parseEcbCsv, parseEcbXml, parseEcbFile } from './fx-parse.ts';
-export { type RateLookup, type Conversion, rateLookupFrom, conversionRatio, convertMinor, dayOfUtc } from './fx-convert.ts';
+
+export { type Conversion, conversionRatio, convertMinor, dayOfUtc, type RateLookup, rateLookupFrom } from './fx-convert.ts';
+export { ecbFileRates, FxFileError, isIsoDay, parseEcbCsv, parseEcbFile, parseEcbXml, type Rate } from './fx-parse.ts';

@@ -38,5 +38,4 @@ export function storeDomain(text: string): string | null {
 export const destinationHost = (destination: string): string => new URL(destination).hostname.replace(/\.$/, '');
 
 /** Whether `host` is one of `domains` or a subdomain of one. */
-export const onDomains = (host: string, domains: readonly string[]): boolean =>
-  domains.some((d) => host === d || host.endsWith(`.${d}`));
+export const onDomains = (host: string, domains: readonly string[]): boolean => domains.some((d) => host === d || host.endsWith(`.${d}`));

@@ -4,14 +4,10 @@ import { data as isoCurrencies } from 'currency-codes';
 
 // currency-codes reports "N.A." minor units (metals, SDR, test and "no currency" codes) as 0,
 // which would let gold be booked as if it were yen. ISO List One marks exactly these as N.A.
-const MINOR_UNITS_NOT_APPLICABLE = new Set([
-  'XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX',
-]);
+const MINOR_UNITS_NOT_APPLICABLE = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
 
 const DIGITS: ReadonlyMap<string, number> = new Map(
-  isoCurrencies
-    .filter((c) => !MINOR_UNITS_NOT_APPLICABLE.has(c.code))
-    .map((c) => [c.code, c.digits] as const),
+  isoCurrencies.filter((c) => !MINOR_UNITS_NOT_APPLICABLE.has(c.code)).map((c) => [c.code, c.digits] as const),
 );
 
 const CODE_SHAPE = /^[A-Z]{3}$/;
@@ -71,10 +67,7 @@ export function parseMoney(value: string, currency: string, opts?: { allowNegati
   }
   const kept = frac.slice(0, digits);
   if (/[^0]/.test(frac.slice(digits))) {
-    throw new MoneyError(
-      'too_many_decimals',
-      `${JSON.stringify(value)} has more than ${digits} decimal(s) for ${currency}`,
-    );
+    throw new MoneyError('too_many_decimals', `${JSON.stringify(value)} has more than ${digits} decimal(s) for ${currency}`);
   }
   const minor = BigInt(whole + kept.padEnd(digits, '0'));
   return sign === '-' ? -minor : minor;

@@ -1,6 +1,6 @@
 // The sale value of an order (SPEC §3): the subtotal after discounts, excluding shipping and
 // taxes, less what was refunded of it — and the store status that goes with it.
-import { resolveOrderState, type BaseStatus, type StoreStatus } from './status.ts';
+import { type BaseStatus, resolveOrderState, type StoreStatus } from './status.ts';
 
 export type RefundFact = {
   /** the store's refund id; a refund known twice (order payload and refunds/create) counts once */

@@ -60,10 +60,7 @@ function lookup(table: Readonly<Record<string, BaseStatus>>, key: string): BaseS
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-export function shopifyBaseStatus(args: {
-  financialStatus: string | null;
-  cancelledAt: string | null;
-}): BaseStatus {
+export function shopifyBaseStatus(args: { financialStatus: string | null; cancelledAt: string | null }): BaseStatus {
   // Cancellation is decided before the financial status is even read, so a cancelled order
   // with a status we do not know still resolves instead of dead-lettering.
   if (args.cancelledAt !== null && args.cancelledAt.trim() !== '') return 'canceled';
@@ -111,11 +108,10 @@ export function customBaseStatus(status: 'pending' | 'paid' | 'canceled' | 'refu
  *    Its amount still shows the remaining value.
  * 5. paid → the gross value.
  */
-export function resolveOrderState(args: {
-  base: BaseStatus;
-  grossMinor: bigint;
-  refundedMinor: bigint;
-}): { status: StoreStatus; amountMinor: bigint } {
+export function resolveOrderState(args: { base: BaseStatus; grossMinor: bigint; refundedMinor: bigint }): {
+  status: StoreStatus;
+  amountMinor: bigint;
+} {
   const { base, grossMinor, refundedMinor } = args;
   // Negative inputs mean an upstream parsing bug; failing loudly beats a silently wrong total.
   if (grossMinor < 0n) throw new RangeError(`grossMinor must be >= 0, got ${grossMinor}`);

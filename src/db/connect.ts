@@ -36,7 +36,11 @@ export const asText = (value: string) => value;
 
 export async function connectPostgres(url: string, options: { max?: number; log?: ConnectionLog } = {}): Promise<Connection> {
   const log = options.log ?? { warn: () => undefined, info: () => undefined };
-  const parsers = new Map<number, (value: string) => unknown>([[INT8, asText], [NUMERIC, asText], [DATE, asText]]);
+  const parsers = new Map<number, (value: string) => unknown>([
+    [INT8, asText],
+    [NUMERIC, asText],
+    [DATE, asText],
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,

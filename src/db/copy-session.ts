@@ -38,7 +38,11 @@ export const copyColumns = (table: string, columns: readonly string[]) => `${quo
 
 /** A session of its own on the PostgreSQL database at `url`. */
 export async function postgresCopySession(url: string): Promise<CopySession> {
-  const parsers = new Map<number, (value: string) => unknown>([[INT8, asText], [NUMERIC, asText], [DATE, asText]]);
+  const parsers = new Map<number, (value: string) => unknown>([
+    [INT8, asText],
+    [NUMERIC, asText],
+    [DATE, asText],
+  ]);
   const client = new pg.Client({
     connectionString: url,
     types: {

@@ -134,7 +134,14 @@ function underGuard(dir: string, work: () => void): boolean {
  */
 export async function lockDirectory(dir: string): Promise<() => void> {
   const file = path.join(dir, LOCK_FILE);
-  const me: Holder = { pid: process.pid, host: os.hostname(), boot: BOOT, pidns: PIDNS, start: startTimeOf(process.pid), token: randomBytes(12).toString('hex') };
+  const me: Holder = {
+    pid: process.pid,
+    host: os.hostname(),
+    boot: BOOT,
+    pidns: PIDNS,
+    start: startTimeOf(process.pid),
+    token: randomBytes(12).toString('hex'),
+  };
   const content = JSON.stringify(me);
   // Each pass either takes the lock, finds it live, or removes a dead holder's and tries again.
   for (let pass = 0; ; pass++) {
@@ -145,7 +152,8 @@ export async function lockDirectory(dir: string): Promise<() => void> {
     // Removed only if it is still the dead holder's lock: another process may have taken it over.
     const guarded = underGuard(dir, () => {
       const now = readHolder(file);
-      if (now !== null && now.text === found.text && now.stat.mtimeMs === found.stat.mtimeMs) fs.rmSync(file, { recursive: true, force: true });
+      if (now !== null && now.text === found.text && now.stat.mtimeMs === found.stat.mtimeMs)
+        fs.rmSync(file, { recursive: true, force: true });
     });
     if (!guarded) {
       if (pass > 400) throw new LockHeldError(found.holder);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import { asText, type Connection, DATE, INT8, NUMERIC } from './connect.ts';
-import { copyColumns, type CopySession, sessionDb } from './copy-session.ts';
-import { lockDirectory, LockHeldError } from './data-dir-lock.ts';
+import { type CopySession, copyColumns, sessionDb } from './copy-session.ts';
+import { LockHeldError, lockDirectory } from './data-dir-lock.ts';
 import type { Database } from './schema.ts';
 
 // The embedded database (PGlite). Kept out of connect.ts so that a server on PostgreSQL never

@@ -6,11 +6,22 @@ import type pg from 'pg';
 // about the work itself, since the same work succeeds once the database is back (callers
 // answer 503, or try again later, instead of recording a failure).
 
-const NODE_AWAY = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
+const NODE_AWAY = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+]);
 
 // Messages of the driver's own errors (they carry no SQLSTATE) when a connection drops or
 // cannot be had.
-const DRIVER_AWAY = /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|terminating connection/i;
+const DRIVER_AWAY =
+  /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|terminating connection/i;
 
 /** Whether the error means the database is away (restarting, failing over, unreachable, out of connections, disk or memory). */
 export function isDatabaseAway(error: unknown): boolean {

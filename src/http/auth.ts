@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Principal, principalFromApiKey, principalFromSession, roleAllows } from '../app/accounts/credentials.ts';
-import { AppError } from '../app/errors.ts';
 import { safeEqual } from '../app/accounts/secrets.ts';
+import { AppError } from '../app/errors.ts';
 import type { Db } from '../db/connect.ts';
 import type { Role } from '../db/schema.ts';
 import { readSessionCookie } from './session-cookie.ts';

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../app/campaigns/campaigns.ts';
 import { backfillCampaign } from '../app/campaigns/backfill.ts';
+import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../app/campaigns/campaigns.ts';
 import { addCode, removeCode } from '../app/campaigns/codes.ts';
 import { addMember, getMember, listMembers, removeMember, updateMemberTerms } from '../app/campaigns/members.ts';
 import {
+  ZBackfillBody,
+  ZBackfillReply,
   ZCampaign,
   ZCampaignBody,
   ZCampaignList,
-  ZBackfillBody,
-  ZBackfillReply,
   ZCampaignParams,
   ZCampaignPatch,
   ZCodeBody,
@@ -41,11 +41,9 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
     async (request, reply) => reply.status(201).send(await createCampaign(db, callerOf(request).accountId, request.body)),
   );
 
-  app.get(
-    '/api/campaigns',
-    { onRequest: viewer, schema: { tags: campaigns, response: { 200: ZCampaignList } } },
-    async (request) => ({ items: await listCampaigns(db, callerOf(request).accountId) }),
-  );
+  app.get('/api/campaigns', { onRequest: viewer, schema: { tags: campaigns, response: { 200: ZCampaignList } } }, async (request) => ({
+    items: await listCampaigns(db, callerOf(request).accountId),
+  }));
 
   app.get(
     '/api/campaigns/:id',
@@ -59,7 +57,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       onRequest: admin,
       schema: {
         tags: campaigns,
-        description: 'New terms apply to conversions created from now on; existing conversions keep theirs. ' +
+        description:
+          'New terms apply to conversions created from now on; existing conversions keep theirs. ' +
           'In `commission`, an absent part is kept and null clears it.',
         params: ZCampaignParams,
         body: ZCampaignPatch,
@@ -75,7 +74,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       onRequest: admin,
       schema: {
         tags: members,
-        description: 'Adds the creator (201), restores a removed member with its codes (201), or, for an active member, ' +
+        description:
+          'Adds the creator (201), restores a removed member with its codes (201), or, for an active member, ' +
           'adds the codes given (200). Codes are claimed all or nothing.',
         params: ZCampaignParams,
         body: ZMemberBody,
@@ -101,7 +101,13 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       },
     },
     async (request) => ({
-      items: await listMembers(db, callerOf(request).accountId, request.params.id, { includeRemoved: request.query.removed }, config.publicUrl),
+      items: await listMembers(
+        db,
+        callerOf(request).accountId,
+        request.params.id,
+        { includeRemoved: request.query.removed },
+        config.publicUrl,
+      ),
     }),
   );
 
@@ -123,7 +129,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
         response: { 200: ZMember, ...errors },
       },
     },
-    async (request) => updateMemberTerms(db, callerOf(request).accountId, memberOf(request.params), request.body.commission, config.publicUrl),
+    async (request) =>
+      updateMemberTerms(db, callerOf(request).accountId, memberOf(request.params), request.body.commission, config.publicUrl),
   );
 
   app.delete(
@@ -132,7 +139,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       onRequest: admin,
       schema: {
         tags: members,
-        description: "Removes the member from the campaign. Its codes stay its own and keep attributing orders.",
+        description: 'Removes the member from the campaign. Its codes stay its own and keep attributing orders.',
         params: ZMemberParams,
         response: { 204: z.null(), 404: ZError },
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { approvalHistory, changeApproval, getConversion, listCampaignConversions } from '../app/conversions/conversions.ts';
-import { ZError } from '../schemas/common.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
+import { ZError } from '../schemas/common.ts';
 import {
   ZApprovalBody,
   ZApprovalHistory,
@@ -42,7 +42,13 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
     '/api/conversions/:id/reject',
     {
       onRequest: requireRole('member'),
-      schema: { tags, summary: 'Reject: the conversion earns and counts nothing', params: ZConversionParams, body: ZApprovalBody.nullish(), response: { 200: ZConversion, 404: ZError, 409: ZError } },
+      schema: {
+        tags,
+        summary: 'Reject: the conversion earns and counts nothing',
+        params: ZConversionParams,
+        body: ZApprovalBody.nullish(),
+        response: { 200: ZConversion, 404: ZError, 409: ZError },
+      },
     },
     async (request) => changeApproval(db, callerOf(request), request.params.id, 'reject', request.body?.reason),
   );
@@ -51,14 +57,28 @@ export const conversionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, {
     '/api/conversions/:id/approve',
     {
       onRequest: requireRole('member'),
-      schema: { tags, summary: 'Undo a rejection', params: ZConversionParams, body: ZApprovalBody.nullish(), response: { 200: ZConversion, 404: ZError, 409: ZError } },
+      schema: {
+        tags,
+        summary: 'Undo a rejection',
+        params: ZConversionParams,
+        body: ZApprovalBody.nullish(),
+        response: { 200: ZConversion, 404: ZError, 409: ZError },
+      },
     },
     async (request) => changeApproval(db, callerOf(request), request.params.id, 'approve', request.body?.reason),
   );
 
   app.get(
     '/api/conversions/:id/history',
-    { onRequest: requireRole('viewer'), schema: { tags, summary: 'Approval changes, oldest first', params: ZConversionParams, response: { 200: ZApprovalHistory, 404: ZError } } },
+    {
+      onRequest: requireRole('viewer'),
+      schema: {
+        tags,
+        summary: 'Approval changes, oldest first',
+        params: ZConversionParams,
+        response: { 200: ZApprovalHistory, 404: ZError },
+      },
+    },
     async (request) => ({ items: await approvalHistory(db, callerOf(request).accountId, request.params.id) }),
   );
 };

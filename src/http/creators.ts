@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCreator, getCreator, listCreators, removeCreator, restoreCreator, updateCreator } from '../app/creators/creators.ts';
 import { ZError } from '../schemas/common.ts';
-import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorParams, ZCreatorListQuery, ZCreatorPatch } from '../schemas/creators.ts';
+import { ZCreator, ZCreatorBody, ZCreatorList, ZCreatorListQuery, ZCreatorParams, ZCreatorPatch } from '../schemas/creators.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server-deps.ts';
 
@@ -23,7 +23,8 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
       onRequest: requireRole('viewer'),
       schema: {
         tags,
-        description: 'Creators still in the Community, oldest first, one page at a time; `removed=true` includes removed ones, `removed=only` lists only them.',
+        description:
+          'Creators still in the Community, oldest first, one page at a time; `removed=true` includes removed ones, `removed=only` lists only them.',
         querystring: ZCreatorListQuery,
         response: { 200: ZCreatorList, 400: ZError },
       },

@@ -9,7 +9,10 @@ import type { ServerDeps } from './server-deps.ts';
 
 // Messages a stream may have waiting for its client before it is closed with `reload`.
 const MAX_BEHIND = 5_000;
-export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents; access: AccessWatch }> = async (app, { events, access }) => {
+export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: ConversionEvents; access: AccessWatch }> = async (
+  app,
+  { events, access },
+) => {
   app.get(
     '/api/events',
     {
@@ -18,7 +21,7 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       schema: {
         tags: ['events'],
         description:
-          'Server-Sent Events: `event: conversion` with the Conversion after every change to one of the account\'s conversions. ' +
+          "Server-Sent Events: `event: conversion` with the Conversion after every change to one of the account's conversions. " +
           'Event ids let a reconnecting client (Last-Event-ID) receive what it missed; `event: reload` means it must reload instead. ' +
           'The stream ends when its session ends, its key is revoked or its user is removed.',
       },
@@ -36,7 +39,10 @@ export const eventRoutes: FastifyPluginAsyncZod<ServerDeps & { events: Conversio
       let writing: Promise<unknown> = Promise.resolve();
       const write = (message: { id?: string; event: string; data: unknown }) => {
         behind += 1;
-        writing = writing.then(() => reply.sse.send(message)).catch(() => undefined).finally(() => (behind -= 1));
+        writing = writing
+          .then(() => reply.sse.send(message))
+          .catch(() => undefined)
+          .finally(() => (behind -= 1));
       };
       let overrun = false;
       const send = (messages: EventMessage[]) => {

@@ -23,7 +23,9 @@ export function contentDisposition(filename: string): string {
     .replace(/-{2,}/g, '-')
     .replace(/^[-.]+/, '');
   const fallback = ascii === '' || ascii.startsWith('.') ? 'export.csv' : ascii;
-  return fallback === filename ? `attachment; filename="${filename}"` : `attachment; filename="${fallback}"; filename*=${extValue(filename)}`;
+  return fallback === filename
+    ? `attachment; filename="${filename}"`
+    : `attachment; filename="${fallback}"; filename*=${extValue(filename)}`;
 }
 
 function sendCsv(reply: FastifyReply, file: CsvDownload) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { addRate, importRates, ratesInEffect } from '../app/fx/fx-rates.ts';
 import { AppError } from '../app/errors.ts';
+import { addRate, importRates, ratesInEffect } from '../app/fx/fx-rates.ts';
 import { ZError } from '../schemas/common.ts';
 import { ZImportReply, ZRateAdded, ZRateBody, ZRatesQuery, ZRatesReply } from '../schemas/fx-rates.ts';
 import { callerOf, requireRole } from './auth.ts';
@@ -19,7 +19,7 @@ export const fxRateRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       onRequest: requireRole('admin'),
       schema: {
         tags: ['fx rates'],
-        description: "Adds a reference rate for this account: units of `currency` per 1 EUR on `date`.",
+        description: 'Adds a reference rate for this account: units of `currency` per 1 EUR on `date`.',
         body: ZRateBody,
         response: { 201: ZRateAdded, 422: ZError },
       },

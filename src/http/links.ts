@@ -31,7 +31,8 @@ export const linkRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       onRequest: requireRole('viewer'),
       schema: {
         tags,
-        description: "The domains affiliate links may lead to: the stores' domains and the list admins keep; subdomains of each are allowed too.",
+        description:
+          "The domains affiliate links may lead to: the stores' domains and the list admins keep; subdomains of each are allowed too.",
         response: { 200: ZLinkDomains },
       },
     },
@@ -78,7 +79,8 @@ export const linkRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       onRequest: admin,
       schema: {
         tags: ['members'],
-        description: 'Gives the member a new affiliate link to `destination`; `url` redirects there with `ref={slug}` added. ' +
+        description:
+          'Gives the member a new affiliate link to `destination`; `url` redirects there with `ref={slug}` added. ' +
           '409 member_removed if the creator is not an active member; 422 destination_not_allowed if the destination is not on a ' +
           "domain of the account's stores or its list of link domains (GET /api/account/link-domains).",
         params: ZLinkParams,

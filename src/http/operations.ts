@@ -9,10 +9,9 @@ import type { ServerDeps } from './server-deps.ts';
 // GET /readyz, whether this process can do its work, and GET /metrics, Prometheus's text format.
 // /metrics holds counts and timings only, no tenant's data, so it is open like /healthz unless
 // TALLY_METRICS_TOKEN is set; then it asks for that token as a bearer token.
-export const operationsRoutes: FastifyPluginAsync<ServerDeps & { metrics: ServerMetrics; processor: { lastProgress(): number | null } }> = async (
-  app,
-  { db, config, metrics, processor },
-) => {
+export const operationsRoutes: FastifyPluginAsync<
+  ServerDeps & { metrics: ServerMetrics; processor: { lastProgress(): number | null } }
+> = async (app, { db, config, metrics, processor }) => {
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const readiness = await checkReadiness(db, processor);
     return reply.status(readiness.ready ? 200 : 503).send(readiness);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { campaignPerformance, community, dashboard } from '../app/reports/reports.ts';
-import { ZError, ZRange } from '../schemas/common.ts';
 import { ZCampaignParams } from '../schemas/campaigns.ts';
+import { ZError, ZRange } from '../schemas/common.ts';
 import { ZCommunity, ZCommunityQuery, ZDashboard, ZPerformance } from '../schemas/reports.ts';
 import { callerOf, requireRole } from './auth.ts';
 import type { ServerDeps } from './server-deps.ts';
@@ -31,7 +31,8 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       onRequest: requireRole('viewer'),
       schema: {
         tags,
-        description: 'Creators still in the Community with their figures for the range, one page at a time, with totals over every matching creator.',
+        description:
+          'Creators still in the Community with their figures for the range, one page at a time, with totals over every matching creator.',
         querystring: ZCommunityQuery,
         response: { 200: ZCommunity, 400: ZError },
       },

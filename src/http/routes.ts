@@ -8,11 +8,11 @@ import { exportRoutes } from './exports.ts';
 import { fxRateRoutes } from './fx-rates.ts';
 import { linkRoutes } from './links.ts';
 import { reportRoutes } from './reports.ts';
+import type { ServerDeps } from './server-deps.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storeRoutes } from './stores.ts';
 import { userRoutes } from './users.ts';
 import { webhookRoutes } from './webhooks.ts';
-import type { ServerDeps } from './server-deps.ts';
 
 // Every resource is its own encapsulated plugin.
 export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher: DeliveryBatcher }): Promise<void> {

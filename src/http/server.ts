@@ -10,11 +10,11 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { AccessWatch } from '../app/accounts/access-watch.ts';
+import { AppError, ERRORS } from '../app/errors.ts';
+import { ConversionEvents } from '../app/events/events.ts';
 import { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { DeliveryProcessor } from '../app/inbox/delivery-processor.ts';
-import { AccessWatch } from '../app/accounts/access-watch.ts';
-import { ConversionEvents } from '../app/events/events.ts';
-import { AppError, ERRORS } from '../app/errors.ts';
 import { ServerMetrics } from '../app/operations/metrics.ts';
 import { isDatabaseAway } from '../db/outage.ts';
 import { registerAuthentication } from './auth.ts';
@@ -27,7 +27,6 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerDeps } from './server-deps.ts';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './session-cookie.ts';
 import { webRoutes } from './web.ts';
-
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -87,7 +86,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const detail = error.validation
         .map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || v.params?.issue?.path?.join('.') || 'body'}: ${v.message}`)
         .join('; ');
-      return reply.status(400).send({ error: { code: 'invalid_input', message: `${error.validationContext ?? 'request'} is invalid: ${detail}` } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'invalid_input', message: `${error.validationContext ?? 'request'} is invalid: ${detail}` } });
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 413) return reply.status(413).send({ error: { code: 'payload_too_large', message: ERRORS.payload_too_large.message } });

@@ -10,8 +10,7 @@ import { overHttps } from './proxy.ts';
 export const SESSION_COOKIE = 'tally_session';
 export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
-const cookieName = (request: FastifyRequest, publicUrl: string) =>
-  overHttps(request, publicUrl) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+const cookieName = (request: FastifyRequest, publicUrl: string) => (overHttps(request, publicUrl) ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 
 export const readSessionCookie = (request: FastifyRequest, publicUrl: string): string | undefined =>
   request.cookies[cookieName(request, publicUrl)];

@@ -2,14 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { login, logout, signup } from '../app/accounts/accounts.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../app/accounts/credentials.ts';
-import {
-  ZApiKey,
-  ZApiKeyBody,
-  ZApiKeyCreated,
-  ZLoginBody,
-  ZSessionReply,
-  ZSignupBody,
-} from '../schemas/auth.ts';
+import { ZApiKey, ZApiKeyBody, ZApiKeyCreated, ZLoginBody, ZSessionReply, ZSignupBody } from '../schemas/auth.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import { callerOf, requireRole } from './auth.ts';
 import { byAddress, byEmail, limitAttempts } from './rate-limits.ts';
@@ -67,7 +60,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
   app.post(
     '/api/api-keys',
     { onRequest: requireRole('admin'), schema: { tags: ['api keys'], body: ZApiKeyBody, response: { 201: ZApiKeyCreated } } },
-    async (request, reply) => reply.status(201).send(await createApiKey(db, callerOf(request).accountId, request.body, callerOf(request).userId)),
+    async (request, reply) =>
+      reply.status(201).send(await createApiKey(db, callerOf(request).accountId, request.body, callerOf(request).userId)),
   );
 
   app.get(

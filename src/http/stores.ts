@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getOrder, putCustomOrder } from '../app/stores/custom-orders.ts';
 import { listDeadLetters, replayDeadLetter } from '../app/inbox/deliveries.ts';
 import { listPrivacyRequests } from '../app/inbox/privacy-requests.ts';
+import { getOrder, putCustomOrder } from '../app/stores/custom-orders.ts';
 import { createStore, getStore, listStores, updateStore } from '../app/stores/stores.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import {
@@ -24,8 +24,7 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
   app.post(
     '/api/stores',
     { onRequest: requireRole('admin'), schema: { tags: ['stores'], body: ZStoreBody, response: { 201: ZStore, 422: ZError } } },
-    async (request, reply) =>
-      reply.status(201).send(await createStore(db, callerOf(request).accountId, request.body, config.publicUrl)),
+    async (request, reply) => reply.status(201).send(await createStore(db, callerOf(request).accountId, request.body, config.publicUrl)),
   );
 
   app.get(
@@ -58,8 +57,7 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
         response: { 200: ZOrder, 404: ZError, 422: ZError },
       },
     },
-    async (request) =>
-      putCustomOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId, request.body),
+    async (request) => putCustomOrder(db, callerOf(request).accountId, request.params.id, request.params.externalId, request.body),
   );
 
   app.get(
@@ -70,7 +68,10 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
 
   app.patch(
     '/api/stores/:id',
-    { onRequest: requireRole('admin'), schema: { tags: ['stores'], params: ZIdParams, body: ZStorePatch, response: { 200: ZStore, 404: ZError, 422: ZError } } },
+    {
+      onRequest: requireRole('admin'),
+      schema: { tags: ['stores'], params: ZIdParams, body: ZStorePatch, response: { 200: ZStore, 404: ZError, 422: ZError } },
+    },
     async (request) => updateStore(db, callerOf(request).accountId, request.params.id, request.body, config.publicUrl),
   );
 
@@ -78,7 +79,12 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
     '/api/stores/:id/dead-letters',
     {
       onRequest: requireRole('admin'),
-      schema: { tags: ['webhooks'], description: 'Signed deliveries that could not be processed, newest first.', params: ZIdParams, response: { 200: ZDeadLetters, 404: ZError } },
+      schema: {
+        tags: ['webhooks'],
+        description: 'Signed deliveries that could not be processed, newest first.',
+        params: ZIdParams,
+        response: { 200: ZDeadLetters, 404: ZError },
+      },
     },
     async (request) => ({ items: await listDeadLetters(db, callerOf(request).accountId, request.params.id) }),
   );
@@ -89,7 +95,8 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
       onRequest: requireRole('admin'),
       schema: {
         tags: ['webhooks'],
-        description: 'Parses a dead letter again with the current code and store settings and applies it if it now can; otherwise it stays a dead letter with the new reason.',
+        description:
+          'Parses a dead letter again with the current code and store settings and applies it if it now can; otherwise it stays a dead letter with the new reason.',
         params: ZDeadLetterParams,
         response: { 200: ZReplay, 404: ZError },
       },

@@ -20,11 +20,9 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
     async (request, reply) => reply.status(201).send(await createUser(db, callerOf(request).accountId, request.body)),
   );
 
-  app.get(
-    '/api/users',
-    { onRequest: requireRole('admin'), schema: { tags, response: { 200: ZUserList } } },
-    async (request) => ({ items: await listUsers(db, callerOf(request).accountId) }),
-  );
+  app.get('/api/users', { onRequest: requireRole('admin'), schema: { tags, response: { 200: ZUserList } } }, async (request) => ({
+    items: await listUsers(db, callerOf(request).accountId),
+  }));
 
   app.patch(
     '/api/users/:id',
@@ -32,7 +30,8 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       onRequest: requireRole('admin'),
       schema: {
         tags,
-        description: "Changes a user's role; it applies to their sessions and keys at once. The last admin cannot be demoted (409 last_admin).",
+        description:
+          "Changes a user's role; it applies to their sessions and keys at once. The last admin cannot be demoted (409 last_admin).",
         params: ZIdParams,
         body: ZRoleBody,
         response: { 200: ZUser, 404: ZError, 409: ZError },
@@ -47,7 +46,8 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       onRequest: requireRole('admin'),
       schema: {
         tags,
-        description: 'Removes a user: their sessions and event streams end and the API keys they made are revoked. The last admin cannot be removed (409 last_admin).',
+        description:
+          'Removes a user: their sessions and event streams end and the API keys they made are revoked. The last admin cannot be removed (409 last_admin).',
         params: ZIdParams,
         response: { 204: z.null(), 404: ZError, 409: ZError },
       },
@@ -78,7 +78,14 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
 
   app.get(
     '/api/me',
-    { onRequest: requireRole('viewer'), schema: { tags, description: 'The caller: the account, the signed-in user (null for an API key) and the role held now.', response: { 200: ZMe } } },
+    {
+      onRequest: requireRole('viewer'),
+      schema: {
+        tags,
+        description: 'The caller: the account, the signed-in user (null for an API key) and the role held now.',
+        response: { 200: ZMe },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
       const user = caller.kind === 'session' && caller.userId ? await getUser(db, caller.accountId, caller.userId) : null;
@@ -101,7 +108,8 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       },
       schema: {
         tags,
-        description: "Changes the signed-in user's password (a wrong currentPassword is 403 wrong_password); their other sessions end, this one goes on.",
+        description:
+          "Changes the signed-in user's password (a wrong currentPassword is 403 wrong_password); their other sessions end, this one goes on.",
         body: ZOwnPasswordBody,
         response: { 204: z.null(), 403: ZError, 429: ZError },
       },
@@ -116,7 +124,11 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
     '/api/logout-everywhere',
     {
       onRequest: requireRole('viewer'),
-      schema: { tags, description: "Ends every session of the signed-in user, this one included.", response: { 204: z.null(), 403: ZError } },
+      schema: {
+        tags,
+        description: 'Ends every session of the signed-in user, this one included.',
+        response: { 204: z.null(), 403: ZError },
+      },
     },
     async (request, reply) => {
       const { accountId, userId } = signedInUser(callerOf(request));

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sha256 } from '../app/accounts/secrets.ts';
+import { AppError } from '../app/errors.ts';
 import { type Delivery, type Receipt, receiveDelivery } from '../app/inbox/deliveries.ts';
 import type { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { WebhookStores } from '../app/inbox/webhook-stores.ts';
-import { sha256 } from '../app/accounts/secrets.ts';
-import { AppError } from '../app/errors.ts';
 import type { DeliveryOutcome } from '../app/operations/metrics.ts';
 import { hasControlCharacters } from '../core/limits.ts';
 import { isDatabaseAway } from '../db/outage.ts';
@@ -17,7 +17,9 @@ const ZReceipt = z
   .object({
     outcome: z
       .enum(['stored', 'duplicate', 'ignored', 'dead'])
-      .describe('stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter'),
+      .describe(
+        'stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter',
+      ),
     reason: z.string().optional().describe('why a dead letter cannot be processed'),
   })
   .describe('Sent only once the delivery is durably stored.');
@@ -74,33 +76,41 @@ export const webhookRoutes: FastifyPluginAsyncZod<ServerDeps & { batcher: Delive
       : { status: 200 as const, body: { outcome: receipt.outcome } };
   };
 
-  app.post('/webhooks/shopify/:storeId', { bodyLimit: LIMIT, schema: schema('Shopify'), serializerCompiler: receipt }, async (request, reply) => {
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const topic = header(request.headers['x-shopify-topic']) ?? '';
-    const { status, body: answered } = await answer({
-      platform: 'shopify',
-      storeId: request.params.storeId,
-      topic,
-      deliveryId: deliveryId(header(request.headers['x-shopify-webhook-id']), topic, body),
-      signature: header(request.headers['x-shopify-hmac-sha256']),
-      body,
-    });
-    return reply.status(status).send(answered);
-  });
+  app.post(
+    '/webhooks/shopify/:storeId',
+    { bodyLimit: LIMIT, schema: schema('Shopify'), serializerCompiler: receipt },
+    async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const topic = header(request.headers['x-shopify-topic']) ?? '';
+      const { status, body: answered } = await answer({
+        platform: 'shopify',
+        storeId: request.params.storeId,
+        topic,
+        deliveryId: deliveryId(header(request.headers['x-shopify-webhook-id']), topic, body),
+        signature: header(request.headers['x-shopify-hmac-sha256']),
+        body,
+      });
+      return reply.status(status).send(answered);
+    },
+  );
 
-  app.post('/webhooks/woocommerce/:storeId', { bodyLimit: LIMIT, schema: schema('WooCommerce'), serializerCompiler: receipt }, async (request, reply) => {
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const signature = header(request.headers['x-wc-webhook-signature']);
-    if (!signature && WOO_PING.test(body.toString('latin1').trim())) return reply.status(200).send({ outcome: 'ignored' });
-    const topic = header(request.headers['x-wc-webhook-topic']) ?? '';
-    const { status, body: answered } = await answer({
-      platform: 'woocommerce',
-      storeId: request.params.storeId,
-      topic,
-      deliveryId: deliveryId(header(request.headers['x-wc-webhook-delivery-id']), topic, body),
-      signature,
-      body,
-    });
-    return reply.status(status).send(answered);
-  });
+  app.post(
+    '/webhooks/woocommerce/:storeId',
+    { bodyLimit: LIMIT, schema: schema('WooCommerce'), serializerCompiler: receipt },
+    async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = header(request.headers['x-wc-webhook-signature']);
+      if (!signature && WOO_PING.test(body.toString('latin1').trim())) return reply.status(200).send({ outcome: 'ignored' });
+      const topic = header(request.headers['x-wc-webhook-topic']) ?? '';
+      const { status, body: answered } = await answer({
+        platform: 'woocommerce',
+        storeId: request.params.storeId,
+        topic,
+        deliveryId: deliveryId(header(request.headers['x-wc-webhook-delivery-id']), topic, body),
+        signature,
+        body,
+      });
+      return reply.status(status).send(answered);
+    },
+  );
 };

@@ -8,9 +8,7 @@ export const ZEmail = z
   .refine((v) => !hasControlCharacters(v), 'holds a control character (such as NUL), which cannot be kept');
 export const ZPassword = z.string().min(10, 'at least 10 characters').max(200);
 
-export const ZAccount = z
-  .object({ id: ZId, name: z.string(), defaultCurrency: ZCurrency, timeZone: z.string() })
-  .meta({ id: 'Account' });
+export const ZAccount = z.object({ id: ZId, name: z.string(), defaultCurrency: ZCurrency, timeZone: z.string() }).meta({ id: 'Account' });
 export const ZUser = z.object({ id: ZId, email: z.string(), role: ZRole }).meta({ id: 'User' });
 
 export const ZSignupBody = z.object({

@@ -15,13 +15,9 @@ export const ZPercent = z
 
 // In a request: absent keeps what is there (PATCH) or means none (POST); null clears.
 // Strict, so a typo such as "percentage" is an error rather than silently no commission.
-export const ZCommissionBody = z
-  .strictObject({ percent: ZPercent.nullish(), fixed: ZMoneyBody.nullish() })
-  .meta({ id: 'CommissionTerms' });
+export const ZCommissionBody = z.strictObject({ percent: ZPercent.nullish(), fixed: ZMoneyBody.nullish() }).meta({ id: 'CommissionTerms' });
 
-export const ZCommission = z
-  .object({ percent: z.string().nullable(), fixed: ZMoney.nullable() })
-  .meta({ id: 'Commission' });
+export const ZCommission = z.object({ percent: z.string().nullable(), fixed: ZMoney.nullable() }).meta({ id: 'Commission' });
 
 const ZName = zName(200);
 const ZWindowDays = z.number().int().min(1).max(365);

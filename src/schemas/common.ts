@@ -139,9 +139,7 @@ export const ZRange = z.object({ from: ZDayOrInstant.optional(), to: ZDayOrInsta
 /** A reference rate (units per 1 EUR): at most 12 digits before the point and 30 after. */
 export const RATE_SHAPE = /^[0-9]{1,12}(\.[0-9]{1,30})?$/;
 
-export const ZError = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .meta({ id: 'Error' });
+export const ZError = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
 
 export const ZIdParams = z.object({ id: ZId });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STORE_STATUSES } from '../core/status.ts';
-import { ZId, ZMoney, zProse, ZRange } from './common.ts';
+import { ZId, ZMoney, ZRange, zProse } from './common.ts';
 
 // Conversions: the Orders table of a campaign, one conversion, and its approval (SPEC §2, §10).
 

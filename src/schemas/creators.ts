@@ -4,7 +4,10 @@ import { ZCursor, ZId, ZNextCursor, ZSearch, zName, zPageLimit, zText } from './
 
 // `?removed=true` widens a list to removed entries; query strings are text.
 export const ZRemovedQuery = z.object({
-  removed: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  removed: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
 });
 
 const ZName = zName(200);
@@ -20,10 +23,7 @@ export const ZCreatorBody = z.object({
   email: ZEmail.nullish(),
 });
 
-export const ZCreatorPatch = ZCreatorBody.partial().refine(
-  (v) => Object.keys(v).length > 0,
-  'give at least one of name, handle, email',
-);
+export const ZCreatorPatch = ZCreatorBody.partial().refine((v) => Object.keys(v).length > 0, 'give at least one of name, handle, email');
 
 export const ZCreatorParams = z.object({ id: ZId });
 export const CREATORS_PAGE_DEFAULT = 100;

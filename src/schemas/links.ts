@@ -36,7 +36,7 @@ export const ZLinkDomainParams = z.object({ domain: ZDomain });
 
 export const ZLinkDomains = z
   .object({
-    domains: z.array(z.string()).describe('the domains admins added, besides the stores\' domains'),
+    domains: z.array(z.string()).describe("the domains admins added, besides the stores' domains"),
     storeDomains: z.array(z.string()).describe("the domains of the account's stores, allowed without being listed"),
   })
   .meta({ id: 'LinkDomains' });

@@ -48,7 +48,10 @@ export const ZCustomOrderBody = z
     status: z.enum(['pending', 'paid', 'canceled', 'refunded']),
     codes: z.array(zText(255)).max(50).optional(),
     ref: zText(255, { trim: true }).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code').optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code')
+      .optional(),
   })
   // Amounts are decimal strings in the order's currency: beyond 10^12 of it is refused here.
   .superRefine((order, ctx) => {
@@ -100,7 +103,10 @@ export const ZPrivacyRequests = z.object({
       topic: z.enum(['customers/redact', 'shop/redact', 'customers/data_request']),
       receivedAt: z.string(),
       orders: z.number().int().describe('the orders the request names'),
-      bodiesErased: z.number().int().describe("kept bodies of dead letters erased: of the orders named (customers/redact) or all the store's (shop/redact)"),
+      bodiesErased: z
+        .number()
+        .int()
+        .describe("kept bodies of dead letters erased: of the orders named (customers/redact) or all the store's (shop/redact)"),
     }),
   ),
 });

@@ -16,13 +16,42 @@ import { JsonBodyError, parseJsonLossless } from './parse-json.ts';
 /** Fields of a customer, dropped wherever they are. */
 const DROPPED = new Set([
   // Shopify
-  'customer', 'email', 'contact_email', 'phone', 'browser_ip', 'client_details', 'note', 'referring_site',
-  'order_status_url', 'token', 'cart_token', 'checkout_token', 'payment_details', 'receipt', 'properties',
-  'default_address', 'addresses',
+  'customer',
+  'email',
+  'contact_email',
+  'phone',
+  'browser_ip',
+  'client_details',
+  'note',
+  'referring_site',
+  'order_status_url',
+  'token',
+  'cart_token',
+  'checkout_token',
+  'payment_details',
+  'receipt',
+  'properties',
+  'default_address',
+  'addresses',
   // WooCommerce
-  'customer_id', 'customer_ip_address', 'customer_user_agent', 'customer_note', 'order_key', 'payment_url', '_links',
+  'customer_id',
+  'customer_ip_address',
+  'customer_user_agent',
+  'customer_note',
+  'order_key',
+  'payment_url',
+  '_links',
   // The parts of an address, should one appear outside the addresses below.
-  'first_name', 'last_name', 'address1', 'address2', 'address_1', 'address_2', 'zip', 'postcode', 'latitude', 'longitude',
+  'first_name',
+  'last_name',
+  'address1',
+  'address2',
+  'address_1',
+  'address_2',
+  'zip',
+  'postcode',
+  'latitude',
+  'longitude',
 ]);
 
 /** Addresses: only their country is read, and kept. */
@@ -30,7 +59,10 @@ const ADDRESSES = new Set(['billing_address', 'shipping_address', 'billing', 'sh
 const COUNTRY = new Set(['country', 'country_code']);
 
 /** Lists of name/value pairs (Shopify note attributes, WooCommerce meta data): only the ref is read. */
-const PAIRS = new Map([['note_attributes', 'name'], ['meta_data', 'key']]);
+const PAIRS = new Map([
+  ['note_attributes', 'name'],
+  ['meta_data', 'key'],
+]);
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;

@@ -16,7 +16,10 @@ const TIME_ZONE = 'Europe/Paris';
 const LOCALE = 'en-US';
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RULE_SETS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
+const WIDTHS = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+];
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64');
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
 
@@ -36,7 +39,9 @@ async function seed(admin: Client) {
   expect((await admin.post(`/api/campaigns/${campaignId}/members`, { creatorId: leo, codes: ['LEO5'] })).status).toBe(201);
   const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR', domain: 'shop.example.com' });
   expect(store.status).toBe(201);
-  const link = await admin.post(`/api/campaigns/${campaignId}/members/${mia}/links`, { destination: 'https://shop.example.com/products/tee' });
+  const link = await admin.post(`/api/campaigns/${campaignId}/members/${mia}/links`, {
+    destination: 'https://shop.example.com/products/tee',
+  });
   expect(link.status).toBe(201);
   const orders = [
     { id: 'A-1001', number: '#1001', code: 'MIA10', days: 6, subtotal: '100.00', status: 'paid' },
@@ -49,8 +54,14 @@ async function seed(admin: Client) {
   for (const o of orders) {
     const at = daysAgo(o.days);
     const res = await admin.put(`/api/stores/${store.body.id}/orders/${o.id}`, {
-      number: o.number, createdAt: at, updatedAt: at, currency: 'EUR', subtotal: o.subtotal,
-      ...(o.refunded && { refunded: o.refunded }), status: o.status, codes: [o.code],
+      number: o.number,
+      createdAt: at,
+      updatedAt: at,
+      currency: 'EUR',
+      subtotal: o.subtotal,
+      ...(o.refunded && { refunded: o.refunded }),
+      status: o.status,
+      codes: [o.code],
     });
     expect(res.status).toBe(200);
     conversions[o.number] = res.body.conversionId;
@@ -63,14 +74,25 @@ async function seed(admin: Client) {
   const at = daysAgo(1);
   const money = (amount: string) => ({ shop_money: { amount, currency_code: 'EUR' } });
   const body = JSON.stringify({
-    id: 7001, name: '#2001', created_at: at, updated_at: at, currency: 'EUR', financial_status: 'paid', cancelled_at: null,
-    subtotal_price_set: money('40.00'), current_subtotal_price_set: money('40.00'), discount_codes: [{ code: 'MIA10' }], refunds: [],
+    id: 7001,
+    name: '#2001',
+    created_at: at,
+    updated_at: at,
+    currency: 'EUR',
+    financial_status: 'paid',
+    cancelled_at: null,
+    subtotal_price_set: money('40.00'),
+    current_subtotal_price_set: money('40.00'),
+    discount_codes: [{ code: 'MIA10' }],
+    refunds: [],
   });
   const delivery = await admin.app.inject({
     method: 'POST',
     url: new URL(shopify.body.webhookUrl).pathname,
     headers: {
-      'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'wh-7001',
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-webhook-id': 'wh-7001',
       'x-shopify-hmac-sha256': sign(shopify.body.webhookSecret, body),
     },
     payload: body,
@@ -84,7 +106,12 @@ async function seed(admin: Client) {
   return { campaignId, viewerEmail };
 }
 
-interface Violation { id: string; impact: string; help: string; nodes: Array<{ target: string; summary: string }> }
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: Array<{ target: string; summary: string }>;
+}
 
 /** axe-core's violations on the page as it is now, injected once per document. */
 async function axeViolations(page: Page): Promise<Violation[]> {
@@ -95,7 +122,12 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 }
 
 const report = (violations: Violation[]) =>
-  violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target}\n    ${n.summary.replace(/\n/g, '\n    ')}`).join('\n')}`).join('\n');
+  violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target}\n    ${n.summary.replace(/\n/g, '\n    ')}`).join('\n')}`,
+    )
+    .join('\n');
 
 /** The innermost elements reaching past the right edge of a `width` wide page, as selectors. */
 async function overflowing(page: Page, width: number): Promise<string[]> {
@@ -115,11 +147,12 @@ async function checkScreen(page: Page, name: string) {
     expect.soft(violations, `${name} at ${size.width}px:\n${report(violations)}`).toEqual([]);
     const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
     const wide = scrollWidth > size.width ? await overflowing(page, size.width) : [];
-    expect.soft(scrollWidth, `${name} at ${size.width}px scrolls sideways, past the edge: ${wide.join(', ')}`).toBeLessThanOrEqual(size.width);
+    expect
+      .soft(scrollWidth, `${name} at ${size.width}px scrolls sideways, past the edge: ${wide.join(', ')}`)
+      .toBeLessThanOrEqual(size.width);
   }
   await page.setViewportSize(WIDTHS[0]!);
 }
-
 
 /** What has the focus: its tag, accessible label or text, and whether it shows an outline. */
 async function focused(page: Page): Promise<{ tag: string; name: string; outline: string }> {
@@ -140,7 +173,8 @@ suite('accessibility of the web app in Chromium', () => {
   let seeded: Awaited<ReturnType<typeof seed>>;
   const main = () => page.getByRole('main');
   const nav = () => page.getByRole('navigation', { name: 'Main' });
-  const approvalOf = (number: string) => page.locator('table[aria-label="Orders"] tr', { hasText: number }).locator('td[data-column="approval"] .badge');
+  const approvalOf = (number: string) =>
+    page.locator('table[aria-label="Orders"] tr', { hasText: number }).locator('td[data-column="approval"] .badge');
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -265,11 +299,13 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByLabel('Campaign name').fill('Autumn');
     await page.getByLabel('Percent of sale').fill('ten');
     await page.getByRole('button', { name: 'Create campaign' }).click();
-    expect(await page.getByRole('alert').textContent()).toBe('"ten" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      '"ten" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.',
+    );
     await checkScreen(page, 'Campaigns, invalid new campaign');
   });
 
-  it('a campaign\'s Performance tab: creators, orders, filters and selection', async () => {
+  it("a campaign's Performance tab: creators, orders, filters and selection", async () => {
     await page.goto(`${base}/campaigns/${seeded.campaignId}`);
     await approvalOf('#1004').waitFor();
     await page.getByRole('table', { name: 'Creator performance' }).waitFor();
@@ -288,7 +324,7 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByRole('form', { name: 'Filter orders' }).getByRole('button', { name: 'Clear filters' }).click();
   });
 
-  it('a campaign\'s Settings tab: terms, members, codes and links', async () => {
+  it("a campaign's Settings tab: terms, members, codes and links", async () => {
     await main().getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Mia Chen', level: 3 }).waitFor();
     await page.getByRole('form', { name: 'Add a member' }).waitFor();
@@ -367,7 +403,7 @@ suite('accessibility of the web app in Chromium', () => {
     await checkScreen(page, 'Not found');
   });
 
-  it("as a viewer: Home, a campaign without Reject / Undo, its settings read-only, Settings only for their own account", async () => {
+  it('as a viewer: Home, a campaign without Reject / Undo, its settings read-only, Settings only for their own account', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, base, seeded.viewerEmail);
     await page.getByTestId('total-sales').waitFor();
@@ -376,7 +412,11 @@ suite('accessibility of the web app in Chromium', () => {
 
     await page.goto(`${base}/campaigns/${seeded.campaignId}`);
     await approvalOf('#1004').waitFor();
-    expect(await main().getByRole('button', { name: /^(Reject|Undo) order/ }).count()).toBe(0);
+    expect(
+      await main()
+        .getByRole('button', { name: /^(Reject|Undo) order/ })
+        .count(),
+    ).toBe(0);
     expect(await main().getByRole('checkbox').count()).toBe(0);
     await checkScreen(page, 'Campaign performance as a viewer');
 

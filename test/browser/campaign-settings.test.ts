@@ -33,13 +33,18 @@ async function seed(admin: Client) {
   expect(store.status).toBe(201);
   const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
   const order = await admin.put(`/api/stores/${store.body.id}/orders/B-1`, {
-    number: '#2001', createdAt: yesterday, updatedAt: yesterday, currency: 'EUR', subtotal: '100.00', status: 'paid', codes: ['MIA10'],
+    number: '#2001',
+    createdAt: yesterday,
+    updatedAt: yesterday,
+    currency: 'EUR',
+    subtotal: '100.00',
+    status: 'paid',
+    codes: ['MIA10'],
   });
   expect(order.status).toBe(200);
   expect(order.body.conversionId).toBeTruthy();
   return { summerId: summer.body.id as string, mia, leo, ava, noah };
 }
-
 
 suite('campaign settings and Community in Chromium', () => {
   let t: TestApp;
@@ -74,7 +79,9 @@ suite('campaign settings and Community in Chromium', () => {
     await form.getByLabel('Campaign name').fill('Autumn Drop');
     await form.getByLabel('Percent of sale').fill('150');
     await form.getByRole('button', { name: 'Create campaign' }).click();
-    expect(await form.getByRole('alert').textContent()).toBe('"150" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.');
+    expect(await form.getByRole('alert').textContent()).toBe(
+      '"150" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.',
+    );
     await form.getByLabel('Percent of sale').fill('7.5');
     await form.getByLabel('Fixed amount per order').fill('1.50');
     await form.getByRole('button', { name: 'Create campaign' }).click();
@@ -126,13 +133,15 @@ suite('campaign settings and Community in Chromium', () => {
     expect((await admin.get(`/api/campaigns/${seeded.summerId}/members/${seeded.leo}`)).body.codes).toEqual(['LEO15']);
   });
 
-  it('says why a link off the account\'s domains is refused', async () => {
+  it("says why a link off the account's domains is refused", async () => {
     await leoCard().getByLabel('Link destination for Leo Park').fill('https://elsewhere.example/tee');
     await leoCard().getByRole('button', { name: 'Create link' }).click();
     const linkForm = leoCard().locator('form', { has: page.getByLabel('Link destination for Leo Park') });
-    await expect.poll(() => linkForm.getByRole('alert').textContent()).toBe(
-      "Links may lead only to a domain of one of the account's stores or on its list of link domains; elsewhere.example is on neither. An admin can add it in Settings.",
-    );
+    await expect
+      .poll(() => linkForm.getByRole('alert').textContent())
+      .toBe(
+        "Links may lead only to a domain of one of the account's stores or on its list of link domains; elsewhere.example is on neither. An admin can add it in Settings.",
+      );
     expect((await admin.get(`/api/campaigns/${seeded.summerId}/members/${seeded.leo}`)).body.links).toEqual([]);
   });
 
@@ -146,16 +155,20 @@ suite('campaign settings and Community in Chromium', () => {
     expect(url).toBe(`http://tally.test/r/${member.body.links[0].slug}`);
     expect(await leoCard().locator('code.url').textContent()).toBe(url);
 
-    await leoCard().getByRole('button', { name: `Copy link ${url}` }).click();
+    await leoCard()
+      .getByRole('button', { name: `Copy link ${url}` })
+      .click();
     await expect.poll(() => leoCard().locator('.copied').textContent()).toBe('Copied');
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(url);
 
     // Without a clipboard the button says how to copy by hand.
     await page.evaluate("Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true })");
-    await leoCard().getByRole('button', { name: `Copy link ${url}` }).click();
-    await expect.poll(() => leoCard().locator('.copy [role="alert"]').textContent()).toBe(
-      'Copying is not available in this browser: select the address and copy it by hand.',
-    );
+    await leoCard()
+      .getByRole('button', { name: `Copy link ${url}` })
+      .click();
+    await expect
+      .poll(() => leoCard().locator('.copy [role="alert"]').textContent())
+      .toBe('Copying is not available in this browser: select the address and copy it by hand.');
     await page.reload();
   });
 
@@ -168,12 +181,16 @@ suite('campaign settings and Community in Chromium', () => {
     await form.getByText('Terms saved.').waitFor();
     const campaign = await admin.get(`/api/campaigns/${seeded.summerId}`);
     expect(campaign.body.commission).toEqual({ percent: '12.5', fixed: { value: '2.00', currency: 'USD' } });
-    expect(await form.getByTestId('campaign-terms').textContent()).toBe(`12.5% + ${formatMoney({ value: '2.00', currency: 'USD' }, LOCALE)} per order`);
+    expect(await form.getByTestId('campaign-terms').textContent()).toBe(
+      `12.5% + ${formatMoney({ value: '2.00', currency: 'USD' }, LOCALE)} per order`,
+    );
 
     // Clearing the fixed amount leaves the percent alone.
     await form.getByLabel('Fixed amount per order').fill('');
     await form.getByRole('button', { name: 'Save terms' }).click();
-    await expect.poll(async () => (await admin.get(`/api/campaigns/${seeded.summerId}`)).body.commission).toEqual({ percent: '12.5', fixed: null });
+    await expect
+      .poll(async () => (await admin.get(`/api/campaigns/${seeded.summerId}`)).body.commission)
+      .toEqual({ percent: '12.5', fixed: null });
   });
 
   it('removes a member and re-adds it with its codes', async () => {
@@ -276,7 +293,11 @@ suite('campaign settings and Community in Chromium', () => {
     await leoCard().getByText('LEO15', { exact: true }).waitFor();
     await page.locator(`li.member[data-creator-id="${seeded.mia}"]`).getByText('MIA10', { exact: true }).waitFor();
     expect(await page.getByTestId('campaign-terms').textContent()).toBe('12.5%');
-    expect(await leoCard().getByRole('button', { name: /^Copy link / }).count()).toBe(1);
+    expect(
+      await leoCard()
+        .getByRole('button', { name: /^Copy link / })
+        .count(),
+    ).toBe(1);
     const main = page.locator('main');
     expect(await main.getByRole('textbox').count()).toBe(0);
     expect(await main.getByRole('combobox').count()).toBe(0);

@@ -16,7 +16,16 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     executablePath: CHROMIUM,
     locale: 'en-US',
     viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     context,
@@ -29,7 +38,9 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 }
 
 /** A describe that is reported as skipped, with the reason, when Chromium is missing. */
-export const suite = chromiumMissing ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn) : describe;
+export const suite = chromiumMissing
+  ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${chromiumMissing}`, fn)
+  : describe;
 
 /** The password every browser test gives its users. */
 export const PASSWORD = 'correct horse battery';

@@ -7,7 +7,8 @@ import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromi
 // page, the sales chart still draws, and no page of the app makes Chromium report a violation,
 // an error or a warning.
 
-const CSP = "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'";
+const CSP =
+  "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'";
 
 suite('the dashboard under its content security policy', () => {
   let t: TestApp;
@@ -34,7 +35,13 @@ suite('the dashboard under its content security policy', () => {
     for (const daysAgo of [1, 2, 3]) {
       const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
       const res = await admin.put(`/api/stores/${store}/orders/A-${daysAgo}`, {
-        number: `#${daysAgo}`, createdAt: at, updatedAt: at, currency: 'EUR', subtotal: `${daysAgo * 10}.00`, status: 'paid', codes: ['MIA10'],
+        number: `#${daysAgo}`,
+        createdAt: at,
+        updatedAt: at,
+        currency: 'EUR',
+        subtotal: `${daysAgo * 10}.00`,
+        status: 'paid',
+        codes: ['MIA10'],
       });
       expect(res.status).toBe(200);
     }
@@ -72,7 +79,7 @@ suite('the dashboard under its content security policy', () => {
     expect(res.headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('draws Home\'s chart and every page without a violation, an error or a warning', async () => {
+  it("draws Home's chart and every page without a violation, an error or a warning", async () => {
     await signIn(page, base, email);
     const chart = page.getByRole('figure', { name: 'Sales over time' });
     await chart.locator('.recharts-area-area').waitFor();
@@ -94,7 +101,7 @@ suite('the dashboard under its content security policy', () => {
     expect(messages).toEqual([]);
   });
 
-  it('keeps the assets\' long caching and gives the API no-store', async () => {
+  it("keeps the assets' long caching and gives the API no-store", async () => {
     const assets = responses.filter((r) => new URL(r.url()).pathname.startsWith('/assets/'));
     expect(assets.length).toBeGreaterThan(0);
     for (const r of assets) expect([r.url(), r.headers()['cache-control']]).toEqual([r.url(), 'public, max-age=31536000, immutable']);

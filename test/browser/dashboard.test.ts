@@ -25,14 +25,19 @@ async function seed(admin: Client) {
   ];
   for (const o of orders) {
     const res = await admin.put(`/api/stores/${store.body.id}/orders/${o.id}`, {
-      number: o.number, createdAt: yesterday, updatedAt: yesterday, currency: 'EUR', subtotal: o.subtotal, status: 'paid', codes: ['mia10'],
+      number: o.number,
+      createdAt: yesterday,
+      updatedAt: yesterday,
+      currency: 'EUR',
+      subtotal: o.subtotal,
+      status: 'paid',
+      codes: ['mia10'],
     });
     expect(res.status).toBe(200);
     expect(res.body.conversionId).toBeTruthy();
   }
   return { campaignId: campaign.body.id as string, creatorId: creator.body.id as string, storeId: store.body.id as string };
 }
-
 
 suite('web app in Chromium', () => {
   let t: TestApp;
@@ -69,7 +74,9 @@ suite('web app in Chromium', () => {
     await expect.poll(() => page.getByTestId('total-sales').textContent()).toBe(expected);
     expect(await page.getByTestId('commission').textContent()).toBe(formatMoney(dashboard.body.commission, LOCALE));
     expect(await page.getByTestId('orders').textContent()).toBe('2');
-    expect(await page.getByRole('link', { name: 'Download' }).getAttribute('href')).toBe(`/api/sales/export?from=${range.from}&to=${range.to}`);
+    expect(await page.getByRole('link', { name: 'Download' }).getAttribute('href')).toBe(
+      `/api/sales/export?from=${range.from}&to=${range.to}`,
+    );
     // A reload keeps the session.
     await page.reload();
     await expect.poll(() => page.getByTestId('total-sales').textContent()).toBe(expected);
@@ -80,7 +87,9 @@ suite('web app in Chromium', () => {
     await page.getByRole('link', { name: 'Summer Launch' }).click();
     await page.getByRole('heading', { name: 'Summer Launch' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/campaigns/${seeded.campaignId}`);
-    const commission = page.locator(`table[aria-label="Creator performance"] tr[data-creator-id="${seeded.creatorId}"] td[data-column="commission"]`);
+    const commission = page.locator(
+      `table[aria-label="Creator performance"] tr[data-creator-id="${seeded.creatorId}"] td[data-column="commission"]`,
+    );
     const eur = (value: string) => formatMoney({ value, currency: 'EUR' }, LOCALE);
     await expect.poll(() => commission.textContent()).toBe(eur('15.00'));
 
@@ -97,17 +106,25 @@ suite('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Reject order #1002' }).waitFor();
   });
 
-  it('shows a new order and a colleague\'s reject without a reload', async () => {
+  it("shows a new order and a colleague's reject without a reload", async () => {
     // The page is still the campaign's; a store delivers an order and a colleague rejects another.
     const now = new Date().toISOString();
     const put = await admin.put(`/api/stores/${seeded.storeId}/orders/A-1003`, {
-      number: '#1003', createdAt: now, updatedAt: now, currency: 'EUR', subtotal: '20.00', status: 'paid', codes: ['MIA10'],
+      number: '#1003',
+      createdAt: now,
+      updatedAt: now,
+      currency: 'EUR',
+      subtotal: '20.00',
+      status: 'paid',
+      codes: ['MIA10'],
     });
     expect(put.status).toBe(200);
     const fresh = page.locator('table[aria-label="Orders"] tr', { hasText: '#1003' });
     await fresh.waitFor({ timeout: 10_000 });
     expect(await fresh.getAttribute('data-live')).toBe('true');
-    const commission = page.locator(`table[aria-label="Creator performance"] tr[data-creator-id="${seeded.creatorId}"] td[data-column="commission"]`);
+    const commission = page.locator(
+      `table[aria-label="Creator performance"] tr[data-creator-id="${seeded.creatorId}"] td[data-column="commission"]`,
+    );
     await expect.poll(() => commission.textContent(), { timeout: 10_000 }).toBe(formatMoney({ value: '17.00', currency: 'EUR' }, LOCALE));
 
     const first = page.locator('table[aria-label="Orders"] tr', { hasText: '#1001' });

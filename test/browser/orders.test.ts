@@ -27,7 +27,10 @@ async function seed(admin: Client) {
   const mia = await admin.post('/api/creators', { name: 'Mia Chen', handle: '@mia' });
   const leo = await admin.post('/api/creators', { name: 'Leo Park', handle: '@leo' });
   const campaign = await admin.post('/api/campaigns', { name: 'Summer Launch', commission: { percent: '10' } });
-  for (const [creator, code] of [[mia, 'MIA10'], [leo, 'LEO5']] as const) {
+  for (const [creator, code] of [
+    [mia, 'MIA10'],
+    [leo, 'LEO5'],
+  ] as const) {
     const member = await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: creator.body.id, codes: [code] });
     expect(member.status).toBe(201);
   }
@@ -37,15 +40,26 @@ async function seed(admin: Client) {
   for (const [i, o] of ORDERS.entries()) {
     const at = new Date(noonDaysAgo(o.daysAgo) + i * 60_000).toISOString();
     const res = await admin.put(`/api/stores/${store.body.id}/orders/${o.id}`, {
-      number: o.number, createdAt: at, updatedAt: at, currency: 'EUR', subtotal: o.subtotal,
-      ...('refunded' in o && { refunded: o.refunded }), status: o.status, codes: [o.code],
+      number: o.number,
+      createdAt: at,
+      updatedAt: at,
+      currency: 'EUR',
+      subtotal: o.subtotal,
+      ...('refunded' in o && { refunded: o.refunded }),
+      status: o.status,
+      codes: [o.code],
     });
     expect(res.status).toBe(200);
     ids[o.number] = res.body.conversionId;
   }
-  return { campaignId: campaign.body.id as string, miaId: mia.body.id as string, leoId: leo.body.id as string, storeId: store.body.id as string, ids };
+  return {
+    campaignId: campaign.body.id as string,
+    miaId: mia.body.id as string,
+    leoId: leo.body.id as string,
+    storeId: store.body.id as string,
+    ids,
+  };
 }
-
 
 const orderNumbers = (page: Page) => page.locator('table[aria-label="Orders"] tbody td[data-column="orderNumber"]').allTextContents();
 const summary = (page: Page) => page.locator('.selection-count').textContent();
@@ -54,7 +68,10 @@ const summary = (page: Page) => page.locator('.selection-count').textContent();
 function csvRecords(text: string): string[][] {
   expect(text.startsWith('\uFEFF')).toBe(true);
   expect(text.endsWith('\r\n')).toBe(true);
-  return text.slice(1, -2).split('\r\n').map((line) => line.split(','));
+  return text
+    .slice(1, -2)
+    .split('\r\n')
+    .map((line) => line.split(','));
 }
 const column = (name: (typeof EXPORT_COLUMNS)[number]) => EXPORT_COLUMNS.indexOf(name);
 
@@ -132,7 +149,7 @@ suite('Orders table in Chromium', () => {
     await expect.poll(() => orderNumbers(page)).toEqual(['#1005', '#1004', '#1003', '#1002', '#1001']);
   });
 
-  it('filters by creator, the campaign\'s members by name', async () => {
+  it("filters by creator, the campaign's members by name", async () => {
     const creator = page.getByRole('combobox', { name: 'Creator' });
     expect(await creator.locator('option').allTextContents()).toEqual(['Any creator', 'Leo Park', 'Mia Chen']);
     await creator.selectOption({ label: 'Leo Park' });
@@ -146,23 +163,40 @@ suite('Orders table in Chromium', () => {
     await expect.poll(() => orderNumbers(page)).toEqual(['#1005', '#1004', '#1003', '#1002', '#1001']);
   });
 
-  it('exports two selected rows as the API does, under the server\'s file name', async () => {
+  it("exports two selected rows as the API does, under the server's file name", async () => {
     expect(await summary(page)).toBe('0 selected');
     expect(await page.getByRole('button', { name: 'Export selected' }).isDisabled()).toBe(true);
     await page.getByRole('checkbox', { name: 'Select order #1001' }).check();
     await page.getByRole('checkbox', { name: 'Select order #1003' }).check();
     await expect.poll(() => summary(page)).toBe('2 selected');
-    expect(await page.getByRole('checkbox', { name: 'Select all loaded orders' }).evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate)).toBe(true);
+    expect(
+      await page
+        .getByRole('checkbox', { name: 'Select all loaded orders' })
+        .evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate),
+    ).toBe(true);
 
     const { download, text } = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
     expect(download.suggestedFilename()).toBe('summer-launch-conversions-selected.csv');
     const records = csvRecords(text);
     expect(records[0]).toEqual([...EXPORT_COLUMNS]);
-    expect(records.slice(1).map((r) => [r[column('Order Number')], r[column('Creator')], r[column('Status')], r[column('Amount')], r[column('Currency')], r[column('Commission')]])).toEqual([
+    expect(
+      records
+        .slice(1)
+        .map((r) => [
+          r[column('Order Number')],
+          r[column('Creator')],
+          r[column('Status')],
+          r[column('Amount')],
+          r[column('Currency')],
+          r[column('Commission')],
+        ]),
+    ).toEqual([
       ['#1003', 'Mia Chen', 'Paid', '75.50', 'EUR', '7.55'],
       ['#1001', 'Mia Chen', 'Paid', '100.00', 'EUR', '10.00'],
     ]);
-    const api = await admin.post(`/api/campaigns/${seeded.campaignId}/conversions/export`, { ids: [seeded.ids['#1001'], seeded.ids['#1003']] });
+    const api = await admin.post(`/api/campaigns/${seeded.campaignId}/conversions/export`, {
+      ids: [seeded.ids['#1001'], seeded.ids['#1003']],
+    });
     expect(api.status).toBe(200);
     expect(text).toBe(api.text);
 
@@ -222,7 +256,13 @@ suite('Orders table in Chromium', () => {
     for (let i = 1; i <= 53; i++) {
       const at = new Date(start + i * 60_000).toISOString();
       const res = await admin.put(`/api/stores/${seeded.storeId}/orders/B-${i}`, {
-        number: `#B${i}`, createdAt: at, updatedAt: at, currency: 'EUR', subtotal: `${i}.00`, status: 'paid', codes: ['BIG'],
+        number: `#B${i}`,
+        createdAt: at,
+        updatedAt: at,
+        currency: 'EUR',
+        subtotal: `${i}.00`,
+        status: 'paid',
+        codes: ['BIG'],
       });
       expect(res.status).toBe(200);
     }
@@ -257,7 +297,11 @@ suite('Orders table in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Select order #B7' }).check();
     const one = await downloadOf(page, () => page.getByRole('button', { name: 'Export selected' }).click());
     expect(one.download.suggestedFilename()).toBe('soldes-d-été-conversions-selected.csv');
-    expect(csvRecords(one.text).slice(1).map((r) => [r[column('Order Number')], r[column('Amount')], r[column('Commission')]])).toEqual([['#B7', '7.00', '0.35']]);
+    expect(
+      csvRecords(one.text)
+        .slice(1)
+        .map((r) => [r[column('Order Number')], r[column('Amount')], r[column('Commission')]]),
+    ).toEqual([['#B7', '7.00', '0.35']]);
   });
 
   it('fits a phone: the filters wrap and only the table scrolls sideways', async () => {
@@ -283,7 +327,9 @@ suite('Orders table in Chromium', () => {
     expect(logout.status()).toBe(204);
     await page.getByRole('button', { name: 'Export selected' }).click();
     await page.getByRole('alert').filter({ hasText: 'Export failed' }).waitFor();
-    expect(await page.getByRole('alert').filter({ hasText: 'Export failed' }).textContent()).toBe('Export failed: Sign in or send an API key.');
+    expect(await page.getByRole('alert').filter({ hasText: 'Export failed' }).textContent()).toBe(
+      'Export failed: Sign in or send an API key.',
+    );
   });
 
   it('shows a viewer the filters but no selection or export', async () => {
@@ -300,7 +346,9 @@ suite('Orders table in Chromium', () => {
     await page.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Pending' });
     await expect.poll(() => orderNumbers(page)).toEqual(['#1002']);
     // The server refuses a viewer's export too.
-    const res = await page.request.post(`${base}/api/campaigns/${seeded.campaignId}/conversions/export`, { data: { ids: [seeded.ids['#1002']] } });
+    const res = await page.request.post(`${base}/api/campaigns/${seeded.campaignId}/conversions/export`, {
+      data: { ids: [seeded.ids['#1002']] },
+    });
     expect(res.status()).toBe(403);
   });
 });

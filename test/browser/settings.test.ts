@@ -17,11 +17,19 @@ const sign = (secret: string, body: string) => createHmac('sha256', secret).upda
 async function seed(admin: Client) {
   const creator = await admin.post('/api/creators', { name: 'Mia Chen', handle: '@mia' });
   const campaign = await admin.post('/api/campaigns', { name: 'Summer Launch', commission: { percent: '10' } });
-  expect((await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: creator.body.id, codes: ['MIA10'] })).status).toBe(201);
+  expect((await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: creator.body.id, codes: ['MIA10'] })).status).toBe(
+    201,
+  );
   const store = await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR' });
   const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
   const put = await admin.put(`/api/stores/${store.body.id}/orders/A-1001`, {
-    number: '#1001', createdAt: yesterday, updatedAt: yesterday, currency: 'EUR', subtotal: '100.00', status: 'paid', codes: ['mia10'],
+    number: '#1001',
+    createdAt: yesterday,
+    updatedAt: yesterday,
+    currency: 'EUR',
+    subtotal: '100.00',
+    status: 'paid',
+    codes: ['mia10'],
   });
   expect(put.body.conversionId).toBeTruthy();
 }
@@ -31,11 +39,19 @@ function shopifyOrder(id: string): string {
   const at = new Date(Date.now() - 3600 * 1000).toISOString();
   const money = (amount: string) => ({ shop_money: { amount, currency_code: 'EUR' } });
   return JSON.stringify({
-    id: Number(id), name: '#2001', created_at: at, updated_at: at, currency: 'EUR', financial_status: 'paid', cancelled_at: null,
-    subtotal_price_set: money('40.00'), current_subtotal_price_set: money('40.00'), discount_codes: [{ code: 'MIA10' }], refunds: [],
+    id: Number(id),
+    name: '#2001',
+    created_at: at,
+    updated_at: at,
+    currency: 'EUR',
+    financial_status: 'paid',
+    cancelled_at: null,
+    subtotal_price_set: money('40.00'),
+    current_subtotal_price_set: money('40.00'),
+    discount_codes: [{ code: 'MIA10' }],
+    refunds: [],
   });
 }
-
 
 suite('settings in Chromium', () => {
   let t: TestApp;
@@ -127,7 +143,12 @@ suite('settings in Chromium', () => {
     const body = shopifyOrder('7001');
     const res = await fetch(url!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'wh-7001', 'x-shopify-hmac-sha256': sign(store.webhookSecret, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': 'wh-7001',
+        'x-shopify-hmac-sha256': sign(store.webhookSecret, body),
+      },
       body,
     });
     expect(res.status).toBe(202);
@@ -205,11 +226,18 @@ suite('settings in Chromium', () => {
     await reset.getByLabel('New password').fill('a brand new password');
     await reset.getByRole('button', { name: 'Set password' }).click();
     await row.getByText(`Password set; ${colleague} was signed out everywhere.`).waitFor();
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: colleague, password: 'a brand new password' }) });
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: colleague, password: 'a brand new password' }),
+    });
     expect(login.status).toBe(200);
 
     await row.getByRole('button', { name: `Remove ${colleague}` }).click();
-    await row.getByRole('group', { name: `Confirm removing ${colleague}` }).getByRole('button', { name: 'Cancel' }).click();
+    await row
+      .getByRole('group', { name: `Confirm removing ${colleague}` })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
     expect(await roleOf()).toBe('member');
     await row.getByRole('button', { name: `Remove ${colleague}` }).click();
     await row.getByRole('button', { name: 'Yes, remove' }).click();
@@ -259,7 +287,9 @@ suite('settings in Chromium', () => {
     const form = section.getByRole('form', { name: 'Add a link domain' });
     await form.getByLabel('Domain').fill('https://brand.example/');
     await form.getByRole('button', { name: 'Add domain' }).click();
-    await expect.poll(() => form.getByRole('alert').textContent()).toContain('a domain name such as shop.example.com: no scheme, port or path');
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toContain('a domain name such as shop.example.com: no scheme, port or path');
     await form.getByLabel('Domain').fill('Brand.Example');
     await form.getByRole('button', { name: 'Add domain' }).click();
     const list = section.getByRole('list', { name: 'Added link domains' });
@@ -287,17 +317,26 @@ suite('settings in Chromium', () => {
     // and the trailing comma the ECB writes on every line.
     const csv = 'Date, ISK, THB,\n2026-11-20, 150.10, N/A,\n2026-11-19, 149.90, 38.125,\n';
     const importForm = page.getByRole('form', { name: 'Import an ECB file' });
-    await importForm.getByLabel('ECB reference-rate file').setInputFiles({ name: 'eurofxref-hist.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await importForm
+      .getByLabel('ECB reference-rate file')
+      .setInputFiles({ name: 'eurofxref-hist.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await importForm.getByRole('button', { name: 'Import' }).click();
-    await expect.poll(() => importForm.getByTestId('import-result').textContent())
+    await expect
+      .poll(() => importForm.getByTestId('import-result').textContent())
       .toBe('Imported 3 rates for 2 currencies, from 2026-11-19 to 2026-11-20; 0 conversions refigured.');
     const own = await admin.get('/api/fx-rates?date=2026-11-20');
     const isk = own.body.items.find((r: { currency: string }) => r.currency === 'ISK');
     expect(isk).toEqual({ currency: 'ISK', perEur: '150.10', day: '2026-11-20', source: 'account' });
-    await expect.poll(() => rates.locator('tr[data-currency="ISK"] td').allTextContents()).toEqual(['150.10', '2026-11-20', 'This account']);
-    await expect.poll(() => rates.locator('tr[data-currency="THB"] td').allTextContents()).toEqual(['38.125', '2026-11-19', 'This account']);
+    await expect
+      .poll(() => rates.locator('tr[data-currency="ISK"] td').allTextContents())
+      .toEqual(['150.10', '2026-11-20', 'This account']);
+    await expect
+      .poll(() => rates.locator('tr[data-currency="THB"] td').allTextContents())
+      .toEqual(['38.125', '2026-11-19', 'This account']);
 
-    await importForm.getByLabel('ECB reference-rate file').setInputFiles({ name: 'rates.csv', mimeType: 'text/csv', buffer: Buffer.from('Day,USD\n2026-11-20,1.1\n') });
+    await importForm
+      .getByLabel('ECB reference-rate file')
+      .setInputFiles({ name: 'rates.csv', mimeType: 'text/csv', buffer: Buffer.from('Day,USD\n2026-11-20,1.1\n') });
     await importForm.getByRole('button', { name: 'Import' }).click();
     await expect.poll(() => importForm.getByRole('alert').textContent()).toBe('not an ECB rates CSV: the first column is not "Date"');
   });
@@ -346,11 +385,19 @@ suite('settings in Chromium', () => {
     await form.getByLabel('Current password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('Password changed. Your other sessions were signed out.').waitFor();
-    const login = (password: string) => fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: viewerEmail, password }) });
+    const login = (password: string) =>
+      fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: viewerEmail, password }),
+      });
     expect((await login(PASSWORD)).status).toBe(401);
     const other = await login('my new password 2026');
     expect(other.status).toBe(200);
-    const otherCookie = other.headers.getSetCookie().find((c) => c.startsWith('tally_session='))!.split(';')[0]!;
+    const otherCookie = other.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('tally_session='))!
+      .split(';')[0]!;
 
     await page.getByRole('group', { name: 'Sign out everywhere' }).getByRole('button', { name: 'End all my sessions' }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();

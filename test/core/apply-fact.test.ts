@@ -39,7 +39,11 @@ const version = (over: Partial<StoreOrder> = {}): StoreOrder => ({
 
 const at = (iso: string) => new Date(iso);
 const order = (o: StoreOrder): LedgerFact => ({ kind: 'order', order: o });
-const refund = (id: string, amountMinor: bigint): LedgerFact => ({ kind: 'refund', orderExternalId: '820982911946154508', refund: { id, amountMinor } });
+const refund = (id: string, amountMinor: bigint): LedgerFact => ({
+  kind: 'refund',
+  orderExternalId: '820982911946154508',
+  refund: { id, amountMinor },
+});
 
 function run(facts: LedgerFact[], context = ctx(), from: LedgerState = EMPTY_STATE): LedgerState {
   return facts.reduce((state, fact) => applyFact(state, fact, context).state, from);
@@ -51,7 +55,13 @@ describe('applyFact', () => {
     expect(outcome.orderChanged).toBe(true);
     expect(outcome.conversion).toBe('opened');
     expect(outcome.decision).toEqual(MIA);
-    expect(outcome.state.order).toMatchObject({ status: 'paid', amountMinor: 11_561n, grossMinor: 11_561n, refundedMinor: 0n, subtotalMinor: 11_561n });
+    expect(outcome.state.order).toMatchObject({
+      status: 'paid',
+      amountMinor: 11_561n,
+      grossMinor: 11_561n,
+      refundedMinor: 0n,
+      subtotalMinor: 11_561n,
+    });
     expect(outcome.state.conversion).toMatchObject({
       approval: 'approved',
       status: 'paid',
@@ -79,12 +89,19 @@ describe('applyFact', () => {
   });
 
   it('makes the conversion follow its order: partial refund, full refund, cancel', () => {
-    const partial = run([order(version()), order(version({ updatedAt: at('2026-03-07T00:00:00Z'), refunds: [{ id: 'r1', amountMinor: 1_561n }], currentMinor: 10_000n }))]);
+    const partial = run([
+      order(version()),
+      order(version({ updatedAt: at('2026-03-07T00:00:00Z'), refunds: [{ id: 'r1', amountMinor: 1_561n }], currentMinor: 10_000n })),
+    ]);
     expect(partial.conversion).toMatchObject({ status: 'partially_refunded', amountMinor: 10_000n });
     // 10,000 USD cents are 86.50 EUR (half to even), 8.65 + 2.00 commission.
     expect(partial.conversion?.figures).toEqual({ fxMissing: false, convertedMinor: 8_650n, commissionMinor: 1_065n, counted: true });
     const full = run([refund('r2', 10_000n)], ctx(), partial);
-    expect(full.conversion).toMatchObject({ status: 'refunded', amountMinor: 0n, figures: { convertedMinor: 0n, commissionMinor: 0n, counted: false } });
+    expect(full.conversion).toMatchObject({
+      status: 'refunded',
+      amountMinor: 0n,
+      figures: { convertedMinor: 0n, commissionMinor: 0n, counted: false },
+    });
   });
 
   it('counts a refund once by id, the first amount stored winning, whichever fact brought it', () => {
@@ -117,7 +134,13 @@ describe('applyFact', () => {
     expect(deleted.deletedAt).toEqual(at('2026-03-09T00:00:00Z'));
     expect(deleted.order).toMatchObject({ status: 'canceled', base: 'canceled', updatedAt: at('2026-03-06T10:00:00Z') });
     expect(deleted.conversion).toMatchObject({ status: 'canceled', figures: { commissionMinor: 0n, counted: false } });
-    const orders = [[v1, deletion, v2], [deletion, v1, v2], [v1, v2, deletion], [v2, deletion, v1], [deletion, v2, v1]].map((facts) => run(facts));
+    const orders = [
+      [v1, deletion, v2],
+      [deletion, v1, v2],
+      [v1, v2, deletion],
+      [v2, deletion, v1],
+      [deletion, v2, v1],
+    ].map((facts) => run(facts));
     for (const state of orders) expect(state).toEqual(orders[0]);
     expect(orders[0]!.order).toMatchObject({ status: 'canceled', number: '#1001-b', updatedAt: at('2026-03-10T00:00:00Z') });
     // A second deletion changes nothing; one of an unknown order is kept for when it comes.
@@ -152,8 +175,14 @@ describe('applyFact', () => {
     const state = run([order(version())]);
     const rejected = applyFact(state, { kind: 'approval', externalId: '820982911946154508', action: 'reject' }, ctx());
     expect(rejected.approval).toEqual({ from: 'approved', to: 'rejected' });
-    expect(rejected.state.conversion).toMatchObject({ status: 'paid', approval: 'rejected', figures: { convertedMinor: 10_000n, commissionMinor: 0n, counted: false } });
-    expect(() => applyFact(rejected.state, { kind: 'approval', externalId: '820982911946154508', action: 'reject' }, ctx())).toThrow(ApprovalError);
+    expect(rejected.state.conversion).toMatchObject({
+      status: 'paid',
+      approval: 'rejected',
+      figures: { convertedMinor: 10_000n, commissionMinor: 0n, counted: false },
+    });
+    expect(() => applyFact(rejected.state, { kind: 'approval', externalId: '820982911946154508', action: 'reject' }, ctx())).toThrow(
+      ApprovalError,
+    );
     const undone = run([{ kind: 'approval', externalId: '820982911946154508', action: 'approve' }], ctx(), rejected.state);
     expect(undone.conversion?.figures).toEqual({ fxMissing: false, convertedMinor: 10_000n, commissionMinor: 1_200n, counted: true });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApprovalError, approvalLabel, transitionApproval, type Approval } from '../../src/core/approval.ts';
+import { type Approval, ApprovalError, approvalLabel, transitionApproval } from '../../src/core/approval.ts';
 
 describe('transitionApproval', () => {
   it.each<[Approval, 'reject' | 'approve', Approval]>([

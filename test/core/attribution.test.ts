@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attributeOrder,
-  extractRef,
-  normalizeCode,
   type Attribution,
+  attributeOrder,
   type CodeOwner,
+  extractRef,
   type LinkCandidate,
   type MemberRef,
+  normalizeCode,
 } from '../../src/core/attribution.ts';
 
 const ANA: MemberRef = { campaignId: 'c1', creatorId: 'ana' };
@@ -136,10 +136,29 @@ describe('extractRef', () => {
     ['landing_site with an empty ref', { landingSite: '/?ref=' }, null],
     ['landing_site with a blank ref', { landingSite: '/?ref=%20%20' }, null],
     ['a similarly named parameter is not ref', { landingSite: '/?referrer=abc' }, null],
-    ['note attribute', { landingSite: null, noteAttributes: [{ name: 'gift', value: 'yes' }, { name: 'ref', value: ' ben-2 ' }] }, 'ben-2'],
+    [
+      'note attribute',
+      {
+        landingSite: null,
+        noteAttributes: [
+          { name: 'gift', value: 'yes' },
+          { name: 'ref', value: ' ben-2 ' },
+        ],
+      },
+      'ben-2',
+    ],
     ['numeric note attribute', { noteAttributes: [{ name: 'ref', value: 12345 }] }, '12345'],
     ['non-scalar note attribute is ignored', { noteAttributes: [{ name: 'ref', value: { a: 1 } }] }, null],
-    ['woo meta', { meta: [{ key: '_billing', value: 'x' }, { key: 'ref', value: 'cal-abc' }] }, 'cal-abc'],
+    [
+      'woo meta',
+      {
+        meta: [
+          { key: '_billing', value: 'x' },
+          { key: 'ref', value: 'cal-abc' },
+        ],
+      },
+      'cal-abc',
+    ],
     ['woo meta empty', { meta: [{ key: 'ref', value: '' }] }, null],
     ['landing_site wins over attributes', { landingSite: '/?ref=a', noteAttributes: [{ name: 'ref', value: 'b' }] }, 'a'],
     ['empty landing ref falls through to attributes', { landingSite: '/?ref=', noteAttributes: [{ name: 'ref', value: 'b' }] }, 'b'],

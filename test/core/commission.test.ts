@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { computeFigures, resolveTerms, TermsError, type Terms } from '../../src/core/commission.ts';
+import { computeFigures, resolveTerms, type Terms, TermsError } from '../../src/core/commission.ts';
 import { parseEcbCsv, rateLookupFrom } from '../../src/core/fx.ts';
 import { roundHalfEven } from '../../src/core/money.ts';
 
@@ -55,9 +55,11 @@ describe('computeFigures', () => {
   });
 
   it('uncounted conversions earn 0 but keep their converted amount', () => {
-    expect(
-      computeFigures({ ...base, countable: false, amountMinor: 12345n, currency: 'JPY', terms: terms('10', 500n, 'USD') }),
-    ).toEqual({ fxMissing: false, convertedMinor: 8965n, commissionMinor: 0n });
+    expect(computeFigures({ ...base, countable: false, amountMinor: 12345n, currency: 'JPY', terms: terms('10', 500n, 'USD') })).toEqual({
+      fxMissing: false,
+      convertedMinor: 8965n,
+      commissionMinor: 0n,
+    });
   });
 
   it.each([
@@ -95,9 +97,7 @@ describe('computeFigures', () => {
   });
 
   it('rejects a fixed amount without its currency', () => {
-    expect(() => computeFigures({ ...base, amountMinor: 1n, currency: 'EUR', terms: terms('10', 500n, null) })).toThrow(
-      TermsError,
-    );
+    expect(() => computeFigures({ ...base, amountMinor: 1n, currency: 'EUR', terms: terms('10', 500n, null) })).toThrow(TermsError);
   });
 });
 

@@ -17,9 +17,24 @@ function daysRead(span: DaySpan): string[] {
       for (let x = d; width(x) === width(d); x = addDays(x, 1)) out.push(x);
     }
   };
-  for (const s of years) each(s, (d) => d.endsWith('-01-01'), (d) => d.slice(0, 4));
-  for (const s of months) each(s, (d) => d.endsWith('-01'), (d) => d.slice(0, 7));
-  for (const s of days) each(s, () => true, (d) => d);
+  for (const s of years)
+    each(
+      s,
+      (d) => d.endsWith('-01-01'),
+      (d) => d.slice(0, 4),
+    );
+  for (const s of months)
+    each(
+      s,
+      (d) => d.endsWith('-01'),
+      (d) => d.slice(0, 7),
+    );
+  for (const s of days)
+    each(
+      s,
+      () => true,
+      (d) => d,
+    );
   return out.sort();
 }
 
@@ -33,8 +48,14 @@ describe('splitSpan', () => {
   it('reads 15 Nov 2023 to 10 Feb 2025 as days, a month, a year, a month and days', () => {
     expect(splitSpan({ first: '2023-11-15', last: '2025-02-10' }, ['year', 'month'])).toEqual({
       years: [{ first: '2024-01-01', last: '2024-01-01' }],
-      months: [{ first: '2023-12-01', last: '2023-12-01' }, { first: '2025-01-01', last: '2025-01-01' }],
-      days: [{ first: '2023-11-15', last: '2023-11-30' }, { first: '2025-02-01', last: '2025-02-10' }],
+      months: [
+        { first: '2023-12-01', last: '2023-12-01' },
+        { first: '2025-01-01', last: '2025-01-01' },
+      ],
+      days: [
+        { first: '2023-11-15', last: '2023-11-30' },
+        { first: '2025-02-01', last: '2025-02-10' },
+      ],
     });
     expect(splitSpan({ first: '2024-02-01', last: '2025-03-31' }, ['year', 'month'])).toEqual({
       years: [],
@@ -44,9 +65,16 @@ describe('splitSpan', () => {
     expect(splitSpan({ first: '2023-12-30', last: '2025-01-02' }, ['year', 'month'])).toEqual({
       years: [{ first: '2024-01-01', last: '2024-01-01' }],
       months: [],
-      days: [{ first: '2023-12-30', last: '2023-12-31' }, { first: '2025-01-01', last: '2025-01-02' }],
+      days: [
+        { first: '2023-12-30', last: '2023-12-31' },
+        { first: '2025-01-01', last: '2025-01-02' },
+      ],
     });
-    expect(splitSpan({ first: null, last: null }, ['year', 'month'])).toEqual({ years: [{ first: null, last: null }], months: [], days: [] });
+    expect(splitSpan({ first: null, last: null }, ['year', 'month'])).toEqual({
+      years: [{ first: null, last: null }],
+      months: [],
+      days: [],
+    });
   });
 
   it('reads every day of a span exactly once, across month, year and leap-day edges and open bounds', () => {
@@ -56,7 +84,11 @@ describe('splitSpan', () => {
       for (const n of lengths) {
         const last = addDays(first, n - 1);
         if (last > HI) continue;
-        for (const span of [{ first, last }, { first: null, last }, { first, last: null }]) {
+        for (const span of [
+          { first, last },
+          { first: null, last },
+          { first, last: null },
+        ]) {
           expect(daysRead(span), JSON.stringify(span)).toEqual(expected(span));
         }
       }
@@ -124,15 +156,32 @@ describe('signedPieces', () => {
     ]);
   });
 
-  it('counts every day of a span once and no other day, across week, month, quarter, year and leap-day edges and open bounds', { timeout: 30_000 }, () => {
-    const starts = ['2023-01-01', '2023-01-02', '2023-02-27', '2023-03-20', '2023-12-31', '2024-02-28', '2024-02-29', '2024-03-01', '2024-05-18', '2024-06-15'];
+  it('counts every day of a span once and no other day, across week, month, quarter, year and leap-day edges and open bounds', {
+    timeout: 30_000,
+  }, () => {
+    const starts = [
+      '2023-01-01',
+      '2023-01-02',
+      '2023-02-27',
+      '2023-03-20',
+      '2023-12-31',
+      '2024-02-28',
+      '2024-02-29',
+      '2024-03-01',
+      '2024-05-18',
+      '2024-06-15',
+    ];
     const lengths = [1, 2, 6, 8, 13, 17, 29, 31, 45, 92, 262, 366, 700];
     for (const grains of [CREATOR_GRAINS, MEMBER_GRAINS]) {
       for (const first of starts) {
         for (const n of lengths) {
           const last = addDays(first, n - 1);
           if (last > HI) continue;
-          for (const span of [{ first, last }, { first: null, last }, { first, last: null }]) {
+          for (const span of [
+            { first, last },
+            { first: null, last },
+            { first, last: null },
+          ]) {
             expect([...netDays(span, grains)].sort(), JSON.stringify(span)).toEqual(expected(span).map((d) => [d, 1]));
           }
         }

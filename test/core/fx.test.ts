@@ -8,9 +8,9 @@ import {
   parseEcbCsv,
   parseEcbFile,
   parseEcbXml,
-  rateLookupFrom,
   type Rate,
   type RateLookup,
+  rateLookupFrom,
 } from '../../src/core/fx.ts';
 import { MoneyError } from '../../src/core/money.ts';
 
@@ -22,8 +22,7 @@ const EXCERPT_CSV = 'ecb-eurofxref-hist-excerpt-2014-08-19_to_2014-08-25.csv';
 const DAILY_2010 = 'ecb-eurofxref-daily-2010-04-20.xml';
 const DAILY_2024 = 'ecb-eurofxref-daily-2024-06-28.xml';
 
-const rateOf = (rates: Rate[], currency: string, day: string) =>
-  rates.find((r) => r.currency === currency && r.day === day)?.perEur;
+const rateOf = (rates: Rate[], currency: string, day: string) => rates.find((r) => r.currency === currency && r.day === day)?.perEur;
 
 describe('parseEcbFile on the shipped history zip', () => {
   const rates = parseEcbFile(fixture(HIST_ZIP));
@@ -119,8 +118,28 @@ describe('parseEcbCsv', () => {
 
 describe('parseEcbXml', () => {
   it.each([
-    [DAILY_2010, '2010-04-20', 34, [['USD', '1.3486'], ['GBP', '0.87650'], ['HRK', '7.2542'], ['ZAR', '10.0235']]],
-    [DAILY_2024, '2024-06-28', 30, [['USD', '1.0705'], ['JPY', '171.94'], ['HUF', '395.10'], ['ISK', '148.90']]],
+    [
+      DAILY_2010,
+      '2010-04-20',
+      34,
+      [
+        ['USD', '1.3486'],
+        ['GBP', '0.87650'],
+        ['HRK', '7.2542'],
+        ['ZAR', '10.0235'],
+      ],
+    ],
+    [
+      DAILY_2024,
+      '2024-06-28',
+      30,
+      [
+        ['USD', '1.0705'],
+        ['JPY', '171.94'],
+        ['HUF', '395.10'],
+        ['ISK', '148.90'],
+      ],
+    ],
   ] as const)('reads %s', (name, day, count, samples) => {
     const rates = parseEcbXml(text(name));
     expect(rates.length).toBe(count);
@@ -163,8 +182,7 @@ describe('parseEcbFile detection and errors', () => {
     expect(parseEcbFile(zip).length).toBe(30);
   });
 
-  const html =
-    '<!DOCTYPE html>\n<html><head><title>Euro foreign exchange reference rates</title></head><body><p>Moved</p></body></html>';
+  const html = '<!DOCTYPE html>\n<html><head><title>Euro foreign exchange reference rates</title></head><body><p>Moved</p></body></html>';
   it.each([
     ['garbage bytes', new Uint8Array([0x00, 0xff, 0xfe, 0x13, 0x37, 0x80, 0x81, 0x0a])],
     ['an HTML page', strToU8(html)],
@@ -279,9 +297,7 @@ describe('convertMinor', () => {
   });
 
   it('throws for a code that is not an ISO currency with minor units', () => {
-    expect(() => convertMinor({ amountMinor: 1n, from: 'HRK', to: 'EUR', day: '2014-08-22', rates: ecb })).toThrow(
-      MoneyError,
-    );
+    expect(() => convertMinor({ amountMinor: 1n, from: 'HRK', to: 'EUR', day: '2014-08-22', rates: ecb })).toThrow(MoneyError);
   });
 });
 

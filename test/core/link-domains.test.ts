@@ -12,8 +12,22 @@ describe('link domains', () => {
   ])('keeps %s as %s', (text, domain) => expect(normalizeDomain(text)).toBe(domain));
 
   it.each([
-    'https://example.com', 'example.com/shop', 'example.com:8080', 'user@example.com', 'localhost', 'com', '1.2.3.4',
-    '[::1]', '*.example.com', '-bad.example.com', 'bad-.example.com', 'exa mple.com', '', '.', 'example..com', `${'a'.repeat(64)}.com`,
+    'https://example.com',
+    'example.com/shop',
+    'example.com:8080',
+    'user@example.com',
+    'localhost',
+    'com',
+    '1.2.3.4',
+    '[::1]',
+    '*.example.com',
+    '-bad.example.com',
+    'bad-.example.com',
+    'exa mple.com',
+    '',
+    '.',
+    'example..com',
+    `${'a'.repeat(64)}.com`,
   ])('refuses %j', (text) => expect(normalizeDomain(text)).toBeNull());
 
   it.each([

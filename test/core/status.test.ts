@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  STORE_STATUSES,
-  StatusError,
+  type BaseStatus,
   customBaseStatus,
   resolveOrderState,
+  STORE_STATUSES,
+  StatusError,
+  type StoreStatus,
   shopifyBaseStatus,
   statusLabel,
   wooBaseStatus,
-  type BaseStatus,
-  type StoreStatus,
 } from '../../src/core/status.ts';
 
 describe('shopifyBaseStatus', () => {

@@ -53,14 +53,20 @@ describeDb('access control on every route', () => {
     owner = await newAccount(t.app, { accountName: 'Owner brand' });
     stranger = await newAccount(t.app, { accountName: 'Stranger brand' });
     const a = owner.admin;
-    const store = (await a.post('/api/stores', { platform: 'custom', name: 'Owner shop', currency: 'EUR', domain: 'owner.example' })).body.id;
+    const store = (await a.post('/api/stores', { platform: 'custom', name: 'Owner shop', currency: 'EUR', domain: 'owner.example' })).body
+      .id;
     await a.post('/api/account/link-domains', { domain: 'partner.example' });
     const creator = (await a.post('/api/creators', { name: 'Owner creator' })).body.id;
     const campaign = (await a.post('/api/campaigns', { name: 'Owner campaign', commission: { percent: '10' } })).body.id;
     await a.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['OWNERCODE'] });
     const order = await a.put(`/api/stores/${store}/orders/O-1`, {
-      number: '#1', createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z',
-      currency: 'EUR', subtotal: '10.00', status: 'paid', codes: ['ownercode'],
+      number: '#1',
+      createdAt: '2026-03-06T10:00:00Z',
+      updatedAt: '2026-03-06T10:00:00Z',
+      currency: 'EUR',
+      subtotal: '10.00',
+      status: 'paid',
+      codes: ['ownercode'],
     });
     const conversion = order.body.conversionId;
     // A dead letter to replay: a signed Shopify delivery without the fields of an order.
@@ -68,16 +74,30 @@ describeDb('access control on every route', () => {
     expect(await sendShopify(t.app, { id: shop.id, secret: shop.webhookSecret, currency: 'EUR' }, 'orders/create', '{"id": 1}')).toBe(202);
     const deadLetter = (await a.get(`/api/stores/${shop.id}/dead-letters`)).body.items[0].id;
     const key = (await a.post('/api/api-keys', { name: 'spare', role: 'viewer' })).body.id;
-    const user = (await a.post('/api/users', { email: `spare${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' })).body.id;
+    const user = (await a.post('/api/users', { email: `spare${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' }))
+      .body.id;
     ids = { store, shop: shop.id, deadLetter, creator, campaign, conversion, key, user };
-    const orderBody = { number: '#2', createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z', currency: 'EUR', subtotal: '1.00', status: 'paid' };
+    const orderBody = {
+      number: '#2',
+      createdAt: '2026-03-06T10:00:00Z',
+      updatedAt: '2026-03-06T10:00:00Z',
+      currency: 'EUR',
+      subtotal: '1.00',
+      status: 'paid',
+    };
     const c = `/api/campaigns/${campaign}`;
     const m = `${c}/members/${creator}`;
     routes = [
       { method: 'POST', path: '/api/api-keys', role: 'admin', owned: false, body: { name: 'k', role: 'viewer' } },
       { method: 'GET', path: '/api/api-keys', role: 'admin', owned: false },
       { method: 'DELETE', path: `/api/api-keys/${key}`, role: 'admin', owned: true },
-      { method: 'POST', path: '/api/users', role: 'admin', owned: false, body: { email: `u${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' } },
+      {
+        method: 'POST',
+        path: '/api/users',
+        role: 'admin',
+        owned: false,
+        body: { email: `u${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' },
+      },
       { method: 'GET', path: '/api/users', role: 'admin', owned: false },
       { method: 'PATCH', path: `/api/users/${user}`, role: 'admin', owned: true, body: { role: 'viewer' } },
       { method: 'POST', path: `/api/users/${user}/password`, role: 'admin', owned: true, body: { password: 'correct horse battery' } },
@@ -100,7 +120,10 @@ describeDb('access control on every route', () => {
       { method: 'POST', path: '/api/fx-rates', role: 'admin', owned: false, body: { currency: 'NGN', date: '2026-01-01', perEur: '1600' } },
       { method: 'GET', path: '/api/fx-rates?date=2026-01-01', role: 'viewer', owned: false },
       {
-        method: 'POST', path: '/api/fx-rates/import', role: 'admin', owned: false,
+        method: 'POST',
+        path: '/api/fx-rates/import',
+        role: 'admin',
+        owned: false,
         body: fs.readFileSync(new URL('../fixtures/fx/ecb-eurofxref-daily-2024-06-28.xml', import.meta.url), 'utf8'),
         headers: { 'content-type': 'text/xml' },
       },
@@ -183,7 +206,10 @@ describeDb('access control on every route', () => {
     expect(goneKey.status).toBe(201);
     expect((await owner.admin.delete(`/api/users/${gone.userId}`)).status).toBe(204);
     const callers = {
-      anonymous, forged, idle, old,
+      anonymous,
+      forged,
+      idle,
+      old,
       'revoked key': new Client(t.app, { bearer: revoked.body.key }),
       'removed session': gone,
       'removed key': new Client(t.app, { bearer: goneKey.body.key }),
@@ -254,7 +280,13 @@ describeDb('access control on every route', () => {
   // A user's own routes: a session of any role may call them; a key is refused them.
   function ownRoutes(): Route[] {
     return [
-      { method: 'POST', path: '/api/me/password', role: 'viewer', owned: false, body: { currentPassword: 'wrong password here', newPassword: 'another horse battery' } },
+      {
+        method: 'POST',
+        path: '/api/me/password',
+        role: 'viewer',
+        owned: false,
+        body: { currentPassword: 'wrong password here', newPassword: 'another horse battery' },
+      },
       { method: 'POST', path: '/api/logout-everywhere', role: 'viewer', owned: false },
     ];
   }

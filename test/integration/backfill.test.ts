@@ -19,9 +19,20 @@ describeDb('backfill', () => {
     const store = (await admin.post('/api/stores', { platform: 'custom', name: 'S', currency: 'EUR' })).body.id;
     const put = (id: string, day: string, codes: string[]) =>
       admin.put(`/api/stores/${store}/orders/${id}`, {
-        number: id, createdAt: `${day}T10:00:00Z`, updatedAt: `${day}T10:00:00Z`, currency: 'EUR', subtotal: '100.00', status: 'paid', codes,
+        number: id,
+        createdAt: `${day}T10:00:00Z`,
+        updatedAt: `${day}T10:00:00Z`,
+        currency: 'EUR',
+        subtotal: '100.00',
+        status: 'paid',
+        codes,
       });
-    for (const [id, day, codes] of [['O1', '2026-03-05', ['LATER']], ['O2', '2026-03-10', ['later']], ['O3', '2026-03-06', ['OTHERB']], ['O4', '2026-03-06', []]] as const) {
+    for (const [id, day, codes] of [
+      ['O1', '2026-03-05', ['LATER']],
+      ['O2', '2026-03-10', ['later']],
+      ['O3', '2026-03-06', ['OTHERB']],
+      ['O4', '2026-03-06', []],
+    ] as const) {
       expect((await put(id, day, [...codes])).body.conversionId).toBeNull();
     }
     expect((await admin.post(`/api/campaigns/${a}/members/${x}/codes`, { code: 'LATER' })).status).toBe(201);
@@ -29,14 +40,31 @@ describeDb('backfill', () => {
 
     const first = await admin.post(`/api/campaigns/${a}/backfill`, { from: '2026-03-01', to: '2026-03-07' });
     expect(first.body).toEqual({ examined: 3, attributed: 1 });
-    expect((await admin.post(`/api/campaigns/${a}/backfill`, { from: '2026-03-01', to: '2026-03-07' })).body).toEqual({ examined: 2, attributed: 0 });
-    expect((await admin.post(`/api/campaigns/${a}/backfill`, { from: '2026-03-01', to: '2026-03-31' })).body).toEqual({ examined: 3, attributed: 1 });
-    expect((await admin.post(`/api/campaigns/${b}/backfill`, { from: '2026-03-01', to: '2026-03-31' })).body).toEqual({ examined: 2, attributed: 1 });
+    expect((await admin.post(`/api/campaigns/${a}/backfill`, { from: '2026-03-01', to: '2026-03-07' })).body).toEqual({
+      examined: 2,
+      attributed: 0,
+    });
+    expect((await admin.post(`/api/campaigns/${a}/backfill`, { from: '2026-03-01', to: '2026-03-31' })).body).toEqual({
+      examined: 3,
+      attributed: 1,
+    });
+    expect((await admin.post(`/api/campaigns/${b}/backfill`, { from: '2026-03-01', to: '2026-03-31' })).body).toEqual({
+      examined: 2,
+      attributed: 1,
+    });
 
     const perfA = (await admin.get(`/api/campaigns/${a}/performance`)).body.totals;
-    expect([perfA.orders, perfA.sales, perfA.commission]).toEqual([2, { value: '200.00', currency: 'EUR' }, { value: '20.00', currency: 'EUR' }]);
+    expect([perfA.orders, perfA.sales, perfA.commission]).toEqual([
+      2,
+      { value: '200.00', currency: 'EUR' },
+      { value: '20.00', currency: 'EUR' },
+    ]);
     const perfB = (await admin.get(`/api/campaigns/${b}/performance`)).body.totals;
-    expect([perfB.orders, perfB.sales, perfB.commission]).toEqual([1, { value: '100.00', currency: 'EUR' }, { value: '20.00', currency: 'EUR' }]);
+    expect([perfB.orders, perfB.sales, perfB.commission]).toEqual([
+      1,
+      { value: '100.00', currency: 'EUR' },
+      { value: '20.00', currency: 'EUR' },
+    ]);
     const o1 = (await admin.get(`/api/stores/${store}/orders/O1`)).body;
     expect((await admin.get(`/api/conversions/${o1.conversionId}`)).body.via).toEqual({ type: 'code', value: 'LATER' });
 

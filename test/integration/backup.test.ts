@@ -12,13 +12,13 @@ import { BackupRefused, type DumpHeader } from '../../src/app/backup/dump-format
 import { fingerprintDifferences, fingerprints } from '../../src/app/backup/fingerprints.ts';
 import { restoreBackup } from '../../src/app/backup/restore.ts';
 import { loadConfig } from '../../src/config.ts';
-import { migrationProvider } from '../../src/db/migrations/index.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { type CopySession, postgresCopySession } from '../../src/db/copy-session.ts';
 import { connectPglite, createPglite, pgliteCopySession } from '../../src/db/embedded.ts';
+import { migrationProvider } from '../../src/db/migrations/index.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { Client, dbKind, describeDb, newAccount, openTestDb, startTestApp, type TestApp } from '../support/harness.ts';
-import { sendShopify, shopifyOrderBody, shopifyRefundBody, type SignedStore } from '../support/store-deliveries.ts';
+import { type SignedStore, sendShopify, shopifyOrderBody, shopifyRefundBody } from '../support/store-deliveries.ts';
 
 // `tally backup` / `tally restore` on each database: a backup restored into a database with no
 // schema at all holds every row exactly as it was (ids past 2^53, bytea, long numerics,
@@ -99,7 +99,10 @@ const hasSchema = async (db: Kysely<any>) =>
   (await sql<{ present: boolean }>`select to_regclass('public.accounts') is not null as present`.execute(db)).rows[0]!.present;
 
 const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(BackupRefused);
   return (error as Error).message;
 };
@@ -132,23 +135,58 @@ describeDb('backup and restore', () => {
     const store: SignedStore = { id: shop.id, secret: shop.webhookSecret, currency: 'USD' };
     const custom = (await admin.post('/api/stores', { platform: 'custom', name: 'Web', currency: 'EUR' })).body.id as string;
     const mia = (await admin.post('/api/creators', { name: "Zoë \\ O'Neil", handle: '@zoë' })).body.id as string;
-    campaign = (await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '10', fixed: { value: '1.00', currency: 'EUR' } } })).body.id;
+    campaign = (
+      await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '10', fixed: { value: '1.00', currency: 'EUR' } } })
+    ).body.id;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: mia, codes: ['MIA10', 'ZOË'] })).status).toBe(201);
     const v = {
-      orderId: '5000000000000000123', number: '#1001', createdAt: '2026-03-06T10:00:00.123Z', updatedAt: '2026-03-06T10:00:00.123Z',
-      financialStatus: 'paid', subtotal: '115.61', current: '115.61', codes: ['MIA10'], refunds: [],
+      orderId: '5000000000000000123',
+      number: '#1001',
+      createdAt: '2026-03-06T10:00:00.123Z',
+      updatedAt: '2026-03-06T10:00:00.123Z',
+      financialStatus: 'paid',
+      subtotal: '115.61',
+      current: '115.61',
+      codes: ['MIA10'],
+      refunds: [],
     };
     expect(await sendShopify(t.app, store, 'orders/create', shopifyOrderBody(store, v))).toBe(200);
-    expect(await sendShopify(t.app, store, 'refunds/create', shopifyRefundBody(store, v.orderId, { id: '9000000000000000001', lines: ['15.61'] }))).toBe(200);
+    expect(
+      await sendShopify(
+        t.app,
+        store,
+        'refunds/create',
+        shopifyRefundBody(store, v.orderId, { id: '9000000000000000001', lines: ['15.61'] }),
+      ),
+    ).toBe(200);
     // A dead letter, whose raw bytes are kept: the order is in another currency than the store's.
-    expect(await sendShopify(t.app, store, 'orders/create', shopifyOrderBody({ ...store, currency: 'GBP' }, { ...v, orderId: '5000000000000000124' }))).toBe(202);
+    expect(
+      await sendShopify(
+        t.app,
+        store,
+        'orders/create',
+        shopifyOrderBody({ ...store, currency: 'GBP' }, { ...v, orderId: '5000000000000000124' }),
+      ),
+    ).toBe(202);
     await t.settle();
-    expect((await admin.put(`/api/stores/${custom}/orders/C-1`, {
-      number: 'C-1', createdAt: '2026-03-10T09:00:00Z', updatedAt: '2026-03-10T09:00:00Z', currency: 'EUR', subtotal: '40.00', status: 'paid', codes: [' zoë '],
-    })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/api/stores/${custom}/orders/C-1`, {
+          number: 'C-1',
+          createdAt: '2026-03-10T09:00:00Z',
+          updatedAt: '2026-03-10T09:00:00Z',
+          currency: 'EUR',
+          subtotal: '40.00',
+          status: 'paid',
+          codes: [' zoë '],
+        })
+      ).status,
+    ).toBe(200);
     const c1 = (await admin.get(`/api/stores/${custom}/orders/C-1`)).body.conversionId as string;
     expect((await admin.post(`/api/conversions/${c1}/reject`, { reason: 'self-purchase\twith a tab' })).status).toBe(200);
-    expect((await admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-01', perEur: '1600.123456789012345678901234567891' })).status).toBe(201);
+    expect(
+      (await admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-01', perEur: '1600.123456789012345678901234567891' })).status,
+    ).toBe(201);
     for (const url of REPORTS()) {
       const reply = await admin.get(url);
       expect(reply.status).toBe(200);
@@ -182,7 +220,9 @@ describeDb('backup and restore', () => {
     expect(names.indexOf('orders')).toBeLessThan(names.indexOf('conversions'));
     expect(names.indexOf('conversions')).toBeLessThan(names.indexOf('approval_events'));
     expect(backup.header.tables.find((table) => table.name === 'refunds')).toEqual({
-      name: 'refunds', columns: ['account_id', 'store_id', 'refund_id', 'order_external_id', 'amount_minor', 'created_at'], rows: 1,
+      name: 'refunds',
+      columns: ['account_id', 'store_id', 'refund_id', 'order_external_id', 'amount_minor', 'created_at'],
+      rows: 1,
     });
   });
 
@@ -202,7 +242,11 @@ describeDb('backup and restore', () => {
     expect(Buffer.from(dead[0]!.raw!).toString()).toContain('"id":5000000000000000124');
     const rate = await target.connection.db.selectFrom('account_fx_rates').select('per_eur').executeTakeFirstOrThrow();
     expect(rate.per_eur).toBe('1600.123456789012345678901234567891');
-    const { rows } = await sql<{ at: string }>`select to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at from orders order by id`.execute(target.connection.db);
+    const { rows } = await sql<{
+      at: string;
+    }>`select to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at from orders order by id`.execute(
+      target.connection.db,
+    );
     expect(rows.map((r) => r.at)).toEqual(['2026-03-06 10:00:00.123000', '2026-03-10 09:00:00.000000']);
   });
 
@@ -216,12 +260,23 @@ describeDb('backup and restore', () => {
 
   it('numbers new rows after the ids it holds', async () => {
     const client = new Client(restored, admin.auth);
-    const highest = (await t.db.selectFrom('creators').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id;
+    const highest = (
+      await t.db
+        .selectFrom('creators')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirstOrThrow()
+    ).id;
     const created = await client.post('/api/creators', { name: 'After the restore' });
     expect(created.status).toBe(201);
     expect(created.body.id).toBe(String(Number(highest) + 1));
-    const events = await target.connection.db.selectFrom('conversion_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
-    const sourceEvents = await t.db.selectFrom('conversion_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+    const events = await target.connection.db
+      .selectFrom('conversion_events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
+    const sourceEvents = await t.db
+      .selectFrom('conversion_events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
     expect(events.id).toBe(sourceEvents.id);
   });
 
@@ -259,9 +314,13 @@ describeDb('backup and restore', () => {
       const migrator = new Migrator({ db: old.session.db, provider: migrationProvider });
       expect((await migrator.migrateTo('0013-delivery-attempts')).error).toBeUndefined();
       await sql`insert into accounts (name, default_currency, time_zone) values ('Old', 'EUR', 'UTC')`.execute(old.session.db);
-      await sql`insert into stores (account_id, platform, name, currency, webhook_secret) values (1, 'custom', 'Web', 'EUR', 's')`.execute(old.session.db);
+      await sql`insert into stores (account_id, platform, name, currency, webhook_secret) values (1, 'custom', 'Web', 'EUR', 's')`.execute(
+        old.session.db,
+      );
       await sql`insert into orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, status, amount_minor)
-                values (1, 1, 'A-1', '#1', 'EUR', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'paid', 1000, 'paid', 1000)`.execute(old.session.db);
+                values (1, 1, 'A-1', '#1', 'EUR', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'paid', 1000, 'paid', 1000)`.execute(
+        old.session.db,
+      );
       const older = await backupBytes(old.session);
       expect(older.header.migration).toBe('0013-delivery-attempts');
       expect(older.header.tables.map((table) => table.name)).not.toContain('order_decisions');
@@ -293,28 +352,59 @@ describeDb('backup and restore', () => {
     const empty = await emptyDatabase();
     try {
       const bad: Array<[Buffer, string]> = [
-        [backup.bytes.subarray(0, Math.floor(backup.bytes.length / 2)), 'This is not a Tally backup, or it is truncated or corrupt (unexpected end of file).'],
+        [
+          backup.bytes.subarray(0, Math.floor(backup.bytes.length / 2)),
+          'This is not a Tally backup, or it is truncated or corrupt (unexpected end of file).',
+        ],
         [Buffer.from('{"not":"gzip"}\n'), 'This is not a Tally backup, or it is truncated or corrupt (incorrect header check).'],
         [gzipSync(''), 'This is not a Tally backup: it is empty.'],
         [gzipSync('hello\n'), 'This is not a Tally backup: its first line is not a backup header.'],
-        [rewrite(backup.bytes, (h) => void (h.version = 2 as 1)), 'This is not a Tally backup of a version this Tally reads: header version: Invalid input: expected 1.'],
-        [rewrite(backup.bytes, (h) => void (h.migration = '0099-later')),
-          `The backup was taken at migration 0099-later, which this Tally does not know (its latest is ${await latestMigration()}): restore it with a Tally at least as new as the one that took it.`],
+        [
+          rewrite(backup.bytes, (h) => void (h.version = 2 as 1)),
+          'This is not a Tally backup of a version this Tally reads: header version: Invalid input: expected 1.',
+        ],
+        [
+          rewrite(backup.bytes, (h) => void (h.migration = '0099-later')),
+          `The backup was taken at migration 0099-later, which this Tally does not know (its latest is ${await latestMigration()}): restore it with a Tally at least as new as the one that took it.`,
+        ],
         // The header promises a second account; the rows hold one.
-        [rewrite(backup.bytes, (h) => void (h.tables[0]!.rows = 2)), 'The backup holds 1 rows of accounts where its header says 2: it is corrupt.'],
+        [
+          rewrite(backup.bytes, (h) => void (h.tables[0]!.rows = 2)),
+          'The backup holds 1 rows of accounts where its header says 2: it is corrupt.',
+        ],
         // The last table's end is cut off.
-        [rewrite(backup.bytes, () => undefined, (d) => d.slice(0, d.lastIndexOf('\\.\n'))), `The backup ends before the end of table ${backup.header.tables.at(-1)!.name}: it is truncated.`],
-        [rewrite(backup.bytes, () => undefined, (d) => `${d}1\tmore\n`), 'The backup goes on after its last table: it is corrupt.'],
+        [
+          rewrite(
+            backup.bytes,
+            () => undefined,
+            (d) => d.slice(0, d.lastIndexOf('\\.\n')),
+          ),
+          `The backup ends before the end of table ${backup.header.tables.at(-1)!.name}: it is truncated.`,
+        ],
+        [
+          rewrite(
+            backup.bytes,
+            () => undefined,
+            (d) => `${d}1\tmore\n`,
+          ),
+          'The backup goes on after its last table: it is corrupt.',
+        ],
         // A column the schema at that migration does not have.
-        [rewrite(backup.bytes, (h) => void h.tables[0]!.columns.push('colour')),
-          `The backup's table accounts (colour, created_at, default_currency, id, name, time_zone) does not match this database's at migration ${backup.header.migration}.`],
+        [
+          rewrite(backup.bytes, (h) => void h.tables[0]!.columns.push('colour')),
+          `The backup's table accounts (colour, created_at, default_currency, id, name, time_zone) does not match this database's at migration ${backup.header.migration}.`,
+        ],
       ];
       for (const [bytes, expected] of bad) {
         expect(await refusal(restoreBackup(empty.session, Readable.from([bytes])))).toBe(expected);
         expect(await hasSchema(empty.connection.db)).toBe(false);
       }
       // A row the database refuses (a role no key may have) fails the load: nothing is kept either.
-      const badRole = rewrite(backup.bytes, () => undefined, (d) => d.replace('\ttests\tadmin\t', '\ttests\towner\t'));
+      const badRole = rewrite(
+        backup.bytes,
+        () => undefined,
+        (d) => d.replace('\ttests\tadmin\t', '\ttests\towner\t'),
+      );
       expect(badRole.equals(backup.bytes)).toBe(false);
       await expect(restoreBackup(empty.session, Readable.from([badRole]))).rejects.toThrow(/api_keys_role_check/);
       expect(await hasSchema(empty.connection.db)).toBe(false);

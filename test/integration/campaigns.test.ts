@@ -24,7 +24,14 @@ describeDb('campaigns, members and codes', () => {
   }
 
   const member = (creator: { id: string; name: string }, extra: object = {}) => ({
-    creatorId: creator.id, name: creator.name, codes: [], links: [], commission: null, removed: false, creatorRemoved: false, ...extra,
+    creatorId: creator.id,
+    name: creator.name,
+    codes: [],
+    links: [],
+    commission: null,
+    removed: false,
+    creatorRemoved: false,
+    ...extra,
   });
 
   // ---------------------------------------------------------------- campaigns
@@ -38,7 +45,10 @@ describeDb('campaigns, members and codes', () => {
     [{ fixed: { value: '100', currency: 'JPY' } }, { percent: null, fixed: { value: '100', currency: 'JPY' } }],
     [{ fixed: { value: '100.00', currency: 'JPY' } }, { percent: null, fixed: { value: '100', currency: 'JPY' } }],
     [{ fixed: { value: '1.25', currency: 'KWD' } }, { percent: null, fixed: { value: '1.250', currency: 'KWD' } }],
-    [{ percent: '5', fixed: { value: '2', currency: 'EUR' } }, { percent: '5', fixed: { value: '2.00', currency: 'EUR' } }],
+    [
+      { percent: '5', fixed: { value: '2', currency: 'EUR' } },
+      { percent: '5', fixed: { value: '2.00', currency: 'EUR' } },
+    ],
     [{}, none],
     [{ percent: null, fixed: null }, none],
   ])('creates a campaign with commission %j, echoed as %j', async (commission, echoed) => {
@@ -84,7 +94,8 @@ describeDb('campaigns, members and codes', () => {
 
   it('lists and edits campaigns; terms merge part by part', async () => {
     const { admin } = await newAccount(t.app);
-    const a = (await admin.post('/api/campaigns', { name: 'A', commission: { percent: '10', fixed: { value: '1.5', currency: 'EUR' } } })).body;
+    const a = (await admin.post('/api/campaigns', { name: 'A', commission: { percent: '10', fixed: { value: '1.5', currency: 'EUR' } } }))
+      .body;
     const b = (await admin.post('/api/campaigns', { name: 'B', commission: {} })).body;
     expect((await admin.get('/api/campaigns')).body).toEqual({ items: [a, b] });
 
@@ -142,7 +153,11 @@ describeDb('campaigns, members and codes', () => {
     expect((await admin.delete(`${members}/${ana.id}`)).status).toBe(204);
     expect((await admin.delete(`${members}/${ana.id}`)).status).toBe(204);
 
-    const removed = member(ana, { codes: ['ANA10'], commission: { percent: null, fixed: { value: '2.00', currency: 'EUR' } }, removed: true });
+    const removed = member(ana, {
+      codes: ['ANA10'],
+      commission: { percent: null, fixed: { value: '2.00', currency: 'EUR' } },
+      removed: true,
+    });
     expect((await admin.get(members)).body).toEqual({ items: [member(bo)] });
     expect((await admin.get(`${members}?removed=true`)).body).toEqual({ items: [removed, member(bo)] });
     expect((await admin.get(`${members}/${ana.id}`)).body).toEqual(removed);
@@ -393,23 +408,53 @@ describeDb('campaigns, members and codes', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     const order = (n: number, codes: string[]): IncomingOrder => ({
-      externalId: `o${n}`, number: `#${n}`, createdAt: new Date('2024-06-03T10:00:00Z'), updatedAt: new Date('2024-06-03T10:00:00Z'),
-      currency: 'EUR', grossMinor: 10000n, refundedMinor: 0n, base: 'paid', codes, ref: null, country: null,
+      externalId: `o${n}`,
+      number: `#${n}`,
+      createdAt: new Date('2024-06-03T10:00:00Z'),
+      updatedAt: new Date('2024-06-03T10:00:00Z'),
+      currency: 'EUR',
+      grossMinor: 10000n,
+      refundedMinor: 0n,
+      base: 'paid',
+      codes,
+      ref: null,
+      country: null,
     });
     const ingest = (o: IncomingOrder) =>
-      t.db.transaction().execute((trx) => keepAndApply(trx, { accountId, storeId: store.id }, 'custom/order', { kind: 'custom_order', order: o }));
+      t.db
+        .transaction()
+        .execute((trx) => keepAndApply(trx, { accountId, storeId: store.id }, 'custom/order', { kind: 'custom_order', order: o }));
     const conversion = (id: string | null) =>
-      t.db.selectFrom('conversions').select(['creator_id', 'via_value', 'terms_percent', 'commission_minor']).where('id', '=', id!).executeTakeFirstOrThrow();
+      t.db
+        .selectFrom('conversions')
+        .select(['creator_id', 'via_value', 'terms_percent', 'commission_minor'])
+        .where('id', '=', id!)
+        .executeTakeFirstOrThrow();
 
     const first = await ingest(order(1, [' ana10 ']));
-    expect(await conversion(first.conversionId)).toEqual({ creator_id: ana.id, via_value: 'ANA10', terms_percent: '10', commission_minor: '1000' });
+    expect(await conversion(first.conversionId)).toEqual({
+      creator_id: ana.id,
+      via_value: 'ANA10',
+      terms_percent: '10',
+      commission_minor: '1000',
+    });
 
     await admin.patch(`/api/campaigns/${campaign.id}`, { commission: { percent: '20' } });
     await admin.delete(`${members}/${ana.id}`);
     const second = await ingest(order(2, ['Ana10']));
-    expect(await conversion(second.conversionId)).toEqual({ creator_id: ana.id, via_value: 'ANA10', terms_percent: '20', commission_minor: '2000' });
+    expect(await conversion(second.conversionId)).toEqual({
+      creator_id: ana.id,
+      via_value: 'ANA10',
+      terms_percent: '20',
+      commission_minor: '2000',
+    });
     // The first kept the terms it was created with.
-    expect(await conversion(first.conversionId)).toEqual({ creator_id: ana.id, via_value: 'ANA10', terms_percent: '10', commission_minor: '1000' });
+    expect(await conversion(first.conversionId)).toEqual({
+      creator_id: ana.id,
+      via_value: 'ANA10',
+      terms_percent: '10',
+      commission_minor: '1000',
+    });
 
     // A freed code attributes nothing new; the past conversion keeps its code.
     await admin.post(members, { creatorId: ana.id });
@@ -422,10 +467,18 @@ describeDb('campaigns, members and codes', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    expect(paths).toEqual(expect.arrayContaining([
-      '/api/creators', '/api/creators/{id}', '/api/creators/{id}/restore',
-      '/api/campaigns', '/api/campaigns/{id}', '/api/campaigns/{id}/members', '/api/campaigns/{id}/members/{creatorId}',
-      '/api/campaigns/{id}/members/{creatorId}/codes', '/api/campaigns/{id}/members/{creatorId}/codes/{code}',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/creators',
+        '/api/creators/{id}',
+        '/api/creators/{id}/restore',
+        '/api/campaigns',
+        '/api/campaigns/{id}',
+        '/api/campaigns/{id}/members',
+        '/api/campaigns/{id}/members/{creatorId}',
+        '/api/campaigns/{id}/members/{creatorId}/codes',
+        '/api/campaigns/{id}/members/{creatorId}/codes/{code}',
+      ]),
+    );
   });
 });

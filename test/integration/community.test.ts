@@ -56,7 +56,14 @@ describeDb('community pages', () => {
     ids = {};
     for (const name of ['Cleo', 'Ana', 'Eve', 'Ben', 'Finn', 'Dora', 'Gus']) ids[name] = await l.creator(name);
     const id = (name: string) => ids[name] as string;
-    const [Ana, Ben, Cleo, Finn, Gus, Eve] = ['Ana', 'Ben', 'Cleo', 'Finn', 'Gus', 'Eve'].map(id) as [string, string, string, string, string, string];
+    const [Ana, Ben, Cleo, Finn, Gus, Eve] = ['Ana', 'Ben', 'Cleo', 'Finn', 'Gus', 'Eve'].map(id) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     await l.member(spring, Ana, ['ANA']);
     await l.member(spring, Ben, ['BEN']);
     await l.member(spring, Cleo, ['CLEO']);
@@ -83,10 +90,20 @@ describeDb('community pages', () => {
       currency: 'USD',
       count: 6,
       totals: { orders: 5, sales: usd('210.00'), commission: usd('26.00'), clicks: 0, conversionRate: null },
-      creators: EXPECTED.sales!.map((r) => expect.objectContaining({ name: r[0], orders: r[1], sales: usd(r[2] as string), commission: usd(r[3] as string) })),
+      creators: EXPECTED.sales!.map((r) =>
+        expect.objectContaining({ name: r[0], orders: r[1], sales: usd(r[2] as string), commission: usd(r[3] as string) }),
+      ),
       nextCursor: null,
     });
-    expect(page.creators[0]).toEqual({ creatorId: ids.Ana, name: 'Ana', orders: 1, sales: usd('100.00'), commission: usd('10.00'), clicks: 0, conversionRate: null });
+    expect(page.creators[0]).toEqual({
+      creatorId: ids.Ana,
+      name: 'Ana',
+      orders: 1,
+      sales: usd('100.00'),
+      commission: usd('10.00'),
+      clicks: 0,
+      conversionRate: null,
+    });
   });
 
   for (const sort of ['sales', 'orders', 'commission', 'name']) {
@@ -105,7 +122,14 @@ describeDb('community pages', () => {
   it('totals are the sums of every row, also within a range', async () => {
     const { pages, rows } = await allPages('from=2024-03-14T09:30:00Z&to=2024-03-14T12:30:00Z&limit=2&sort=commission');
     // Ben's 20.00 (10:00), Cleo's 50.00 (11:00) and Finn's 10.00 (12:00) only.
-    expect(rows.map(row)).toEqual([FINN, CLEO, ['Ben', 1, '20.00', '2.00'], ANA.map((v, i) => (i === 0 ? v : i === 1 ? 0 : '0.00')), EVE, DORA]);
+    expect(rows.map(row)).toEqual([
+      FINN,
+      CLEO,
+      ['Ben', 1, '20.00', '2.00'],
+      ANA.map((v, i) => (i === 0 ? v : i === 1 ? 0 : '0.00')),
+      EVE,
+      DORA,
+    ]);
     const minor = (f: 'sales' | 'commission') => rows.reduce((s, r) => s + Math.round(Number(r[f].value) * 100), 0);
     expect(pages[0].totals).toEqual({ orders: 3, sales: usd('80.00'), commission: usd('13.00'), clicks: 0, conversionRate: null });
     expect(minor('sales')).toBe(8000);
@@ -126,7 +150,13 @@ describeDb('community pages', () => {
     expect((await read(l.admin, '/api/community?q=_N')).creators.map(row)).toEqual([FINN]);
     expect((await read(l.admin, '/api/community?q=%25')).creators).toEqual([]);
     const none = await read(l.admin, '/api/community?q=nobody');
-    expect(none).toEqual({ currency: 'USD', count: 0, totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00'), clicks: 0, conversionRate: null }, creators: [], nextCursor: null });
+    expect(none).toEqual({
+      currency: 'USD',
+      count: 0,
+      totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00'), clicks: 0, conversionRate: null },
+      creators: [],
+      nextCursor: null,
+    });
     // A removed creator is not found either.
     expect((await read(l.admin, '/api/community?q=gus')).count).toBe(0);
   });
@@ -178,6 +208,8 @@ describeDb('community pages', () => {
     const huge = Buffer.from(JSON.stringify({ s: 'orders', v: '9'.repeat(40), i: '1' })).toString('base64url');
     expect((await read(l.admin, `/api/community?sort=orders&cursor=${huge}`)).creators.map(row)).toEqual(EXPECTED.orders);
     // The same cursor with its own sort goes on from where the page stopped.
-    expect((await read(l.admin, `/api/community?sort=name&limit=2&cursor=${encodeURIComponent(byName.nextCursor)}`)).creators.map(row)).toEqual([CLEO, DORA]);
+    expect(
+      (await read(l.admin, `/api/community?sort=name&limit=2&cursor=${encodeURIComponent(byName.nextCursor)}`)).creators.map(row),
+    ).toEqual([CLEO, DORA]);
   });
 });

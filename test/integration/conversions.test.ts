@@ -27,7 +27,11 @@ describeDb('conversions', () => {
     await l.member(campaign, ben, ['BEN10']);
     const at = (h: number) => `${DAY}T${String(h).padStart(2, '0')}:00:00Z`;
     const paid = await l.order(store, { createdAt: at(8), subtotal: '100.00', status: 'paid', codes: ['ana10'] }, 'A-PAID');
-    const partial = await l.order(store, { createdAt: at(9), subtotal: '50.00', refunded: '20.00', status: 'paid', codes: ['ANA10'] }, 'A-PARTIAL');
+    const partial = await l.order(
+      store,
+      { createdAt: at(9), subtotal: '50.00', refunded: '20.00', status: 'paid', codes: ['ANA10'] },
+      'A-PARTIAL',
+    );
     const pending = await l.order(store, { createdAt: at(10), subtotal: '40.00', status: 'pending', codes: ['ANA10'] }, 'A-PENDING');
     const canceled = await l.order(store, { createdAt: at(11), subtotal: '60.00', status: 'canceled', codes: ['BEN10'] }, 'B-CANCELED');
     const benPaid = await l.order(store, { createdAt: at(12), subtotal: '80.00', status: 'paid', codes: ['BEN10'] }, 'B-PAID');
@@ -130,8 +134,13 @@ describeDb('conversions', () => {
       await l.member(campaign, ana, ['PAGE']);
       // Two pairs share an order date, so the id breaks the tie.
       const dates = [
-        '2024-03-01T10:00:00Z', '2024-03-02T10:00:00Z', '2024-03-02T10:00:00Z', '2024-03-03T10:00:00.123Z',
-        '2024-03-04T10:00:00Z', '2024-03-04T10:00:00Z', '2024-03-05T10:00:00Z',
+        '2024-03-01T10:00:00Z',
+        '2024-03-02T10:00:00Z',
+        '2024-03-02T10:00:00Z',
+        '2024-03-03T10:00:00.123Z',
+        '2024-03-04T10:00:00Z',
+        '2024-03-04T10:00:00Z',
+        '2024-03-05T10:00:00Z',
       ];
       const seeded = [];
       for (const [i, createdAt] of dates.entries()) {
@@ -175,7 +184,13 @@ describeDb('conversions', () => {
       const id = ids.benPaid.conversionId;
       const before = await read(l.admin, `/api/campaigns/${campaign}/performance`);
       // 109.25 + 32.78 + 87.40 = 229.43; 10.92 + 3.28 + 8.74 = 22.94
-      expect(before.totals).toEqual({ orders: 3, sales: { value: '229.43', currency: 'USD' }, commission: { value: '22.94', currency: 'USD' }, clicks: 0, conversionRate: null });
+      expect(before.totals).toEqual({
+        orders: 3,
+        sales: { value: '229.43', currency: 'USD' },
+        commission: { value: '22.94', currency: 'USD' },
+        clicks: 0,
+        conversionRate: null,
+      });
 
       const rejected = await l.session.post(`/api/conversions/${id}/reject`, { reason: 'self-referral' });
       expect(rejected.status).toBe(200);
@@ -189,7 +204,13 @@ describeDb('conversions', () => {
         counted: false,
       });
       const afterReject = await read(l.admin, `/api/campaigns/${campaign}/performance`);
-      expect(afterReject.totals).toEqual({ orders: 2, sales: { value: '142.03', currency: 'USD' }, commission: { value: '14.20', currency: 'USD' }, clicks: 0, conversionRate: null });
+      expect(afterReject.totals).toEqual({
+        orders: 2,
+        sales: { value: '142.03', currency: 'USD' },
+        commission: { value: '14.20', currency: 'USD' },
+        clicks: 0,
+        conversionRate: null,
+      });
       const dashboard = await read(l.admin, '/api/dashboard');
       expect([dashboard.orders, dashboard.totalSales.value, dashboard.commission.value]).toEqual([2, '142.03', '14.20']);
 
@@ -199,7 +220,12 @@ describeDb('conversions', () => {
 
       const undone = await member.post(`/api/conversions/${id}/approve`);
       expect(undone.status).toBe(200);
-      expect(undone.body).toMatchObject({ approval: 'approved', status: 'paid', commission: { value: '8.74', currency: 'USD' }, counted: true });
+      expect(undone.body).toMatchObject({
+        approval: 'approved',
+        status: 'paid',
+        commission: { value: '8.74', currency: 'USD' },
+        counted: true,
+      });
       expect((await read(l.admin, `/api/campaigns/${campaign}/performance`)).totals).toEqual(before.totals);
 
       const twice = await member.call('POST', `/api/conversions/${id}/approve`);
@@ -213,7 +239,11 @@ describeDb('conversions', () => {
       ]);
       expect(Date.parse(history.items[0].at)).toBeLessThanOrEqual(Date.parse(history.items[1].at));
       // Refused changes leave no trace.
-      const events = await t.db.selectFrom('approval_events').select('id').where('conversion_id', '=', id as string).execute();
+      const events = await t.db
+        .selectFrom('approval_events')
+        .select('id')
+        .where('conversion_id', '=', id as string)
+        .execute();
       expect(events).toHaveLength(2);
     });
 
@@ -232,7 +262,11 @@ describeDb('conversions', () => {
       await l.admin.post(`/api/conversions/${id}/reject`);
 
       // The store refunds the order later: the status follows, the approval stays.
-      const refunded = await l.order(store, { createdAt: `${DAY}T12:00:00Z`, updatedAt: '2024-03-20T09:00:00Z', subtotal: '80.00', status: 'refunded', codes: ['BEN10'] }, 'B-PAID');
+      const refunded = await l.order(
+        store,
+        { createdAt: `${DAY}T12:00:00Z`, updatedAt: '2024-03-20T09:00:00Z', subtotal: '80.00', status: 'refunded', codes: ['BEN10'] },
+        'B-PAID',
+      );
       expect(refunded.status).toBe('refunded');
       let conversion = await read(l.admin, `/api/conversions/${id}`);
       expect(conversion).toMatchObject({ status: 'refunded', approval: 'rejected', amount: { value: '0.00' }, counted: false });
@@ -242,10 +276,17 @@ describeDb('conversions', () => {
       expect(conversion).toMatchObject({ status: 'refunded', approval: 'approved', commission: { value: '0.00' }, counted: false });
 
       // The store reports it paid again: it counts, with the approval untouched.
-      await l.order(store, { createdAt: `${DAY}T12:00:00Z`, updatedAt: '2024-03-21T09:00:00Z', subtotal: '80.00', status: 'paid', codes: ['BEN10'] }, 'B-PAID');
+      await l.order(
+        store,
+        { createdAt: `${DAY}T12:00:00Z`, updatedAt: '2024-03-21T09:00:00Z', subtotal: '80.00', status: 'paid', codes: ['BEN10'] },
+        'B-PAID',
+      );
       conversion = await read(l.admin, `/api/conversions/${id}`);
       expect(conversion).toMatchObject({ status: 'paid', approval: 'approved', commission: { value: '8.74' }, counted: true });
-      expect((await read(l.admin, `/api/conversions/${id}/history`)).items.map((e: { to: string }) => e.to)).toEqual(['rejected', 'approved']);
+      expect((await read(l.admin, `/api/conversions/${id}/history`)).items.map((e: { to: string }) => e.to)).toEqual([
+        'rejected',
+        'approved',
+      ]);
     });
 
     it('lets a viewer read but not reject, and a member reject', async () => {

@@ -12,7 +12,13 @@ describeDb('creators (the Community)', () => {
     const { admin } = await newAccount(t.app);
     const full = await admin.post('/api/creators', { name: ' Ana Lima ', handle: '@analima', email: 'ana@creators.test' });
     expect(full.status).toBe(201);
-    expect(full.body).toEqual({ id: expect.stringMatching(/^[1-9]\d*$/), name: 'Ana Lima', handle: '@analima', email: 'ana@creators.test', removed: false });
+    expect(full.body).toEqual({
+      id: expect.stringMatching(/^[1-9]\d*$/),
+      name: 'Ana Lima',
+      handle: '@analima',
+      email: 'ana@creators.test',
+      removed: false,
+    });
     const bare = await admin.post('/api/creators', { name: 'Bo' });
     expect(bare.status).toBe(201);
     expect(bare.body).toEqual({ id: expect.any(String), name: 'Bo', handle: null, email: null, removed: false });
@@ -58,7 +64,8 @@ describeDb('creators (the Community)', () => {
   it('pages through creators oldest first, filters by removal and by name or handle', async () => {
     const { admin } = await newAccount(t.app);
     const made = [];
-    for (let i = 1; i <= 7; i += 1) made.push((await admin.post('/api/creators', { name: `Creator ${i}`, handle: i === 3 ? '@c_3' : null })).body);
+    for (let i = 1; i <= 7; i += 1)
+      made.push((await admin.post('/api/creators', { name: `Creator ${i}`, handle: i === 3 ? '@c_3' : null })).body);
     for (const gone of [made[1], made[4], made[5]]) expect((await admin.delete(`/api/creators/${gone.id}`)).status).toBe(204);
     const removed = (c: { id: string }) => ({ ...c, removed: true });
 
@@ -76,9 +83,20 @@ describeDb('creators (the Community)', () => {
       } while (cursor !== null);
       return all;
     };
-    expect(await pages('')).toEqual([[made[0], made[2]], [made[3], made[6]]]);
+    expect(await pages('')).toEqual([
+      [made[0], made[2]],
+      [made[3], made[6]],
+    ]);
     expect(await pages('&removed=only')).toEqual([[removed(made[1]), removed(made[4])], [removed(made[5])]]);
-    expect((await pages('&removed=true')).flat()).toEqual([made[0], removed(made[1]), made[2], made[3], removed(made[4]), removed(made[5]), made[6]]);
+    expect((await pages('&removed=true')).flat()).toEqual([
+      made[0],
+      removed(made[1]),
+      made[2],
+      made[3],
+      removed(made[4]),
+      removed(made[5]),
+      made[6],
+    ]);
     expect((await admin.get('/api/creators?q=CREATOR 2&removed=only')).body).toEqual({ nextCursor: null, items: [removed(made[1])] });
     expect((await admin.get('/api/creators?q=creator 2')).body).toEqual({ nextCursor: null, items: [] });
     expect((await admin.get('/api/creators?q=_3')).body).toEqual({ nextCursor: null, items: [made[2]] });

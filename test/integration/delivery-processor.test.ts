@@ -22,7 +22,8 @@ describeDb('the delivery processor and the inbox', () => {
     const creator = await admin.post('/api/creators', { name: 'Creator' });
     const campaign = await admin.post('/api/campaigns', { name: 'Campaign', commission: { percent: '10' } });
     await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: creator.body.id, codes: ['SPRING'] });
-    const accountId = (await t.db.selectFrom('stores').select('account_id').where('id', '=', store.body.id).executeTakeFirstOrThrow()).account_id;
+    const accountId = (await t.db.selectFrom('stores').select('account_id').where('id', '=', store.body.id).executeTakeFirstOrThrow())
+      .account_id;
     return { admin, accountId, storeId: String(store.body.id) };
   }
 
@@ -30,25 +31,57 @@ describeDb('the delivery processor and the inbox', () => {
     JSON.stringify({
       kind: 'order',
       order: {
-        externalId, number: `#${externalId}`, createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
-        base: 'paid', grossMinor, currentMinor: grossMinor, refunds: [], codes: ['SPRING'], ref: null, country: null,
+        externalId,
+        number: `#${externalId}`,
+        createdAt: '2026-03-06T10:00:00.000Z',
+        updatedAt: '2026-03-06T10:00:00.000Z',
+        currency: 'EUR',
+        base: 'paid',
+        grossMinor,
+        currentMinor: grossMinor,
+        refunds: [],
+        codes: ['SPRING'],
+        ref: null,
+        country: null,
       },
     });
 
   it('counts the new pending deliveries it committed, not duplicates or dead letters', async () => {
     const { accountId, storeId } = await storeOf();
-    const row = (deliveryId: string) => ({ accountId, storeId, deliveryId, topic: 'orders/create', facts: facts(deliveryId, '1000'), status: 'pending' as const, reason: null, raw: null });
+    const row = (deliveryId: string) => ({
+      accountId,
+      storeId,
+      deliveryId,
+      topic: 'orders/create',
+      facts: facts(deliveryId, '1000'),
+      status: 'pending' as const,
+      reason: null,
+      raw: null,
+    });
     const batcher = new DeliveryBatcher(t.db);
     expect(batcher.storedTotal()).toBe(0);
     expect(await batcher.keep(row('n-1'))).toBe('stored');
     expect(batcher.storedTotal()).toBe(1);
     expect(await batcher.keep(row('n-1'))).toBe('duplicate');
-    expect(await batcher.keep({ ...row('n-2'), facts: null, status: 'dead', reason: 'the order is in USD but the store is set to EUR', raw: Buffer.from('{}') })).toBe('stored');
+    expect(
+      await batcher.keep({
+        ...row('n-2'),
+        facts: null,
+        status: 'dead',
+        reason: 'the order is in USD but the store is set to EUR',
+        raw: Buffer.from('{}'),
+      }),
+    ).toBe('stored');
     expect(batcher.storedTotal()).toBe(1);
     // Three in one turn: one batch, one commit.
     expect(await Promise.all(['n-3', 'n-4', 'n-3'].map((id) => batcher.keep(row(id))))).toEqual(['stored', 'stored', 'duplicate']);
     expect(batcher.storedTotal()).toBe(3);
-    const kept = await t.db.selectFrom('deliveries').select(['delivery_id', 'status']).where('store_id', '=', storeId).orderBy('id').execute();
+    const kept = await t.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'status'])
+      .where('store_id', '=', storeId)
+      .orderBy('id')
+      .execute();
     expect(kept).toEqual([
       { delivery_id: 'n-1', status: 'pending' },
       { delivery_id: 'n-2', status: 'dead' },
@@ -65,7 +98,14 @@ describeDb('the delivery processor and the inbox', () => {
     // Interleaved: ids alternate between the two accounts.
     const rows = Array.from({ length: 10 }, (_, i) => {
       const s = i % 2 === 0 ? a : b;
-      return { account_id: s.accountId, store_id: s.storeId, delivery_id: `q-${i}`, topic: 'orders/create', facts: facts(`Q${i}`, `${(i + 1) * 1000}`), status: 'pending' as const };
+      return {
+        account_id: s.accountId,
+        store_id: s.storeId,
+        delivery_id: `q-${i}`,
+        topic: 'orders/create',
+        facts: facts(`Q${i}`, `${(i + 1) * 1000}`),
+        status: 'pending' as const,
+      };
     });
     for (const row of rows) await t.db.insertInto('deliveries').values(row).execute();
 
@@ -88,20 +128,37 @@ describeDb('the delivery processor and the inbox', () => {
 
     const conversions = await t.db
       .selectFrom('conversions')
-      .innerJoin('orders', (j) => j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'))
+      .innerJoin('orders', (j) =>
+        j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'),
+      )
       .select(['orders.external_id', 'conversions.converted_minor', 'conversions.commission_minor', 'conversions.counted'])
       .where('orders.external_id', 'like', 'Q%')
       .orderBy('conversions.converted_minor')
       .execute();
     expect(conversions).toEqual(
-      rows.map((_, i) => ({ external_id: `Q${i}`, converted_minor: `${(i + 1) * 1000}`, commission_minor: `${(i + 1) * 100}`, counted: true })),
+      rows.map((_, i) => ({
+        external_id: `Q${i}`,
+        converted_minor: `${(i + 1) * 1000}`,
+        commission_minor: `${(i + 1) * 100}`,
+        counted: true,
+      })),
     );
   });
 
   it('takes no more batches once told to stop, even while resting between two', async () => {
     const { accountId, storeId } = await storeOf();
     for (let i = 0; i < 4; i++) {
-      await t.db.insertInto('deliveries').values({ account_id: accountId, store_id: storeId, delivery_id: `r-${i}`, topic: 'orders/create', facts: facts(`R${i}`, '500'), status: 'pending' }).execute();
+      await t.db
+        .insertInto('deliveries')
+        .values({
+          account_id: accountId,
+          store_id: storeId,
+          delivery_id: `r-${i}`,
+          topic: 'orders/create',
+          facts: facts(`R${i}`, '500'),
+          status: 'pending',
+        })
+        .execute();
     }
     let asked = 0;
     let stopped: Promise<void> | undefined;
@@ -121,11 +178,21 @@ describeDb('the delivery processor and the inbox', () => {
     // One batch went through before the stop; the others are still pending, for the next start.
     expect(statuses.map((s) => s.status)).toEqual(['done', 'pending', 'pending', 'pending']);
     await new DeliveryProcessor(t.db).settle();
-    expect((await t.db.selectFrom('deliveries').select('status').where('store_id', '=', storeId).execute()).map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect((await t.db.selectFrom('deliveries').select('status').where('store_id', '=', storeId).execute()).map((s) => s.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
   });
   /** The batches (transactions) in which the given deliveries were claimed, numbered in order. */
   async function batchesOf(prefix: string) {
-    const done = await t.db.selectFrom('deliveries').select(['delivery_id', 'status', 'processed_at']).where('delivery_id', 'like', `${prefix}%`).orderBy('id').execute();
+    const done = await t.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'status', 'processed_at'])
+      .where('delivery_id', 'like', `${prefix}%`)
+      .orderBy('id')
+      .execute();
     expect(done.map((d) => d.status)).toEqual(done.map(() => 'done'));
     const times = [...new Set(done.map((d) => d.processed_at!.getTime()))].sort((a, b) => a - b);
     const batches: string[][] = times.map(() => []);
@@ -140,7 +207,14 @@ describeDb('the delivery processor and the inbox', () => {
     const rows = [
       ...Array.from({ length: 10 }, (_, i) => ({ s: a, id: `fa-${i}` })),
       ...Array.from({ length: 2 }, (_, i) => ({ s: b, id: `fb-${i}` })),
-    ].map(({ s, id }, i) => ({ account_id: s.accountId, store_id: s.storeId, delivery_id: id, topic: 'orders/create', facts: facts(id.toUpperCase(), `${(i + 1) * 100}`), status: 'pending' as const }));
+    ].map(({ s, id }, i) => ({
+      account_id: s.accountId,
+      store_id: s.storeId,
+      delivery_id: id,
+      topic: 'orders/create',
+      facts: facts(id.toUpperCase(), `${(i + 1) * 100}`),
+      status: 'pending' as const,
+    }));
     await t.db.insertInto('deliveries').values(rows).execute();
     await new DeliveryProcessor(t.db, { batchSize: 4 }).settle();
     expect(await batchesOf('f')).toEqual([
@@ -154,7 +228,14 @@ describeDb('the delivery processor and the inbox', () => {
     const [x, y, z] = [await storeOf(), await storeOf(), await storeOf()];
     // Two each, one account's after the other's: in id order, Z would wait for X and Y.
     const rows = [x, y, z].flatMap((s, k) =>
-      [0, 1].map((i) => ({ account_id: s.accountId, store_id: s.storeId, delivery_id: `g${'xyz'[k]}-${i}`, topic: 'orders/create', facts: facts(`G${k}${i}`, '100'), status: 'pending' as const })),
+      [0, 1].map((i) => ({
+        account_id: s.accountId,
+        store_id: s.storeId,
+        delivery_id: `g${'xyz'[k]}-${i}`,
+        topic: 'orders/create',
+        facts: facts(`G${k}${i}`, '100'),
+        status: 'pending' as const,
+      })),
     );
     await t.db.insertInto('deliveries').values(rows).execute();
     await new DeliveryProcessor(t.db, { batchSize: 2 }).settle();
@@ -173,7 +254,8 @@ describeDb('the delivery processor and the inbox', () => {
     expect(failureKind(withCode('40001'))).toBe('contention');
     expect(failureKind(withCode('40P01'))).toBe('contention');
     expect(failureKind(withCode('55P03'))).toBe('contention');
-    for (const code of ['08006', '08001', '57P01', '57P03', '53300', '53100', 'ECONNREFUSED', 'ECONNRESET']) expect(failureKind(withCode(code))).toBe('away');
+    for (const code of ['08006', '08001', '57P01', '57P03', '53300', '53100', 'ECONNREFUSED', 'ECONNRESET'])
+      expect(failureKind(withCode(code))).toBe('away');
     expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('away');
     expect(failureKind(new Error('timeout exceeded when trying to connect'))).toBe('away');
     // A database refusing connections (as while it is taken down), and a standby during a failover.

@@ -16,7 +16,13 @@ describeDb('what the API refuses at the edge', () => {
   let ids: { creator: string; campaign: string; store: string; usdStore: string; jpyStore: string; conversion: string };
 
   const order = (over: Record<string, unknown> = {}) => ({
-    number: '#1', createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T10:00:00Z', currency: 'EUR', subtotal: '10.00', status: 'paid', ...over,
+    number: '#1',
+    createdAt: '2026-03-01T10:00:00Z',
+    updatedAt: '2026-03-01T10:00:00Z',
+    currency: 'EUR',
+    subtotal: '10.00',
+    status: 'paid',
+    ...over,
   });
 
   beforeAll(async () => {
@@ -44,7 +50,11 @@ describeDb('what the API refuses at the edge', () => {
     const res = await reply;
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
     const message = String(res.body.error.message);
-    const named = message.includes(`${field}:`) || message.startsWith(`${field} `) || message.includes(`The ${field} `) || message.includes(`"${field}"`);
+    const named =
+      message.includes(`${field}:`) ||
+      message.startsWith(`${field} `) ||
+      message.includes(`The ${field} `) ||
+      message.includes(`"${field}"`);
     expect(named ? field : message).toBe(field);
     return message;
   }
@@ -56,16 +66,32 @@ describeDb('what the API refuses at the edge', () => {
       ['a creator name, edited', () => admin.patch(`/api/creators/${ids.creator}`, { name: `A${NUL}` }), 'name'],
       ['a campaign name', () => admin.post('/api/campaigns', { name: `Summer${NUL}` }), 'name'],
       ['a store name', () => admin.post('/api/stores', { platform: 'custom', name: `S${NUL}`, currency: 'EUR' }), 'name'],
-      ['a store domain', () => admin.post('/api/stores', { platform: 'shopify', name: 'S', currency: 'EUR', domain: `x${NUL}.myshopify.com` }), 'domain'],
+      [
+        'a store domain',
+        () => admin.post('/api/stores', { platform: 'shopify', name: 'S', currency: 'EUR', domain: `x${NUL}.myshopify.com` }),
+        'domain',
+      ],
       ['a webhook secret', () => admin.patch(`/api/stores/${ids.store}`, { webhookSecret: `0123456789abcdef${NUL}` }), 'webhookSecret'],
       ['an API key name', () => admin.post('/api/api-keys', { name: `k${NUL}`, role: 'viewer' }), 'name'],
       ['the account name', () => admin.patch('/api/account', { name: `Brand${NUL}` }), 'name'],
       ['a time zone', () => admin.patch('/api/account', { timeZone: `Europe/Paris${NUL}` }), 'timeZone'],
-      ['an e-mail', () => admin.post('/api/users', { email: `a${NUL}@example.com`, password: 'correct horse battery', role: 'viewer' }), 'email'],
-      ['a code of a new member', () => admin.post(`/api/campaigns/${ids.campaign}/members`, { creatorId: ids.creator, codes: [`X${NUL}`] }), 'codes.0'],
+      [
+        'an e-mail',
+        () => admin.post('/api/users', { email: `a${NUL}@example.com`, password: 'correct horse battery', role: 'viewer' }),
+        'email',
+      ],
+      [
+        'a code of a new member',
+        () => admin.post(`/api/campaigns/${ids.campaign}/members`, { creatorId: ids.creator, codes: [`X${NUL}`] }),
+        'codes.0',
+      ],
       ['a code', () => admin.post(`/api/campaigns/${ids.campaign}/members/${ids.creator}/codes`, { code: `X${NUL}` }), 'code'],
       ['a code in a path', () => admin.delete(`/api/campaigns/${ids.campaign}/members/${ids.creator}/codes/X%00`), 'code'],
-      ['a link destination', () => admin.post(`/api/campaigns/${ids.campaign}/members/${ids.creator}/links`, { destination: `https://x.com/${NUL}` }), 'destination'],
+      [
+        'a link destination',
+        () => admin.post(`/api/campaigns/${ids.campaign}/members/${ids.creator}/links`, { destination: `https://x.com/${NUL}` }),
+        'destination',
+      ],
       ['a reject reason', () => admin.post(`/api/conversions/${ids.conversion}/reject`, { reason: `no${NUL}` }), 'reason'],
       ['a search of the Community', () => admin.get('/api/community?q=a%00'), 'q'],
       ['a search of the creators', () => admin.get('/api/creators?q=%1B'), 'q'],
@@ -83,9 +109,20 @@ describeDb('what the API refuses at the edge', () => {
       const res = t.app.inject({
         method: 'POST',
         url: '/api/signup',
-        payload: { accountName: `Brand${NUL}`, email: 'nul@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'UTC' },
+        payload: {
+          accountName: `Brand${NUL}`,
+          email: 'nul@example.com',
+          password: 'correct horse battery',
+          defaultCurrency: 'EUR',
+          timeZone: 'UTC',
+        },
       });
-      await refused(res.then((r) => ({ status: r.statusCode, body: r.json() })), 400, 'invalid_input', 'accountName');
+      await refused(
+        res.then((r) => ({ status: r.statusCode, body: r.json() })),
+        400,
+        'invalid_input',
+        'accountName',
+      );
     });
 
     it('refuses a line break or a tab in a name, and keeps them in a reason (the CSV export quotes them)', async () => {
@@ -98,7 +135,9 @@ describeDb('what the API refuses at the edge', () => {
     });
 
     it('an order id of more than 20 digits: 400 naming externalId', async () => {
-      expect(await refused(admin.put(`/api/stores/${ids.store}/orders/${'9'.repeat(21)}`, order()), 400, 'invalid_input', 'externalId')).toContain('20 digits');
+      expect(
+        await refused(admin.put(`/api/stores/${ids.store}/orders/${'9'.repeat(21)}`, order()), 400, 'invalid_input', 'externalId'),
+      ).toContain('20 digits');
       expect((await admin.put(`/api/stores/${ids.store}/orders/${'9'.repeat(20)}`, order())).status).toBe(200);
     });
   });
@@ -106,33 +145,72 @@ describeDb('what the API refuses at the edge', () => {
   describe('amounts beyond 10^12 major units', () => {
     it('a fixed commission of 10^13 EUR: 400 naming fixed', async () => {
       const body = { name: 'Big', commission: { fixed: { value: '10000000000000', currency: 'EUR' } } };
-      expect(await refused(admin.post('/api/campaigns', body), 400, 'invalid_input', 'commission.fixed.value')).toContain('beyond 10^12 EUR');
+      expect(await refused(admin.post('/api/campaigns', body), 400, 'invalid_input', 'commission.fixed.value')).toContain(
+        'beyond 10^12 EUR',
+      );
     });
 
     it('a fixed commission of exactly 10^12 EUR is kept', async () => {
-      const res = await admin.post('/api/campaigns', { name: 'Edge', commission: { fixed: { value: '1000000000000.00', currency: 'EUR' } } });
+      const res = await admin.post('/api/campaigns', {
+        name: 'Edge',
+        commission: { fixed: { value: '1000000000000.00', currency: 'EUR' } },
+      });
       expect(res.status).toBe(201);
       expect(res.body.commission.fixed).toEqual({ value: '1000000000000.00', currency: 'EUR' });
     });
 
     it.each([
-      ['a campaign, beyond int8 in minor units', () => admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '100000000000000000000', currency: 'EUR' } } })],
-      ['a campaign edited', () => admin.patch(`/api/campaigns/${ids.campaign}`, { commission: { fixed: { value: '1000000000000.01', currency: 'EUR' } } })],
-      ['a member added', () => admin.post(`/api/campaigns/${ids.campaign}/members`, { creatorId: ids.creator, commission: { fixed: { value: '10000000000000', currency: 'USD' } } })],
-      ['a member edited', () => admin.patch(`/api/campaigns/${ids.campaign}/members/${ids.creator}`, { commission: { fixed: { value: '-10000000000000', currency: 'EUR' } } })],
-      ['in JPY, one yen beyond', () => admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '1000000000001', currency: 'JPY' } } })],
+      [
+        'a campaign, beyond int8 in minor units',
+        () => admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '100000000000000000000', currency: 'EUR' } } }),
+      ],
+      [
+        'a campaign edited',
+        () => admin.patch(`/api/campaigns/${ids.campaign}`, { commission: { fixed: { value: '1000000000000.01', currency: 'EUR' } } }),
+      ],
+      [
+        'a member added',
+        () =>
+          admin.post(`/api/campaigns/${ids.campaign}/members`, {
+            creatorId: ids.creator,
+            commission: { fixed: { value: '10000000000000', currency: 'USD' } },
+          }),
+      ],
+      [
+        'a member edited',
+        () =>
+          admin.patch(`/api/campaigns/${ids.campaign}/members/${ids.creator}`, {
+            commission: { fixed: { value: '-10000000000000', currency: 'EUR' } },
+          }),
+      ],
+      [
+        'in JPY, one yen beyond',
+        () => admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '1000000000001', currency: 'JPY' } } }),
+      ],
     ])('a fixed commission in %s: 400 naming fixed', async (_what, call) => {
       expect(await refused(call(), 400, 'invalid_input', 'commission.fixed.value')).toContain('beyond 10^12');
     });
 
     it('keeps the semantic refusals it had: a negative or over-precise fixed commission is 422 invalid_amount', async () => {
-      await refused(admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '-1', currency: 'EUR' } } }), 422, 'invalid_amount', 'commission.fixed');
-      await refused(admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '1.001', currency: 'EUR' } } }), 422, 'invalid_amount', 'commission.fixed');
+      await refused(
+        admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '-1', currency: 'EUR' } } }),
+        422,
+        'invalid_amount',
+        'commission.fixed',
+      );
+      await refused(
+        admin.post('/api/campaigns', { name: 'X', commission: { fixed: { value: '1.001', currency: 'EUR' } } }),
+        422,
+        'invalid_amount',
+        'commission.fixed',
+      );
     });
 
     it('a custom order with subtotal "1000000000000.01" USD: 400 naming subtotal', async () => {
       const body = order({ currency: 'USD', subtotal: '1000000000000.01' });
-      expect(await refused(admin.put(`/api/stores/${ids.usdStore}/orders/3001`, body), 400, 'invalid_input', 'subtotal')).toContain('beyond 10^12 USD');
+      expect(await refused(admin.put(`/api/stores/${ids.usdStore}/orders/3001`, body), 400, 'invalid_input', 'subtotal')).toContain(
+        'beyond 10^12 USD',
+      );
       expect((await admin.get(`/api/stores/${ids.usdStore}/orders/3001`)).status).toBe(404);
     });
 
@@ -145,8 +223,15 @@ describeDb('what the API refuses at the edge', () => {
     });
 
     it('10^12 JPY is kept, one yen more is not', async () => {
-      expect((await admin.put(`/api/stores/${ids.jpyStore}/orders/3003`, order({ currency: 'JPY', subtotal: '1000000000000' }))).status).toBe(200);
-      await refused(admin.put(`/api/stores/${ids.jpyStore}/orders/3004`, order({ currency: 'JPY', subtotal: '1000000000001' })), 400, 'invalid_input', 'subtotal');
+      expect(
+        (await admin.put(`/api/stores/${ids.jpyStore}/orders/3003`, order({ currency: 'JPY', subtotal: '1000000000000' }))).status,
+      ).toBe(200);
+      await refused(
+        admin.put(`/api/stores/${ids.jpyStore}/orders/3004`, order({ currency: 'JPY', subtotal: '1000000000001' })),
+        400,
+        'invalid_input',
+        'subtotal',
+      );
     });
 
     it("an order whose amount, converted at the account's rate, passes int8: 422 invalid_amount, nothing kept", async () => {
@@ -168,16 +253,33 @@ describeDb('what the API refuses at the edge', () => {
       await other.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['ANN10'] });
       const kwd = (await other.post('/api/stores', { platform: 'custom', name: 'KW', currency: 'KWD' })).body.id;
       // KWD has no ECB rate: the conversion waits for one (fxMissing).
-      expect((await other.put(`/api/stores/${kwd}/orders/5002`, order({ currency: 'KWD', subtotal: '1000000000000', codes: ['ANN10'] }))).status).toBe(200);
-      await refused(other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.000000000001' }), 422, 'invalid_amount', 'A figure');
+      expect(
+        (await other.put(`/api/stores/${kwd}/orders/5002`, order({ currency: 'KWD', subtotal: '1000000000000', codes: ['ANN10'] }))).status,
+      ).toBe(200);
+      await refused(
+        other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.000000000001' }),
+        422,
+        'invalid_amount',
+        'A figure',
+      );
       const rates = await other.get('/api/fx-rates?date=2026-03-01');
       expect(rates.body.items.filter((r: { currency: string }) => r.currency === 'KWD')).toEqual([]);
       expect((await other.post('/api/fx-rates', { currency: 'KWD', date: '2026-01-01', perEur: '0.3' })).status).toBe(201);
     });
 
     it('a rate of 13 digits, or of 31 decimals: 400 naming perEur', async () => {
-      await refused(admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: '1000000000000' }), 400, 'invalid_input', 'perEur');
-      await refused(admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: `0.${'0'.repeat(30)}1` }), 400, 'invalid_input', 'perEur');
+      await refused(
+        admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: '1000000000000' }),
+        400,
+        'invalid_input',
+        'perEur',
+      );
+      await refused(
+        admin.post('/api/fx-rates', { currency: 'USD', date: '2026-03-01', perEur: `0.${'0'.repeat(30)}1` }),
+        400,
+        'invalid_input',
+        'perEur',
+      );
     });
   });
 
@@ -265,7 +367,10 @@ describeDb('what the API refuses at the edge', () => {
   describe('cursors', () => {
     it.each([
       ['garbage', () => `/api/campaigns/${ids.campaign}/conversions?cursor=garbage`],
-      ['a day that is not on the calendar', () => `/api/campaigns/${ids.campaign}/conversions?cursor=${b64({ d: '2026-02-30T00:00:00.000000Z', i: '1' })}`],
+      [
+        'a day that is not on the calendar',
+        () => `/api/campaigns/${ids.campaign}/conversions?cursor=${b64({ d: '2026-02-30T00:00:00.000000Z', i: '1' })}`,
+      ],
       ['the year 0', () => `/api/campaigns/${ids.campaign}/conversions?cursor=${b64({ d: '0000-01-01T00:00:00.000000Z', i: '1' })}`],
       ['the hour 25', () => `/api/campaigns/${ids.campaign}/conversions?cursor=${b64({ d: '2026-01-01T25:00:00.000000Z', i: '1' })}`],
       ['an id beyond int8', () => `/api/creators?cursor=${b64({ i: '9223372036854775808' })}`],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { eventLedger, openStream } from '../support/event-stream.ts';
+import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 
 // GET /api/events over real HTTP: the stream stays open, so app.inject cannot read it.
 // (The case that needs two transactions at once is in postgres-only/events-gaps.test.ts.)

@@ -10,10 +10,22 @@ import { Client, describeDb, newAccount, type Reply, startTestApp, type TestApp 
 // 115.61 USD / 1.1561 = 100.00 EUR, 10 % = 10.00; 1235 JPY / 182.57 = 6.7645 -> 6.76 EUR,
 // 10 % = 0.676 -> 0.68.
 
-const HEADER = 'Order ID,Order Number,Order Date,Campaign Name,Creator,Code or Link,Status,Approval,Amount,Currency,Converted Amount,Default Currency,Commission';
+const HEADER =
+  'Order ID,Order Number,Order Date,Campaign Name,Creator,Code or Link,Status,Approval,Amount,Currency,Converted Amount,Default Currency,Commission';
 const COLUMNS = [
-  'Order ID', 'Order Number', 'Order Date', 'Campaign Name', 'Creator', 'Code or Link', 'Status', 'Approval',
-  'Amount', 'Currency', 'Converted Amount', 'Default Currency', 'Commission',
+  'Order ID',
+  'Order Number',
+  'Order Date',
+  'Campaign Name',
+  'Creator',
+  'Code or Link',
+  'Status',
+  'Approval',
+  'Amount',
+  'Currency',
+  'Converted Amount',
+  'Default Currency',
+  'Commission',
 ] as const;
 const BOM = '\uFEFF';
 
@@ -115,14 +127,46 @@ describeDb('exports', () => {
     await l.member(winter, ana, ['WIN5']);
     const o = {
       // 03:30:45 UTC on the 6th is 22:30:45 on the 5th in New York (EST, UTC-5).
-      usd: await l.order(usd, { number: '#1001', createdAt: '2026-03-06T03:30:45Z', subtotal: '115.61', status: 'paid', codes: ['ana10'] }, 'A-USD'),
-      jpy: await l.order(jpy, { number: '#1002', createdAt: '2026-03-06T15:00:00Z', subtotal: '1235', status: 'paid', codes: ['ANA10'] }, 'A-JPY'),
-      ngn: await l.order(ngn, { number: '#1003', createdAt: '2026-03-06T16:00:00Z', subtotal: '5000.00', status: 'paid', codes: ['ANA10'] }, 'A-NGN'),
-      evil: await l.order(eur, { number: '=1+2', createdAt: '2026-03-07T12:00:00Z', subtotal: '20.00', status: 'pending', codes: ['+code'] }, '@E-1'),
-      comma: await l.order(eur, { number: '#1005', createdAt: '2026-03-07T13:00:00Z', subtotal: '30.00', status: 'paid', codes: ['COMMA'] }, 'C-1'),
-      bob: await l.order(eur, { number: '#1006', createdAt: '2026-03-08T12:00:00Z', subtotal: '40.00', status: 'paid', codes: ['BOB'] }, 'B-1'),
-      cleo: await l.order(eur, { number: '#1007', createdAt: '2026-03-08T13:00:00Z', subtotal: '50.00', status: 'paid', codes: ['CLEO'] }, 'CL-1'),
-      winter: await l.order(eur, { number: '#1008', createdAt: '2026-03-09T12:00:00Z', subtotal: '60.00', status: 'canceled', codes: ['WIN5'] }, 'W-1'),
+      usd: await l.order(
+        usd,
+        { number: '#1001', createdAt: '2026-03-06T03:30:45Z', subtotal: '115.61', status: 'paid', codes: ['ana10'] },
+        'A-USD',
+      ),
+      jpy: await l.order(
+        jpy,
+        { number: '#1002', createdAt: '2026-03-06T15:00:00Z', subtotal: '1235', status: 'paid', codes: ['ANA10'] },
+        'A-JPY',
+      ),
+      ngn: await l.order(
+        ngn,
+        { number: '#1003', createdAt: '2026-03-06T16:00:00Z', subtotal: '5000.00', status: 'paid', codes: ['ANA10'] },
+        'A-NGN',
+      ),
+      evil: await l.order(
+        eur,
+        { number: '=1+2', createdAt: '2026-03-07T12:00:00Z', subtotal: '20.00', status: 'pending', codes: ['+code'] },
+        '@E-1',
+      ),
+      comma: await l.order(
+        eur,
+        { number: '#1005', createdAt: '2026-03-07T13:00:00Z', subtotal: '30.00', status: 'paid', codes: ['COMMA'] },
+        'C-1',
+      ),
+      bob: await l.order(
+        eur,
+        { number: '#1006', createdAt: '2026-03-08T12:00:00Z', subtotal: '40.00', status: 'paid', codes: ['BOB'] },
+        'B-1',
+      ),
+      cleo: await l.order(
+        eur,
+        { number: '#1007', createdAt: '2026-03-08T13:00:00Z', subtotal: '50.00', status: 'paid', codes: ['CLEO'] },
+        'CL-1',
+      ),
+      winter: await l.order(
+        eur,
+        { number: '#1008', createdAt: '2026-03-09T12:00:00Z', subtotal: '60.00', status: 'canceled', codes: ['WIN5'] },
+        'W-1',
+      ),
     };
     await l.removeMember(summer, bob);
     await l.removeCreator(cleo);
@@ -134,7 +178,11 @@ describeDb('exports', () => {
   describe('the file', () => {
     it('is UTF-8 CSV with a BOM, CRLF line ends and the exact header', async () => {
       const { l, summer } = await sharedWorld();
-      const res = await t.app.inject({ method: 'GET', url: `/api/campaigns/${summer}/conversions/export`, headers: { authorization: `Bearer ${l.admin.auth.bearer}` } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/campaigns/${summer}/conversions/export`,
+        headers: { authorization: `Bearer ${l.admin.auth.bearer}` },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -189,10 +237,18 @@ describeDb('exports', () => {
       const { l, summer } = await sharedWorld();
       const res = await l.admin.get(`/api/campaigns/${summer}/conversions/export`);
       // The raw text: a leading apostrophe, then the field quoted with its quotes doubled.
-      expect(res.text).toContain(`'@E-1,'=1+2,2026-03-07 07:00:00,Summer Sale,"'=HYPERLINK(""x"")",'+CODE,Pending,Approved,20.00,EUR,20.00,EUR,0.00\r\n`);
-      expect(res.text).toContain(`C-1,#1005,2026-03-07 08:00:00,Summer Sale,"Smith, Jo\nJr.",COMMA,Paid,Approved,30.00,EUR,30.00,EUR,3.00\r\n`);
+      expect(res.text).toContain(
+        `'@E-1,'=1+2,2026-03-07 07:00:00,Summer Sale,"'=HYPERLINK(""x"")",'+CODE,Pending,Approved,20.00,EUR,20.00,EUR,0.00\r\n`,
+      );
+      expect(res.text).toContain(
+        `C-1,#1005,2026-03-07 08:00:00,Summer Sale,"Smith, Jo\nJr.",COMMA,Paid,Approved,30.00,EUR,30.00,EUR,3.00\r\n`,
+      );
       const rows = rowsOf(res);
-      expect(rows.find((r) => r['Order ID'] === "'@E-1")).toMatchObject({ Creator: `'=HYPERLINK("x")`, 'Code or Link': "'+CODE", 'Order Number': "'=1+2" });
+      expect(rows.find((r) => r['Order ID'] === "'@E-1")).toMatchObject({
+        Creator: `'=HYPERLINK("x")`,
+        'Code or Link': "'+CODE",
+        'Order Number': "'=1+2",
+      });
       expect(rows.find((r) => r['Order ID'] === 'C-1')?.Creator).toBe('Smith, Jo\nJr.');
     });
 
@@ -206,12 +262,22 @@ describeDb('exports', () => {
       expect(await disposition(`/api/campaigns/${summer}/conversions/export?from=2026-03-01&to=2026-03-31`)).toBe(
         'attachment; filename="summer-sale-conversions-2026-03-01-to-2026-03-31.csv"',
       );
-      expect(await disposition(`/api/campaigns/${summer}/conversions/export`)).toBe('attachment; filename="summer-sale-conversions-all-time.csv"');
-      expect(await disposition(`/api/campaigns/${summer}/conversions/export?from=2026-03-01`)).toBe('attachment; filename="summer-sale-conversions-from-2026-03-01.csv"');
+      expect(await disposition(`/api/campaigns/${summer}/conversions/export`)).toBe(
+        'attachment; filename="summer-sale-conversions-all-time.csv"',
+      );
+      expect(await disposition(`/api/campaigns/${summer}/conversions/export?from=2026-03-01`)).toBe(
+        'attachment; filename="summer-sale-conversions-from-2026-03-01.csv"',
+      );
       // A timestamp bound is named by its day in the account's zone: 02:00Z on the 1st is the 28th in New York.
-      expect(await disposition(`/api/campaigns/${summer}/conversions/export?to=2026-03-01T02:00:00Z`)).toBe('attachment; filename="summer-sale-conversions-to-2026-02-28.csv"');
-      expect(await disposition(`/api/campaigns/${summer}/conversions/export`, { ids: ['1'] })).toBe('attachment; filename="summer-sale-conversions-selected.csv"');
-      expect(await disposition('/api/sales/export?from=2026-03-01&to=2026-03-31')).toBe('attachment; filename="tally-sales-2026-03-01-to-2026-03-31.csv"');
+      expect(await disposition(`/api/campaigns/${summer}/conversions/export?to=2026-03-01T02:00:00Z`)).toBe(
+        'attachment; filename="summer-sale-conversions-to-2026-02-28.csv"',
+      );
+      expect(await disposition(`/api/campaigns/${summer}/conversions/export`, { ids: ['1'] })).toBe(
+        'attachment; filename="summer-sale-conversions-selected.csv"',
+      );
+      expect(await disposition('/api/sales/export?from=2026-03-01&to=2026-03-31')).toBe(
+        'attachment; filename="tally-sales-2026-03-01-to-2026-03-31.csv"',
+      );
       expect(await disposition('/api/sales/export')).toBe('attachment; filename="tally-sales-all-time.csv"');
 
       const paris = await l.campaign('Été à Paris ☀');
@@ -219,7 +285,9 @@ describeDb('exports', () => {
         `attachment; filename="ete-a-paris-conversions-all-time.csv"; filename*=UTF-8''%C3%A9t%C3%A9-%C3%A0-paris-conversions-all-time.csv`,
       );
       const symbols = await l.campaign('!!!');
-      expect(await disposition(`/api/campaigns/${symbols}/conversions/export`)).toBe('attachment; filename="campaign-conversions-all-time.csv"');
+      expect(await disposition(`/api/campaigns/${symbols}/conversions/export`)).toBe(
+        'attachment; filename="campaign-conversions-all-time.csv"',
+      );
     });
 
     it('is a header alone when nothing matches', async () => {
@@ -285,10 +353,18 @@ describeDb('exports', () => {
       const otherCampaign = await other.campaign('Theirs');
       const otherCreator = await other.creator('Them');
       await other.member(otherCampaign, otherCreator, ['THEIRS']);
-      const theirs = await other.order(otherStore, { createdAt: '2026-03-06T12:00:00Z', subtotal: '10.00', status: 'paid', codes: ['THEIRS'] });
+      const theirs = await other.order(otherStore, {
+        createdAt: '2026-03-06T12:00:00Z',
+        subtotal: '10.00',
+        status: 'paid',
+        codes: ['THEIRS'],
+      });
 
       const ids = [
-        o.usd.conversionId, o.comma.conversionId, o.jpy.conversionId, o.usd.conversionId, // a duplicate counts once
+        o.usd.conversionId,
+        o.comma.conversionId,
+        o.jpy.conversionId,
+        o.usd.conversionId, // a duplicate counts once
         o.winter.conversionId, // another campaign's
         o.bob.conversionId, // a member removed from the campaign: hidden
         o.cleo.conversionId, // a creator removed from the Community: hidden
@@ -335,7 +411,13 @@ describeDb('exports', () => {
 
     it("adds up to the dashboard's sales and commission for the same range, to the cent", async () => {
       const l = await newLedger(t.app, { defaultCurrency: 'EUR', timeZone: 'Asia/Tokyo' });
-      const stores = { EUR: await l.store('EUR'), USD: await l.store('USD'), JPY: await l.store('JPY'), GBP: await l.store('GBP'), NGN: await l.store('NGN') };
+      const stores = {
+        EUR: await l.store('EUR'),
+        USD: await l.store('USD'),
+        JPY: await l.store('JPY'),
+        GBP: await l.store('GBP'),
+        NGN: await l.store('NGN'),
+      };
       const spring = await l.campaign('Spring', { percent: '12.5' });
       const autumn = await l.campaign('Autumn', { percent: '7', fixed: { value: '1.50', currency: 'USD' } });
       const creators = [await l.creator('Ana'), await l.creator('Ben'), await l.creator('Cleo')];
@@ -384,7 +466,9 @@ describeDb('exports', () => {
         ]);
         // Uncounted rows earn nothing; the rows left out for a missing rate are the dashboard's count.
         for (const r of rows.filter((row) => !counted.includes(row) && row['Converted Amount'] !== '')) expect(r.Commission).toBe('0.00');
-        const missing = rows.filter((r) => (r.Status === 'Paid' || r.Status === 'Partially refunded') && r.Approval === 'Approved' && r['Converted Amount'] === '');
+        const missing = rows.filter(
+          (r) => (r.Status === 'Paid' || r.Status === 'Partially refunded') && r.Approval === 'Approved' && r['Converted Amount'] === '',
+        );
         expect(missing.length).toBe(dashboard.fxMissing);
         if (range === '') {
           // The mix this test is about: every currency, partial refunds, rejections, a missing rate.

@@ -81,7 +81,12 @@ describeDb('fair processing across accounts', () => {
     app.inject({
       method: 'POST',
       url: `/webhooks/shopify/${s.storeId}`,
-      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': deliveryId, 'x-shopify-hmac-sha256': sign(s.secret, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': deliveryId,
+        'x-shopify-hmac-sha256': sign(s.secret, body),
+      },
       payload: body,
     });
 
@@ -89,8 +94,18 @@ describeDb('fair processing across accounts', () => {
     JSON.stringify({
       kind: 'order',
       order: {
-        externalId, number: `#${externalId}`, createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
-        base: 'paid', grossMinor, currentMinor: grossMinor, refunds: [], codes: [code], ref: null, country: null,
+        externalId,
+        number: `#${externalId}`,
+        createdAt: '2026-03-06T10:00:00.000Z',
+        updatedAt: '2026-03-06T10:00:00.000Z',
+        currency: 'EUR',
+        base: 'paid',
+        grossMinor,
+        currentMinor: grossMinor,
+        refunds: [],
+        codes: [code],
+        ref: null,
+        country: null,
       },
     });
 
@@ -112,7 +127,9 @@ describeDb('fair processing across accounts', () => {
   async function conversions(admin: Client, storeId: string) {
     const rows = await db.db
       .selectFrom('conversions')
-      .innerJoin('orders', (j) => j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'))
+      .innerJoin('orders', (j) =>
+        j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'),
+      )
       .select(['orders.external_id', 'orders.status', 'conversions.converted_minor', 'conversions.commission_minor', 'conversions.counted'])
       .where('orders.store_id', '=', storeId)
       .orderBy('conversions.converted_minor')
@@ -127,15 +144,36 @@ describeDb('fair processing across accounts', () => {
     // A's hundred poison deliveries, pending, and the processor at work on them.
     await db.db
       .insertInto('deliveries')
-      .values(Array.from({ length: 100 }, (_, i) => ({
-        account_id: a.accountId, store_id: a.storeId, delivery_id: `poison-${i}`, topic: 'orders/create', facts: factsOf(`P${i}`, POISON_MINOR, 'SPRING'), status: 'pending' as const,
-      })))
+      .values(
+        Array.from({ length: 100 }, (_, i) => ({
+          account_id: a.accountId,
+          store_id: a.storeId,
+          delivery_id: `poison-${i}`,
+          topic: 'orders/create',
+          facts: factsOf(`P${i}`, POISON_MINOR, 'SPRING'),
+          status: 'pending' as const,
+        })),
+      )
       .execute();
     app.deliveries.wake();
-    await until(async () => (await db.db.selectFrom('deliveries').select('id').where('store_id', '=', a.storeId).where('next_attempt_at', 'is not', null).execute()).length > 0, 10_000, 'the poison is being retried');
+    await until(
+      async () =>
+        (
+          await db.db
+            .selectFrom('deliveries')
+            .select('id')
+            .where('store_id', '=', a.storeId)
+            .where('next_attempt_at', 'is not', null)
+            .execute()
+        ).length > 0,
+      10_000,
+      'the poison is being retried',
+    );
 
     // Then B's twenty, signed, sent at once: each is stored and acknowledged.
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => send(b, `b-${i}`, orderBody(7000 + i, `${i + 1}.00`, 'SUMMER'))));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => send(b, `b-${i}`, orderBody(7000 + i, `${i + 1}.00`, 'SUMMER'))),
+    );
     expect(replies.map((r) => [r.statusCode, r.json().outcome])).toEqual(Array(20).fill([200, 'stored']));
     const stored = performance.now();
     await until(async () => (await statuses(b.storeId)).done === 20, 10_000, "B's deliveries applied");
@@ -144,12 +182,22 @@ describeDb('fair processing across accounts', () => {
     expect(await statuses(a.storeId)).toEqual({ pending: 100 });
     expect(applied).toBeLessThan(3_000);
     expect(await conversions(b.admin, b.storeId)).toEqual(
-      Array.from({ length: 20 }, (_, i) => ({ external_id: String(7000 + i), status: 'paid', converted_minor: String((i + 1) * 100), commission_minor: String((i + 1) * 10), counted: true })),
+      Array.from({ length: 20 }, (_, i) => ({
+        external_id: String(7000 + i),
+        status: 'paid',
+        converted_minor: String((i + 1) * 100),
+        commission_minor: String((i + 1) * 10),
+        counted: true,
+      })),
     );
 
     // A's poison: five failures each, with backoff, then dead letters with the error as reason.
     await until(async () => (await statuses(a.storeId)).dead === 100, 100_000, "A's poison dead-lettered");
-    const dead = await db.db.selectFrom('deliveries').select(['attempts', 'reason', 'last_error', 'next_attempt_at']).where('store_id', '=', a.storeId).execute();
+    const dead = await db.db
+      .selectFrom('deliveries')
+      .select(['attempts', 'reason', 'last_error', 'next_attempt_at'])
+      .where('store_id', '=', a.storeId)
+      .execute();
     expect(new Set(dead.map((d) => d.attempts))).toEqual(new Set([5]));
     for (const d of dead) {
       expect(d.reason).toMatch(/^could not be applied: .+/);
@@ -186,35 +234,71 @@ describeDb('fair processing across accounts', () => {
     const processor = new DeliveryProcessor(db.db);
     const a = await shop('AUTUMN');
     const rows = Array.from({ length: 9 }, (_, i) => ({
-      account_id: a.accountId, store_id: a.storeId, delivery_id: `mixed-${i}`, topic: 'orders/create',
-      facts: factsOf(`M${i}`, i === 4 ? POISON_MINOR : `${(i + 1) * 1000}`, 'AUTUMN'), status: 'pending' as const,
+      account_id: a.accountId,
+      store_id: a.storeId,
+      delivery_id: `mixed-${i}`,
+      topic: 'orders/create',
+      facts: factsOf(`M${i}`, i === 4 ? POISON_MINOR : `${(i + 1) * 1000}`, 'AUTUMN'),
+      status: 'pending' as const,
     }));
     await db.db.insertInto('deliveries').values(rows).execute();
     await processor.settle();
     // The eight good ones are applied by the round after the batch failed (halves, then singles).
     expect(await conversions(a.admin, a.storeId)).toEqual(
-      [0, 1, 2, 3, 5, 6, 7, 8].map((i) => ({ external_id: `M${i}`, status: 'paid', converted_minor: String((i + 1) * 1000), commission_minor: String((i + 1) * 100), counted: true })),
+      [0, 1, 2, 3, 5, 6, 7, 8].map((i) => ({
+        external_id: `M${i}`,
+        status: 'paid',
+        converted_minor: String((i + 1) * 1000),
+        commission_minor: String((i + 1) * 100),
+        counted: true,
+      })),
     );
     const poison = async () => {
       const row = await db.db
         .selectFrom('deliveries')
-        .select(['status', 'attempts', 'reason', 'last_error', sql<string>`round(extract(epoch from next_attempt_at - processed_at) * 1000)::text`.as('backoff_ms')])
+        .select([
+          'status',
+          'attempts',
+          'reason',
+          'last_error',
+          sql<string>`round(extract(epoch from next_attempt_at - processed_at) * 1000)::text`.as('backoff_ms'),
+        ])
         .where('store_id', '=', a.storeId)
         .where('delivery_id', '=', 'mixed-4')
         .executeTakeFirstOrThrow();
       return row;
     };
     const first = await poison();
-    expect(first).toEqual({ status: 'pending', attempts: 1, reason: null, last_error: 'value "100000000000000000000" is out of range for type bigint', backoff_ms: '1000' });
-    for (const [attempts, backoff] of [[2, '4000'], [3, '16000'], [4, '64000']] as const) {
+    expect(first).toEqual({
+      status: 'pending',
+      attempts: 1,
+      reason: null,
+      last_error: 'value "100000000000000000000" is out of range for type bigint',
+      backoff_ms: '1000',
+    });
+    for (const [attempts, backoff] of [
+      [2, '4000'],
+      [3, '16000'],
+      [4, '64000'],
+    ] as const) {
       // Not taken before it is due.
       await processor.settle();
       expect((await poison()).attempts).toBe(attempts - 1);
-      await db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+      await db.db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: sql`now()` })
+        .where('store_id', '=', a.storeId)
+        .where('status', '=', 'pending')
+        .execute();
       await processor.settle();
       expect(await poison()).toMatchObject({ status: 'pending', attempts, reason: null, backoff_ms: backoff });
     }
-    await db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+    await db.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: sql`now()` })
+      .where('store_id', '=', a.storeId)
+      .where('status', '=', 'pending')
+      .execute();
     await processor.settle();
     expect(await poison()).toMatchObject({ status: 'dead', attempts: 5, reason: `could not be applied: ${first.last_error}` });
     expect(await statuses(a.storeId)).toEqual({ done: 8, dead: 1 });

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nullableBigint } from '../../src/db/values.ts';
-import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import { rateHistory } from '../../src/app/fx/rates.ts';
 import type { Approval } from '../../src/core/approval.ts';
+import { figureConversion } from '../../src/core/ledger/figure-conversion.ts';
 import type { StoreStatus } from '../../src/core/status.ts';
+import { nullableBigint } from '../../src/db/values.ts';
 import { newLedger } from '../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { prng } from '../support/prng.ts';
@@ -50,10 +50,20 @@ describeDb('figures in SQL', () => {
 
   /** The rows whose stored figures differ from the core's, with both. */
   const disagreements = async () => {
-    const { default_currency: target } = await t.db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+    const { default_currency: target } = await t.db
+      .selectFrom('accounts')
+      .select('default_currency')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
     const all = await rows();
-    const rates = await rateHistory(t.db, accountId, [...new Set(all.flatMap((r) => [r.currency, r.terms_fixed_currency ?? 'EUR'])), target]);
-    const out: Array<{ row: Row; core: { fx_missing: boolean; converted_minor: string | null; commission_minor: string | null; counted: boolean } }> = [];
+    const rates = await rateHistory(t.db, accountId, [
+      ...new Set(all.flatMap((r) => [r.currency, r.terms_fixed_currency ?? 'EUR'])),
+      target,
+    ]);
+    const out: Array<{
+      row: Row;
+      core: { fx_missing: boolean; converted_minor: string | null; commission_minor: string | null; counted: boolean };
+    }> = [];
     for (const row of all) {
       const figures = figureConversion(
         {
@@ -68,8 +78,18 @@ describeDb('figures in SQL', () => {
         rates,
       );
       const text = (v: bigint | null) => (v === null ? null : v.toString());
-      const core = { fx_missing: figures.fxMissing, converted_minor: text(figures.convertedMinor), commission_minor: text(figures.commissionMinor), counted: figures.counted };
-      if (core.fx_missing !== row.fx_missing || core.converted_minor !== row.converted_minor || core.commission_minor !== row.commission_minor || core.counted !== row.counted) {
+      const core = {
+        fx_missing: figures.fxMissing,
+        converted_minor: text(figures.convertedMinor),
+        commission_minor: text(figures.commissionMinor),
+        counted: figures.counted,
+      };
+      if (
+        core.fx_missing !== row.fx_missing ||
+        core.converted_minor !== row.converted_minor ||
+        core.commission_minor !== row.commission_minor ||
+        core.counted !== row.counted
+      ) {
         out.push({ row, core });
       }
     }
@@ -89,7 +109,10 @@ describeDb('figures in SQL', () => {
     await l.member(campaign, creator, ['ANA']);
     // KWD is not an ECB currency: the account gives it rates, one so precise that its ratio
     // to another currency is past the bigint path.
-    for (const [day, perEur] of [['2019-01-02', '0.34'], ['2023-06-01', '0.3312345678901234567']] as const) {
+    for (const [day, perEur] of [
+      ['2019-01-02', '0.34'],
+      ['2023-06-01', '0.3312345678901234567'],
+    ] as const) {
       expect((await admin.post('/api/fx-rates', { currency: 'KWD', date: day, perEur })).status).toBe(201);
     }
 
@@ -107,7 +130,8 @@ describeDb('figures in SQL', () => {
       const currency = pick(currencies);
       // 1998-12 (before the first ECB rate) to 2026-04, any hour: weekends and holidays included.
       const at = new Date(Date.UTC(1998, 11, 20) + Math.floor(random() * 9_980 * 24) * 3_600_000 + Math.floor(random() * 3_600_000));
-      const fixed = random() < 0.4 ? { minor: BigInt(Math.floor(random() * 5_000)), currency: pick(['EUR', 'USD', 'JPY', 'KWD', 'NGN']) } : null;
+      const fixed =
+        random() < 0.4 ? { minor: BigInt(Math.floor(random() * 5_000)), currency: pick(['EUR', 'USD', 'JPY', 'KWD', 'NGN']) } : null;
       return {
         external: `R-${i}`,
         currency,
@@ -165,7 +189,11 @@ describeDb('figures in SQL', () => {
       expect(res.body.refigured).toBe(changed.length);
       // Every changed row is an NGN sale or has an NGN fixed part, on or after the rate's day.
       expect(changed.length).toBeGreaterThan(50);
-      expect(changed.every((r) => (r.currency === 'NGN' || r.terms_fixed_currency === 'NGN') && r.order_date >= new Date('2020-01-01T00:00:00Z'))).toBe(true);
+      expect(
+        changed.every(
+          (r) => (r.currency === 'NGN' || r.terms_fixed_currency === 'NGN') && r.order_date >= new Date('2020-01-01T00:00:00Z'),
+        ),
+      ).toBe(true);
     });
   });
 });

@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  type ApiRoute,
   allCasesArb,
   digestChanges,
-  type ApiRoute,
-  fastifyRoutes,
   type FuzzWorld,
+  fastifyRoutes,
   HIDDEN_ROUTES,
   injectSender,
-  ledgerOf,
   type LedgerState,
+  ledgerOf,
   newTally,
   routesOf,
   runCase,
-  seedWorld,
   type Send,
+  seedWorld,
 } from '../support/fuzz-api.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -46,7 +46,9 @@ describeDb('fuzzing every API route', () => {
   it('knows every route the server has: each is in the OpenAPI document or fuzzed as a hidden route', () => {
     const fuzzed = new Set(routes.map((r) => `${r.method} ${r.path}`));
     const all = fastifyRoutes(t.app.printRoutes({ commonPrefix: false }));
-    expect(all).toEqual(expect.arrayContaining(['GET /api/creators/{id}', 'POST /webhooks/shopify/{storeId}', 'GET /r/{slug}', 'GET /api/events']));
+    expect(all).toEqual(
+      expect.arrayContaining(['GET /api/creators/{id}', 'POST /webhooks/shopify/{storeId}', 'GET /r/{slug}', 'GET /api/events']),
+    );
     // The web app's catch-all serves files and pages, not the API.
     const missing = all.filter((r) => !fuzzed.has(r) && r !== 'GET /*' && r !== 'GET *');
     expect(missing).toEqual([]);

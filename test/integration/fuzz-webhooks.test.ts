@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { type WebhookCase, type WebhookPlatform, webhookCaseArb, webhookRequest } from '../support/fuzz-webhooks.ts';
+import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
 // Correctly signed webhook bodies of both platforms and all their topics, made from the real
 // fixtures with fields changed and bodies broken (test/support/fuzz-webhooks.ts). Whatever the
@@ -28,7 +28,10 @@ describeDb(`fuzzed webhooks (seed ${SEED})`, () => {
     admin = (await newAccount(t.app)).admin;
     // Codes and a campaign, so kept orders go the whole way: attribution, terms, figures.
     const creator = await admin.post('/api/creators', { name: 'Creator' });
-    const campaign = await admin.post('/api/campaigns', { name: 'Campaign', commission: { percent: '10', fixed: { value: '1.00', currency: 'USD' } } });
+    const campaign = await admin.post('/api/campaigns', {
+      name: 'Campaign',
+      commission: { percent: '10', fixed: { value: '1.00', currency: 'USD' } },
+    });
     await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: creator.body.id, codes: ['tenoff', '30$off'] });
     for (const platform of ['shopify', 'woocommerce'] as const) {
       const res = await admin.post('/api/stores', { platform, name: platform, currency: 'USD' });
@@ -41,7 +44,12 @@ describeDb(`fuzzed webhooks (seed ${SEED})`, () => {
   /** The delivery's row once settled: its status, and its reason when dead. */
   async function settled(store: Store, deliveryId: string) {
     await t.settle();
-    return t.db.selectFrom('deliveries').select(['status', 'reason']).where('store_id', '=', store.id).where('delivery_id', '=', deliveryId).executeTakeFirst();
+    return t.db
+      .selectFrom('deliveries')
+      .select(['status', 'reason'])
+      .where('store_id', '=', store.id)
+      .where('delivery_id', '=', deliveryId)
+      .executeTakeFirst();
   }
 
   async function check(c: WebhookCase) {
@@ -79,13 +87,21 @@ describeDb(`fuzzed webhooks (seed ${SEED})`, () => {
     );
     const left = await t.db.selectFrom('deliveries').select(['status', 'reason']).where('status', '=', 'pending').execute();
     expect(left).toEqual([]);
-    const refused = await t.db.selectFrom('deliveries').select(['delivery_id', 'reason']).where('reason', 'like', 'could not be applied%').execute();
+    const refused = await t.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'reason'])
+      .where('reason', 'like', 'could not be applied%')
+      .execute();
     expect(refused).toEqual([]);
   });
 
   it('still answers, and still applies a valid delivery, after the fuzzing', async () => {
-    const body = Buffer.from('{"id":987654321,"number":"987654321","status":"processing","currency":"USD","date_created_gmt":"2026-03-06T10:00:00","date_modified_gmt":"2026-03-06T10:00:00","line_items":[{"total":"12.50"}]}');
-    const res = await t.app.inject(webhookRequest(stores.woocommerce, { platform: 'woocommerce', topic: 'order.created', body }, 'after-fuzz'));
+    const body = Buffer.from(
+      '{"id":987654321,"number":"987654321","status":"processing","currency":"USD","date_created_gmt":"2026-03-06T10:00:00","date_modified_gmt":"2026-03-06T10:00:00","line_items":[{"total":"12.50"}]}',
+    );
+    const res = await t.app.inject(
+      webhookRequest(stores.woocommerce, { platform: 'woocommerce', topic: 'order.created', body }, 'after-fuzz'),
+    );
     expect([res.statusCode, res.json()]).toEqual([200, { outcome: 'stored' }]);
     await t.settle();
     const order = await admin.get(`/api/stores/${stores.woocommerce.id}/orders/987654321`);

@@ -10,7 +10,7 @@ import { wooTopics } from '../../src/stores/woocommerce/topics/index.ts';
 import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { type Delivery, type History, histories, type Step } from '../support/order-histories.ts';
 import { prng } from '../support/prng.ts';
-import { sendShopify, sendWoo, type SignedStore } from '../support/store-deliveries.ts';
+import { type SignedStore, sendShopify, sendWoo } from '../support/store-deliveries.ts';
 
 // The paths into the ledger agree. A random history of orders (see order-histories.ts) goes
 // into three accounts set up alike: one delivery at a time through the HTTP API, as it happened;
@@ -30,12 +30,15 @@ describeDb('the ledger’s paths agree', () => {
   async function brand(id: string) {
     const account = await newAccount(t.app, { defaultCurrency: 'EUR' });
     const { admin } = account;
-    const create = async (platform: string, currency: string) => (await admin.post('/api/stores', { platform, name: `${platform} ${id}`, currency })).body;
+    const create = async (platform: string, currency: string) =>
+      (await admin.post('/api/stores', { platform, name: `${platform} ${id}`, currency })).body;
     const shop = await create('shopify', 'USD');
     const woo = await create('woocommerce', 'EUR');
     const custom = await create('custom', 'NGN');
     const mia = (await admin.post('/api/creators', { name: 'Mia' })).body.id as string;
-    const campaign = (await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '12.5', fixed: { value: '0.50', currency: 'USD' } } })).body.id as string;
+    const campaign = (
+      await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '12.5', fixed: { value: '0.50', currency: 'USD' } } })
+    ).body.id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
     return {
       ...account,
@@ -74,7 +77,8 @@ describeDb('the ledger’s paths agree', () => {
       expect((await b.admin.post(`/api/campaigns/${b.campaign}/members/${b.mia}/codes`, { code: 'LATE' })).status).toBe(201);
       expect((await b.admin.post(`/api/campaigns/${b.campaign}/backfill`, { from: '2026-01-01', to: '2026-12-31' })).status).toBe(200);
     }
-    if (h.lateRate) expect((await b.admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-02', perEur: '1612.5' })).status).toBe(201);
+    if (h.lateRate)
+      expect((await b.admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-02', perEur: '1612.5' })).status).toBe(201);
   }
 
   /**
@@ -86,7 +90,8 @@ describeDb('the ledger’s paths agree', () => {
     for (const step of h.steps) {
       if (step.kind === 'delivery') {
         const d = step.delivery;
-        const status = d.platform === 'shopify' ? await sendShopify(t.app, b.shopify, d.topic, d.body) : await sendWoo(t.app, b.woo, d.topic, d.body);
+        const status =
+          d.platform === 'shopify' ? await sendShopify(t.app, b.shopify, d.topic, d.body) : await sendWoo(t.app, b.woo, d.topic, d.body);
         expect(status).toBe(200);
         await t.settle();
       } else if (step.kind === 'put') await put(b, step);
@@ -118,7 +123,10 @@ describeDb('the ledger’s paths agree', () => {
             with ordinality as u(store_id, topic, facts, n)
           order by u.n
           returning id, received_at`.execute(trx);
-        await applyBatch(trx, facts.map((f, k) => ({ accountId: b.accountId, ...f, receivedAt: kept.rows[k]!.received_at })));
+        await applyBatch(
+          trx,
+          facts.map((f, k) => ({ accountId: b.accountId, ...f, receivedAt: kept.rows[k]!.received_at })),
+        );
       });
     }
   }
@@ -141,7 +149,11 @@ describeDb('the ledger’s paths agree', () => {
 
   /** The account's ledger by natural keys, with every figure, and its totals as the API reports them. */
   async function ledgerOf(b: Brand) {
-    const stores = new Map([[b.shopify.id, 'shopify'], [b.woo.id, 'woocommerce'], [b.custom, 'custom']]);
+    const stores = new Map([
+      [b.shopify.id, 'shopify'],
+      [b.woo.id, 'woocommerce'],
+      [b.custom, 'custom'],
+    ]);
     const orders = await sql<Record<string, unknown>>`
       select o.store_id, o.external_id, o.number, o.placed_at, o.store_updated_at, o.base_status, o.gross_minor, o.refunded_minor,
              o.status, o.amount_minor, o.codes, o.subtotal_minor, o.current_minor, d.at is not null as deleted,
@@ -168,23 +180,34 @@ describeDb('the ledger’s paths agree', () => {
     return { rows, totals: await totals(b.admin) };
   }
 
-  it(`gives the same ledger one by one, in batches and shuffled with duplicates (seed ${SEED}, ${RUNS} histories)`, async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(histories({ shopify: { id: '', secret: '', currency: 'USD' }, woo: { id: '', secret: '', currency: 'EUR' }, custom: { currency: 'NGN' } }), async (plan) => {
-        run += 1;
-        const [a, b, c] = [await brand(`a${run}`), await brand(`b${run}`), await brand(`c${run}`)];
-        // The history's bodies were drawn for placeholder stores: each path signs them for its own.
-        const reviews = await oneByOne(a, plan);
-        const random = prng(SEED + run);
-        await batched(b, plan, reviews, random, false);
-        await batched(c, plan, reviews, random, true);
-        const [la, lb, lc] = [await ledgerOf(a), await ledgerOf(b), await ledgerOf(c)];
-        expect(lb).toEqual(la);
-        expect(lc).toEqual(la);
-        for (const x of [a, b, c]) expect((await rebuildLedger(t.db, x.accountId, { check: true })).differences).toEqual([]);
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
-  }, 60_000 + RUNS * 15_000);
+  it(
+    `gives the same ledger one by one, in batches and shuffled with duplicates (seed ${SEED}, ${RUNS} histories)`,
+    async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          histories({
+            shopify: { id: '', secret: '', currency: 'USD' },
+            woo: { id: '', secret: '', currency: 'EUR' },
+            custom: { currency: 'NGN' },
+          }),
+          async (plan) => {
+            run += 1;
+            const [a, b, c] = [await brand(`a${run}`), await brand(`b${run}`), await brand(`c${run}`)];
+            // The history's bodies were drawn for placeholder stores: each path signs them for its own.
+            const reviews = await oneByOne(a, plan);
+            const random = prng(SEED + run);
+            await batched(b, plan, reviews, random, false);
+            await batched(c, plan, reviews, random, true);
+            const [la, lb, lc] = [await ledgerOf(a), await ledgerOf(b), await ledgerOf(c)];
+            expect(lb).toEqual(la);
+            expect(lc).toEqual(la);
+            for (const x of [a, b, c]) expect((await rebuildLedger(t.db, x.accountId, { check: true })).differences).toEqual([]);
+          },
+        ),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    60_000 + RUNS * 15_000,
+  );
 });

@@ -19,7 +19,8 @@ describeDb('link domains', () => {
   async function brand() {
     const account = await newAccount(t.app);
     const { admin } = account;
-    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'brand.example' })).body.id as string;
+    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'brand.example' })).body
+      .id as string;
     const creator = (await admin.post('/api/creators', { name: 'Lina' })).body.id as string;
     const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' } })).body.id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: creator })).status).toBe(201);
@@ -39,10 +40,18 @@ describeDb('link domains', () => {
   it("allows a store's domain and its subdomains, and refuses its parent, look-alikes and every other host", async () => {
     const b = await brand();
     // A store's domain may be written as an address: its host counts.
-    expect((await b.admin.post('/api/stores', { platform: 'custom', name: 'Outlet', currency: 'EUR', domain: 'https://Outlet.Other.example/' })).status).toBe(201);
+    expect(
+      (await b.admin.post('/api/stores', { platform: 'custom', name: 'Outlet', currency: 'EUR', domain: 'https://Outlet.Other.example/' }))
+        .status,
+    ).toBe(201);
     for (const destination of [
-      'https://brand.example/tee', 'http://brand.example/', 'https://www.brand.example/x?y=1', 'https://a.b.brand.example/',
-      'https://BRAND.EXAMPLE./caps', 'https://outlet.other.example/sale', 'https://brand.example:8443/port',
+      'https://brand.example/tee',
+      'http://brand.example/',
+      'https://www.brand.example/x?y=1',
+      'https://a.b.brand.example/',
+      'https://BRAND.EXAMPLE./caps',
+      'https://outlet.other.example/sale',
+      'https://brand.example:8443/port',
     ]) {
       expect([destination, (await b.link(destination)).status]).toEqual([destination, 201]);
     }
@@ -75,7 +84,17 @@ describeDb('link domains', () => {
     expect((await b.link('https://landing.example/')).status).toBe(201);
 
     // Not a domain name: a scheme, a path, a port, a single label, an address, nothing.
-    for (const domain of ['https://x.example', 'x.example/shop', 'x.example:80', 'localhost', '1.2.3.4', '[::1]', '*.x.example', '', 'a'.repeat(254)]) {
+    for (const domain of [
+      'https://x.example',
+      'x.example/shop',
+      'x.example:80',
+      'localhost',
+      '1.2.3.4',
+      '[::1]',
+      '*.x.example',
+      '',
+      'a'.repeat(254),
+    ]) {
       const res = await b.admin.post(LIST, { domain });
       expect([domain, res.status, res.body.error.code]).toEqual([domain, 400, 'invalid_input']);
     }
@@ -108,7 +127,9 @@ describeDb('link domains', () => {
     const a = await brand();
     const b = await brand();
     expect((await a.admin.post(LIST, { domain: 'partner.example' })).status).toBe(201);
-    expect((await a.admin.post('/api/stores', { platform: 'custom', name: 'A only', currency: 'EUR', domain: 'a-only.example' })).status).toBe(201);
+    expect(
+      (await a.admin.post('/api/stores', { platform: 'custom', name: 'A only', currency: 'EUR', domain: 'a-only.example' })).status,
+    ).toBe(201);
     expect((await b.admin.get(LIST)).body).toEqual({ domains: [], storeDomains: ['brand.example'] });
     expect((await b.link('https://partner.example/')).body).toEqual(refusal('partner.example'));
     expect((await b.link('https://a-only.example/')).body).toEqual(refusal('a-only.example'));
@@ -125,8 +146,12 @@ describeDb('link domains', () => {
     const slug = (await b.link('https://brand.example/tee')).body.slug as string;
     const follow = (method: 'GET' | 'HEAD' = 'GET') => t.app.inject({ method, url: `/r/${slug}` });
     const clicks = async () =>
-      (await sql<{ n: string }>`select count(*)::text as n from link_click_events e join links l on l.account_id = e.account_id and l.id = e.link_id
-        where l.slug = ${slug}`.execute(t.db)).rows[0]!.n;
+      (
+        await sql<{
+          n: string;
+        }>`select count(*)::text as n from link_click_events e join links l on l.account_id = e.account_id and l.id = e.link_id
+        where l.slug = ${slug}`.execute(t.db)
+      ).rows[0]!.n;
     expect((await follow()).headers.location).toBe(`https://brand.example/tee?ref=${slug}`);
     expect(await clicks()).toBe('1');
 

@@ -20,11 +20,15 @@ describeDb('affiliate links', () => {
 
   async function setup(admin: Client, campaignBody: object = {}) {
     const creator = (await admin.post('/api/creators', { name: 'Lina' })).body.id as string;
-    const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' }, ...campaignBody })).body.id as string;
+    const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' }, ...campaignBody })).body
+      .id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: ['LINA10'] })).status).toBe(201);
     // Links lead only to the account's domains (link-domains.test.ts): the store's is shop.example.
-    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).body.id as string;
-    const link = await admin.post(`/api/campaigns/${campaign}/members/${creator}/links`, { destination: 'https://shop.example/tee?color=red&size=m' });
+    const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).body
+      .id as string;
+    const link = await admin.post(`/api/campaigns/${campaign}/members/${creator}/links`, {
+      destination: 'https://shop.example/tee?color=red&size=m',
+    });
     expect(link.status).toBe(201);
     return { creator, campaign, store, slug: link.body.slug as string };
   }
@@ -35,7 +39,13 @@ describeDb('affiliate links', () => {
 
   const placeOrder = (admin: Client, store: string, id: string, over: Record<string, unknown>) =>
     admin.put(`/api/stores/${store}/orders/${id}`, {
-      number: `#${id}`, createdAt: later(MINUTE), updatedAt: later(MINUTE), currency: 'EUR', subtotal: '100.00', status: 'paid', ...over,
+      number: `#${id}`,
+      createdAt: later(MINUTE),
+      updatedAt: later(MINUTE),
+      currency: 'EUR',
+      subtotal: '100.00',
+      status: 'paid',
+      ...over,
     });
 
   async function viaOf(admin: Client, conversionId: string | null) {
@@ -76,7 +86,9 @@ describeDb('affiliate links', () => {
     const stranger = await newAccount(t.app);
     const other = await stranger.admin.post(path, { destination: 'https://shop.example/' });
     expect([other.status, other.body.error.code]).toEqual([404, 'not_found']);
-    expect((await admin.post(`/api/campaigns/${campaign}/members/999999/links`, { destination: 'https://shop.example/' })).status).toBe(404);
+    expect((await admin.post(`/api/campaigns/${campaign}/members/999999/links`, { destination: 'https://shop.example/' })).status).toBe(
+      404,
+    );
     expect((await admin.delete(`/api/campaigns/${campaign}/members/${creator}`)).status).toBe(204);
     const removed = await admin.post(path, { destination: 'https://shop.example/' });
     expect([removed.status, removed.body.error.code]).toEqual([409, 'member_removed']);
@@ -175,11 +187,21 @@ describeDb('affiliate links', () => {
     const performance = await admin.get(`/api/campaigns/${campaign}/performance`);
     expect(performance.status).toBe(200);
     expect(performance.body.creators).toEqual([
-      { creatorId: creator, name: 'Lina', orders: 1, sales: { value: '100.00', currency: 'EUR' }, commission: { value: '10.00', currency: 'EUR' }, clicks: 2, conversionRate: '0.5000' },
+      {
+        creatorId: creator,
+        name: 'Lina',
+        orders: 1,
+        sales: { value: '100.00', currency: 'EUR' },
+        commission: { value: '10.00', currency: 'EUR' },
+        clicks: 2,
+        conversionRate: '0.5000',
+      },
     ]);
     expect(performance.body.totals).toMatchObject({ orders: 1, clicks: 2, conversionRate: '0.5000' });
     const community = await admin.get('/api/community');
-    expect(community.body.creators).toEqual([expect.objectContaining({ creatorId: creator, orders: 1, clicks: 2, conversionRate: '0.5000' })]);
+    expect(community.body.creators).toEqual([
+      expect.objectContaining({ creatorId: creator, orders: 1, clicks: 2, conversionRate: '0.5000' }),
+    ]);
     // A range before today has no clicks.
     const past = await admin.get(`/api/campaigns/${campaign}/performance?to=2020-01-01`);
     expect(past.body.creators[0]).toMatchObject({ clicks: 0, conversionRate: null });

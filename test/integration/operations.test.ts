@@ -3,17 +3,27 @@ import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { dbKind, describeDb, newAccount, openTestDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { parseExposition, sampleOf } from '../support/prometheus.ts';
-import { sendShopify, shopifyOrderBody, type SignedStore } from '../support/store-deliveries.ts';
+import { type SignedStore, sendShopify, shopifyOrderBody } from '../support/store-deliveries.ts';
 
 // The operators' endpoints: GET /readyz (the database answers, every migration is applied, the
 // inbox is not stuck) and GET /metrics (Prometheus's text format: deliveries by platform and
 // outcome, the backlog, apply lag, request latencies by route pattern), beside /healthz.
 
 const order = (store: SignedStore, id: string, currency = store.currency) =>
-  shopifyOrderBody({ ...store, currency }, {
-    orderId: id, number: `#${id}`, createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z',
-    financialStatus: 'paid', subtotal: '10.00', current: '10.00', codes: ['OPS'], refunds: [],
-  });
+  shopifyOrderBody(
+    { ...store, currency },
+    {
+      orderId: id,
+      number: `#${id}`,
+      createdAt: '2026-03-06T10:00:00Z',
+      updatedAt: '2026-03-06T10:00:00Z',
+      financialStatus: 'paid',
+      subtotal: '10.00',
+      current: '10.00',
+      codes: ['OPS'],
+      refunds: [],
+    },
+  );
 
 async function shopifyStore(t: TestApp) {
   const { admin, accountId } = await newAccount(t.app);
@@ -44,15 +54,25 @@ describeDb('GET /readyz', () => {
   });
 
   it('is not ready while a migration the code knows of is not applied', async () => {
-    const row = await t.db.selectFrom('kysely_migration' as never).selectAll().where('name' as never, '=', '0014-rebuildable-ledger' as never).executeTakeFirstOrThrow();
-    await t.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0014-rebuildable-ledger' as never).execute();
+    const row = await t.db
+      .selectFrom('kysely_migration' as never)
+      .selectAll()
+      .where('name' as never, '=', '0014-rebuildable-ledger' as never)
+      .executeTakeFirstOrThrow();
+    await t.db
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '0014-rebuildable-ledger' as never)
+      .execute();
     try {
       expect(await readyz()).toEqual({
         status: 503,
         body: { ready: false, checks: { database: 'ok', migrations: 'not applied: 0014-rebuildable-ledger', inbox: 'ok' } },
       });
     } finally {
-      await t.db.insertInto('kysely_migration' as never).values(row as never).execute();
+      await t.db
+        .insertInto('kysely_migration' as never)
+        .values(row as never)
+        .execute();
     }
     expect((await readyz()).status).toBe(200);
   });
@@ -63,18 +83,34 @@ describeDb('GET /readyz', () => {
     await t.app.deliveries.stop();
     expect(await sendShopify(t.app, store, 'orders/create', order(store, '7001'))).toBe(200);
     // Pending for a minute: a backlog, not a stuck inbox.
-    await t.db.updateTable('deliveries').set({ received_at: new Date(Date.now() - 60_000) }).where('status', '=', 'pending').execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ received_at: new Date(Date.now() - 60_000) })
+      .where('status', '=', 'pending')
+      .execute();
     expect((await readyz()).status).toBe(200);
-    await t.db.updateTable('deliveries').set({ received_at: new Date(Date.now() - 600_000) }).where('status', '=', 'pending').execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ received_at: new Date(Date.now() - 600_000) })
+      .where('status', '=', 'pending')
+      .execute();
     expect(await readyz()).toEqual({
       status: 503,
       body: { ready: false, checks: { database: 'ok', migrations: 'ok', inbox: 'stuck: a delivery has waited 600 s to be applied' } },
     });
     // A retry that fell due ten minutes ago is as stuck.
-    await t.db.updateTable('deliveries').set({ received_at: new Date(), next_attempt_at: new Date(Date.now() - 600_000) }).where('status', '=', 'pending').execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ received_at: new Date(), next_attempt_at: new Date(Date.now() - 600_000) })
+      .where('status', '=', 'pending')
+      .execute();
     expect((await readyz()).body.checks.inbox).toBe('stuck: a delivery has waited 600 s to be applied');
     // One not due for a while is not.
-    await t.db.updateTable('deliveries').set({ next_attempt_at: new Date(Date.now() + 60_000) }).where('status', '=', 'pending').execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: new Date(Date.now() + 60_000) })
+      .where('status', '=', 'pending')
+      .execute();
     expect((await readyz()).status).toBe(200);
   });
 });
@@ -94,7 +130,8 @@ describeDb('GET /metrics', () => {
 
   it('counts deliveries by platform and outcome, as received and as applied, with the backlog and latencies', async () => {
     const { store, accountId } = await shopifyStore(t);
-    const send = (body: string, id: string, over: Partial<SignedStore> = {}) => sendShopify(t.app, { ...store, ...over }, 'orders/create', body, id);
+    const send = (body: string, id: string, over: Partial<SignedStore> = {}) =>
+      sendShopify(t.app, { ...store, ...over }, 'orders/create', body, id);
     expect(await send(order(store, '8001'), 'm-1')).toBe(200);
     expect(await send(order(store, '8002'), 'm-2')).toBe(200);
     expect(await send(order(store, '8003'), 'm-3')).toBe(200);
@@ -107,9 +144,11 @@ describeDb('GET /metrics', () => {
 
     const { text, samples } = await scrape();
     const deliveries = (outcome: string) => sampleOf(samples, 'tally_deliveries_total', { platform: 'shopify', outcome });
-    expect(['stored', 'duplicate', 'rejected_signature', 'unknown_store', 'dead_letter', 'ignored', 'applied', 'failed', 'unavailable'].map(deliveries)).toEqual([
-      3, 1, 1, 1, 1, 1, 3, undefined, undefined,
-    ]);
+    expect(
+      ['stored', 'duplicate', 'rejected_signature', 'unknown_store', 'dead_letter', 'ignored', 'applied', 'failed', 'unavailable'].map(
+        deliveries,
+      ),
+    ).toEqual([3, 1, 1, 1, 1, 1, 3, undefined, undefined]);
     expect(sampleOf(samples, 'tally_delivery_apply_lag_seconds_count')).toBe(3);
     expect(sampleOf(samples, 'tally_database_up')).toBe(1);
     expect(sampleOf(samples, 'tally_inbox_pending')).toBe(0);
@@ -127,7 +166,9 @@ describeDb('GET /metrics', () => {
     // The process's own figures, once.
     expect(sampleOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     // The PostgreSQL pool's use; the embedded database has one connection and no pool.
-    const pool = ['tally_db_pool_connections', 'tally_db_pool_idle_connections', 'tally_db_pool_waiting_queries'].map((name) => sampleOf(samples, name) !== undefined);
+    const pool = ['tally_db_pool_connections', 'tally_db_pool_idle_connections', 'tally_db_pool_waiting_queries'].map(
+      (name) => sampleOf(samples, name) !== undefined,
+    );
     expect(pool).toEqual([dbKind === 'postgres', dbKind === 'postgres', dbKind === 'postgres']);
   });
 
@@ -135,7 +176,11 @@ describeDb('GET /metrics', () => {
     const { store } = await shopifyStore(t);
     await t.app.deliveries.stop();
     expect(await sendShopify(t.app, store, 'orders/create', order(store, '8101'), 'm-101')).toBe(200);
-    await t.db.updateTable('deliveries').set({ received_at: new Date(Date.now() - 90_000) }).where('status', '=', 'pending').execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ received_at: new Date(Date.now() - 90_000) })
+      .where('status', '=', 'pending')
+      .execute();
     const { samples } = await scrape();
     expect(sampleOf(samples, 'tally_inbox_pending')).toBe(1);
     expect(Math.round(sampleOf(samples, 'tally_inbox_oldest_due_seconds')!)).toBe(90);
@@ -147,7 +192,10 @@ describeDb('GET /metrics with TALLY_METRICS_TOKEN', () => {
     const db = await openTestDb();
     const token = 'metrics-token-0123456789';
     const app = await buildServer({
-      db: db.db, listen: db.listen, logger: false, sweepIntervalMs: 0,
+      db: db.db,
+      listen: db.listen,
+      logger: false,
+      sweepIntervalMs: 0,
       config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test', TALLY_METRICS_TOKEN: token }), demo: false },
     });
     try {
@@ -161,7 +209,10 @@ describeDb('GET /metrics with TALLY_METRICS_TOKEN', () => {
       expect(await get('/metrics', 'Bearer metrics-token-wrong-0000000')).toEqual(refused);
       expect(await get('/metrics', `Basic ${token}`)).toEqual(refused);
       expect((await get('/metrics', `Bearer ${token}`)).status).toBe(200);
-      expect(await get('/readyz')).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', migrations: 'ok', inbox: 'ok' } } });
+      expect(await get('/readyz')).toEqual({
+        status: 200,
+        body: { ready: true, checks: { database: 'ok', migrations: 'ok', inbox: 'ok' } },
+      });
       expect((await get('/healthz')).status).toBe(200);
     } finally {
       await app.close();
@@ -170,6 +221,8 @@ describeDb('GET /metrics with TALLY_METRICS_TOKEN', () => {
   });
 
   it('refuses a token shorter than 16 characters at start', () => {
-    expect(() => loadConfig({ TALLY_METRICS_TOKEN: 'short' })).toThrow('TALLY_METRICS_TOKEN: TALLY_METRICS_TOKEN must be at least 16 characters');
+    expect(() => loadConfig({ TALLY_METRICS_TOKEN: 'short' })).toThrow(
+      'TALLY_METRICS_TOKEN: TALLY_METRICS_TOKEN must be at least 16 characters',
+    );
   });
 });

@@ -81,7 +81,11 @@ describeDb('orders API and ingestion', () => {
     });
     const again = await admin.put(`/api/stores/${store}/orders/A-1`, order({ codes: ['NOBODY'] }));
     expect(again.body).toEqual(first.body);
-    const count = await t.db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('store_id', '=', store).executeTakeFirstOrThrow();
+    const count = await t.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('store_id', '=', store)
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe('1');
   });
 
@@ -89,7 +93,8 @@ describeDb('orders API and ingestion', () => {
     const { admin } = await newAccount(t.app);
     const { campaignId, creatorId } = await campaignWithCode(admin, { percent: '10' }, 'summer10');
     const store = await customStore(admin, 'EUR');
-    const put = (over: Record<string, unknown>) => admin.put(`/api/stores/${store}/orders/B-1`, order({ codes: ['OTHER', '  SUMMER10 '], ...over }));
+    const put = (over: Record<string, unknown>) =>
+      admin.put(`/api/stores/${store}/orders/B-1`, order({ codes: ['OTHER', '  SUMMER10 '], ...over }));
 
     const created = await put({ status: 'pending' });
     expect(created.body.status).toBe('pending');
@@ -97,10 +102,19 @@ describeDb('orders API and ingestion', () => {
     expect(conversionId).toMatch(/^\d+$/);
     let c = (await admin.get(`/api/conversions/${conversionId}`)).body;
     expect(c).toMatchObject({
-      orderId: 'B-1', orderNumber: '#1001', storeId: store, campaignId, creatorId,
-      via: { type: 'code', value: 'summer10' }, status: 'pending', approval: 'approved',
-      amount: { value: '100.00', currency: 'EUR' }, converted: { value: '100.00', currency: 'EUR' },
-      fxMissing: false, commission: { value: '0.00', currency: 'EUR' }, counted: false,
+      orderId: 'B-1',
+      orderNumber: '#1001',
+      storeId: store,
+      campaignId,
+      creatorId,
+      via: { type: 'code', value: 'summer10' },
+      status: 'pending',
+      approval: 'approved',
+      amount: { value: '100.00', currency: 'EUR' },
+      converted: { value: '100.00', currency: 'EUR' },
+      fxMissing: false,
+      commission: { value: '0.00', currency: 'EUR' },
+      counted: false,
     });
 
     await put({ status: 'paid', updatedAt: '2026-03-06T11:00:00Z' });
@@ -110,8 +124,11 @@ describeDb('orders API and ingestion', () => {
     await put({ status: 'paid', refunded: '30.00', updatedAt: '2026-03-06T12:00:00Z' });
     c = (await admin.get(`/api/conversions/${conversionId}`)).body;
     expect(c).toMatchObject({
-      status: 'partially_refunded', amount: { value: '70.00', currency: 'EUR' },
-      converted: { value: '70.00', currency: 'EUR' }, commission: { value: '7.00', currency: 'EUR' }, counted: true,
+      status: 'partially_refunded',
+      amount: { value: '70.00', currency: 'EUR' },
+      converted: { value: '70.00', currency: 'EUR' },
+      commission: { value: '7.00', currency: 'EUR' },
+      counted: true,
     });
 
     // A stale version (older updatedAt) changes nothing and says so.
@@ -120,7 +137,12 @@ describeDb('orders API and ingestion', () => {
 
     await put({ status: 'paid', refunded: '100.00', updatedAt: '2026-03-06T13:00:00Z' });
     c = (await admin.get(`/api/conversions/${conversionId}`)).body;
-    expect(c).toMatchObject({ status: 'refunded', amount: { value: '0.00', currency: 'EUR' }, commission: { value: '0.00', currency: 'EUR' }, counted: false });
+    expect(c).toMatchObject({
+      status: 'refunded',
+      amount: { value: '0.00', currency: 'EUR' },
+      commission: { value: '0.00', currency: 'EUR' },
+      counted: false,
+    });
 
     await put({ status: 'canceled', updatedAt: '2026-03-06T14:00:00Z' });
     c = (await admin.get(`/api/conversions/${conversionId}`)).body;
@@ -134,7 +156,10 @@ describeDb('orders API and ingestion', () => {
     const { campaignId, creatorId } = await campaignWithCode(admin, { percent: '10' }, 'world');
     const store = await customStore(admin, 'EUR');
     const abroad = await admin.put(`/api/stores/${store}/orders/W-1`, order({ codes: ['WORLD'], country: 'BR' }));
-    expect((await admin.get(`/api/conversions/${abroad.body.conversionId}`)).body).toMatchObject({ counted: true, converted: { value: '100.00', currency: 'EUR' } });
+    expect((await admin.get(`/api/conversions/${abroad.body.conversionId}`)).body).toMatchObject({
+      counted: true,
+      converted: { value: '100.00', currency: 'EUR' },
+    });
 
     const early = await admin.put(`/api/stores/${store}/orders/W-2`, order({ codes: ['LATER'] }));
     expect(early.body.conversionId).toBeNull();
@@ -144,7 +169,13 @@ describeDb('orders API and ingestion', () => {
     const next = await admin.put(`/api/stores/${store}/orders/W-3`, order({ codes: ['LATER'] }));
     expect(next.body.conversionId).toMatch(/^\d+$/);
     const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
-    expect(perf.totals).toEqual({ orders: 2, sales: { value: '200.00', currency: 'EUR' }, commission: { value: '20.00', currency: 'EUR' }, clicks: 0, conversionRate: null });
+    expect(perf.totals).toEqual({
+      orders: 2,
+      sales: { value: '200.00', currency: 'EUR' },
+      commission: { value: '20.00', currency: 'EUR' },
+      clicks: 0,
+      conversionRate: null,
+    });
   });
 
   it('converts with the rate of the order day, Friday for a Saturday, and rounds half to even', async () => {
@@ -156,7 +187,10 @@ describeDb('orders API and ingestion', () => {
     const eur = await customStore(admin, 'EUR');
 
     // 115.61 USD / 1.1561 = 100.00 EUR; 10% = 10.00; fixed 5.00 USD / 1.1561 = 4.3249 → 4.32.
-    const saturday = await admin.put(`/api/stores/${usd}/orders/U-1`, order({ currency: 'USD', subtotal: '115.61', codes: ['usd1'], createdAt: '2026-03-07T09:00:00Z', updatedAt: '2026-03-07T09:00:00Z' }));
+    const saturday = await admin.put(
+      `/api/stores/${usd}/orders/U-1`,
+      order({ currency: 'USD', subtotal: '115.61', codes: ['usd1'], createdAt: '2026-03-07T09:00:00Z', updatedAt: '2026-03-07T09:00:00Z' }),
+    );
     const s = (await admin.get(`/api/conversions/${saturday.body.conversionId}`)).body;
     expect(s.converted).toEqual({ value: '100.00', currency: 'EUR' });
     expect(s.commission).toEqual({ value: '14.32', currency: 'EUR' });
@@ -194,21 +228,42 @@ describeDb('orders API and ingestion', () => {
     const store = await customStore(admin, 'NGN');
     const put = await admin.put(`/api/stores/${store}/orders/N-1`, order({ currency: 'NGN', subtotal: '160000.00', codes: ['naira'] }));
     let c = (await admin.get(`/api/conversions/${put.body.conversionId}`)).body;
-    expect(c).toMatchObject({ fxMissing: true, converted: null, commission: null, counted: false, amount: { value: '160000.00', currency: 'NGN' } });
+    expect(c).toMatchObject({
+      fxMissing: true,
+      converted: null,
+      commission: null,
+      counted: false,
+      amount: { value: '160000.00', currency: 'NGN' },
+    });
 
     const added = await admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-01', perEur: '1600' });
     expect(added.status).toBe(201);
     expect(added.body).toEqual({ currency: 'NGN', date: '2026-01-01', perEur: '1600', refigured: 1 });
     c = (await admin.get(`/api/conversions/${put.body.conversionId}`)).body;
-    expect(c).toMatchObject({ fxMissing: false, converted: { value: '100.00', currency: 'EUR' }, commission: { value: '10.00', currency: 'EUR' }, counted: true });
+    expect(c).toMatchObject({
+      fxMissing: false,
+      converted: { value: '100.00', currency: 'EUR' },
+      commission: { value: '10.00', currency: 'EUR' },
+      counted: true,
+    });
 
     // The rate belongs to this account only.
     const other = await newAccount(t.app);
     const rates = await other.admin.get('/api/fx-rates?date=2026-03-06');
     expect(rates.body.items.find((r: { currency: string }) => r.currency === 'NGN')).toBeUndefined();
     const mine = await admin.get('/api/fx-rates?date=2026-03-06');
-    expect(mine.body.items.find((r: { currency: string }) => r.currency === 'NGN')).toEqual({ currency: 'NGN', perEur: '1600', day: '2026-01-01', source: 'account' });
-    expect(mine.body.items.find((r: { currency: string }) => r.currency === 'USD')).toEqual({ currency: 'USD', perEur: '1.1561', day: '2026-03-06', source: 'ecb' });
+    expect(mine.body.items.find((r: { currency: string }) => r.currency === 'NGN')).toEqual({
+      currency: 'NGN',
+      perEur: '1600',
+      day: '2026-01-01',
+      source: 'account',
+    });
+    expect(mine.body.items.find((r: { currency: string }) => r.currency === 'USD')).toEqual({
+      currency: 'USD',
+      perEur: '1.1561',
+      day: '2026-03-06',
+      source: 'ecb',
+    });
   });
 
   it('imports an ECB file as the account’s rates and refuses other files', async () => {
@@ -242,7 +297,13 @@ describeDb('orders API and ingestion', () => {
     // 115.61 USD × 182.57 / 1.1561 = 18257 JPY; 10% = 1825.7 → 1826.
     expect(c).toMatchObject({ converted: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' } });
     const perf = (await admin.get(`/api/campaigns/${campaignId}/performance`)).body;
-    expect(perf.totals).toEqual({ orders: 1, sales: { value: '18257', currency: 'JPY' }, commission: { value: '1826', currency: 'JPY' }, clicks: 0, conversionRate: null });
+    expect(perf.totals).toEqual({
+      orders: 1,
+      sales: { value: '18257', currency: 'JPY' },
+      commission: { value: '1826', currency: 'JPY' },
+      clicks: 0,
+      conversionRate: null,
+    });
     const dash = (await admin.get('/api/dashboard')).body;
     expect(dash.currency).toBe('JPY');
     expect(dash.totalSales).toEqual({ value: '18257', currency: 'JPY' });
@@ -285,7 +346,11 @@ describeDb('orders API and ingestion', () => {
     const final = await admin.get(`/api/stores/${store}/orders/R-1`);
     // Whatever the arrival order, the newest version wins.
     expect(final.body.amount).toEqual({ value: '111.00', currency: 'EUR' });
-    const rows = await t.db.selectFrom('conversions').select(['id', 'amount_minor', 'commission_minor']).where('store_id', '=', store).execute();
+    const rows = await t.db
+      .selectFrom('conversions')
+      .select(['id', 'amount_minor', 'commission_minor'])
+      .where('store_id', '=', store)
+      .execute();
     expect(rows).toEqual([{ id: final.body.conversionId, amount_minor: '11100', commission_minor: '1110' }]);
   });
 });

@@ -27,8 +27,28 @@ const SHOP_REDACT = fixture('shopify/shop-redact-docs-sample-2026-04.json');
 const orderNumbered = (id: string) =>
   ORDER.replace('"id": 820982911946154500,', `"id": ${id},`).replace('gid://shopify/Order/820982911946154508', `gid://shopify/Order/${id}`);
 
-const SHOPIFY_PERSONAL = ['jon@example.com', 'john@example.com', 'Steve', 'Shipper', '123 Shipping Street', '555-555-SHIP', '123 Elm St.', 'K2H7A8', '123-123-1234', 'key=abcdefg'];
-const WOO_PERSONAL = ['108.30.4.3', 'mozilla/5.0', 'Sara', '123 Street', '500 Ground St', '90210', '333-333-3333', 'wc_order_599f3d991a53e'];
+const SHOPIFY_PERSONAL = [
+  'jon@example.com',
+  'john@example.com',
+  'Steve',
+  'Shipper',
+  '123 Shipping Street',
+  '555-555-SHIP',
+  '123 Elm St.',
+  'K2H7A8',
+  '123-123-1234',
+  'key=abcdefg',
+];
+const WOO_PERSONAL = [
+  '108.30.4.3',
+  'mozilla/5.0',
+  'Sara',
+  '123 Street',
+  '500 Ground St',
+  '90210',
+  '333-333-3333',
+  'wc_order_599f3d991a53e',
+];
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/i;
 
 interface Store {
@@ -60,14 +80,24 @@ describeDb('personal data', () => {
       s.platform === 'shopify'
         ? { 'x-shopify-topic': topic, 'x-shopify-webhook-id': id, 'x-shopify-hmac-sha256': signature }
         : { 'x-wc-webhook-topic': topic, 'x-wc-webhook-delivery-id': id, 'x-wc-webhook-signature': signature };
-    const res = await t.app.inject({ method: 'POST', url: `/webhooks/${s.platform}/${s.id}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/webhooks/${s.platform}/${s.id}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: body,
+    });
     await t.settle();
     return { status: res.statusCode, body: res.json(), deliveryId: id };
   }
 
   /** The kept body of a delivery (null when none is kept), as text. */
   const kept = async (s: Store, deliveryId: string) => {
-    const row = await t.db.selectFrom('deliveries').select(['id', 'raw']).where('store_id', '=', s.id).where('delivery_id', '=', deliveryId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('deliveries')
+      .select(['id', 'raw'])
+      .where('store_id', '=', s.id)
+      .where('delivery_id', '=', deliveryId)
+      .executeTakeFirstOrThrow();
     return { id: row.id, text: row.raw === null ? null : Buffer.from(row.raw).toString('utf8') };
   };
   const privacyRequests = async (s: Store) => {
@@ -140,7 +170,16 @@ describeDb('personal data', () => {
     const insert = (deliveryId: string, raw: string) =>
       t.db
         .insertInto('deliveries')
-        .values({ account_id: account, store_id: s.id, delivery_id: deliveryId, topic: 'orders/create', facts: null, status: 'dead', reason: 'kept before', raw: Buffer.from(raw) })
+        .values({
+          account_id: account,
+          store_id: s.id,
+          delivery_id: deliveryId,
+          topic: 'orders/create',
+          facts: null,
+          status: 'dead',
+          reason: 'kept before',
+          raw: Buffer.from(raw),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
     const whole = await insert('old-1', ORDER);
@@ -152,7 +191,11 @@ describeDb('personal data', () => {
     expect(text).toContain('"id":820982911946154500,');
     expect((await kept(s, 'old-2')).text).toBeNull();
     expect((await admin.patch(`/api/stores/${s.id}`, { currency: 'USD' })).status).toBe(200);
-    expect((await admin.post(`/api/stores/${s.id}/dead-letters/${whole.id}/replay`)).body).toEqual({ id: whole.id, status: 'done', reason: null });
+    expect((await admin.post(`/api/stores/${s.id}/dead-letters/${whole.id}/replay`)).body).toEqual({
+      id: whole.id,
+      status: 'done',
+      reason: null,
+    });
     expect((await admin.get(`/api/stores/${s.id}/orders/820982911946154508`)).body.status).toBe('canceled');
   });
 

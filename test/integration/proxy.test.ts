@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -83,7 +83,11 @@ describeDb('proxies and attempt limits', () => {
     // The e-mail is in any case; even the right password waits now.
     expectRateLimited(await login(proxied, email.toUpperCase(), PROXY, '198.51.100.110'), 900);
     const right = await proxied.app.inject({
-      method: 'POST', url: '/api/login', remoteAddress: PROXY, headers: { 'x-forwarded-for': '198.51.100.111' }, payload: { email, password: PASSWORD },
+      method: 'POST',
+      url: '/api/login',
+      remoteAddress: PROXY,
+      headers: { 'x-forwarded-for': '198.51.100.111' },
+      payload: { email, password: PASSWORD },
     });
     expectRateLimited(right, 900);
     expect((await login(proxied, `other-${email}`, PROXY, '198.51.100.110')).statusCode).toBe(401);
@@ -110,7 +114,9 @@ describeDb('proxies and attempt limits', () => {
 
   async function visitorsOf(t: TestApp, clicks: Array<{ from: string; forwardedFor: string }>) {
     const { admin } = await newAccount(t.app);
-    expect((await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).status).toBe(201);
+    expect((await admin.post('/api/stores', { platform: 'custom', name: 'Shop', currency: 'EUR', domain: 'shop.example' })).status).toBe(
+      201,
+    );
     const creator = (await admin.post('/api/creators', { name: 'Lina' })).body.id as string;
     const campaign = (await admin.post('/api/campaigns', { name: 'Summer', commission: { percent: '10' } })).body.id as string;
     expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: creator, codes: [] })).status).toBe(201);
@@ -118,7 +124,10 @@ describeDb('proxies and attempt limits', () => {
     expect(link.status).toBe(201);
     for (const c of clicks) {
       const res = await t.app.inject({
-        method: 'GET', url: `/r/${link.body.slug}`, remoteAddress: c.from, headers: { 'x-forwarded-for': c.forwardedFor, 'user-agent': 'Mozilla/5.0 (tally test)' },
+        method: 'GET',
+        url: `/r/${link.body.slug}`,
+        remoteAddress: c.from,
+        headers: { 'x-forwarded-for': c.forwardedFor, 'user-agent': 'Mozilla/5.0 (tally test)' },
       });
       expect(res.statusCode).toBe(302);
     }
@@ -129,13 +138,19 @@ describeDb('proxies and attempt limits', () => {
   }
 
   it('counts a link visitor by the address TRUST_PROXY yields', async () => {
-    const twoForwarded = [{ from: PROXY, forwardedFor: '198.51.100.1' }, { from: PROXY, forwardedFor: '198.51.100.2' }];
+    const twoForwarded = [
+      { from: PROXY, forwardedFor: '198.51.100.1' },
+      { from: PROXY, forwardedFor: '198.51.100.2' },
+    ];
     // Believed: two visitors behind one proxy.
     expect(await visitorsOf(proxied, twoForwarded)).toEqual([[2, 2]]);
     expect(await visitorsOf(listed, twoForwarded)).toEqual([[2, 2]]);
     // Not believed: one peer is one visitor, whatever it forwards.
     expect(await visitorsOf(direct, twoForwarded)).toEqual([[2, 1]]);
-    const outsideTheList = [{ from: '192.0.2.40', forwardedFor: '198.51.100.1' }, { from: '192.0.2.40', forwardedFor: '198.51.100.2' }];
+    const outsideTheList = [
+      { from: '192.0.2.40', forwardedFor: '198.51.100.1' },
+      { from: '192.0.2.40', forwardedFor: '198.51.100.2' },
+    ];
     expect(await visitorsOf(listed, outsideTheList)).toEqual([[2, 1]]);
   });
 });

@@ -22,12 +22,23 @@ describeDb('the rate in effect, in SQL and in the core', () => {
     const value = () => (1 + random() * 500).toFixed(4);
     const currencies = ['XTS', 'XXX'];
     // One rate per currency and day in each list (a file or a form gives one).
-    const unique = <T extends { currency: string; day: string }>(list: T[]) => [...new Map(list.map((r) => [`${r.currency} ${r.day}`, r])).values()];
-    const ecb = unique(currencies.flatMap((currency) => Array.from({ length: 40 }, () => ({ currency, day: day(Math.floor(random() * 200)), perEur: value() }))));
-    const own = unique(currencies.flatMap((currency) => [
-      ...Array.from({ length: 15 }, () => ({ currency, day: day(Math.floor(random() * 200)), perEur: value() })),
-      ...ecb.filter((r) => r.currency === currency).slice(0, 5).map((r) => ({ ...r, perEur: value() })),
-    ]));
+    const unique = <T extends { currency: string; day: string }>(list: T[]) => [
+      ...new Map(list.map((r) => [`${r.currency} ${r.day}`, r])).values(),
+    ];
+    const ecb = unique(
+      currencies.flatMap((currency) =>
+        Array.from({ length: 40 }, () => ({ currency, day: day(Math.floor(random() * 200)), perEur: value() })),
+      ),
+    );
+    const own = unique(
+      currencies.flatMap((currency) => [
+        ...Array.from({ length: 15 }, () => ({ currency, day: day(Math.floor(random() * 200)), perEur: value() })),
+        ...ecb
+          .filter((r) => r.currency === currency)
+          .slice(0, 5)
+          .map((r) => ({ ...r, perEur: value() })),
+      ]),
+    );
     await storeRates(t.db, null, ecb);
     await storeRates(t.db, accountId, own);
 

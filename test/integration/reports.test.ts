@@ -17,8 +17,18 @@ type Row = { orders: number; sales: { value: string; currency: string }; commiss
 /** Every total is the sum of the rows it summarises, exactly. */
 function expectTotalsOf(rows: Row[], totals: Row, currency: string) {
   expect(totals.orders).toBe(rows.reduce((n, r) => n + r.orders, 0));
-  expect(totals.sales.value).toBe(sumMoney(rows.map((r) => r.sales), currency));
-  expect(totals.commission.value).toBe(sumMoney(rows.map((r) => r.commission), currency));
+  expect(totals.sales.value).toBe(
+    sumMoney(
+      rows.map((r) => r.sales),
+      currency,
+    ),
+  );
+  expect(totals.commission.value).toBe(
+    sumMoney(
+      rows.map((r) => r.commission),
+      currency,
+    ),
+  );
 }
 
 const figures = (r: Row & { name: string }) => [r.name, r.orders, r.sales.value, r.commission.value];
@@ -59,7 +69,15 @@ describeDb('reports', () => {
         ['Ben', 0, '0.00', '0.00'],
         ['Dora', 0, '0.00', '0.00'],
       ]);
-      expect(performance.creators[0]).toEqual({ creatorId: ana, name: 'Ana', orders: 2, sales: usd('142.03'), commission: usd('14.20'), clicks: 0, conversionRate: null });
+      expect(performance.creators[0]).toEqual({
+        creatorId: ana,
+        name: 'Ana',
+        orders: 2,
+        sales: usd('142.03'),
+        commission: usd('14.20'),
+        clicks: 0,
+        conversionRate: null,
+      });
       expect(performance.totals).toEqual({ orders: 3, sales: usd('163.88'), commission: usd('16.38'), clicks: 0, conversionRate: null });
       expectTotalsOf(performance.creators, performance.totals, 'USD');
 
@@ -69,7 +87,11 @@ describeDb('reports', () => {
         { campaignId: campaign, name: 'Spring', orders: 3, sales: usd('163.88'), commission: usd('16.38') },
         { campaignId: other, name: 'Autumn', orders: 0, sales: usd('0.00'), commission: usd('0.00') },
       ]);
-      expectTotalsOf(dashboard.campaigns, { orders: dashboard.orders, sales: dashboard.totalSales, commission: dashboard.commission }, 'USD');
+      expectTotalsOf(
+        dashboard.campaigns,
+        { orders: dashboard.orders, sales: dashboard.totalSales, commission: dashboard.commission },
+        'USD',
+      );
       expect(dashboard.series).toEqual([{ date: DAY, sales: usd('163.88') }]);
 
       const community = await read(l.admin, '/api/community');
@@ -103,7 +125,9 @@ describeDb('reports', () => {
       expect(performance).toEqual({
         currency: 'EUR',
         totals: { orders: 2, sales: eur('17.64'), commission: eur('3.60'), clicks: 0, conversionRate: null },
-        creators: [{ creatorId: kenji, name: 'Kenji', orders: 2, sales: eur('17.64'), commission: eur('3.60'), clicks: 0, conversionRate: null }],
+        creators: [
+          { creatorId: kenji, name: 'Kenji', orders: 2, sales: eur('17.64'), commission: eur('3.60'), clicks: 0, conversionRate: null },
+        ],
       });
       const dashboard = await read(l.admin, '/api/dashboard');
       expect([dashboard.totalSales, dashboard.commission, dashboard.orders]).toEqual([eur('17.64'), eur('3.60'), 2]);
@@ -188,7 +212,11 @@ describeDb('reports', () => {
       await l.removeCreator(ana);
       expect((await read(l.admin, '/api/community')).creators.map(figures)).toEqual([['Ben', 2, '109.25', '10.92']]);
       const empty = await read(l.admin, `/api/campaigns/${spring}/performance`);
-      expect(empty).toEqual({ currency: 'USD', totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00'), clicks: 0, conversionRate: null }, creators: [] });
+      expect(empty).toEqual({
+        currency: 'USD',
+        totals: { orders: 0, sales: usd('0.00'), commission: usd('0.00'), clicks: 0, conversionRate: null },
+        creators: [],
+      });
       expect((await read(l.admin, `/api/campaigns/${spring}/conversions`)).items).toEqual([]);
       expect(await read(l.admin, '/api/dashboard')).toMatchObject(everything);
 
@@ -257,7 +285,12 @@ describeDb('reports', () => {
         { date: '2024-03-17', sales: usd('0.00') },
       ]);
       expect(dashboard.totalSales).toEqual(usd('120.17'));
-      expect(sumMoney(dashboard.series.map((d: { sales: Row['sales'] }) => d.sales), 'USD')).toBe('120.17');
+      expect(
+        sumMoney(
+          dashboard.series.map((d: { sales: Row['sales'] }) => d.sales),
+          'USD',
+        ),
+      ).toBe('120.17');
       // Unbounded: from the first to the last day with a conversion.
       expect((await read(l.admin, '/api/dashboard')).series.map((d: { date: string }) => d.date)).toEqual(['2024-03-14', '2024-03-15']);
       // Half-bounded: the open end stops at the last day with a conversion.
@@ -280,13 +313,27 @@ describeDb('reports', () => {
         orders: 0,
         commission: { value: '0', currency: 'JPY' },
         fxMissing: 0,
-        campaigns: [{ campaignId: campaign, name: 'Empty', orders: 0, sales: { value: '0', currency: 'JPY' }, commission: { value: '0', currency: 'JPY' } }],
+        campaigns: [
+          {
+            campaignId: campaign,
+            name: 'Empty',
+            orders: 0,
+            sales: { value: '0', currency: 'JPY' },
+            commission: { value: '0', currency: 'JPY' },
+          },
+        ],
         series: [],
       });
       expect(await read(fresh.admin, '/api/community')).toEqual({
         currency: 'JPY',
         count: 0,
-        totals: { orders: 0, sales: { value: '0', currency: 'JPY' }, commission: { value: '0', currency: 'JPY' }, clicks: 0, conversionRate: null },
+        totals: {
+          orders: 0,
+          sales: { value: '0', currency: 'JPY' },
+          commission: { value: '0', currency: 'JPY' },
+          clicks: 0,
+          conversionRate: null,
+        },
         creators: [],
         nextCursor: null,
       });
@@ -348,28 +395,50 @@ describeDb('reports', () => {
 
     it('reads a range of two part days (15:00 on the 14th to 00:30 on the 15th in Kolkata) exactly', async () => {
       const dashboard = await read(l.admin, '/api/dashboard?from=2024-03-14T09:30:00Z&to=2024-03-14T19:00:00Z');
-      expect([dashboard.totalSales, dashboard.orders, dashboard.commission, dashboard.fxMissing]).toEqual([eur('254.00'), 7, eur('25.40'), 2]);
-      expect(sums(dashboard)).toEqual([['Autumn', 2, '136.00', '13.60'], ['Spring', 5, '118.00', '11.80']]);
+      expect([dashboard.totalSales, dashboard.orders, dashboard.commission, dashboard.fxMissing]).toEqual([
+        eur('254.00'),
+        7,
+        eur('25.40'),
+        2,
+      ]);
+      expect(sums(dashboard)).toEqual([
+        ['Autumn', 2, '136.00', '13.60'],
+        ['Spring', 5, '118.00', '11.80'],
+      ]);
       expect(dashboard.series).toEqual([
         { date: '2024-03-14', sales: eur('126.00') },
         { date: '2024-03-15', sales: eur('128.00') },
       ]);
       const community = await read(l.admin, '/api/community?from=2024-03-14T09:30:00Z&to=2024-03-14T19:00:00Z');
-      expect(community.creators.map(figures)).toEqual([['Ben', 2, '136.00', '13.60'], ['Ana', 5, '118.00', '11.80']]);
+      expect(community.creators.map(figures)).toEqual([
+        ['Ben', 2, '136.00', '13.60'],
+        ['Ana', 5, '118.00', '11.80'],
+      ]);
     });
 
     it('reads a whole day and two part days (17:30 on the 13th to 16:50 on the 15th) exactly, the bound inclusive', async () => {
       const query = 'from=2024-03-13T12:00:00Z&to=2024-03-15T11:20:00Z';
       const dashboard = await read(l.admin, `/api/dashboard?${query}`);
-      expect([dashboard.totalSales, dashboard.orders, dashboard.commission, dashboard.fxMissing]).toEqual([eur('1023.00'), 10, eur('102.30'), 2]);
-      expect(sums(dashboard)).toEqual([['Spring', 8, '887.00', '88.70'], ['Autumn', 2, '136.00', '13.60']]);
+      expect([dashboard.totalSales, dashboard.orders, dashboard.commission, dashboard.fxMissing]).toEqual([
+        eur('1023.00'),
+        10,
+        eur('102.30'),
+        2,
+      ]);
+      expect(sums(dashboard)).toEqual([
+        ['Spring', 8, '887.00', '88.70'],
+        ['Autumn', 2, '136.00', '13.60'],
+      ]);
       expect(dashboard.series).toEqual([
         { date: '2024-03-13', sales: eur('0.00') },
         { date: '2024-03-14', sales: eur('127.00') },
         { date: '2024-03-15', sales: eur('896.00') },
       ]);
       const community = await read(l.admin, `/api/community?${query}`);
-      expect(community.creators.map(figures)).toEqual([['Ana', 8, '887.00', '88.70'], ['Ben', 2, '136.00', '13.60']]);
+      expect(community.creators.map(figures)).toEqual([
+        ['Ana', 8, '887.00', '88.70'],
+        ['Ben', 2, '136.00', '13.60'],
+      ]);
       // From 09:51Z, the order at 09:50Z is out.
       const later = await read(l.admin, '/api/dashboard?from=2024-03-14T09:51:00Z&to=2024-03-14T19:00:00Z');
       expect([later.totalSales, later.orders]).toEqual([eur('252.00'), 6]);

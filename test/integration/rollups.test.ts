@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { toMoney } from '../../src/core/money.ts';
 import { inRange, parseRange, type RangeInput } from '../../src/app/reports/range.ts';
+import { toMoney } from '../../src/core/money.ts';
 import { newLedger, read } from '../support/fixtures-ledger.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { prng } from '../support/prng.ts';
@@ -51,13 +51,21 @@ describeDb('rollups', () => {
     type Placed = { store: (typeof stores)[number]; id: string; createdAt: string; subtotal: number; conversionId: string | null };
     let version = 0;
     const updatedAt = () => new Date(Date.UTC(2024, 5, 1) + ++version * 1000).toISOString();
-    const amount = (store: Placed['store'], units: number) => (store.currency === 'JPY' ? String(units * 100) : `${units}.${String(units % 100).padStart(2, '0')}`);
+    const amount = (store: Placed['store'], units: number) =>
+      store.currency === 'JPY' ? String(units * 100) : `${units}.${String(units % 100).padStart(2, '0')}`;
     // Across midnights in Paris and month and year ends, so rows sit on both sides of every cut.
-    const createdAt = (r: () => number) => new Date(Date.UTC(2023, 11, 20) + Math.floor(r() * 80 * 24) * 3_600_000 + Math.floor(r() * 3600) * 1000).toISOString();
+    const createdAt = (r: () => number) =>
+      new Date(Date.UTC(2023, 11, 20) + Math.floor(r() * 80 * 24) * 3_600_000 + Math.floor(r() * 3600) * 1000).toISOString();
 
     const body = (r: () => number, p: Placed, status: string, refunded?: number) => ({
-      number: p.id, createdAt: p.createdAt, updatedAt: updatedAt(), currency: p.store.currency, subtotal: amount(p.store, p.subtotal),
-      ...(refunded !== undefined && { refunded: amount(p.store, refunded) }), status, codes: r() < 0.9 ? [pickWith(r, codes)] : [],
+      number: p.id,
+      createdAt: p.createdAt,
+      updatedAt: updatedAt(),
+      currency: p.store.currency,
+      subtotal: amount(p.store, p.subtotal),
+      ...(refunded !== undefined && { refunded: amount(p.store, refunded) }),
+      status,
+      codes: r() < 0.9 ? [pickWith(r, codes)] : [],
     });
     const steps: Array<() => Promise<void>> = [];
     const schedule = Array.from({ length: WORKERS }, (_, w) =>
@@ -65,16 +73,33 @@ describeDb('rollups', () => {
         if (w === 1 && s === 12) return 'currency' as const;
         if (w === 2 && s === 18) return 'zone' as const;
         const r = random();
-        return r < 0.45 ? ('new' as const) : r < 0.7 ? ('update' as const) : r < 0.82 ? ('reject' as const) : r < 0.94 ? ('approve' as const) : ('delete' as const);
+        return r < 0.45
+          ? ('new' as const)
+          : r < 0.7
+            ? ('update' as const)
+            : r < 0.82
+              ? ('reject' as const)
+              : r < 0.94
+                ? ('approve' as const)
+                : ('delete' as const);
       }),
     );
     const run = async (w: number, r: () => number, placed: Placed[], op: (typeof schedule)[number][number]) => {
       const existing = placed.length > 0 ? pickWith(r, placed) : null;
       if (op === 'new' || !existing) {
         const store = pickWith(r, stores);
-        const p: Placed = { store, id: `W${w}-${placed.length}`, createdAt: createdAt(r), subtotal: 1 + Math.floor(r() * 900), conversionId: null };
+        const p: Placed = {
+          store,
+          id: `W${w}-${placed.length}`,
+          createdAt: createdAt(r),
+          subtotal: 1 + Math.floor(r() * 900),
+          conversionId: null,
+        };
         placed.push(p);
-        const res = await l.admin.put(`/api/stores/${store.id}/orders/${p.id}`, body(r, p, pickWith(r, ['paid', 'paid', 'pending', 'canceled'])));
+        const res = await l.admin.put(
+          `/api/stores/${store.id}/orders/${p.id}`,
+          body(r, p, pickWith(r, ['paid', 'paid', 'pending', 'canceled'])),
+        );
         expect(res.status, res.text).toBe(200);
         p.conversionId = res.body.conversionId;
       } else if (op === 'update') {
@@ -92,7 +117,11 @@ describeDb('rollups', () => {
         await t.db.transaction().execute(async (trx) => {
           // As every writer of conversions does: the account first, key-share (see ingestOrder).
           await trx.selectFrom('accounts').select('id').where('id', '=', l.accountId).forKeyShare().execute();
-          await trx.deleteFrom('approval_events').where('account_id', '=', l.accountId).where('conversion_id', '=', existing.conversionId!).execute();
+          await trx
+            .deleteFrom('approval_events')
+            .where('account_id', '=', l.accountId)
+            .where('conversion_id', '=', existing.conversionId!)
+            .execute();
           await trx.deleteFrom('conversions').where('account_id', '=', l.accountId).where('id', '=', existing.conversionId!).execute();
         });
       } else if (op === 'currency') {
@@ -119,14 +148,22 @@ describeDb('rollups', () => {
     expect(c.counted).toBeGreaterThan(10);
     expect(c.missing).toBeGreaterThan(1);
 
-    const grouped = (grain: string, keys: string, table: string, extra = '') => sql.raw(`
+    const grouped = (grain: string, keys: string, table: string, extra = '') =>
+      sql.raw(`
       with grouped as (
         select c.account_id, ${grain} as t, ${keys ? `${keys},` : ''}
                (count(*) filter (where c.counted))::bigint as orders,
                coalesce(sum(c.converted_minor) filter (where c.counted), 0)::bigint as sales,
                coalesce(sum(coalesce(c.commission_minor, 0)) filter (where c.counted), 0)::bigint as commission
                ${extra ? `, (count(*) filter (where ${extra}))::bigint as fx_missing` : ''}
-        from conversions c join accounts a on a.id = c.account_id group by 1, 2${keys ? `, ${keys.split(',').map((_, i) => i + 3).join(', ')}` : ''}
+        from conversions c join accounts a on a.id = c.account_id group by 1, 2${
+          keys
+            ? `, ${keys
+                .split(',')
+                .map((_, i) => i + 3)
+                .join(', ')}`
+            : ''
+        }
       ),
       truth as (select * from grouped where orders <> 0 or sales <> 0 or commission <> 0 ${extra ? 'or fx_missing <> 0' : ''}),
       stored as (select * from ${table} where orders <> 0 or sales <> 0 or commission <> 0 ${extra ? 'or fx_missing <> 0' : ''})
@@ -153,7 +190,11 @@ describeDb('rollups', () => {
     const week = `date_trunc('week', ${day})::date`;
     const quarter = `date_trunc('quarter', ${day})::date`;
     const hour = `date_trunc('hour', c.order_date, 'UTC')`;
-    for (const [table, min] of [['rollup_creator_weeks', 10], ['rollup_creator_quarters', 5], ['rollup_campaign_hours', 20]] as const) {
+    for (const [table, min] of [
+      ['rollup_creator_weeks', 10],
+      ['rollup_creator_quarters', 5],
+      ['rollup_campaign_hours', 20],
+    ] as const) {
       const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where orders > 0`.execute(t.db);
       expect(rows.rows[0]!.n, table).toBeGreaterThan(min);
     }
@@ -181,7 +222,11 @@ describeDb('rollups', () => {
 
     // Every report equals the plain sums over the rows of its range, whole days, cut days and
     // ranges within a day alike.
-    const account = await t.db.selectFrom('accounts').select(['default_currency', 'time_zone']).where('id', '=', l.accountId).executeTakeFirstOrThrow();
+    const account = await t.db
+      .selectFrom('accounts')
+      .select(['default_currency', 'time_zone'])
+      .where('id', '=', l.accountId)
+      .executeTakeFirstOrThrow();
     expect(account).toEqual({ default_currency: 'USD', time_zone: 'America/New_York' });
     const money = (minor: bigint | string | null) => toMoney(BigInt(minor ?? 0), 'USD');
     const ranges: RangeInput[] = [
@@ -211,7 +256,11 @@ describeDb('rollups', () => {
           from conversions c where c.account_id = ${l.accountId} and c.counted and ${within} group by 1`.execute(t.db);
         return new Map(rows.map((r) => [r.key, r]));
       };
-      const figures = (s: Sum | undefined) => ({ orders: s?.orders ?? 0, sales: money(s?.sales ?? null), commission: money(s?.commission ?? null) });
+      const figures = (s: Sum | undefined) => ({
+        orders: s?.orders ?? 0,
+        sales: money(s?.sales ?? null),
+        commission: money(s?.commission ?? null),
+      });
 
       const dashboard = await read(l.admin, `/api/dashboard?${query}`);
       const byCampaign = await sums('c.campaign_id');
@@ -223,7 +272,9 @@ describeDb('rollups', () => {
         commission: money(total('commission')),
       });
       for (const row of dashboard.campaigns) {
-        expect({ orders: row.orders, sales: row.sales, commission: row.commission }, query).toEqual(figures(byCampaign.get(row.campaignId)));
+        expect({ orders: row.orders, sales: row.sales, commission: row.commission }, query).toEqual(
+          figures(byCampaign.get(row.campaignId)),
+        );
       }
       const missing = await sql<{ n: number }>`
         select count(*)::int as n from conversions c
@@ -271,11 +322,15 @@ describeDb('rollups', () => {
       for (const campaign of campaigns) {
         const { rows } = await sql<Sum>`
           select c.creator_id::text as key, count(*)::int as orders, sum(c.converted_minor)::text as sales, sum(c.commission_minor)::text as commission
-          from conversions c where c.account_id = ${l.accountId} and c.campaign_id = ${campaign} and c.counted and ${within} group by 1`.execute(t.db);
+          from conversions c where c.account_id = ${l.accountId} and c.campaign_id = ${campaign} and c.counted and ${within} group by 1`.execute(
+          t.db,
+        );
         const expected = new Map(rows.map((r) => [r.key, r]));
         const performance = await read(l.admin, `/api/campaigns/${campaign}/performance?${query}`);
         for (const row of performance.creators) {
-          expect({ orders: row.orders, sales: row.sales, commission: row.commission }, `${query} ${campaign}`).toEqual(figures(expected.get(row.creatorId)));
+          expect({ orders: row.orders, sales: row.sales, commission: row.commission }, `${query} ${campaign}`).toEqual(
+            figures(expected.get(row.creatorId)),
+          );
         }
       }
     }

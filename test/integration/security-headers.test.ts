@@ -7,7 +7,8 @@ import { describeDb, newAccount, startTestApp, type TestApp } from '../support/h
 // https — a public address in https, or a trusted proxy saying so.
 
 const PASSWORD = 'correct horse battery';
-const CSP = "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'";
+const CSP =
+  "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'";
 
 describeDb('security headers and the session cookie', () => {
   let http: TestApp; // PUBLIC_URL http://tally.test, no proxy trusted
@@ -40,7 +41,8 @@ describeDb('security headers and the session cookie', () => {
     }
     // Over a trusted proxy, its X-Forwarded-Proto says whether the client uses https; without
     // TRUST_PROXY the header is not believed.
-    const viaProxy = (t: TestApp, proto: string) => t.app.inject({ method: 'GET', url: '/api/account', headers: { 'x-forwarded-proto': proto } });
+    const viaProxy = (t: TestApp, proto: string) =>
+      t.app.inject({ method: 'GET', url: '/api/account', headers: { 'x-forwarded-proto': proto } });
     expect(headersOf(await viaProxy(proxied, 'https')).hsts).toBe('max-age=31536000');
     expect(headersOf(await viaProxy(proxied, 'http')).hsts).toBeUndefined();
     expect(headersOf(await viaProxy(http, 'https')).hsts).toBeUndefined();
@@ -56,7 +58,10 @@ describeDb('security headers and the session cookie', () => {
       http.app.inject({ method: 'GET', url: '/api/openapi.json' }), // 200
     ]);
     expect(answers.map((r) => [r.statusCode, r.headers['cache-control']])).toEqual([
-      [401, 'no-store'], [404, 'no-store'], [400, 'no-store'], [200, 'no-store'],
+      [401, 'no-store'],
+      [404, 'no-store'],
+      [400, 'no-store'],
+      [200, 'no-store'],
     ]);
     // Outside /api the routes keep their own: the dashboard's page (when web/dist is built) is
     // revalidated, a missing asset and the health check say nothing. Built assets keep a year:
@@ -106,7 +111,13 @@ describeDb('security headers and the session cookie', () => {
     const logout = await https.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: `__Host-tally_session=${token}` } });
     expect(logout.statusCode).toBe(204);
     const cleared = logout.cookies[0]!;
-    expect([cleared.name, cleared.value, cleared.path, cleared.secure, cleared.expires?.getTime()]).toEqual(['__Host-tally_session', '', '/', true, 0]);
+    expect([cleared.name, cleared.value, cleared.path, cleared.secure, cleared.expires?.getTime()]).toEqual([
+      '__Host-tally_session',
+      '',
+      '/',
+      true,
+      0,
+    ]);
     expect((await account(`__Host-tally_session=${token}`)).statusCode).toBe(401);
   });
 
@@ -122,7 +133,8 @@ describeDb('security headers and the session cookie', () => {
   });
 
   it('names the cookie in the OpenAPI document as PUBLIC_URL has it', async () => {
-    const scheme = async (t: TestApp) => (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().components.securitySchemes.session;
+    const scheme = async (t: TestApp) =>
+      (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().components.securitySchemes.session;
     expect((await scheme(http)).name).toBe('tally_session');
     expect((await scheme(https)).name).toBe('__Host-tally_session');
   });

@@ -33,18 +33,26 @@ describeDb('session expiry', () => {
   /** Moves a session's times back: `idle` since its last request, `age` since it opened. */
   async function age(hash: string, times: { idle?: string; age?: string }) {
     if (times.idle) await sql`update sessions set last_seen_at = now() - ${times.idle}::interval where token_hash = ${hash}`.execute(t.db);
-    if (times.age) await sql`update sessions set created_at = now() - ${times.age}::interval, expires_at = now() - ${times.age}::interval + interval '30 days' where token_hash = ${hash}`.execute(t.db);
+    if (times.age)
+      await sql`update sessions set created_at = now() - ${times.age}::interval, expires_at = now() - ${times.age}::interval + interval '30 days' where token_hash = ${hash}`.execute(
+        t.db,
+      );
   }
 
   const lastSeen = async (hash: string) =>
-    (await t.db.selectFrom('sessions').select('last_seen_at').where('token_hash', '=', hash).executeTakeFirstOrThrow()).last_seen_at.getTime();
+    (
+      await t.db.selectFrom('sessions').select('last_seen_at').where('token_hash', '=', hash).executeTakeFirstOrThrow()
+    ).last_seen_at.getTime();
 
   it('opens a session for 30 days, last seen now', async () => {
     const { hash } = await signedIn();
     // created_at and last_seen_at are the database's now(), expires_at the server's clock: a few ms apart.
     const row = await t.db
       .selectFrom('sessions')
-      .select([sql<string>`extract(epoch from expires_at - created_at)::text`.as('lasts'), sql<boolean>`last_seen_at = created_at`.as('fresh')])
+      .select([
+        sql<string>`extract(epoch from expires_at - created_at)::text`.as('lasts'),
+        sql<boolean>`last_seen_at = created_at`.as('fresh'),
+      ])
       .where('token_hash', '=', hash)
       .executeTakeFirstOrThrow();
     expect(row.fresh).toBe(true);
@@ -97,11 +105,17 @@ describeDb('session expiry', () => {
     await age(old, { age: '30 days' });
     await age(idleButLive, { idle: '6 days 23 hours', age: '29 days' });
     expect(await purgeExpiredSessions(t.db)).toBe(2);
-    const left = await t.db.selectFrom('sessions').select('token_hash').where('token_hash', 'in', [idle, old, idleButLive, fresh]).execute();
+    const left = await t.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('token_hash', 'in', [idle, old, idleButLive, fresh])
+      .execute();
     expect(left.map((r) => r.token_hash).sort()).toEqual([idleButLive, fresh].sort());
     // An hour later by the clock given, the one idle for 6 days 23 hours has expired too.
     expect(await purgeExpiredSessions(t.db, new Date(Date.now() + 3_600_000), { accountId, userId: user })).toBe(1);
-    expect((await t.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user).execute()).map((r) => r.token_hash)).toEqual([fresh]);
+    expect((await t.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user).execute()).map((r) => r.token_hash)).toEqual(
+      [fresh],
+    );
   });
 
   it("deletes the user's own expired sessions when they sign in, and no one else's", async () => {

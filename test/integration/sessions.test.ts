@@ -12,11 +12,22 @@ describeDb('sessions, API keys and users', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/signup',
-      payload: { accountName: 'Acme', email: 'Owner@Acme.test', password: 'correct horse battery', defaultCurrency: 'USD', timeZone: 'America/New_York' },
+      payload: {
+        accountName: 'Acme',
+        email: 'Owner@Acme.test',
+        password: 'correct horse battery',
+        defaultCurrency: 'USD',
+        timeZone: 'America/New_York',
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body.account).toEqual({ id: expect.stringMatching(/^\d+$/), name: 'Acme', defaultCurrency: 'USD', timeZone: 'America/New_York' });
+    expect(body.account).toEqual({
+      id: expect.stringMatching(/^\d+$/),
+      name: 'Acme',
+      defaultCurrency: 'USD',
+      timeZone: 'America/New_York',
+    });
     expect(body.user).toEqual({ id: expect.stringMatching(/^\d+$/), email: 'Owner@Acme.test', role: 'admin' });
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const cookie = res.cookies.find((c) => c.name === 'tally_session');
@@ -45,14 +56,26 @@ describeDb('sessions, API keys and users', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/signup',
-      payload: { accountName: 'Bad', email: `bad${Math.random()}@example.com`, password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'UTC', ...override },
+      payload: {
+        accountName: 'Bad',
+        email: `bad${Math.random()}@example.com`,
+        password: 'correct horse battery',
+        defaultCurrency: 'EUR',
+        timeZone: 'UTC',
+        ...override,
+      },
     });
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
   });
 
   it('answers malformed and oversized bodies with a clear error', async () => {
-    const broken = await t.app.inject({ method: 'POST', url: '/api/signup', headers: { 'content-type': 'application/json' }, payload: '{"accountName": ' });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"accountName": ',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error.code).toBe('invalid_input');
     const huge = await t.app.inject({
@@ -90,7 +113,10 @@ describeDb('sessions, API keys and users', () => {
 
   it('answers a wrong password and an unknown e-mail alike', async () => {
     const { email } = await newAccount(t.app);
-    for (const payload of [{ email, password: 'wrong password!' }, { email: 'nobody@example.com', password: 'whatever123' }]) {
+    for (const payload of [
+      { email, password: 'wrong password!' },
+      { email: 'nobody@example.com', password: 'whatever123' },
+    ]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/login', payload });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('invalid_credentials');
@@ -132,8 +158,14 @@ describeDb('sessions, API keys and users', () => {
     const res = await admin.post('/api/users', { email: 'viewer@brand.test', password: 'correct horse battery', role: 'viewer' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: expect.any(String), email: 'viewer@brand.test', role: 'viewer' });
-    const login = await t.app.inject({ method: 'POST', url: '/api/login', payload: { email: 'viewer@brand.test', password: 'correct horse battery' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { email: 'viewer@brand.test', password: 'correct horse battery' },
+    });
     expect(login.json().user.role).toBe('viewer');
-    expect((await admin.post('/api/users', { email: 'viewer@brand.test', password: 'correct horse battery', role: 'member' })).status).toBe(409);
+    expect((await admin.post('/api/users', { email: 'viewer@brand.test', password: 'correct horse battery', role: 'member' })).status).toBe(
+      409,
+    );
   });
 });

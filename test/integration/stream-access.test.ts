@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ACCESS_CHANNEL } from '../../src/app/accounts/access-changed.ts';
-import { Client, describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { eventLedger, openStream } from '../support/event-stream.ts';
+import { Client, describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 
 // An open event stream ends when its access does (SPEC §9): a revoked key, a removed user,
 // sessions ended, an expired session — whichever server process made the change.

@@ -43,14 +43,25 @@ describeDb('users and their access', () => {
     const promoted = await admin.patch(`/api/users/${user.id}`, { role: 'admin' });
     expect([promoted.status, promoted.body]).toEqual([200, { id: user.id, email: user.email, role: 'admin' }]);
     const list = await session.get('/api/users');
-    expect([list.status, list.body]).toEqual([200, { items: [{ id: signup.user.id, email: ownerEmail, role: 'admin' }, { id: user.id, email: user.email, role: 'admin' }] }]);
+    expect([list.status, list.body]).toEqual([
+      200,
+      {
+        items: [
+          { id: signup.user.id, email: ownerEmail, role: 'admin' },
+          { id: user.id, email: user.email, role: 'admin' },
+        ],
+      },
+    ]);
 
     const demoted = await admin.patch(`/api/users/${user.id}`, { role: 'viewer' });
     expect([demoted.status, demoted.body.role]).toEqual([200, 'viewer']);
     const refused = await session.patch('/api/account', { name: 'Renamed' });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'forbidden']);
     const me = await session.get('/api/me');
-    expect([me.status, me.body]).toEqual([200, { account: signup.account, user: { id: user.id, email: user.email, role: 'viewer' }, role: 'viewer' }]);
+    expect([me.status, me.body]).toEqual([
+      200,
+      { account: signup.account, user: { id: user.id, email: user.email, role: 'viewer' }, role: 'viewer' },
+    ]);
   });
 
   it('removes a user: their sessions answer 401, the keys they made are revoked, others are kept', async () => {
@@ -69,9 +80,17 @@ describeDb('users and their access', () => {
     }
     expect((await admin.get('/api/users')).body.items.map((u: { id: string }) => u.id)).not.toContain(user.id);
     const keys = (await ownerSession.get('/api/api-keys')).body.items as Array<{ name: string; revokedAt: string | null }>;
-    expect(keys.map((k) => [k.name, k.revokedAt === null])).toEqual([['tests', true], ['made by the user', false]]);
+    expect(keys.map((k) => [k.name, k.revokedAt === null])).toEqual([
+      ['tests', true],
+      ['made by the user', false],
+    ]);
     // Nothing of theirs is left to find: sessions gone with them, the key forgets its maker.
-    const sessions = await t.db.selectFrom('sessions').select('token_hash').where('account_id', '=', accountId).where('user_id', '=', user.id).execute();
+    const sessions = await t.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('account_id', '=', accountId)
+      .where('user_id', '=', user.id)
+      .execute();
     expect(sessions).toEqual([]);
     const key = await t.db.selectFrom('api_keys').select('user_id').where('id', '=', made.body.id).executeTakeFirstOrThrow();
     expect(key.user_id).toBeNull();
@@ -105,10 +124,18 @@ describeDb('users and their access', () => {
     const { session, signup } = await newAccount(t.app);
     const other = await addUser(session, 'admin');
     const otherSession = await signIn(other.email);
-    const answers = await Promise.all([session.patch(`/api/users/${other.id}`, { role: 'viewer' }), otherSession.patch(`/api/users/${signup.user.id}`, { role: 'viewer' })]);
+    const answers = await Promise.all([
+      session.patch(`/api/users/${other.id}`, { role: 'viewer' }),
+      otherSession.patch(`/api/users/${signup.user.id}`, { role: 'viewer' }),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(answers.map((a) => a.body.error?.code ?? 'ok').sort()).toEqual(['last_admin', 'ok']);
-    const admins = await t.db.selectFrom('users').select('id').where('account_id', '=', signup.account.id).where('role', '=', 'admin').execute();
+    const admins = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('account_id', '=', signup.account.id)
+      .where('role', '=', 'admin')
+      .execute();
     expect(admins.length).toBe(1);
   });
 
@@ -166,7 +193,8 @@ describeDb('users and their access', () => {
     const user = await addUser(admin, 'viewer');
     const session = await signIn(user.email);
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await session.post('/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'my new password' })).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push((await session.post('/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'my new password' })).status);
     expect(statuses).toEqual(Array(10).fill(403));
     const limited = await session.post('/api/me/password', { currentPassword: PASSWORD, newPassword: 'my new password' });
     expect([limited.status, limited.body.error.code]).toEqual([429, 'rate_limited']);
@@ -199,7 +227,11 @@ describeDb('users and their access', () => {
 
   it('answers 401 without credentials', async () => {
     const anonymous = new Client(t.app);
-    for (const res of [await anonymous.get('/api/me'), await anonymous.post('/api/me/password', {}), await anonymous.post('/api/logout-everywhere')]) {
+    for (const res of [
+      await anonymous.get('/api/me'),
+      await anonymous.post('/api/me/password', {}),
+      await anonymous.post('/api/logout-everywhere'),
+    ]) {
       expect([res.status, res.body.error.code]).toEqual([401, 'unauthenticated']);
     }
   });
@@ -232,7 +264,11 @@ describeDb('users and their access', () => {
     ]) {
       expect([res.status, res.body.error.code]).toEqual([400, 'invalid_input']);
     }
-    expect((await owner.admin.get('/api/users')).body.items.find((u: { id: string }) => u.id === user.id)).toEqual({ id: user.id, email: user.email, role: 'member' });
+    expect((await owner.admin.get('/api/users')).body.items.find((u: { id: string }) => u.id === user.id)).toEqual({
+      id: user.id,
+      email: user.email,
+      role: 'member',
+    });
     expect(await loginStatus(user.email, PASSWORD)).toBe(200);
   });
 });

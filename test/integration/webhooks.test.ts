@@ -48,32 +48,37 @@ describeDb('store webhooks', () => {
   };
 
   const shopify = (store: Store, topic: string, body: string, opts: { id?: string; signature?: string } = {}) =>
-    settled(t.app.inject({
-      method: 'POST',
-      url: `/webhooks/shopify/${store.id}`,
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': topic,
-        'x-shopify-webhook-id': opts.id ?? `d-${++seq}`,
-        'x-shopify-hmac-sha256': opts.signature ?? sign(store.secret, body),
-      },
-      payload: body,
-    }));
+    settled(
+      t.app.inject({
+        method: 'POST',
+        url: `/webhooks/shopify/${store.id}`,
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': topic,
+          'x-shopify-webhook-id': opts.id ?? `d-${++seq}`,
+          'x-shopify-hmac-sha256': opts.signature ?? sign(store.secret, body),
+        },
+        payload: body,
+      }),
+    );
 
   const woo = (store: Store, topic: string, body: string, id = `w-${++seq}`) =>
-    settled(t.app.inject({
-      method: 'POST',
-      url: `/webhooks/woocommerce/${store.id}`,
-      headers: {
-        'content-type': 'application/json',
-        'x-wc-webhook-topic': topic,
-        'x-wc-webhook-delivery-id': id,
-        'x-wc-webhook-signature': sign(store.secret, body),
-      },
-      payload: body,
-    }));
+    settled(
+      t.app.inject({
+        method: 'POST',
+        url: `/webhooks/woocommerce/${store.id}`,
+        headers: {
+          'content-type': 'application/json',
+          'x-wc-webhook-topic': topic,
+          'x-wc-webhook-delivery-id': id,
+          'x-wc-webhook-signature': sign(store.secret, body),
+        },
+        payload: body,
+      }),
+    );
 
-  const order = async (admin: Client, store: Store, externalId: string) => (await admin.get(`/api/stores/${store.id}/orders/${externalId}`)).body;
+  const order = async (admin: Client, store: Store, externalId: string) =>
+    (await admin.get(`/api/stores/${store.id}/orders/${externalId}`)).body;
   const deliveries = async (store: Store) =>
     (await t.db.selectFrom('deliveries').select(['status']).where('store_id', '=', store.id).execute()).map((d) => d.status);
 
@@ -108,10 +113,16 @@ describeDb('store webhooks', () => {
     const body = fixture('shopify/refunds-create-docs-sample-partial-with-transactions-2026-04.json');
     expect((await shopify(store, 'refunds/create', body, { id: 'r-1' })).json()).toEqual({ outcome: 'stored' });
     expect((await shopify(store, 'refunds/create', body, { id: 'r-2' })).json()).toEqual({ outcome: 'stored' });
-    const refunds = await t.db.selectFrom('refunds').select(['refund_id', 'order_external_id', 'amount_minor']).where('store_id', '=', store.id).execute();
+    const refunds = await t.db
+      .selectFrom('refunds')
+      .select(['refund_id', 'order_external_id', 'amount_minor'])
+      .where('store_id', '=', store.id)
+      .execute();
     expect(refunds).toEqual([{ refund_id: '890088186047892319', order_external_id: '820982911946154500', amount_minor: '41495' }]);
     // The older API version's sample: the same refund id, so it is not counted again.
-    expect((await shopify(store, 'refunds/create', fixture('shopify/refunds-create-docs-sample-no-transactions-2023-07.json'))).statusCode).toBe(200);
+    expect(
+      (await shopify(store, 'refunds/create', fixture('shopify/refunds-create-docs-sample-no-transactions-2023-07.json'))).statusCode,
+    ).toBe(200);
     const after = await t.db.selectFrom('refunds').select(['refund_id', 'amount_minor']).where('store_id', '=', store.id).execute();
     expect(after).toEqual([{ refund_id: '890088186047892319', amount_minor: '41495' }]);
   });
@@ -121,14 +132,25 @@ describeDb('store webhooks', () => {
     const res = await shopify(store, 'refunds/create', unwrap('shopify/refund-rest-fixture-partial-2-of-3-items.json', 'refund'));
     expect(res.statusCode).toBe(202);
     const dead = (await admin.get(`/api/stores/${store.id}/dead-letters`)).body.items;
-    expect(dead).toEqual([{ id: expect.any(String), receivedAt: expect.any(String), topic: 'refunds/create', reason: expect.stringContaining('has neither subtotal_set nor subtotal') }]);
+    expect(dead).toEqual([
+      {
+        id: expect.any(String),
+        receivedAt: expect.any(String),
+        topic: 'refunds/create',
+        reason: expect.stringContaining('has neither subtotal_set nor subtotal'),
+      },
+    ]);
     expect(await t.db.selectFrom('refunds').select('refund_id').where('store_id', '=', store.id).execute()).toEqual([]);
   });
 
   it('applies the WooCommerce documentation and app orders', async () => {
     const { admin, store } = await setup('USD', '30$off', 'woocommerce');
     expect((await woo(store, 'order.created', fixture('woocommerce/order-docs-v3-create-processing.json'))).statusCode).toBe(200);
-    expect(await order(admin, store, '727')).toMatchObject({ status: 'paid', amount: { value: '18.00', currency: 'USD' }, updatedAt: '2017-03-22T19:28:08.000Z' });
+    expect(await order(admin, store, '727')).toMatchObject({
+      status: 'paid',
+      amount: { value: '18.00', currency: 'USD' },
+      updatedAt: '2017-03-22T19:28:08.000Z',
+    });
     expect((await woo(store, 'order.updated', fixture('woocommerce/order-docs-v3-update-completed.json'))).statusCode).toBe(200);
     expect(await order(admin, store, '727')).toMatchObject({ status: 'paid', updatedAt: '2017-03-22T19:30:35.000Z' });
 
@@ -141,7 +163,9 @@ describeDb('store webhooks', () => {
       amount: { value: '10.00', currency: 'USD' },
     });
 
-    expect((await woo(store, 'order.created', unwrap('woocommerce/order-ios-fixture-coupon-lines-processing.json', 'data'))).statusCode).toBe(200);
+    expect(
+      (await woo(store, 'order.created', unwrap('woocommerce/order-ios-fixture-coupon-lines-processing.json', 'data'))).statusCode,
+    ).toBe(200);
     const coupon = await order(admin, store, '963');
     expect(coupon).toMatchObject({ status: 'paid', amount: { value: '30.00', currency: 'USD' }, conversionId: expect.any(String) });
     expect((await admin.get(`/api/conversions/${coupon.conversionId}`)).body.via).toEqual({ type: 'code', value: '30$off' });
@@ -230,7 +254,16 @@ describeDb('store webhooks', () => {
     expect(await conversionOf(admin, store)).toEqual({ status: 'partially_refunded', amount: '70.00', commission: '7.00', counted: true });
 
     // The order update that reflects the same refund: still counted once.
-    await shopify(store, 'orders/updated', shopifyOrder({ updatedAt: '2026-03-07T10:00:00Z', status: 'partially_refunded', current: '70.00', refunds: [{ id: bigRefund, lines: ['30.00'] }] }));
+    await shopify(
+      store,
+      'orders/updated',
+      shopifyOrder({
+        updatedAt: '2026-03-07T10:00:00Z',
+        status: 'partially_refunded',
+        current: '70.00',
+        refunds: [{ id: bigRefund, lines: ['30.00'] }],
+      }),
+    );
     expect(await conversionOf(admin, store)).toEqual({ status: 'partially_refunded', amount: '70.00', commission: '7.00', counted: true });
 
     // A second refund, on its own; shipping never reduces the value (no line subtotal).
@@ -238,7 +271,16 @@ describeDb('store webhooks', () => {
     expect(await conversionOf(admin, store)).toEqual({ status: 'partially_refunded', amount: '50.00', commission: '5.00', counted: true });
 
     // Cancelled after the partial refunds.
-    await shopify(store, 'orders/cancelled', shopifyOrder({ updatedAt: '2026-03-08T10:00:00Z', status: 'partially_refunded', cancelledAt: '2026-03-08T10:00:00Z', current: '50.00' }));
+    await shopify(
+      store,
+      'orders/cancelled',
+      shopifyOrder({
+        updatedAt: '2026-03-08T10:00:00Z',
+        status: 'partially_refunded',
+        cancelledAt: '2026-03-08T10:00:00Z',
+        current: '50.00',
+      }),
+    );
     expect(await conversionOf(admin, store)).toEqual({ status: 'canceled', amount: '0.00', commission: '0.00', counted: false });
 
     // A stale update from before the cancellation changes nothing.
@@ -277,7 +319,12 @@ describeDb('store webhooks', () => {
         (i % 2 === 0 ? t.app : other).inject({
           method: 'POST',
           url: `/webhooks/shopify/${store.id}`,
-          headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', 'x-shopify-webhook-id': `two-${i}`, 'x-shopify-hmac-sha256': sign(store.secret, body) },
+          headers: {
+            'content-type': 'application/json',
+            'x-shopify-topic': 'orders/updated',
+            'x-shopify-webhook-id': `two-${i}`,
+            'x-shopify-hmac-sha256': sign(store.secret, body),
+          },
           payload: body,
         }),
       ),
@@ -304,45 +351,121 @@ describeDb('store webhooks', () => {
     const good = (externalId: string) => ({
       kind: 'order',
       order: {
-        externalId, number: `#${externalId}`, createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
-        base: 'paid', grossMinor: '5000', currentMinor: '5000', refunds: [], codes: ['SUMMER'], ref: null, country: null,
+        externalId,
+        number: `#${externalId}`,
+        createdAt: '2026-03-06T10:00:00.000Z',
+        updatedAt: '2026-03-06T10:00:00.000Z',
+        currency: 'EUR',
+        base: 'paid',
+        grossMinor: '5000',
+        currentMinor: '5000',
+        refunds: [],
+        codes: ['SUMMER'],
+        ref: null,
+        country: null,
       },
     });
     // Stored together, so the processor claims them in one batch; the middle one's facts are broken.
     await t.db
       .insertInto('deliveries')
       .values([
-        { account_id: account, store_id: store.id, delivery_id: 'batch-1', topic: 'orders/create', facts: JSON.stringify(good('71')), status: 'pending' },
-        { account_id: account, store_id: store.id, delivery_id: 'batch-2', topic: 'orders/create', facts: JSON.stringify({ kind: 'order', order: { externalId: '72' } }), status: 'pending' },
-        { account_id: account, store_id: store.id, delivery_id: 'batch-3', topic: 'orders/create', facts: JSON.stringify(good('73')), status: 'pending' },
+        {
+          account_id: account,
+          store_id: store.id,
+          delivery_id: 'batch-1',
+          topic: 'orders/create',
+          facts: JSON.stringify(good('71')),
+          status: 'pending',
+        },
+        {
+          account_id: account,
+          store_id: store.id,
+          delivery_id: 'batch-2',
+          topic: 'orders/create',
+          facts: JSON.stringify({ kind: 'order', order: { externalId: '72' } }),
+          status: 'pending',
+        },
+        {
+          account_id: account,
+          store_id: store.id,
+          delivery_id: 'batch-3',
+          topic: 'orders/create',
+          facts: JSON.stringify(good('73')),
+          status: 'pending',
+        },
       ])
       .execute();
     await t.settle();
-    const rows = await t.db.selectFrom('deliveries').select(['delivery_id', 'status', 'reason']).where('store_id', '=', store.id).orderBy('delivery_id').execute();
-    expect(rows.map((r) => [r.delivery_id, r.status])).toEqual([['batch-1', 'done'], ['batch-2', 'dead'], ['batch-3', 'done']]);
+    const rows = await t.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'status', 'reason'])
+      .where('store_id', '=', store.id)
+      .orderBy('delivery_id')
+      .execute();
+    expect(rows.map((r) => [r.delivery_id, r.status])).toEqual([
+      ['batch-1', 'done'],
+      ['batch-2', 'dead'],
+      ['batch-3', 'done'],
+    ]);
     expect(rows[1]!.reason).toMatch(/^could not be applied: /);
-    for (const id of ['71', '73']) expect(await order(admin, store, id)).toMatchObject({ status: 'paid', amount: { value: '50.00', currency: 'EUR' }, conversionId: expect.any(String) });
+    for (const id of ['71', '73'])
+      expect(await order(admin, store, id)).toMatchObject({
+        status: 'paid',
+        amount: { value: '50.00', currency: 'EUR' },
+        conversionId: expect.any(String),
+      });
     expect((await admin.get(`/api/stores/${store.id}/orders/72`)).status).toBe(404);
   });
 
   it('applies a batch of mixed deliveries of several orders in one transaction, as one at a time would', async () => {
     const { admin, store } = await setup('EUR', 'summer');
     const account = (await t.db.selectFrom('stores').select('account_id').where('id', '=', store.id).executeTakeFirstOrThrow()).account_id;
-    const version = (externalId: string, updatedAt: string, o: { base?: string; gross?: string; current?: string; refunds?: Array<[string, string]>; codes?: string[] } = {}) => ({
+    const version = (
+      externalId: string,
+      updatedAt: string,
+      o: { base?: string; gross?: string; current?: string; refunds?: Array<[string, string]>; codes?: string[] } = {},
+    ) => ({
       kind: 'order',
       order: {
-        externalId, number: `#${externalId}`, createdAt: '2026-03-06T09:00:00.000Z', updatedAt, currency: 'EUR', base: o.base ?? 'paid',
-        grossMinor: o.gross ?? '10000', currentMinor: o.current ?? null, refunds: (o.refunds ?? []).map(([id, amountMinor]) => ({ id, amountMinor })),
-        codes: o.codes ?? ['SUMMER'], ref: null, country: null,
+        externalId,
+        number: `#${externalId}`,
+        createdAt: '2026-03-06T09:00:00.000Z',
+        updatedAt,
+        currency: 'EUR',
+        base: o.base ?? 'paid',
+        grossMinor: o.gross ?? '10000',
+        currentMinor: o.current ?? null,
+        refunds: (o.refunds ?? []).map(([id, amountMinor]) => ({ id, amountMinor })),
+        codes: o.codes ?? ['SUMMER'],
+        ref: null,
+        country: null,
       },
     });
-    const refundOf = (orderExternalId: string, id: string, amountMinor: string) => ({ kind: 'refund', orderExternalId, refund: { id, amountMinor } });
+    const refundOf = (orderExternalId: string, id: string, amountMinor: string) => ({
+      kind: 'refund',
+      orderExternalId,
+      refund: { id, amountMinor },
+    });
     // E and F are known before the batch, with their conversions.
     await t.db
       .insertInto('deliveries')
       .values([
-        { account_id: account, store_id: store.id, delivery_id: 'mix-0', topic: 'orders/create', facts: JSON.stringify(version('E', '2026-03-06T10:00:00.000Z')), status: 'pending' },
-        { account_id: account, store_id: store.id, delivery_id: 'mix-00', topic: 'orders/create', facts: JSON.stringify(version('F', '2026-03-06T12:00:00.000Z')), status: 'pending' },
+        {
+          account_id: account,
+          store_id: store.id,
+          delivery_id: 'mix-0',
+          topic: 'orders/create',
+          facts: JSON.stringify(version('E', '2026-03-06T10:00:00.000Z')),
+          status: 'pending',
+        },
+        {
+          account_id: account,
+          store_id: store.id,
+          delivery_id: 'mix-00',
+          topic: 'orders/create',
+          facts: JSON.stringify(version('F', '2026-03-06T12:00:00.000Z')),
+          status: 'pending',
+        },
       ])
       .execute();
     await t.settle();
@@ -363,11 +486,25 @@ describeDb('store webhooks', () => {
     ];
     await t.db
       .insertInto('deliveries')
-      .values(facts.map((f, i) => ({ account_id: account, store_id: store.id, delivery_id: `mix-${i + 1}`, topic: 'orders/updated', facts: JSON.stringify(f), status: 'pending' as const })))
+      .values(
+        facts.map((f, i) => ({
+          account_id: account,
+          store_id: store.id,
+          delivery_id: `mix-${i + 1}`,
+          topic: 'orders/updated',
+          facts: JSON.stringify(f),
+          status: 'pending' as const,
+        })),
+      )
       .execute();
     await t.settle();
 
-    const rows = await t.db.selectFrom('deliveries').select(['status', 'processed_at']).where('store_id', '=', store.id).where('delivery_id', 'not in', ['mix-0', 'mix-00']).execute();
+    const rows = await t.db
+      .selectFrom('deliveries')
+      .select(['status', 'processed_at'])
+      .where('store_id', '=', store.id)
+      .where('delivery_id', 'not in', ['mix-0', 'mix-00'])
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(Array(facts.length).fill('done'));
     // One transaction applied them all (one by one, each would have its own).
     expect(new Set(rows.map((r) => r.processed_at!.getTime())).size).toBe(1);
@@ -375,16 +512,45 @@ describeDb('store webhooks', () => {
     const view = async (id: string) => {
       const o = await order(admin, store, id);
       const c = o.conversionId ? (await admin.get(`/api/conversions/${o.conversionId}`)).body : null;
-      return { status: o.status, amount: o.amount.value, conversion: c && { status: c.status, amount: c.amount.value, commission: c.commission?.value, counted: c.counted } };
+      return {
+        status: o.status,
+        amount: o.amount.value,
+        conversion: c && { status: c.status, amount: c.amount.value, commission: c.commission?.value, counted: c.counted },
+      };
     };
-    expect(await view('A')).toEqual({ status: 'partially_refunded', amount: '70.00', conversion: { status: 'partially_refunded', amount: '70.00', commission: '7.00', counted: true } });
-    expect(await view('B')).toEqual({ status: 'canceled', amount: '0.00', conversion: { status: 'canceled', amount: '0.00', commission: '0.00', counted: false } });
+    expect(await view('A')).toEqual({
+      status: 'partially_refunded',
+      amount: '70.00',
+      conversion: { status: 'partially_refunded', amount: '70.00', commission: '7.00', counted: true },
+    });
+    expect(await view('B')).toEqual({
+      status: 'canceled',
+      amount: '0.00',
+      conversion: { status: 'canceled', amount: '0.00', commission: '0.00', counted: false },
+    });
     expect(await view('C')).toEqual({ status: 'paid', amount: '100.00', conversion: null });
-    expect(await view('D')).toEqual({ status: 'partially_refunded', amount: '80.00', conversion: { status: 'partially_refunded', amount: '80.00', commission: '8.00', counted: true } });
-    expect(await view('E')).toEqual({ status: 'refunded', amount: '0.00', conversion: { status: 'refunded', amount: '0.00', commission: '0.00', counted: false } });
-    expect(await view('F')).toEqual({ status: 'paid', amount: '100.00', conversion: { status: 'paid', amount: '100.00', commission: '10.00', counted: true } });
+    expect(await view('D')).toEqual({
+      status: 'partially_refunded',
+      amount: '80.00',
+      conversion: { status: 'partially_refunded', amount: '80.00', commission: '8.00', counted: true },
+    });
+    expect(await view('E')).toEqual({
+      status: 'refunded',
+      amount: '0.00',
+      conversion: { status: 'refunded', amount: '0.00', commission: '0.00', counted: false },
+    });
+    expect(await view('F')).toEqual({
+      status: 'paid',
+      amount: '100.00',
+      conversion: { status: 'paid', amount: '100.00', commission: '10.00', counted: true },
+    });
     expect((await admin.get(`/api/stores/${store.id}/orders/Z`)).status).toBe(404);
-    const refunds = await t.db.selectFrom('refunds').select(['refund_id', 'order_external_id', 'amount_minor']).where('store_id', '=', store.id).orderBy('refund_id').execute();
+    const refunds = await t.db
+      .selectFrom('refunds')
+      .select(['refund_id', 'order_external_id', 'amount_minor'])
+      .where('store_id', '=', store.id)
+      .orderBy('refund_id')
+      .execute();
     expect(refunds).toEqual([
       { refund_id: 'RA', order_external_id: 'A', amount_minor: '3000' },
       { refund_id: 'RD', order_external_id: 'D', amount_minor: '2000' },
@@ -397,7 +563,12 @@ describeDb('store webhooks', () => {
     const { admin, store } = await setup('EUR');
     const body = shopifyOrder({ updatedAt: '2026-03-06T10:00:00Z' });
     expect((await shopify(store, 'orders/create', body, { signature: sign('wrong secret', body) })).statusCode).toBe(401);
-    const missing = await t.app.inject({ method: 'POST', url: `/webhooks/shopify/${store.id}`, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' }, payload: body });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: `/webhooks/shopify/${store.id}`,
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+      payload: body,
+    });
     expect([missing.statusCode, missing.json().error.code]).toEqual([401, 'invalid_signature']);
     expect(await deliveries(store)).toEqual([]);
     // A secret pasted from Shopify's admin replaces the one Tally made.
@@ -418,7 +589,12 @@ describeDb('store webhooks', () => {
     expect(await deliveries(store)).toEqual([]);
 
     const wooStore = (await setup('USD', undefined, 'woocommerce')).store;
-    const ping = await t.app.inject({ method: 'POST', url: `/webhooks/woocommerce/${wooStore.id}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'webhook_id=15' });
+    const ping = await t.app.inject({
+      method: 'POST',
+      url: `/webhooks/woocommerce/${wooStore.id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'webhook_id=15',
+    });
     expect(ping.statusCode).toBe(200);
     // A Shopify store does not take WooCommerce deliveries.
     expect((await woo(store, 'order.created', '{}')).statusCode).toBe(404);
@@ -444,15 +620,21 @@ describeDb('store webhooks', () => {
     const replayed = await admin.post(`/api/stores/${store.id}/dead-letters/${euroLetter.id}/replay`);
     expect(replayed.body).toEqual({ id: euroLetter.id, status: 'done', reason: null });
     expect(await conversionOf(admin, store)).toEqual({ status: 'paid', amount: '100.00', commission: '10.00', counted: true });
-    expect((await admin.get(`/api/stores/${store.id}/dead-letters`)).body.items.map((d: { id: string }) => d.id)).toEqual([malformedLetter.id]);
+    expect((await admin.get(`/api/stores/${store.id}/dead-letters`)).body.items.map((d: { id: string }) => d.id)).toEqual([
+      malformedLetter.id,
+    ]);
     expect((await admin.post(`/api/stores/${store.id}/dead-letters/${euroLetter.id}/replay`)).status).toBe(404);
   });
 
   it('names a currency holding a lone surrogate in its reason, and keeps a delivery id with quotes and backslashes as sent', async () => {
     const { admin, store } = await setup('USD');
-    const body = '{"id":1,"name":"#1","created_at":"2026-03-06T10:00:00Z","updated_at":"2026-03-06T10:00:00Z","currency":"\\ud800X","subtotal_price":"1.00"}';
+    const body =
+      '{"id":1,"name":"#1","created_at":"2026-03-06T10:00:00Z","updated_at":"2026-03-06T10:00:00Z","currency":"\\ud800X","subtotal_price":"1.00"}';
     const id = 'odd "id" \\ with \\" quotes';
-    const [first, second] = await Promise.all([shopify(store, 'orders/create', body, { id }), shopify(store, 'orders/create', body, { id: `${id}-2` })]);
+    const [first, second] = await Promise.all([
+      shopify(store, 'orders/create', body, { id }),
+      shopify(store, 'orders/create', body, { id: `${id}-2` }),
+    ]);
     const reason = 'shopify order: currency holds a lone surrogate (not valid Unicode), which cannot be kept';
     expect(first.json()).toEqual({ outcome: 'dead', reason });
     expect(second.json()).toEqual({ outcome: 'dead', reason });

@@ -39,9 +39,9 @@ const postgresSkipReason = await (async () => {
     return reason;
   }
 })();
-const describePostgres: typeof describe = (postgresSkipReason
-  ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${postgresSkipReason}`, fn)
-  : describe) as typeof describe;
+const describePostgres: typeof describe = (
+  postgresSkipReason ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${postgresSkipReason}`, fn) : describe
+) as typeof describe;
 
 const created: string[] = [];
 
@@ -59,7 +59,11 @@ async function newDatabase(): Promise<string> {
 }
 
 /** The real CLI, on the embedded database unless `env` names another. */
-async function tally(args: string[], env: Record<string, string> = {}, stdin?: Buffer): Promise<{ code: number | null; out: string; err: string; stdout: Buffer }> {
+async function tally(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: Buffer,
+): Promise<{ code: number | null; out: string; err: string; stdout: Buffer }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '0', ...env },
@@ -94,7 +98,16 @@ async function serve(env: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
     // One public address for every server, so the webhook URLs they show are alike.
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '0', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://tally.test', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      TALLY_DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://tally.test',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -102,7 +115,12 @@ async function serve(env: Record<string, string>): Promise<Running> {
   child.stderr?.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
-  while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -209,13 +227,17 @@ describePostgres('tally move --to postgres://… on the demo workspace', () => {
     expect(move.out).toContain('Reading the embedded database:\n  accounts: 1 row\n');
     expect(move.out).toMatch(/\n {2}orders: 20000 rows\n/);
     expect(move.out).toMatch(/Comparing every table of every account:\n {2}account 1 \(Glow & Go \(demo\)\): \d+ rows, equal\n/);
-    expect(move.out).toContain(`every table of every account is equal. Start Tally with DATABASE_URL set to it; ${demoDir} is left as it was.`);
+    expect(move.out).toContain(
+      `every table of every account is equal. Start Tally with DATABASE_URL set to it; ${demoDir} is left as it was.`,
+    );
     // No password or URL of the target is printed beyond its host and name.
     expect(move.out).toContain(`into PostgreSQL at 127.0.0.1:5432${new URL(url).pathname}`);
 
     const again = await tally(['move', '--to', url], { TALLY_DATA_DIR: demoDir });
     expect(again.code).toBe(2);
-    expect(again.err).toBe('The database already holds 1 account(s): a backup is restored only into a database without accounts. Nothing was written to PostgreSQL.\n');
+    expect(again.err).toBe(
+      'The database already holds 1 account(s): a backup is restored only into a database without accounts. Nothing was written to PostgreSQL.\n',
+    );
   }, 240_000);
 
   it('answers every report and export the same on the data directory and on PostgreSQL', async () => {
@@ -228,7 +250,8 @@ describePostgres('tally move --to postgres://… on the demo workspace', () => {
     expect(campaigns).toHaveLength(3);
     for (const range of ranges) {
       urls.push(`/api/dashboard?${range}`, `/api/community?${range}`, `/api/sales/export?${range}`);
-      for (const c of campaigns) urls.push(`/api/campaigns/${c.id}/performance?${range}`, `/api/campaigns/${c.id}/conversions/export?${range}`);
+      for (const c of campaigns)
+        urls.push(`/api/campaigns/${c.id}/performance?${range}`, `/api/campaigns/${c.id}/conversions/export?${range}`);
     }
     let compared = 0;
     for (const u of urls) {
@@ -300,7 +323,11 @@ describe('tally backup and tally restore on the embedded database', () => {
     expect(backup.err).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.out).toMatch(/\nBacked up \d+ tables \(\d+ rows\) at migration \S+ to .*embedded\.gz\.\n$/);
-    const header = JSON.parse(gunzipSync(await fs.readFile(file)).toString('utf8').split('\n')[0]!);
+    const header = JSON.parse(
+      gunzipSync(await fs.readFile(file))
+        .toString('utf8')
+        .split('\n')[0]!,
+    );
     expect(header).toMatchObject({ format: 'tally-backup', version: 1, source: 'pglite' });
     await expect(fs.stat(`${file}.partial`)).rejects.toThrow(/ENOENT/);
     // It holds password hashes and webhook secrets.
@@ -319,7 +346,9 @@ describe('tally backup and tally restore on the embedded database', () => {
   it('writes the backup to stdout with -, its progress to stderr', async () => {
     const backup = await tally(['backup', '-'], { TALLY_DATA_DIR: demoDir });
     expect(backup.code).toBe(0);
-    expect(backup.err).toMatch(/^Backing up the embedded database in .*:\n {2}accounts: 1 row\n(.|\n)*\nBacked up \d+ tables \(\d+ rows\) at migration \S+\.\n$/);
+    expect(backup.err).toMatch(
+      /^Backing up the embedded database in .*:\n {2}accounts: 1 row\n(.|\n)*\nBacked up \d+ tables \(\d+ rows\) at migration \S+\.\n$/,
+    );
     const lines = gunzipSync(backup.stdout).toString('utf8').split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'tally-backup', version: 1 });
     expect(lines.filter((l) => l === '\\.')).toHaveLength(JSON.parse(lines[0]!).tables.length);
@@ -337,7 +366,9 @@ describe('tally backup and tally restore on the embedded database', () => {
   it('refuses a data directory that holds an account, a truncated backup and a file that is none', async () => {
     const full = await tally(['restore', file], { TALLY_DATA_DIR: demoDir });
     expect(full.code).toBe(2);
-    expect(full.err).toBe('The database already holds 1 account(s): a backup is restored only into a database without accounts. Nothing was restored: the database is as it was.\n');
+    expect(full.err).toBe(
+      'The database already holds 1 account(s): a backup is restored only into a database without accounts. Nothing was restored: the database is as it was.\n',
+    );
 
     const bytes = await fs.readFile(file);
     const truncated = path.join(work, 'truncated.gz');
@@ -345,10 +376,15 @@ describe('tally backup and tally restore on the embedded database', () => {
     const dir = path.join(work, 'not-restored');
     const cut = await tally(['restore', truncated], { TALLY_DATA_DIR: dir });
     expect(cut.code).toBe(2);
-    expect(cut.err).toBe('This is not a Tally backup, or it is truncated or corrupt (unexpected end of file). Nothing was restored: the database is as it was.\n');
+    expect(cut.err).toBe(
+      'This is not a Tally backup, or it is truncated or corrupt (unexpected end of file). Nothing was restored: the database is as it was.\n',
+    );
     const connection = await openDataDir(dir);
     try {
-      expect((await sql<{ present: boolean }>`select to_regclass('public.accounts') is not null as present`.execute(connection.db)).rows[0]!.present).toBe(false);
+      expect(
+        (await sql<{ present: boolean }>`select to_regclass('public.accounts') is not null as present`.execute(connection.db)).rows[0]!
+          .present,
+      ).toBe(false);
     } finally {
       await connection.close();
     }

@@ -43,7 +43,10 @@ describe('tally serve on the embedded database', () => {
     server = run(['serve'], { PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dir });
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline || server.exitCode !== null) throw new Error('the server did not become healthy');
       await new Promise((r) => setTimeout(r, 200));
@@ -76,11 +79,19 @@ describe('tally serve on the embedded database', () => {
     const signup = await fetch(`http://127.0.0.1:${port}/api/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountName: 'CLI', email: 'cli@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'UTC' }),
+      body: JSON.stringify({
+        accountName: 'CLI',
+        email: 'cli@example.com',
+        password: 'correct horse battery',
+        defaultCurrency: 'EUR',
+        timeZone: 'UTC',
+      }),
     });
     expect(signup.status).toBe(201);
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
-    const rates = (await (await fetch(`http://127.0.0.1:${port}/api/fx-rates?date=2026-04-13`, { headers: { cookie } })).json()) as { items: Array<{ currency: string; day: string }> };
+    const rates = (await (await fetch(`http://127.0.0.1:${port}/api/fx-rates?date=2026-04-13`, { headers: { cookie } })).json()) as {
+      items: Array<{ currency: string; day: string }>;
+    };
     // 41 currencies over the history; 29 of them quoted on the snapshot's last day.
     expect(rates.items).toHaveLength(41);
     expect(rates.items.filter((r: { day: string }) => r.day === '2026-04-13')).toHaveLength(29);

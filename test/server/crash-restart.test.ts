@@ -20,7 +20,15 @@ const freePort = () =>
 async function serve(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '0', PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dir },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      TALLY_DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TALLY_DATA_DIR: dir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -28,7 +36,13 @@ async function serve(dir: string, port: number): Promise<ChildProcess> {
   child.stderr?.on('data', (d) => (out += d));
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,18 +68,39 @@ describe('a restart right after a crash', () => {
     const signup = await fetch(`${base}/api/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountName: 'Crash', email: 'crash@example.com', password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'UTC' }),
+      body: JSON.stringify({
+        accountName: 'Crash',
+        email: 'crash@example.com',
+        password: 'correct horse battery',
+        defaultCurrency: 'EUR',
+        timeZone: 'UTC',
+      }),
     });
     expect(signup.status).toBe(201);
     const { csrfToken } = (await signup.json()) as { csrfToken: string };
-    const headers = { cookie: signup.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
-    const store = await fetch(`${base}/api/stores`, { method: 'POST', headers, body: JSON.stringify({ platform: 'custom', name: 'Shop', currency: 'EUR' }) });
+    const headers = {
+      cookie: signup.headers.get('set-cookie')!.split(';')[0]!,
+      'x-csrf-token': csrfToken,
+      'content-type': 'application/json',
+    };
+    const store = await fetch(`${base}/api/stores`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ platform: 'custom', name: 'Shop', currency: 'EUR' }),
+    });
     expect(store.status).toBe(201);
     const storeId = ((await store.json()) as { id: string }).id;
     const order = {
-      number: '#1', createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z', currency: 'EUR', subtotal: '42.00', status: 'paid',
+      number: '#1',
+      createdAt: '2026-03-06T10:00:00Z',
+      updatedAt: '2026-03-06T10:00:00Z',
+      currency: 'EUR',
+      subtotal: '42.00',
+      status: 'paid',
     };
-    expect((await fetch(`${base}/api/stores/${storeId}/orders/A-1`, { method: 'PUT', headers, body: JSON.stringify(order) })).status).toBe(200);
+    expect((await fetch(`${base}/api/stores/${storeId}/orders/A-1`, { method: 'PUT', headers, body: JSON.stringify(order) })).status).toBe(
+      200,
+    );
 
     server.kill('SIGKILL');
     await new Promise((r) => server!.once('exit', r));
@@ -76,6 +111,11 @@ describe('a restart right after a crash', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const kept = await fetch(`${base}/api/stores/${storeId}/orders/A-1`, { headers });
     expect(kept.status).toBe(200);
-    expect(await kept.json()).toMatchObject({ externalId: 'A-1', number: '#1', status: 'paid', subtotal: { value: '42.00', currency: 'EUR' } });
+    expect(await kept.json()).toMatchObject({
+      externalId: 'A-1',
+      number: '#1',
+      status: 'paid',
+      subtotal: { value: '42.00', currency: 'EUR' },
+    });
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Holder, LOCK_FILE, lockDirectory, LockHeldError, startTimeOf } from '../../src/db/data-dir-lock.ts';
+import { type Holder, LOCK_FILE, LockHeldError, lockDirectory, startTimeOf } from '../../src/db/data-dir-lock.ts';
 
 // The embedded data directory's lock: a live holder keeps it, a dead one (crashed, or whose pid
 // another process now has) loses it at once, and of processes racing for a dead holder's lock
@@ -14,7 +14,10 @@ const linux = process.platform === 'linux';
 
 /** Starts a process that takes the lock (see hold-lock.ts). */
 function holder(dir: string, then: 'hold' | 'exit' | 'wait' = 'hold') {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-lock.ts', dir, then], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-lock.ts', dir, then], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   /** The next line it prints. */
@@ -40,7 +43,8 @@ async function holding(dir: string, then: 'hold' | 'exit' = 'hold') {
   return { child: h.child, said: await h.says() };
 }
 
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+const exited = (child: ChildProcess) =>
+  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The demo workspace, as the first `npm start` on an empty embedded database makes it.
 const ROOT = new URL('../../', import.meta.url).pathname;
 // The password is made at seeding and printed once; later starts say where it was shown.
-const SIGN_IN = /^Demo workspace: sign in as demo@tally\.example \/ ([a-z2-9]{4}(?:-[a-z2-9]{4}){3}) \(the password is shown only this once\)$/m;
+const SIGN_IN =
+  /^Demo workspace: sign in as demo@tally\.example \/ ([a-z2-9]{4}(?:-[a-z2-9]{4}){3}) \(the password is shown only this once\)$/m;
 const REMINDER = 'Demo workspace: sign in as demo@tally.example with the password printed when it was created (the first start)';
 
 const freePort = () =>
@@ -30,7 +31,16 @@ async function start(dir: string, env: Record<string, string> = {}): Promise<Run
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
     // The embedded database, whatever the environment running the tests says.
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', TALLY_DEMO: '', PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dir, ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      TALLY_DEMO: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TALLY_DATA_DIR: dir,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -38,7 +48,10 @@ async function start(dir: string, env: Record<string, string> = {}): Promise<Run
   child.stderr?.on('data', (d) => (out += d));
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -102,7 +115,11 @@ describe('the demo workspace', () => {
     expect((await get('/api/campaigns')).items).toHaveLength(3);
     expect((await get('/api/creators')).items).toHaveLength(25);
     const stores = (await get('/api/stores')).items as Array<{ platform: string; currency: string }>;
-    expect(stores.map((s) => [s.platform, s.currency])).toEqual([['shopify', 'USD'], ['woocommerce', 'EUR'], ['custom', 'JPY']]);
+    expect(stores.map((s) => [s.platform, s.currency])).toEqual([
+      ['shopify', 'USD'],
+      ['woocommerce', 'EUR'],
+      ['custom', 'JPY'],
+    ]);
   });
 
   it('shows a year of orders whose total is the sum of its campaign rows', async () => {
@@ -139,7 +156,12 @@ describe('the demo workspace', () => {
   it('does not seed again on a second start', async () => {
     const counts = async () => {
       const dashboard = await get(`/api/dashboard?to=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`);
-      return { creators: (await get('/api/creators')).items.length, campaigns: (await get('/api/campaigns')).items.length, stores: (await get('/api/stores')).items.length, orders: dashboard.orders };
+      return {
+        creators: (await get('/api/creators')).items.length,
+        campaigns: (await get('/api/campaigns')).items.length,
+        stores: (await get('/api/stores')).items.length,
+        orders: dashboard.orders,
+      };
     };
     const first = await counts();
     await stop(server);

@@ -11,7 +11,11 @@ function capture() {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -23,16 +27,22 @@ describe('the server logger', () => {
   it('writes a request as its method and path only, and censors credentials wherever they are', async () => {
     const { lines, destination } = capture();
     const log = createLogger('info', { destination, terminal: false });
-    log.info({
-      req: {
-        method: 'GET',
-        url: '/r/abc?email=ann@example.com',
-        remoteAddress: '203.0.113.5',
-        headers: { authorization: 'Bearer tly_1_secret', cookie: 'tally_session=1.secret', 'x-forwarded-for': '203.0.113.5' },
+    log.info(
+      {
+        req: {
+          method: 'GET',
+          url: '/r/abc?email=ann@example.com',
+          remoteAddress: '203.0.113.5',
+          headers: { authorization: 'Bearer tly_1_secret', cookie: 'tally_session=1.secret', 'x-forwarded-for': '203.0.113.5' },
+        },
       },
-    }, 'in');
+      'in',
+    );
     log.info({ password: 'hunter2-password', body: { webhookSecret: 'shpss_secret', key: 'tly_2_secret' } }, 'body');
-    log.error({ err: Object.assign(new Error('duplicate key value'), { detail: 'Key (email)=(ann@example.com) already exists.' }) }, 'failed');
+    log.error(
+      { err: Object.assign(new Error('duplicate key value'), { detail: 'Key (email)=(ann@example.com) already exists.' }) },
+      'failed',
+    );
     await settled();
     const [request, body, failed] = lines.map((l) => JSON.parse(l));
     expect(request.req).toEqual({ method: 'GET', url: '/r/abc' });
@@ -63,7 +73,11 @@ describe('the server logger', () => {
     });
     logRequests(app);
     app.get('/r/:slug', async () => 'ok');
-    await app.inject({ method: 'GET', url: '/r/abc?token=query-secret', headers: { 'x-forwarded-for': '203.0.113.5', cookie: 'tally_session=secret' } });
+    await app.inject({
+      method: 'GET',
+      url: '/r/abc?token=query-secret',
+      headers: { 'x-forwarded-for': '203.0.113.5', cookie: 'tally_session=secret' },
+    });
     await app.inject({ method: 'GET', url: '/missing?token=query-secret' });
     await app.close();
     await settled();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +37,17 @@ const WOO = (() => {
   return text.slice(text.indexOf('{', text.indexOf('"data"')), text.lastIndexOf('}')).trimEnd();
 })();
 const CUSTOMERS_REDACT = fixture('shopify/customers-redact-app-template-sample.json');
-const PERSONAL = ['jon@example.com', 'john@example.com', 'Steve Shipper', '555-555-SHIP', '123 Elm St.', '24.52.34.206', 'scrambled@scrambled.com', 'Appleseed', '555-625-1199'];
+const PERSONAL = [
+  'jon@example.com',
+  'john@example.com',
+  'Steve Shipper',
+  '555-555-SHIP',
+  '123 Elm St.',
+  '24.52.34.206',
+  'scrambled@scrambled.com',
+  'Appleseed',
+  '555-625-1199',
+];
 
 describe('the log of a full run of tally serve', () => {
   let dir: string;
@@ -67,7 +77,10 @@ describe('the log of a full run of tally serve', () => {
     const deadline = Date.now() + 90_000;
     for (;;) {
       // Not counted: the server may log these before it is ready.
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the server did not become healthy:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -86,7 +99,13 @@ describe('the log of a full run of tally serve', () => {
     const json = { 'content-type': 'application/json' };
     const signup = await call('POST', '/api/signup', {
       headers: json,
-      body: JSON.stringify({ accountName: 'Logs', email: 'owner@logs.example', password: PASSWORD, defaultCurrency: 'USD', timeZone: 'UTC' }),
+      body: JSON.stringify({
+        accountName: 'Logs',
+        email: 'owner@logs.example',
+        password: PASSWORD,
+        defaultCurrency: 'USD',
+        timeZone: 'UTC',
+      }),
     });
     expect(signup.status).toBe(201);
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
@@ -94,9 +113,16 @@ describe('the log of a full run of tally serve', () => {
     secrets.push(cookie.split('=')[1]!, csrf);
 
     for (const password of [WRONG_PASSWORD, WRONG_PASSWORD, PASSWORD]) {
-      const login = await call('POST', '/api/login', { headers: { ...json, 'x-forwarded-for': PROXY }, body: JSON.stringify({ email: 'owner@logs.example', password }) });
+      const login = await call('POST', '/api/login', {
+        headers: { ...json, 'x-forwarded-for': PROXY },
+        body: JSON.stringify({ email: 'owner@logs.example', password }),
+      });
       expect(login.status).toBe(password === PASSWORD ? 200 : 401);
-      if (login.ok) secrets.push(login.headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!, ((await login.json()) as { csrfToken: string }).csrfToken);
+      if (login.ok)
+        secrets.push(
+          login.headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!,
+          ((await login.json()) as { csrfToken: string }).csrfToken,
+        );
     }
 
     const session = { ...json, cookie, 'x-csrf-token': csrf };
@@ -110,7 +136,10 @@ describe('the log of a full run of tally serve', () => {
 
     // Stores and signed deliveries carrying customer data; one is a dead letter, replayed.
     const store = async (platform: string, currency: string) => {
-      const res = await call('POST', '/api/stores', { headers: api, body: JSON.stringify({ platform, name: `${platform} ${currency}`, currency }) });
+      const res = await call('POST', '/api/stores', {
+        headers: api,
+        body: JSON.stringify({ platform, name: `${platform} ${currency}`, currency }),
+      });
       const body = (await res.json()) as { id: string; webhookSecret: string };
       secrets.push(body.webhookSecret);
       return body;
@@ -128,24 +157,49 @@ describe('the log of a full run of tally serve', () => {
     expect((await deliver(shopify, 'shopify', 'orders/create', ORDER)).status).toBe(202);
     const woo = await store('woocommerce', 'USD');
     expect((await deliver(woo, 'woocommerce', 'order.created', WOO)).status).toBe(200);
-    const forged = await call('POST', `/webhooks/shopify/${shopify.id}`, { headers: { ...json, 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': 'Zm9yZ2VkLXNpZ25hdHVyZQ==' }, body: ORDER });
+    const forged = await call('POST', `/webhooks/shopify/${shopify.id}`, {
+      headers: { ...json, 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': 'Zm9yZ2VkLXNpZ25hdHVyZQ==' },
+      body: ORDER,
+    });
     expect(forged.status).toBe(401);
     expect((await deliver(shopify, 'shopify', 'customers/redact', CUSTOMERS_REDACT)).status).toBe(200);
-    expect((await call('PATCH', `/api/stores/${shopify.id}`, { headers: api, body: JSON.stringify({ currency: 'USD' }) })).status).toBe(200);
-    const dead = (await (await call('GET', `/api/stores/${shopify.id}/dead-letters`, { headers: api })).json()) as { items: Array<{ id: string }> };
+    expect((await call('PATCH', `/api/stores/${shopify.id}`, { headers: api, body: JSON.stringify({ currency: 'USD' }) })).status).toBe(
+      200,
+    );
+    const dead = (await (await call('GET', `/api/stores/${shopify.id}/dead-letters`, { headers: api })).json()) as {
+      items: Array<{ id: string }>;
+    };
     expect(dead.items).toHaveLength(1);
     const replay = await call('POST', `/api/stores/${shopify.id}/dead-letters/${dead.items[0]!.id}/replay`, { headers: api, body: '{}' });
     expect(((await replay.json()) as { status: string }).status).toBe('done');
 
     // A link followed by a visitor behind a proxy, with a query string of its own.
-    const creator = (await (await call('POST', '/api/creators', { headers: api, body: JSON.stringify({ name: 'Mia' }) })).json()) as { id: string };
-    const campaign = (await (await call('POST', '/api/campaigns', { headers: api, body: JSON.stringify({ name: 'Summer', commission: { percent: '10' } }) })).json()) as { id: string };
-    expect((await call('POST', `/api/campaigns/${campaign.id}/members`, { headers: api, body: JSON.stringify({ creatorId: creator.id, codes: ['MIA10'] }) })).status).toBe(201);
-    expect((await call('POST', '/api/account/link-domains', { headers: api, body: JSON.stringify({ domain: 'shop.example' }) })).status).toBe(201);
-    const link = await call('POST', `/api/campaigns/${campaign.id}/members/${creator.id}/links`, { headers: api, body: JSON.stringify({ destination: 'https://shop.example/summer' }) });
+    const creator = (await (await call('POST', '/api/creators', { headers: api, body: JSON.stringify({ name: 'Mia' }) })).json()) as {
+      id: string;
+    };
+    const campaign = (await (
+      await call('POST', '/api/campaigns', { headers: api, body: JSON.stringify({ name: 'Summer', commission: { percent: '10' } }) })
+    ).json()) as { id: string };
+    expect(
+      (
+        await call('POST', `/api/campaigns/${campaign.id}/members`, {
+          headers: api,
+          body: JSON.stringify({ creatorId: creator.id, codes: ['MIA10'] }),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call('POST', '/api/account/link-domains', { headers: api, body: JSON.stringify({ domain: 'shop.example' }) })).status,
+    ).toBe(201);
+    const link = await call('POST', `/api/campaigns/${campaign.id}/members/${creator.id}/links`, {
+      headers: api,
+      body: JSON.stringify({ destination: 'https://shop.example/summer' }),
+    });
     expect(link.status).toBe(201);
     const { slug } = (await link.json()) as { slug: string };
-    const visit = await call('GET', `/r/${slug}?token=${QUERY_TOKEN}`, { headers: { 'x-forwarded-for': `${VISITOR}, ${PROXY}`, 'user-agent': 'LogTestBrowser/1.0' } });
+    const visit = await call('GET', `/r/${slug}?token=${QUERY_TOKEN}`, {
+      headers: { 'x-forwarded-for': `${VISITOR}, ${PROXY}`, 'user-agent': 'LogTestBrowser/1.0' },
+    });
     expect(visit.status).toBe(302);
 
     // An event stream, opened and closed by the client.

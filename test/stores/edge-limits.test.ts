@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { textProblem } from '../../src/core/limits.ts';
 import type { DeliveryFacts, TopicHandler, TopicResult } from '../../src/stores/facts.ts';
 import { MAX_DEPTH, parseJsonLossless } from '../../src/stores/parse-json.ts';
-import { textProblem } from '../../src/core/limits.ts';
 import { atTheEdge, factsProblem, keptReason } from '../../src/stores/read-body.ts';
 import { shopifyTopics } from '../../src/stores/shopify/topics/index.ts';
 import { wooTopics } from '../../src/stores/woocommerce/topics/index.ts';
@@ -37,35 +37,86 @@ const LONE = 'holds a lone surrogate (not valid Unicode), which cannot be kept';
 describe('a Shopify order holding what the ledger cannot hold is refused, naming the field', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['subtotal of 10^13 USD', { 'subtotal_price_set.shop_money.amount': '10000000000000.00' }, 'subtotal_price_set is beyond 10^12 USD'],
-    ['subtotal one cent beyond 10^12', { 'subtotal_price_set.shop_money.amount': '1000000000000.01' }, 'subtotal_price_set is beyond 10^12 USD'],
-    ['subtotal beyond a bigint', { 'subtotal_price_set.shop_money.amount': '100000000000000000.00' }, 'subtotal_price_set is beyond 10^12 USD'],
+    [
+      'subtotal one cent beyond 10^12',
+      { 'subtotal_price_set.shop_money.amount': '1000000000000.01' },
+      'subtotal_price_set is beyond 10^12 USD',
+    ],
+    [
+      'subtotal beyond a bigint',
+      { 'subtotal_price_set.shop_money.amount': '100000000000000000.00' },
+      'subtotal_price_set is beyond 10^12 USD',
+    ],
     ['subtotal of 5000 digits', { 'subtotal_price_set.shop_money.amount': '9'.repeat(5000) }, 'subtotal_price_set is beyond 10^12 USD'],
-    ['subtotal as a JSON number beyond 10^12', { 'subtotal_price_set.shop_money.amount': num('1e13') }, 'subtotal_price_set is beyond 10^12 USD'],
-    ['subtotal below zero', { 'subtotal_price_set.shop_money.amount': '-1.00' }, 'subtotal_price_set: negative amount not allowed: "-1.00"'],
-    ['current subtotal beyond 10^12', { 'current_subtotal_price_set.shop_money.amount': '10000000000000.00' }, 'current_subtotal_price_set is beyond 10^12 USD'],
+    [
+      'subtotal as a JSON number beyond 10^12',
+      { 'subtotal_price_set.shop_money.amount': num('1e13') },
+      'subtotal_price_set is beyond 10^12 USD',
+    ],
+    [
+      'subtotal below zero',
+      { 'subtotal_price_set.shop_money.amount': '-1.00' },
+      'subtotal_price_set: negative amount not allowed: "-1.00"',
+    ],
+    [
+      'current subtotal beyond 10^12',
+      { 'current_subtotal_price_set.shop_money.amount': '10000000000000.00' },
+      'current_subtotal_price_set is beyond 10^12 USD',
+    ],
     ['NUL in the name', { name: '#9999\u0000' }, `name ${NUL}`],
     ['a newline in the name', { name: '#99\n99' }, `name ${NUL}`],
     ['a C1 control in the name', { name: '#9999\u0085' }, `name ${NUL}`],
     ['a lone surrogate in the name', { name: '#\ud83d' }, `name ${LONE}`],
     ['a name of 1001 characters', { name: 'n'.repeat(1001) }, 'name is longer than 1000 characters'],
-    ['NUL in the currency of the subtotal', { 'subtotal_price_set.shop_money.currency_code': 'USD\u0000' }, `subtotal_price_set.shop_money.currency_code ${NUL}`],
+    [
+      'NUL in the currency of the subtotal',
+      { 'subtotal_price_set.shop_money.currency_code': 'USD\u0000' },
+      `subtotal_price_set.shop_money.currency_code ${NUL}`,
+    ],
     ['NUL in a discount code', { discount_codes: [{ code: 'TEN\u0000OFF' }] }, `discount_codes.0.code ${NUL}`],
-    ['a lone surrogate in the second discount code', { discount_codes: [{ code: 'A' }, { code: '\udc00' }] }, `discount_codes.1.code ${LONE}`],
+    [
+      'a lone surrogate in the second discount code',
+      { discount_codes: [{ code: 'A' }, { code: '\udc00' }] },
+      `discount_codes.1.code ${LONE}`,
+    ],
     ['NUL in the ref of landing_site', { landing_site: '/p?ref=anna%00' }, `landing_site (its ref) ${NUL}`],
     ['NUL in the ref of a note attribute', { note_attributes: [{ name: 'ref', value: 'an\u0000na' }] }, `note_attributes (the ref) ${NUL}`],
     ['NUL in the billing country', { 'billing_address.country_code': 'U\u0000' }, `billing_address.country_code ${NUL}`],
-    ['NUL in the shipping country when billing has none', { billing_address: null, 'shipping_address.country_code': '\u0000' }, `shipping_address.country_code ${NUL}`],
+    [
+      'NUL in the shipping country when billing has none',
+      { billing_address: null, 'shipping_address.country_code': '\u0000' },
+      `shipping_address.country_code ${NUL}`,
+    ],
     ['created before 1970', { created_at: '1969-12-31T23:59:59Z' }, 'created_at is before 1970 or after 9999'],
     ['created in year 0', { created_at: '0000-01-01T00:00:00Z' }, 'created_at is before 1970 or after 9999'],
     ['updated after 9999 once in UTC', { updated_at: '9999-12-31T23:59:59-05:00' }, 'updated_at is before 1970 or after 9999'],
-    ['an order id of 21 digits (gid)', { admin_graphql_api_id: `gid://shopify/Order/${'1'.repeat(21)}` }, 'admin_graphql_api_id has more than 20 digits'],
+    [
+      'an order id of 21 digits (gid)',
+      { admin_graphql_api_id: `gid://shopify/Order/${'1'.repeat(21)}` },
+      'admin_graphql_api_id has more than 20 digits',
+    ],
     ['an order id of 21 digits (id)', { admin_graphql_api_id: null, id: num('1'.repeat(21)) }, 'id has more than 20 digits'],
     ['a refund id of 21 digits', { refunds: [{ id: num('1'.repeat(21)), refund_line_items: [] }] }, 'refunds.0.id has more than 20 digits'],
-    ['a refund line subtotal beyond 10^12', { refunds: [{ id: 1, refund_line_items: [{ subtotal: '10000000000000.00' }] }] }, 'refunds.0.refund_line_items.0.subtotal is beyond 10^12 USD'],
-    ['refund lines adding up beyond 10^12', { refunds: [{ id: 1, refund_line_items: [{ subtotal: '600000000000' }, { subtotal: '600000000000' }] }] },
-      'refunds.0.refund_line_items (their subtotals together) is beyond 10^12 USD'],
-    ['refunds adding up beyond 10^12', { refunds: [{ id: 1, refund_line_items: [{ subtotal: '600000000000' }] }, { id: 2, refund_line_items: [{ subtotal: '600000000000' }] }] },
-      'refunds (their refunded line subtotals together) is beyond 10^12 USD'],
+    [
+      'a refund line subtotal beyond 10^12',
+      { refunds: [{ id: 1, refund_line_items: [{ subtotal: '10000000000000.00' }] }] },
+      'refunds.0.refund_line_items.0.subtotal is beyond 10^12 USD',
+    ],
+    [
+      'refund lines adding up beyond 10^12',
+      { refunds: [{ id: 1, refund_line_items: [{ subtotal: '600000000000' }, { subtotal: '600000000000' }] }] },
+      'refunds.0.refund_line_items (their subtotals together) is beyond 10^12 USD',
+    ],
+    [
+      'refunds adding up beyond 10^12',
+      {
+        refunds: [
+          { id: 1, refund_line_items: [{ subtotal: '600000000000' }] },
+          { id: 2, refund_line_items: [{ subtotal: '600000000000' }] },
+        ],
+      },
+      'refunds (their refunded line subtotals together) is beyond 10^12 USD',
+    ],
   ])('%s', (_name, changes, reason) => {
     expect(shopifyOrder(changes)).toEqual({ ok: false, reason: `shopify order: ${reason}` });
   });
@@ -90,16 +141,42 @@ describe('a Shopify order holding what the ledger cannot hold is refused, naming
 
 describe('a Shopify refunds/create holding what the ledger cannot hold is refused, naming the field', () => {
   it.each<[string, Record<string, unknown>, string, string?]>([
-    ['a line subtotal beyond 10^12', { 'refund_line_items.0.subtotal_set.shop_money.amount': '1000000000000.01' }, 'refund_line_items.0.subtotal_set is beyond 10^12 USD'],
-    ['a line subtotal below zero', { 'refund_line_items.0.subtotal_set.shop_money.amount': '-89.99' }, 'refund_line_items.0.subtotal_set: negative amount not allowed: "-89.99"'],
-    ['lines adding up beyond 10^12', { 'refund_line_items.0.subtotal_set.shop_money.amount': '999999999999.00', 'refund_line_items.1.subtotal_set.shop_money.amount': '999999999999.00' },
-      'refund_line_items (their subtotals together) is beyond 10^12 USD'],
-    ['an old-shape line subtotal beyond 10^12', { 'refund_line_items.0.subtotal_set': null, 'refund_line_items.0.subtotal': num('10000000000000') },
-      'refund_line_items.0.subtotal is beyond 10^12 USD', SR_OLD],
+    [
+      'a line subtotal beyond 10^12',
+      { 'refund_line_items.0.subtotal_set.shop_money.amount': '1000000000000.01' },
+      'refund_line_items.0.subtotal_set is beyond 10^12 USD',
+    ],
+    [
+      'a line subtotal below zero',
+      { 'refund_line_items.0.subtotal_set.shop_money.amount': '-89.99' },
+      'refund_line_items.0.subtotal_set: negative amount not allowed: "-89.99"',
+    ],
+    [
+      'lines adding up beyond 10^12',
+      {
+        'refund_line_items.0.subtotal_set.shop_money.amount': '999999999999.00',
+        'refund_line_items.1.subtotal_set.shop_money.amount': '999999999999.00',
+      },
+      'refund_line_items (their subtotals together) is beyond 10^12 USD',
+    ],
+    [
+      'an old-shape line subtotal beyond 10^12',
+      { 'refund_line_items.0.subtotal_set': null, 'refund_line_items.0.subtotal': num('10000000000000') },
+      'refund_line_items.0.subtotal is beyond 10^12 USD',
+      SR_OLD,
+    ],
     ['an order id of 21 digits', { order_id: num('1'.repeat(21)) }, 'order_id has more than 20 digits'],
-    ['a refund id of 21 digits', { admin_graphql_api_id: `gid://shopify/Refund/${'2'.repeat(21)}` }, 'admin_graphql_api_id has more than 20 digits'],
+    [
+      'a refund id of 21 digits',
+      { admin_graphql_api_id: `gid://shopify/Refund/${'2'.repeat(21)}` },
+      'admin_graphql_api_id has more than 20 digits',
+    ],
     ['created before 1970', { created_at: '1969-12-31T18:59:59-05:00' }, 'created_at is before 1970 or after 9999'],
-    ['NUL in the currency of a line', { 'refund_line_items.0.subtotal_set.shop_money.currency_code': '\u0000' }, 'refund_line_items.0.subtotal_set is in \\u0000, expected USD'],
+    [
+      'NUL in the currency of a line',
+      { 'refund_line_items.0.subtotal_set.shop_money.currency_code': '\u0000' },
+      'refund_line_items.0.subtotal_set is in \\u0000, expected USD',
+    ],
   ])('%s', (_name, changes, reason, base) => {
     expect(shopifyRefund(changes, base)).toEqual({ ok: false, reason: `shopify refund: ${reason}` });
   });
@@ -108,11 +185,29 @@ describe('a Shopify refunds/create holding what the ledger cannot hold is refuse
 describe('a WooCommerce order holding what the ledger cannot hold is refused, naming the field', () => {
   it.each<[string, Record<string, unknown>, string, string?]>([
     ['a line total beyond 10^12', { 'line_items.0.total': '1000000000000.01' }, 'line_items.0.total is beyond 10^12 USD'],
-    ['a line total of 30 digits as a JSON number', { 'line_items.1.total': num('123456789012345678901234567890') }, 'line_items.1.total is beyond 10^12 USD'],
-    ['line totals adding up beyond 10^12', { 'line_items.0.total': '999999999999.00', 'line_items.1.total': '1.01' }, 'line_items (their totals together) is beyond 10^12 USD'],
+    [
+      'a line total of 30 digits as a JSON number',
+      { 'line_items.1.total': num('123456789012345678901234567890') },
+      'line_items.1.total is beyond 10^12 USD',
+    ],
+    [
+      'line totals adding up beyond 10^12',
+      { 'line_items.0.total': '999999999999.00', 'line_items.1.total': '1.01' },
+      'line_items (their totals together) is beyond 10^12 USD',
+    ],
     ['a line total below zero', { 'line_items.0.total': '-6.00' }, 'line_items.0.total: negative amount not allowed: "-6.00"'],
-    ['a refund total beyond 10^12, minus sign and all', { 'refunds.0.total': '-1000000000000.01' }, 'refunds.0.total is beyond 10^12 USD', WR],
-    ['refund totals adding up beyond 10^12', { 'refunds.0.total': '-999999999999.00', 'refunds.1.total': '-999999999999.00' }, 'refunds (their totals together) is beyond 10^12 USD', WR],
+    [
+      'a refund total beyond 10^12, minus sign and all',
+      { 'refunds.0.total': '-1000000000000.01' },
+      'refunds.0.total is beyond 10^12 USD',
+      WR,
+    ],
+    [
+      'refund totals adding up beyond 10^12',
+      { 'refunds.0.total': '-999999999999.00', 'refunds.1.total': '-999999999999.00' },
+      'refunds (their totals together) is beyond 10^12 USD',
+      WR,
+    ],
     ['a refund id of 21 digits', { 'refunds.0.id': num('1'.repeat(21)) }, 'refunds.0.id has more than 20 digits', WR],
     ['an order id of 21 digits', { id: num('1'.repeat(21)) }, 'id has more than 20 digits'],
     ['NUL in the number', { number: '727\u0000' }, `number ${NUL}`],
@@ -121,7 +216,11 @@ describe('a WooCommerce order holding what the ledger cannot hold is refused, na
     ['DEL in a coupon code', { coupon_lines: [{ code: '30$off\u007f' }] }, `coupon_lines.0.code ${NUL}`],
     ['NUL in the ref', { meta_data: [{ key: 'ref', value: 'an\u0000na' }] }, `meta_data (the ref) ${NUL}`],
     ['NUL in the billing country', { 'billing.country': 'U\u0000' }, `billing.country ${NUL}`],
-    ['NUL in the shipping country when billing has none', { 'billing.country': '', 'shipping.country': '\u0000' }, `shipping.country ${NUL}`],
+    [
+      'NUL in the shipping country when billing has none',
+      { 'billing.country': '', 'shipping.country': '\u0000' },
+      `shipping.country ${NUL}`,
+    ],
     ['created before 1970', { date_created_gmt: '1969-12-31T23:59:59' }, 'date_created_gmt is before 1970 or after 9999'],
     ['modified in year 0', { date_modified_gmt: '0000-01-01T00:00:00' }, 'date_modified_gmt is before 1970 or after 9999'],
   ])('%s', (_name, changes, reason, base) => {
@@ -153,10 +252,20 @@ describe('what the ledger can hold is kept', () => {
     });
     expect(shopify).toMatchObject({
       ok: true,
-      facts: { kind: 'order', order: { externalId: '9'.repeat(20), number: '#１００１ 😀', grossMinor: 100000000000000n, currentMinor: 100000000000000n } },
+      facts: {
+        kind: 'order',
+        order: { externalId: '9'.repeat(20), number: '#１００１ 😀', grossMinor: 100000000000000n, currentMinor: 100000000000000n },
+      },
     });
-    const woo = wooOrder({ 'line_items.0.total': '999999999988.00', date_created_gmt: '1970-01-01T00:00:00', date_modified_gmt: '9999-12-31T23:59:59' });
-    expect(woo).toMatchObject({ ok: true, facts: { order: { grossMinor: 100000000000000n, updatedAt: new Date('9999-12-31T23:59:59Z') } } });
+    const woo = wooOrder({
+      'line_items.0.total': '999999999988.00',
+      date_created_gmt: '1970-01-01T00:00:00',
+      date_modified_gmt: '9999-12-31T23:59:59',
+    });
+    expect(woo).toMatchObject({
+      ok: true,
+      facts: { order: { grossMinor: 100000000000000n, updatedAt: new Date('9999-12-31T23:59:59Z') } },
+    });
     expect(wooDeleted({ id: '1'.repeat(20) })).toEqual({ ok: true, facts: { kind: 'order_deleted', externalId: '1'.repeat(20) } });
   });
 
@@ -164,7 +273,14 @@ describe('what the ledger can hold is kept', () => {
     // Together exactly 10^12.
     expect(wooOrder({ 'refunds.0.total': '-999999999991.00' }, WR)).toMatchObject({
       ok: true,
-      facts: { order: { refunds: [{ id: '726', amountMinor: 99999999999100n }, { id: '724', amountMinor: 900n }] } },
+      facts: {
+        order: {
+          refunds: [
+            { id: '726', amountMinor: 99999999999100n },
+            { id: '724', amountMinor: 900n },
+          ],
+        },
+      },
     });
   });
 
@@ -189,21 +305,47 @@ describe('the JSON of a body', () => {
     expect(parseJsonLossless(`{"a":${'['.repeat(MAX_DEPTH - 1)}${']'.repeat(MAX_DEPTH - 1)}}`)).toEqual({ a: expect.any(Array) });
   });
 
-  it('keeps no control character of the parser\'s message in the reason', () => {
-    expect(handle('shopify', 'orders/create', '{"name":"#1\u0000"}')).toEqual({ ok: false, reason: "malformed JSON: Invalid character '\\u0000' at position 11" });
-    expect(handle('woocommerce', 'order.created', '{"\\u0000":1,"\\u0000":2}')).toEqual({ ok: false, reason: "malformed JSON: Duplicate key '\\u0000' encountered at position 13" });
+  it("keeps no control character of the parser's message in the reason", () => {
+    expect(handle('shopify', 'orders/create', '{"name":"#1\u0000"}')).toEqual({
+      ok: false,
+      reason: "malformed JSON: Invalid character '\\u0000' at position 11",
+    });
+    expect(handle('woocommerce', 'order.created', '{"\\u0000":1,"\\u0000":2}')).toEqual({
+      ok: false,
+      reason: "malformed JSON: Duplicate key '\\u0000' encountered at position 13",
+    });
   });
 
   it('refuses a duplicate key with another value, and reads a lone surrogate it does not keep', () => {
     const body = fixtureWith(WO);
-    expect(handle('woocommerce', 'order.created', `{"number":"1",${body.slice(1)}`)).toEqual({ ok: false, reason: "malformed JSON: Duplicate key 'number' encountered at position 38" });
+    expect(handle('woocommerce', 'order.created', `{"number":"1",${body.slice(1)}`)).toEqual({
+      ok: false,
+      reason: "malformed JSON: Duplicate key 'number' encountered at position 38",
+    });
     expect(handle('woocommerce', 'order.created', `{"\\ud800":1,${body.slice(1)}`)).toMatchObject({ ok: true });
   });
 });
 
 describe('the last look at the edge (atTheEdge)', () => {
   const order = (o: Record<string, unknown>): DeliveryFacts =>
-    ({ kind: 'order', order: { externalId: '1', number: '#1', createdAt: new Date(0), updatedAt: new Date(0), currency: 'USD', base: 'paid', grossMinor: 1n, currentMinor: null, refunds: [], codes: [], ref: null, country: null, ...o } }) as DeliveryFacts;
+    ({
+      kind: 'order',
+      order: {
+        externalId: '1',
+        number: '#1',
+        createdAt: new Date(0),
+        updatedAt: new Date(0),
+        currency: 'USD',
+        base: 'paid',
+        grossMinor: 1n,
+        currentMinor: null,
+        refunds: [],
+        codes: [],
+        ref: null,
+        country: null,
+        ...o,
+      },
+    }) as DeliveryFacts;
 
   it.each<[string, DeliveryFacts, string | null]>([
     ['a kept order', order({}), null],
@@ -213,9 +355,22 @@ describe('the last look at the edge (atTheEdge)', () => {
     ['an invalid date', order({ updatedAt: new Date(Number.NaN) }), 'updatedAt is not a valid date'],
     ['gross beyond 10^12', order({ grossMinor: 10n ** 14n + 1n }), 'grossMinor is beyond 10^12 USD'],
     ['current below zero', order({ currentMinor: -1n }), 'currentMinor is below zero'],
-    ['refunds adding up beyond 10^12', order({ refunds: [{ id: '1', amountMinor: 10n ** 14n }, { id: '2', amountMinor: 1n }] }), 'refunds (together) is beyond 10^12 USD'],
+    [
+      'refunds adding up beyond 10^12',
+      order({
+        refunds: [
+          { id: '1', amountMinor: 10n ** 14n },
+          { id: '2', amountMinor: 1n },
+        ],
+      }),
+      'refunds (together) is beyond 10^12 USD',
+    ],
     ['not ISO 4217', order({ currency: 'U\u0000D' }), 'currency "U\\u0000D" is not an ISO 4217 currency code'],
-    ['a refund beyond 10^12', { kind: 'refund', orderExternalId: '1', refund: { id: '2', amountMinor: 10n ** 14n + 1n } }, 'refund.amountMinor is beyond 10^12 USD'],
+    [
+      'a refund beyond 10^12',
+      { kind: 'refund', orderExternalId: '1', refund: { id: '2', amountMinor: 10n ** 14n + 1n } },
+      'refund.amountMinor is beyond 10^12 USD',
+    ],
     ['a deleted order id of 21 digits', { kind: 'order_deleted', externalId: '1'.repeat(21) }, 'externalId has more than 20 digits'],
   ])('%s', (_name, facts, problem) => {
     expect(factsProblem(facts, USD)).toBe(problem);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse as losslessParse, isSafeNumber } from 'lossless-json';
+import { isSafeNumber, parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { saleState } from '../../src/core/sale-value.ts';
 import { JsonBodyError, parseJsonLossless } from '../../src/stores/parse-json.ts';
@@ -74,18 +74,28 @@ describe('parseJsonLossless', () => {
     ['equal duplicate keys are accepted', '{"a":{"b":1},"a":{"b":1}}', { a: { b: 1 } }],
     ['a duplicate key in a nested object is refused', '{"x":[{"a":1,"b":2,"a":3}],"y":1}', undefined],
     ['an exponent goes the exact way', '{"v":1.5e3,"w":1e400}', { v: 1500, w: '1e400' }],
-    ['20 significant digits stay text, 16 that round-trip are a number', '[0.12345678901234567891, 1234567890.123456]', ['0.12345678901234567891', 1234567890.123456]],
+    [
+      '20 significant digits stay text, 16 that round-trip are a number',
+      '[0.12345678901234567891, 1234567890.123456]',
+      ['0.12345678901234567891', 1234567890.123456],
+    ],
     ['15 digits are a number', '[123456789012345, -0.00012345678901234]', [123456789012345, -0.00012345678901234]],
     ['a quote-colon inside a string is not a key', '{"a":"\\": x","b":"\\":"}', { a: '": x', b: '":' }],
     ['an escaped quote before a colon stays in its string', '{"a":"x\\":1","a":2}', undefined],
     ['a number after a colon-less key is refused', '{12345678901234567890:1}', undefined],
     ['a lone minus is refused', '[-]', undefined],
-    ['big ids in a nested body stay text', '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
-      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 }],
+    [
+      'big ids in a nested body stay text',
+      '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
+      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 },
+    ],
     ['a number after a colon-less key is refused', '{12345678901234567890:1}', undefined],
     ['a lone minus is refused', '[-]', undefined],
-    ['big ids in a nested body stay text', '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
-      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 }],
+    [
+      'big ids in a nested body stay text',
+      '{"id":5000000000000000001,"line_items":[{"id":-9007199254740993,"p":"1.00"}],"n":7}',
+      { id: '5000000000000000001', line_items: [{ id: '-9007199254740993', p: '1.00' }], n: 7 },
+    ],
     ['__proto__ is an own key', '{"__proto__":{"x":1}}', JSON.parse('{"__proto__":{"x":1}}')],
   ])('fast path: %s', (_name, text, expected) => {
     const got = mine(text);
@@ -190,7 +200,9 @@ describe('parseShopifyOrder on the fixtures', () => {
   });
 
   it('uses the lossless id when there is no admin_graphql_api_id', () => {
-    const input = parseJsonLossless('{"id":9007199254740993,"name":"#1","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","currency":"JPY","financial_status":"paid","subtotal_price":"1000"}');
+    const input = parseJsonLossless(
+      '{"id":9007199254740993,"name":"#1","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","currency":"JPY","financial_status":"paid","subtotal_price":"1000"}',
+    );
     const order = parsedOrder(input);
     expect(order.externalId).toBe('9007199254740993');
     expect(order.grossMinor).toBe(1000n);
@@ -260,7 +272,12 @@ describe('orders and refunds together (saleState)', () => {
 
   it('a refund in the order payload and from refunds/create counts once', () => {
     const refundBody = body(REFUND_2026);
-    const order = parsedOrder({ ...paid, financial_status: 'refunded', current_subtotal_price_set: { shop_money: { amount: '0.00', currency_code: 'USD' } }, refunds: [refundBody] });
+    const order = parsedOrder({
+      ...paid,
+      financial_status: 'refunded',
+      current_subtotal_price_set: { shop_money: { amount: '0.00', currency_code: 'USD' } },
+      refunds: [refundBody],
+    });
     expect(order.refunds).toEqual([{ id: '890088186047892319', amountMinor: 41495n }]);
     const alone = parseShopifyRefund(refundBody, 'USD');
     if (!alone.ok) throw new Error(alone.reason);
@@ -287,11 +304,23 @@ describe('parseShopifyOrder refuses bad input with a reason, never a partial ord
     ['negative subtotal', (o) => ({ ...o, subtotal_price_set: set('-1.00') }), /negative amount/],
     ['amount in exponent form', (o) => ({ ...o, subtotal_price_set: set('4e2') }), /not a decimal amount/],
     ['no subtotal at all', (o) => ({ ...o, subtotal_price_set: null, subtotal_price: null }), /no subtotal/],
-    ['current in another currency', (o) => ({ ...o, current_subtotal_price_set: set('1.00', 'EUR') }), /current_subtotal_price_set is in EUR, expected USD/],
-    ['unknown financial status', (o) => ({ ...o, cancelled_at: null, financial_status: 'on_fire' }), /unknown shopify order status: "on_fire"/],
+    [
+      'current in another currency',
+      (o) => ({ ...o, current_subtotal_price_set: set('1.00', 'EUR') }),
+      /current_subtotal_price_set is in EUR, expected USD/,
+    ],
+    [
+      'unknown financial status',
+      (o) => ({ ...o, cancelled_at: null, financial_status: 'on_fire' }),
+      /unknown shopify order status: "on_fire"/,
+    ],
     ['no id at all', (o) => ({ ...o, id: undefined, admin_graphql_api_id: undefined }), /^shopify order: id is missing or not numeric$/],
     ['id that lost precision (JSON.parse)', (o) => ({ ...o, id: 820982911946154500, admin_graphql_api_id: null }), /not an exact integer/],
-    ['refund line without subtotal', (o) => ({ ...o, refunds: [{ id: '1', refund_line_items: [{ quantity: 1 }] }] }), /refunds\.0\.refund_line_items\.0 has neither/],
+    [
+      'refund line without subtotal',
+      (o) => ({ ...o, refunds: [{ id: '1', refund_line_items: [{ quantity: 1 }] }] }),
+      /refunds\.0\.refund_line_items\.0 has neither/,
+    ],
     ['discount code not a string', (o) => ({ ...o, discount_codes: [{ code: 5 }] }), /discount_codes\.0\.code: /],
   ])('%s', (_name, change, reason) => {
     const result = parseShopifyOrder(change(base()));

@@ -105,12 +105,18 @@ describe('parseWooOrder: attribution and country', () => {
   const order = () => body('order-docs-v3-create-processing.json') as Record<string, unknown>;
 
   it('reads ref from meta_data', () => {
-    const meta = [{ id: 1, key: '_other', value: 'x' }, { id: 2, key: 'ref', value: ' anna ' }];
+    const meta = [
+      { id: 1, key: '_other', value: 'x' },
+      { id: 2, key: 'ref', value: ' anna ' },
+    ];
     expect(parsed({ ...order(), meta_data: meta }).ref).toBe('anna');
   });
 
   it('keeps every coupon in the order given', () => {
-    const coupons = [{ id: 1, code: 'SUMMER10' }, { id: 2, code: 'anna' }];
+    const coupons = [
+      { id: 1, code: 'SUMMER10' },
+      { id: 2, code: 'anna' },
+    ];
     expect(parsed({ ...order(), coupon_lines: coupons }).codes).toEqual(['SUMMER10', 'anna']);
   });
 

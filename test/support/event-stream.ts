@@ -93,7 +93,14 @@ export async function eventLedger(app: FastifyInstance) {
   const key = (await admin.post('/api/api-keys', { name: 'stream', role: 'viewer' })).body.key as string;
   const put = (id: string, over: Record<string, unknown> = {}) =>
     admin.put(`/api/stores/${store}/orders/${id}`, {
-      number: id, createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z', currency: 'EUR', subtotal: '10.00', status: 'paid', codes: ['live'], ...over,
+      number: id,
+      createdAt: '2026-03-06T10:00:00Z',
+      updatedAt: '2026-03-06T10:00:00Z',
+      currency: 'EUR',
+      subtotal: '10.00',
+      status: 'paid',
+      codes: ['live'],
+      ...over,
     });
   return { admin: admin as Client, key, put };
 }

@@ -54,7 +54,12 @@ export function injectSender(app: Injector): Send {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-    return { status: res.statusCode, contentType, text: Buffer.concat(chunks).toString('utf8'), setCookie: headerList(res.headers['set-cookie']) };
+    return {
+      status: res.statusCode,
+      contentType,
+      text: Buffer.concat(chunks).toString('utf8'),
+      setCookie: headerList(res.headers['set-cookie']),
+    };
   };
 }
 
@@ -75,7 +80,8 @@ export function httpSender(base: string): Send {
         redirect: 'manual',
       });
     } catch (error) {
-      if (error instanceof TypeError && !/fetch failed/.test(error.message)) return { status: 0, contentType: '', text: error.message, setCookie: [] };
+      if (error instanceof TypeError && !/fetch failed/.test(error.message))
+        return { status: 0, contentType: '', text: error.message, setCookie: [] };
       throw error;
     }
     const contentType = res.headers.get('content-type') ?? '';
@@ -135,13 +141,17 @@ export const HIDDEN_ROUTES: ApiRoute[] = [
 ];
 
 /** Every operation of an OpenAPI document, with its schemas' `$ref`s resolved. */
-export function routesOf(doc: { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema> } }): ApiRoute[] {
+export function routesOf(doc: {
+  paths: Record<string, Record<string, any>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}): ApiRoute[] {
   const components = doc.components?.schemas ?? {};
   const resolve = (schema: JsonSchema | undefined, depth = 0): JsonSchema => {
     if (!schema || depth > 20) return {};
     if (schema.$ref) return resolve(components[schema.$ref.split('/').pop() ?? ''], depth + 1);
     const out: JsonSchema = { ...schema };
-    if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolve(v, depth + 1)]));
+    if (schema.properties)
+      out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolve(v, depth + 1)]));
     if (schema.items) out.items = resolve(schema.items, depth + 1);
     for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (schema[key]) out[key] = schema[key]!.map((s) => resolve(s, depth + 1));
     return out;
@@ -222,7 +232,12 @@ export async function seedWorld(send: Send, tag: string): Promise<FuzzWorld> {
     return res;
   };
   const signup = async (name: string, email: string) => {
-    const res = await call('POST', '/api/signup', {}, { accountName: name, email, password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris' });
+    const res = await call(
+      'POST',
+      '/api/signup',
+      {},
+      { accountName: name, email, password: 'correct horse battery', defaultCurrency: 'EUR', timeZone: 'Europe/Paris' },
+    );
     const cookie = (res.setCookie.find((c) => c.startsWith('tally_session=')) ?? '').split(';')[0] ?? '';
     const csrf = json(res).csrfToken as string;
     const keyRes = await call('POST', '/api/api-keys', { cookie, 'x-csrf-token': csrf }, { name: 'fuzz', role: 'admin' });
@@ -244,23 +259,39 @@ export async function seedWorld(send: Send, tag: string): Promise<FuzzWorld> {
   const bob = id(await call('POST', '/api/creators', a, { name: 'Bob' }));
   const gone = id(await call('POST', '/api/creators', a, { name: 'Gone' }));
   await call('DELETE', `/api/creators/${gone}`, a);
-  const summer = id(await call('POST', '/api/campaigns', a, { name: 'Summer', commission: { percent: '10', fixed: { value: '1.00', currency: 'EUR' } } }));
+  const summer = id(
+    await call('POST', '/api/campaigns', a, { name: 'Summer', commission: { percent: '10', fixed: { value: '1.00', currency: 'EUR' } } }),
+  );
   const winter = id(await call('POST', '/api/campaigns', a, { name: 'Winter' }));
   await call('POST', `/api/campaigns/${summer}/members`, a, { creatorId: ann, codes: ['ANN10', 'ANNA'] });
   await call('POST', `/api/campaigns/${winter}/members`, a, { creatorId: bob, codes: ['BOB5'], commission: { percent: '5' } });
-  const custom = id(await call('POST', '/api/stores', a, { platform: 'custom', name: 'Own shop', currency: 'EUR', domain: 'shop.example.com' }));
-  const link = json(await call('POST', `/api/campaigns/${summer}/members/${ann}/links`, a, { destination: 'https://shop.example.com/tee?x=1' }));
-  const shopify = id(await call('POST', '/api/stores', a, { platform: 'shopify', name: 'Shopify', currency: 'USD', domain: 'x.myshopify.com' }));
+  const custom = id(
+    await call('POST', '/api/stores', a, { platform: 'custom', name: 'Own shop', currency: 'EUR', domain: 'shop.example.com' }),
+  );
+  const link = json(
+    await call('POST', `/api/campaigns/${summer}/members/${ann}/links`, a, { destination: 'https://shop.example.com/tee?x=1' }),
+  );
+  const shopify = id(
+    await call('POST', '/api/stores', a, { platform: 'shopify', name: 'Shopify', currency: 'USD', domain: 'x.myshopify.com' }),
+  );
   const order = (externalId: string, codes: string[], subtotal: string) =>
     call('PUT', `/api/stores/${custom}/orders/${externalId}`, a, {
-      number: `#${externalId}`, createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T10:00:00Z', currency: 'EUR', subtotal, status: 'paid', codes,
+      number: `#${externalId}`,
+      createdAt: '2026-03-01T10:00:00Z',
+      updatedAt: '2026-03-01T10:00:00Z',
+      currency: 'EUR',
+      subtotal,
+      status: 'paid',
+      codes,
     });
   const c1 = String(json(await order('1001', ['ANN10'], '100.00')).conversionId);
   const c2 = String(json(await order('1002', ['BOB5'], '250.00')).conversionId);
   await order('1003', [], '12.00');
   await call('POST', `/api/conversions/${c2}/reject`, a, { reason: 'test order' });
   await call('POST', '/api/fx-rates', a, { currency: 'USD', date: '2026-03-01', perEur: '1.0876' });
-  const user = id(await call('POST', '/api/users', a, { email: `viewer-${tag}@example.com`, password: 'correct horse battery', role: 'viewer' }));
+  const user = id(
+    await call('POST', '/api/users', a, { email: `viewer-${tag}@example.com`, password: 'correct horse battery', role: 'viewer' }),
+  );
   const spareKey = id(await call('POST', '/api/api-keys', a, { name: 'spare', role: 'viewer' }));
 
   const o = other.auth;
@@ -300,8 +331,25 @@ export async function mendKey(send: Send, world: FuzzWorld): Promise<void> {
 
 /** The account's tables the API writes (rollups are derived from them and left out). */
 const DIGEST_TABLES = [
-  'users', 'sessions', 'api_keys', 'stores', 'account_fx_rates', 'creators', 'campaigns', 'members', 'codes', 'orders',
-  'conversions', 'approval_events', 'links', 'link_domains', 'link_clicks', 'link_click_events', 'deliveries', 'refunds', 'conversion_events',
+  'users',
+  'sessions',
+  'api_keys',
+  'stores',
+  'account_fx_rates',
+  'creators',
+  'campaigns',
+  'members',
+  'codes',
+  'orders',
+  'conversions',
+  'approval_events',
+  'links',
+  'link_domains',
+  'link_clicks',
+  'link_click_events',
+  'deliveries',
+  'refunds',
+  'conversion_events',
 ] as const;
 
 /**
@@ -348,7 +396,10 @@ export function digestChanges(before: Record<string, string>, after: Record<stri
 
 /** Text spliced into a JSON body as it is: numbers no JSON.parse keeps, nesting, duplicate keys. */
 class Raw {
-  constructor(readonly text: string, readonly label: string) {}
+  constructor(
+    readonly text: string,
+    readonly label: string,
+  ) {}
 }
 const num = (text: string) => new LosslessNumber(text);
 const nestedArrays = (depth: number) => new Raw('['.repeat(depth) + ']'.repeat(depth), `[…${depth} deep]`);
@@ -360,45 +411,206 @@ const BIG_NEAR_LIMIT = big(MIB - 4096);
 const BIG_OVER_LIMIT = big(MIB + 16);
 
 const CONTROL_STRINGS = [
-  '\u0000', 'a\u0000b', 'Ann\u0000', '\u0000EUR', '\u0001', 'x\u0007y', '\u001b[31m', 'x\u001f', '\u007f', '\u0080', '\u0085', '\u009f',
-  '\t', 'a\nb', '\r', '\ud800', 'x\udc00', '\ud83d\ude00', '\u202e', '\ufeff', '\uffff', '\u2028',
+  '\u0000',
+  'a\u0000b',
+  'Ann\u0000',
+  '\u0000EUR',
+  '\u0001',
+  'x\u0007y',
+  '\u001b[31m',
+  'x\u001f',
+  '\u007f',
+  '\u0080',
+  '\u0085',
+  '\u009f',
+  '\t',
+  'a\nb',
+  '\r',
+  '\ud800',
+  'x\udc00',
+  '\ud83d\ude00',
+  '\u202e',
+  '\ufeff',
+  '\uffff',
+  '\u2028',
 ];
 const NUMERIC_STRINGS = [
-  '0', '-0', '1', '-1', '12.50', '0.001', '1.', '.5', ' 1', '+1', '1e5', '1e400', '0x10', 'NaN', 'Infinity', '1,00',
-  '999999999999.99', '1000000000000', '1000000000000.00', '1000000000000.01', '10000000000000', '-10000000000000',
-  '100000000000000000000', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '99999999999999999999',
-  '9'.repeat(40), '9'.repeat(41), '9'.repeat(5000), `1.${'0'.repeat(3000)}`, `0.${'0'.repeat(40)}1`,
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '12.50',
+  '0.001',
+  '1.',
+  '.5',
+  ' 1',
+  '+1',
+  '1e5',
+  '1e400',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '1,00',
+  '999999999999.99',
+  '1000000000000',
+  '1000000000000.00',
+  '1000000000000.01',
+  '10000000000000',
+  '-10000000000000',
+  '100000000000000000000',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '99999999999999999999',
+  '9'.repeat(40),
+  '9'.repeat(41),
+  '9'.repeat(5000),
+  `1.${'0'.repeat(3000)}`,
+  `0.${'0'.repeat(40)}1`,
 ];
 const DAYS = [
-  '2026-03-01', '1970-01-01', '9999-12-31', '1969-12-31', '0000-01-01', '0001-01-01', '1900-01-01', '2026-02-29', '2024-02-29',
-  '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '10000-01-01', '+10000-01-01', '2026-3-1', '20260301', '2026-03-01 ',
+  '2026-03-01',
+  '1970-01-01',
+  '9999-12-31',
+  '1969-12-31',
+  '0000-01-01',
+  '0001-01-01',
+  '1900-01-01',
+  '2026-02-29',
+  '2024-02-29',
+  '2026-02-30',
+  '2026-04-31',
+  '2026-13-01',
+  '2026-00-10',
+  '10000-01-01',
+  '+10000-01-01',
+  '2026-3-1',
+  '20260301',
+  '2026-03-01 ',
 ];
 const INSTANTS = [
-  '2026-03-01T10:00:00Z', '2026-03-01T10:00:00.123456+02:00', '1970-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1970-01-01T00:30:00+01:00',
-  '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T23:59:59-05:00', '9999-12-31T23:59:59.999999Z',
-  '10000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T23:60:00Z',
-  '2026-01-01T10:00:00', '2026-01-01T10:00:00+25:00', '2026-01-01t10:00:00z', '2026-01-01T10:00:00.1234567891Z',
+  '2026-03-01T10:00:00Z',
+  '2026-03-01T10:00:00.123456+02:00',
+  '1970-01-01T00:00:00Z',
+  '1969-12-31T23:59:59Z',
+  '1970-01-01T00:30:00+01:00',
+  '0000-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '9999-12-31T23:59:59-05:00',
+  '9999-12-31T23:59:59.999999Z',
+  '10000-01-01T00:00:00Z',
+  '+010000-01-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-01-01T25:00:00Z',
+  '2026-01-01T23:60:00Z',
+  '2026-01-01T10:00:00',
+  '2026-01-01T10:00:00+25:00',
+  '2026-01-01t10:00:00z',
+  '2026-01-01T10:00:00.1234567891Z',
 ];
 const ID_STRINGS = [
-  '0', '00', '01', '-1', '1.5', '1e3', 'abc', ' 1', '1 ', '9223372036854775807', '9223372036854775808', '9999999999999999999',
-  '99999999999999999999', '1'.repeat(21), '1'.repeat(400), '18446744073709551616', '1\u0000', '%00', '..', '%2F', 'null', '',
+  '0',
+  '00',
+  '01',
+  '-1',
+  '1.5',
+  '1e3',
+  'abc',
+  ' 1',
+  '1 ',
+  '9223372036854775807',
+  '9223372036854775808',
+  '9999999999999999999',
+  '99999999999999999999',
+  '1'.repeat(21),
+  '1'.repeat(400),
+  '18446744073709551616',
+  '1\u0000',
+  '%00',
+  '..',
+  '%2F',
+  'null',
+  '',
 ];
 const CURRENCIES = ['EUR', 'USD', 'JPY', 'KWD', 'CLF', 'XAU', 'XXX', 'XYZ', 'eur', 'EU', 'EURO', '', 'E\u0000R'];
-const ZONES = ['Europe/Paris', 'UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'US/Pacific-New', 'Mars/Olympus', 'europe/paris', 'EST5EDT', '+05:00', ''];
-const EMAILS = ['a@example.com', 'x@example.com', 'A@EXAMPLE.COM', 'not-an-email', 'a@b', `${'a'.repeat(250)}@example.com`, 'a\u0000@example.com'];
-const URLS = ['https://shop.example.com/p?ref=x#top', 'http://localhost', 'javascript:alert(1)', 'ftp://x', 'https://', '//x', `https://x.com/${'a'.repeat(3000)}`];
+const ZONES = [
+  'Europe/Paris',
+  'UTC',
+  'Pacific/Kiritimati',
+  'Etc/GMT+12',
+  'US/Pacific-New',
+  'Mars/Olympus',
+  'europe/paris',
+  'EST5EDT',
+  '+05:00',
+  '',
+];
+const EMAILS = [
+  'a@example.com',
+  'x@example.com',
+  'A@EXAMPLE.COM',
+  'not-an-email',
+  'a@b',
+  `${'a'.repeat(250)}@example.com`,
+  'a\u0000@example.com',
+];
+const URLS = [
+  'https://shop.example.com/p?ref=x#top',
+  'http://localhost',
+  'javascript:alert(1)',
+  'ftp://x',
+  'https://',
+  '//x',
+  `https://x.com/${'a'.repeat(3000)}`,
+];
 
 const WRONG_TYPES: unknown[] = [null, true, false, 0, 1, -1, 1.5, '', 'x', [], {}, [1], ['x'], { a: 1 }, [null], { value: null }];
 const HUGE_NUMBERS: unknown[] = [
-  2 ** 31, 2 ** 53, -(2 ** 53), 1e21, 1e308, -1e308, Number.MIN_VALUE, 0.1 + 0.2,
-  num('9223372036854775807'), num('9223372036854775808'), num('-9223372036854775809'), num('123456789012345678901234567890'),
-  num('1e400'), num('-1e400'), num('1e-400'), num('-0'), num('100000000000000000000'), num('9007199254740993'),
+  2 ** 31,
+  2 ** 53,
+  -(2 ** 53),
+  1e21,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
+  0.1 + 0.2,
+  num('9223372036854775807'),
+  num('9223372036854775808'),
+  num('-9223372036854775809'),
+  num('123456789012345678901234567890'),
+  num('1e400'),
+  num('-1e400'),
+  num('1e-400'),
+  num('-0'),
+  num('100000000000000000000'),
+  num('9007199254740993'),
 ];
 
 const pick = <T>(items: readonly T[]) => fc.constantFrom(...items);
 
 // Characters a text may be made of: mostly plain, some that no name or code can hold.
-const TEXT_UNITS = ['a', 'B', '7', ' ', '-', 'é', '名', '😀', '\u0000', '\u0001', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f', '\u2028', '\ud800'];
+const TEXT_UNITS = [
+  'a',
+  'B',
+  '7',
+  ' ',
+  '-',
+  'é',
+  '名',
+  '😀',
+  '\u0000',
+  '\u0001',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u2028',
+  '\ud800',
+];
 
 /** Any value a field might get: wrong in type, size, characters or meaning. Heavy ones are rare. */
 const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -418,7 +630,10 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(big(1001), big(5000), big(100_000)) },
   { weight: 1, arbitrary: fc.constantFrom(BIG_NEAR_LIMIT, BIG_OVER_LIMIT) },
   { weight: 1, arbitrary: fc.constantFrom(10_001, 100).map((n) => Array.from({ length: n }, (_, i) => String(i + 1))) },
-  { weight: 1, arbitrary: fc.constant(new Raw('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', 'a __proto__ object')) },
+  {
+    weight: 1,
+    arbitrary: fc.constant(new Raw('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', 'a __proto__ object')),
+  },
 );
 
 /** A value that fits the schema, or nearly: what a client that read the docs would send. */
@@ -451,8 +666,12 @@ function plausible(schema: JsonSchema, key: string, world: FuzzWorld, depth: num
 function plausibleString(schema: JsonSchema, key: string, world: FuzzWorld): fc.Arbitrary<string> {
   const k = key.toLowerCase();
   const pattern = schema.pattern ?? '';
-  if (pattern.includes('[1-9][0-9]{0,18}') || k === 'id' || k.endsWith('id') && k !== 'externalid') {
-    return fc.oneof({ weight: 4, arbitrary: pick(world.ids) }, { weight: 1, arbitrary: pick(world.otherAccountIds) }, { weight: 1, arbitrary: pick(ID_STRINGS) });
+  if (pattern.includes('[1-9][0-9]{0,18}') || k === 'id' || (k.endsWith('id') && k !== 'externalid')) {
+    return fc.oneof(
+      { weight: 4, arbitrary: pick(world.ids) },
+      { weight: 1, arbitrary: pick(world.otherAccountIds) },
+      { weight: 1, arbitrary: pick(ID_STRINGS) },
+    );
   }
   if (pattern === '^[A-Z]{3}$' || k.includes('currency')) return pick(CURRENCIES);
   if (pattern === '^[A-Z]{2}$') return pick(['FR', 'US', 'ZZ', 'fr', 'F']);
@@ -484,11 +703,26 @@ function plausibleString(schema: JsonSchema, key: string, world: FuzzWorld): fc.
 // Cursors: ours, and ones that decode to what we would never hand out.
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const cursors = () => [
-  'garbage', '', '%%%', b64('{'), b64('[]'), b64('null'), b64({ i: '1' }), b64({ i: '99999999999999999999' }), b64({ i: '9223372036854775807' }),
-  b64({ i: 1 }), b64({ d: '2026-03-01T10:00:00.000000Z', i: '1' }), b64({ d: '0000-01-01T00:00:00.000000Z', i: '1' }),
-  b64({ d: '2026-02-30T00:00:00.000000Z', i: '1' }), b64({ d: '2026-01-01T25:00:00.000000Z', i: '1' }),
-  b64({ d: '+275760-09-13T00:00:00.000000Z', i: '1' }), b64({ s: '1e400', i: '1' }), b64({ s: 'NaN', n: '\u0000', i: '2' }),
-  b64({ v: '99999999999999999999', i: '1' }), b64({ v: '-1', n: 'a', i: '1' }), big(2001),
+  'garbage',
+  '',
+  '%%%',
+  b64('{'),
+  b64('[]'),
+  b64('null'),
+  b64({ i: '1' }),
+  b64({ i: '99999999999999999999' }),
+  b64({ i: '9223372036854775807' }),
+  b64({ i: 1 }),
+  b64({ d: '2026-03-01T10:00:00.000000Z', i: '1' }),
+  b64({ d: '0000-01-01T00:00:00.000000Z', i: '1' }),
+  b64({ d: '2026-02-30T00:00:00.000000Z', i: '1' }),
+  b64({ d: '2026-01-01T25:00:00.000000Z', i: '1' }),
+  b64({ d: '+275760-09-13T00:00:00.000000Z', i: '1' }),
+  b64({ s: '1e400', i: '1' }),
+  b64({ s: 'NaN', n: '\u0000', i: '2' }),
+  b64({ v: '99999999999999999999', i: '1' }),
+  b64({ v: '-1', n: 'a', i: '1' }),
+  big(2001),
 ];
 
 function objectOf(schema: JsonSchema, world: FuzzWorld, depth: number): fc.Arbitrary<Record<string, unknown>> {
@@ -502,14 +736,14 @@ function objectOf(schema: JsonSchema, world: FuzzWorld, depth: number): fc.Arbit
       present: fc.integer({ min: 0, max: 9 }).map((n) => (required.has(key) ? n !== 0 : n < 6)),
     }),
   );
-  return fc.tuple(fc.tuple(...fields), fc.option(fc.tuple(pick(['extra', '__proto__', 'constructor', 'percentage', '']), nastyValue), { freq: 6 })).map(
-    ([values, extra]) => {
+  return fc
+    .tuple(fc.tuple(...fields), fc.option(fc.tuple(pick(['extra', '__proto__', 'constructor', 'percentage', '']), nastyValue), { freq: 6 }))
+    .map(([values, extra]) => {
       const out: Record<string, unknown> = {};
       for (const f of values) if (f.present) out[f.key] = f.value;
       if (extra) Object.defineProperty(out, extra[0], { value: extra[1], enumerable: true, configurable: true, writable: true });
       return out;
-    },
-  );
+    });
 }
 
 /** A JSON value as text, with Raw pieces spliced in and lossless numbers written exactly. */
@@ -534,25 +768,62 @@ const describeValue = (v: unknown): string => {
   if (typeof v === 'string') return v.length > 60 ? `"${v.slice(0, 20)}…" (${v.length} characters)` : JSON.stringify(v);
   if (isLosslessNumber(v)) return String(v);
   if (Array.isArray(v)) return v.length > 8 ? `[${v.length} items]` : `[${v.map(describeValue).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${describeValue(x)}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${describeValue(x)}`)
+      .join(',')}}`;
   return String(v);
 };
 
 // Bodies that are not a JSON object at all.
 const RAW_BODIES = [
-  '', ' ', 'null', '[]', '"x"', '1', '{', '{"a":', '{"name":"a","name":"b\\u0000"}', '{"name":"a"}garbage', '\u0000',
-  '\ufeff{"name":"bom"}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'a=1&b=2',
-  '["'.repeat(1000), '{"a":'.repeat(100_000),
-  'Date,USD,\n2026-03-01,1.1,\n', 'Date,USD,\n0000-01-01,1.1,\n', 'Date,USD,\n2026-02-30,1.1,\n', `Date,USD,\n2026-03-01,1${'0'.repeat(20)},\n`,
-  `Date,USD,\n2026-03-01,0.${'0'.repeat(40)}1,\n`, 'Date,U\u0000D,\n2026-03-01,1.1,\n', 'Date,USD\n1969-12-31,1.1\n',
+  '',
+  ' ',
+  'null',
+  '[]',
+  '"x"',
+  '1',
+  '{',
+  '{"a":',
+  '{"name":"a","name":"b\\u0000"}',
+  '{"name":"a"}garbage',
+  '\u0000',
+  '\ufeff{"name":"bom"}',
+  '{"__proto__":{"polluted":1}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  'a=1&b=2',
+  '["'.repeat(1000),
+  '{"a":'.repeat(100_000),
+  'Date,USD,\n2026-03-01,1.1,\n',
+  'Date,USD,\n0000-01-01,1.1,\n',
+  'Date,USD,\n2026-02-30,1.1,\n',
+  `Date,USD,\n2026-03-01,1${'0'.repeat(20)},\n`,
+  `Date,USD,\n2026-03-01,0.${'0'.repeat(40)}1,\n`,
+  'Date,U\u0000D,\n2026-03-01,1.1,\n',
+  'Date,USD\n1969-12-31,1.1\n',
   '<gesmes:Envelope><Cube><Cube time="0000-01-01"><Cube currency="USD" rate="1.1"/></Cube></Cube></gesmes:Envelope>',
   '<gesmes:Envelope><Cube><Cube time="2026-03-01"><Cube currency="USD" rate="1e400"/></Cube></Cube></gesmes:Envelope>',
 ];
-const RAW_BYTES = [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]), Buffer.from([0xff, 0xfe, 0x00, 0x7b]), Buffer.from([0xc0, 0x80, 0xed, 0xa0, 0x80])];
+const RAW_BYTES = [
+  Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]),
+  Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+  Buffer.from([0xc0, 0x80, 0xed, 0xa0, 0x80]),
+];
 const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'text/csv', 'application/xml',
-  'text/xml', 'application/zip', 'application/octet-stream', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-  'application/vnd.api+json', 'json', '*/*',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'text/plain',
+  'text/csv',
+  'application/xml',
+  'text/xml',
+  'application/zip',
+  'application/octet-stream',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/vnd.api+json',
+  'json',
+  '*/*',
 ];
 
 interface Body {
@@ -578,7 +849,12 @@ function bodyArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<Body> {
       })),
     },
     // The right shape under the wrong content type.
-    { weight: 1, arbitrary: fc.tuple(shaped, pick(CONTENT_TYPES)).map(([b, contentType]) => ({ ...b, contentType, label: `${b.label} as ${contentType}` })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(shaped, pick(CONTENT_TYPES))
+        .map(([b, contentType]) => ({ ...b, contentType, label: `${b.label} as ${contentType}` })),
+    },
   );
 }
 
@@ -589,13 +865,16 @@ function bodyArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<Body> {
  * bytes a careless encoder would produce: a percent escape that is not UTF-8.
  */
 function encode(text: string): string {
-  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[^\ud800-\udfff]+|[\ud800-\udbff][\udc00-\udfff]/g, (part) => {
-    if (part.length === 1 && part.charCodeAt(0) >= 0xd800 && part.charCodeAt(0) <= 0xdfff) {
-      const c = part.charCodeAt(0);
-      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
-    }
-    return encodeURIComponent(part);
-  });
+  return text.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[^\ud800-\udfff]+|[\ud800-\udbff][\udc00-\udfff]/g,
+    (part) => {
+      if (part.length === 1 && part.charCodeAt(0) >= 0xd800 && part.charCodeAt(0) <= 0xdfff) {
+        const c = part.charCodeAt(0);
+        return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      }
+      return encodeURIComponent(part);
+    },
+  );
 }
 
 function pathValue(param: ApiParam, world: FuzzWorld): fc.Arbitrary<string> {
@@ -619,7 +898,13 @@ function queryArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<string> {
       present: fc.integer({ min: 0, max: 9 }).map((n) => n < 6),
     }),
   );
-  const extra = fc.option(fc.tuple(pick(['x', '__proto__', 'from[]', 'limit[a]', 'a%00', '']), pick([...CONTROL_STRINGS, ...NUMERIC_STRINGS.slice(0, 20), '%ZZ', '%C0%80'])), { freq: 5 });
+  const extra = fc.option(
+    fc.tuple(
+      pick(['x', '__proto__', 'from[]', 'limit[a]', 'a%00', '']),
+      pick([...CONTROL_STRINGS, ...NUMERIC_STRINGS.slice(0, 20), '%ZZ', '%C0%80']),
+    ),
+    { freq: 5 },
+  );
   return fc.tuple(fc.tuple(...known), extra, fc.boolean()).map(([params, more, rawEncoding]) => {
     const parts: string[] = [];
     const enc = (s: string) => (rawEncoding ? s.replace(/[&#\s]/g, encode) : encode(s));
@@ -631,14 +916,30 @@ function queryArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<string> {
 
 // Header values an HTTP message can carry (no control characters: the HTTP client refuses them).
 const BAD_AUTH = [
-  'Bearer tly_99999999999999999999_aaaaaaaaaaaaaaaaaaaaaaaa', 'Bearer tly_9999999999999999999_aaaaaaaaaaaaaaaaaaaaaaaa',
-  'Bearer tly_9223372036854775807_aaaaaaaaaaaaaaaaaaaaaaaa', 'Bearer tly_0_aaaaaaaaaaaaaaaaaaaaaaaa', 'Bearer tly_1_short',
-  'Bearer ', 'Bearer', 'Basic YWRtaW46YWRtaW4=', 'bearer x', `Bearer ${'a'.repeat(5000)}`, 'Bearer tly_1_' + 'a'.repeat(20),
+  'Bearer tly_99999999999999999999_aaaaaaaaaaaaaaaaaaaaaaaa',
+  'Bearer tly_9999999999999999999_aaaaaaaaaaaaaaaaaaaaaaaa',
+  'Bearer tly_9223372036854775807_aaaaaaaaaaaaaaaaaaaaaaaa',
+  'Bearer tly_0_aaaaaaaaaaaaaaaaaaaaaaaa',
+  'Bearer tly_1_short',
+  'Bearer ',
+  'Bearer',
+  'Basic YWRtaW46YWRtaW4=',
+  'bearer x',
+  `Bearer ${'a'.repeat(5000)}`,
+  'Bearer tly_1_' + 'a'.repeat(20),
 ];
 const BAD_COOKIES = [
-  'tally_session=99999999999999999999.x', 'tally_session=9999999999999999999.x', 'tally_session=9223372036854775807.x',
-  'tally_session=1.x', 'tally_session=.x', 'tally_session=x', 'tally_session=%00', 'tally_session=', `tally_session=${'9'.repeat(300)}.x`,
-  'tally_session=1.x; tally_session=2.y', 'tally_session="1.x"',
+  'tally_session=99999999999999999999.x',
+  'tally_session=9999999999999999999.x',
+  'tally_session=9223372036854775807.x',
+  'tally_session=1.x',
+  'tally_session=.x',
+  'tally_session=x',
+  'tally_session=%00',
+  'tally_session=',
+  `tally_session=${'9'.repeat(300)}.x`,
+  'tally_session=1.x; tally_session=2.y',
+  'tally_session="1.x"',
 ];
 const LAST_EVENT_IDS = ['1', '0', '-1', '99999999999999999999', '9999999999999999999', '9223372036854775807', 'abc', ''];
 
@@ -676,7 +977,14 @@ const segment = (value: string, raw: boolean) => (raw ? value.replace(/[/?#\s]/g
 
 export function caseArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<FuzzCase> {
   const params = fc
-    .tuple(...route.pathParams.map((p) => fc.tuple(pathValue(p, world), fc.integer({ min: 0, max: 9 }).map((n) => n === 0))))
+    .tuple(
+      ...route.pathParams.map((p) =>
+        fc.tuple(
+          pathValue(p, world),
+          fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+        ),
+      ),
+    )
     .filter((values) => !(route.path.startsWith('/api/users/{id}') && values[0]?.[0] === world.adminUserId));
   const extraHeaders = fc.record(
     {
@@ -693,8 +1001,9 @@ export function caseArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<FuzzCas
     { weight: route.method === 'GET' ? 2 : 0, arbitrary: fc.constant('HEAD') },
     { weight: 1, arbitrary: pick(['OPTIONS', 'PUT', 'DELETE', 'PATCH']) },
   );
-  return fc.tuple(method, params, queryArb(route, world), bodyArb(route, world), authArb(world), extraHeaders, fc.boolean()).map(
-    ([verb, values, query, body, auth, extra, bodyOnGet]) => {
+  return fc
+    .tuple(method, params, queryArb(route, world), bodyArb(route, world), authArb(world), extraHeaders, fc.boolean())
+    .map(([verb, values, query, body, auth, extra, bodyOnGet]) => {
       let path = route.path;
       route.pathParams.forEach((p, i) => {
         const [value, raw] = values[i] ?? ['', false];
@@ -717,8 +1026,7 @@ export function caseArb(route: ApiRoute, world: FuzzWorld): fc.Arbitrary<FuzzCas
           return `${label}; headers ${JSON.stringify(extra)}`;
         },
       };
-    },
-  );
+    });
 }
 
 /** Cases over every route, each route equally likely. */
@@ -758,7 +1066,14 @@ export interface LedgerState {
  * nothing in the account. Throws a FuzzProblem saying what went wrong; counts answers in `tally`.
  * `ledger` is null where the database cannot be read (that check is then skipped).
  */
-export async function runCase(send: Send, world: FuzzWorld, c: FuzzCase, tally: FuzzTally, ledger: Ledger | null, state: LedgerState): Promise<void> {
+export async function runCase(
+  send: Send,
+  world: FuzzWorld,
+  c: FuzzCase,
+  tally: FuzzTally,
+  ledger: Ledger | null,
+  state: LedgerState,
+): Promise<void> {
   if (ledger && state.before === null) {
     const mark = await ledger.mark();
     state.before = { mark, digest: await ledger.digest() };
@@ -777,7 +1092,8 @@ export async function runCase(send: Send, world: FuzzWorld, c: FuzzCase, tally: 
     throw new FuzzProblem('5xx', `${c.label} answered ${res.status}: ${res.text.slice(0, 500)}`);
   }
   const health = await send({ method: 'GET', url: '/healthz', headers: {} });
-  if (health.status !== 200) throw new FuzzProblem('health', `after ${c.label} (answered ${res.status}), /healthz answered ${health.status}`);
+  if (health.status !== 200)
+    throw new FuzzProblem('health', `after ${c.label} (answered ${res.status}), /healthz answered ${health.status}`);
   if (res.status >= 400 && res.status < 500) {
     if (ledger && state.before) {
       const mark = await ledger.mark();
@@ -785,7 +1101,8 @@ export async function runCase(send: Send, world: FuzzWorld, c: FuzzCase, tally: 
         const after = await ledger.digest();
         const changed = digestChanges(state.before.digest, after);
         state.before = { mark, digest: after };
-        if (changed.length > 0) throw new FuzzProblem('changed', `${c.label} answered ${res.status} ${res.text.slice(0, 200)} but changed ${changed.join(', ')}`);
+        if (changed.length > 0)
+          throw new FuzzProblem('changed', `${c.label} answered ${res.status} ${res.text.slice(0, 200)} but changed ${changed.join(', ')}`);
       }
     }
   } else {

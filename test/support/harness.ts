@@ -1,5 +1,5 @@
-import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
@@ -14,9 +14,9 @@ export const dbKind = process.env.TALLY_TEST_DB === 'postgres' ? 'postgres' : 'p
 
 // The PostgreSQL project skips, saying why, when no server is reachable; CI always has one.
 const skipReason = dbKind === 'postgres' ? inject('postgresSkipReason') : '';
-export const describeDb: typeof describe = (skipReason
-  ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${skipReason}`, fn)
-  : describe) as typeof describe;
+export const describeDb: typeof describe = (
+  skipReason ? (name: string, fn: () => void) => describe.skip(`${name} — skipped: ${skipReason}`, fn) : describe
+) as typeof describe;
 
 export interface TestDb extends Connection {
   name: string;
@@ -85,12 +85,23 @@ const logDir = inject('logDir');
 let captured: ReturnType<typeof captureLogger> | undefined;
 const testLogger = () => (logDir ? (captured ??= captureLogger(logDir)) : false);
 
-export async function startTestApp(
-  { env, ...options }: { heartbeatMs?: number; sweepIntervalMs?: number; /** configuration beside the tests' defaults */ env?: Record<string, string> } = {},
-): Promise<TestApp> {
+export async function startTestApp({
+  env,
+  ...options
+}: {
+  heartbeatMs?: number;
+  sweepIntervalMs?: number /** configuration beside the tests' defaults */;
+  env?: Record<string, string>;
+} = {}): Promise<TestApp> {
   const testDb = await openTestDb();
   const app = await buildServer({
-    db: testDb.db, listen: testDb.listen, copyOut: testDb.copyOut, poolUse: testDb.poolUse, config: testConfig(env), logger: testLogger(), ...options,
+    db: testDb.db,
+    listen: testDb.listen,
+    copyOut: testDb.copyOut,
+    poolUse: testDb.poolUse,
+    config: testConfig(env),
+    logger: testLogger(),
+    ...options,
   });
   await app.ready();
   const others: Array<{ app: FastifyInstance; connection: Connection }> = [];
@@ -101,14 +112,26 @@ export async function startTestApp(
     testDb,
     async second() {
       const connection = await testDb.again();
-      const other = await buildServer({ db: connection.db, listen: connection.listen, copyOut: connection.copyOut, config: testConfig(env), logger: testLogger() });
+      const other = await buildServer({
+        db: connection.db,
+        listen: connection.listen,
+        copyOut: connection.copyOut,
+        config: testConfig(env),
+        logger: testLogger(),
+      });
       await other.ready();
       others.push({ app: other, connection });
       return other;
     },
     async settle() {
       const pending = async () =>
-        (await testDb.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n;
+        (
+          await testDb.db
+            .selectFrom('deliveries')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('status', '=', 'pending')
+            .executeTakeFirstOrThrow()
+        ).n;
       // A server skips what another is applying, so settle all of them until none is left.
       do await Promise.all([app, ...others.map((o) => o.app)].map((a) => a.deliveries.settle()));
       while ((await pending()) !== '0');
@@ -138,7 +161,12 @@ export class Client {
     readonly auth: { bearer?: string; cookie?: string; csrf?: string } = {},
   ) {}
 
-  async call<T = any>(method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async call<T = any>(
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.auth.bearer) h.authorization = `Bearer ${this.auth.bearer}`;
     if (this.auth.cookie) h.cookie = this.auth.cookie;
@@ -149,11 +177,21 @@ export class Client {
     return { status: res.statusCode, body: body as T, headers: res.headers, text: res.body };
   }
 
-  get<T = any>(url: string) { return this.call<T>('GET', url); }
-  post<T = any>(url: string, payload?: unknown) { return this.call<T>('POST', url, payload ?? {}); }
-  put<T = any>(url: string, payload?: unknown) { return this.call<T>('PUT', url, payload ?? {}); }
-  patch<T = any>(url: string, payload?: unknown) { return this.call<T>('PATCH', url, payload ?? {}); }
-  delete<T = any>(url: string) { return this.call<T>('DELETE', url); }
+  get<T = any>(url: string) {
+    return this.call<T>('GET', url);
+  }
+  post<T = any>(url: string, payload?: unknown) {
+    return this.call<T>('POST', url, payload ?? {});
+  }
+  put<T = any>(url: string, payload?: unknown) {
+    return this.call<T>('PUT', url, payload ?? {});
+  }
+  patch<T = any>(url: string, payload?: unknown) {
+    return this.call<T>('PATCH', url, payload ?? {});
+  }
+  delete<T = any>(url: string) {
+    return this.call<T>('DELETE', url);
+  }
 }
 
 let accounts = 0;

@@ -3,7 +3,7 @@
 // "refused" when a live process holds it. With "wait" it first prints "ready" and waits for a
 // line on stdin naming an instant (ms), and starts at that instant, so that several of them race.
 import { once } from 'node:events';
-import { lockDirectory, LockHeldError } from '../../src/db/data-dir-lock.ts';
+import { LockHeldError, lockDirectory } from '../../src/db/data-dir-lock.ts';
 
 const [dir, then] = process.argv.slice(2);
 if (then === 'wait') {

@@ -14,7 +14,10 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ['a session cookie', /tally_session/],
   ['the test password', /correct horse battery/],
   ['a webhook signature (base64 of 32 bytes)', /[A-Za-z0-9+/]{43}=/],
-  ['customer data of the fixtures', /john@example\.com|jon@example\.com|555-555-SHIP|bob\.norman@hostmail\.com|24\.52\.34\.206|108\.30\.4\.3|scrambled@scrambled/],
+  [
+    'customer data of the fixtures',
+    /john@example\.com|jon@example\.com|555-555-SHIP|bob\.norman@hostmail\.com|24\.52\.34\.206|108\.30\.4\.3|scrambled@scrambled/,
+  ],
 ];
 
 /** A logger writing to this process's file in `dir`. */

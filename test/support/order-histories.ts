@@ -40,7 +40,9 @@ const shopifyOrder = fc.record({
   subtotal: fc.integer({ min: 100, max: 90_000 }),
   paid: fc.boolean(),
   code: fc.constantFrom('MIA10', 'mia10 ', 'LATE', 'NONE'),
-  actions: fc.array(fc.constantFrom<ShopifyAction>('pay', 'edit', 'refund', 'refund-alone', 'refund-both', 'refund-early', 'cancel'), { maxLength: 5 }),
+  actions: fc.array(fc.constantFrom<ShopifyAction>('pay', 'edit', 'refund', 'refund-alone', 'refund-both', 'refund-early', 'cancel'), {
+    maxLength: 5,
+  }),
   reviews: fc.integer({ min: 0, max: 3 }),
   cuts: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 5, maxLength: 5 }),
 });
@@ -86,10 +88,21 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
         const created = hour(clock++);
         const body = (updatedAt: string) =>
           shopifyOrderBody(stores.shopify, {
-            orderId, number: `#${1001 + n}`, createdAt: created, updatedAt, financialStatus: financial, cancelledAt,
-            subtotal: money(o.subtotal), current: money(current), codes: o.code === 'NONE' ? [] : [o.code], refunds: [...refunds],
+            orderId,
+            number: `#${1001 + n}`,
+            createdAt: created,
+            updatedAt,
+            financialStatus: financial,
+            cancelledAt,
+            subtotal: money(o.subtotal),
+            current: money(current),
+            codes: o.code === 'NONE' ? [] : [o.code],
+            refunds: [...refunds],
           } satisfies ShopifyVersion);
-        const delivery = (topic: string, text: string): Step => ({ kind: 'delivery', delivery: { platform: 'shopify', topic, body: text, key: orderId } });
+        const delivery = (topic: string, text: string): Step => ({
+          kind: 'delivery',
+          delivery: { platform: 'shopify', topic, body: text, key: orderId },
+        });
         steps.push(delivery('orders/create', body(created)));
         for (const [i, action] of o.actions.entries()) {
           const updatedAt = hour(clock++);
@@ -129,12 +142,20 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
         const refunds: Array<{ id: number; total: string }> = [];
         const body = (modified: string) =>
           JSON.stringify({
-            id, number: String(id), status, currency: stores.woo.currency,
-            date_created_gmt: created.slice(0, 19), date_modified_gmt: modified.slice(0, 19),
-            line_items: o.lines.map((total) => ({ total: money(total) })), refunds: [...refunds],
+            id,
+            number: String(id),
+            status,
+            currency: stores.woo.currency,
+            date_created_gmt: created.slice(0, 19),
+            date_modified_gmt: modified.slice(0, 19),
+            line_items: o.lines.map((total) => ({ total: money(total) })),
+            refunds: [...refunds],
             coupon_lines: o.code ? [{ code: o.code }] : [],
           });
-        const delivery = (topic: string, text: string): Step => ({ kind: 'delivery', delivery: { platform: 'woocommerce', topic, body: text, key: `w${id}` } });
+        const delivery = (topic: string, text: string): Step => ({
+          kind: 'delivery',
+          delivery: { platform: 'woocommerce', topic, body: text, key: `w${id}` },
+        });
         steps.push(delivery('order.created', body(created)));
         for (const action of o.actions) {
           const modified = hour(clock++);
@@ -146,7 +167,13 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
             steps.push(delivery('order.updated', body(modified)));
           }
         }
-        for (let r = 0; r < o.reviews; r++) steps.splice(1 + r, 0, { kind: 'review', externalId: String(id), store: 'woocommerce', action: r % 2 === 0 ? 'reject' : 'approve' });
+        for (let r = 0; r < o.reviews; r++)
+          steps.splice(1 + r, 0, {
+            kind: 'review',
+            externalId: String(id),
+            store: 'woocommerce',
+            action: r % 2 === 0 ? 'reject' : 'approve',
+          });
         perOrder.push(steps);
       });
 
@@ -159,7 +186,16 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
           kind: 'put',
           put: {
             externalId,
-            body: { number: externalId, createdAt: created, updatedAt, currency: stores.custom.currency, subtotal: money(o.subtotal), refunded: money(refunded), status, codes: o.code ? [o.code] : [] },
+            body: {
+              number: externalId,
+              createdAt: created,
+              updatedAt,
+              currency: stores.custom.currency,
+              subtotal: money(o.subtotal),
+              refunded: money(refunded),
+              status,
+              codes: o.code ? [o.code] : [],
+            },
           },
         });
         steps.push(put(created, 'paid'));
@@ -168,7 +204,8 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
           steps.push(put(hour(clock++), 'paid'));
         }
         steps.push(put(hour(clock++), o.status));
-        for (let r = 0; r < o.reviews; r++) steps.splice(1 + r, 0, { kind: 'review', externalId, store: 'custom', action: r % 2 === 0 ? 'reject' : 'approve' });
+        for (let r = 0; r < o.reviews; r++)
+          steps.splice(1 + r, 0, { kind: 'review', externalId, store: 'custom', action: r % 2 === 0 ? 'reject' : 'approve' });
         perOrder.push(steps);
       });
 
@@ -179,6 +216,9 @@ export const histories = (stores: { shopify: SignedStore; woo: SignedStore; cust
         const open = queues.filter((q) => q.length > 0);
         steps.push(open[(plan.order[i % plan.order.length] ?? 0) % open.length]!.shift()!);
       }
-      const lateCode = plan.shopify.some((o) => o.code === 'LATE') || plan.woo.some((o) => o.code === 'LATE') || plan.custom.some((o) => o.code === 'LATE');
+      const lateCode =
+        plan.shopify.some((o) => o.code === 'LATE') ||
+        plan.woo.some((o) => o.code === 'LATE') ||
+        plan.custom.some((o) => o.code === 'LATE');
       return { steps, lateCode, lateRate: plan.lateRate };
     });

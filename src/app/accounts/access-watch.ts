@@ -75,7 +75,11 @@ export class AccessWatch {
       byAccount.set(entry.principal.accountId, list);
     }
     for (const [accountId, list] of byAccount) {
-      const roles = await currentRoles(this.db, accountId, list.map((w) => w.principal));
+      const roles = await currentRoles(
+        this.db,
+        accountId,
+        list.map((w) => w.principal),
+      );
       for (const entry of list) {
         const role = roles.get(entry.principal.credentialHash);
         if (role && roleAllows(role, entry.needed)) continue;

@@ -145,7 +145,8 @@ export async function updateAccount(
     // conversions read the account row with a key-share lock before they lock any conversion,
     // so this lock, taken first, waits for those in flight and holds the others off until the
     // change commits; they then figure in the new currency.
-    if (patch.timeZone || patch.defaultCurrency) await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+    if (patch.timeZone || patch.defaultCurrency)
+      await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
     const before = await getAccount(trx, accountId);
     await trx
       .updateTable('accounts')
@@ -174,11 +175,7 @@ export async function updateAccount(
   });
 }
 
-export async function createUser(
-  db: Db,
-  accountId: string,
-  input: { email: string; password: string; role: Role },
-): Promise<UserView> {
+export async function createUser(db: Db, accountId: string, input: { email: string; password: string; role: Role }): Promise<UserView> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db

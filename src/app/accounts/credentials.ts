@@ -78,7 +78,15 @@ export async function principalFromSession(db: Db, token: string, now = new Date
       .where('token_hash', '=', tokenHash)
       .execute();
   }
-  return { accountId, role: row.role, actor: row.email, kind: 'session', csrfToken: row.csrf_token, userId: row.user_id, credentialHash: tokenHash };
+  return {
+    accountId,
+    role: row.role,
+    actor: row.email,
+    kind: 'session',
+    csrfToken: row.csrf_token,
+    userId: row.user_id,
+    credentialHash: tokenHash,
+  };
 }
 
 // Keys read `tly_<accountId>_<secret>`; only a hash of the whole key is stored.
@@ -90,7 +98,15 @@ export async function principalFromApiKey(db: Db, key: string): Promise<Principa
   const keyHash = sha256(key);
   const [row] = await liveKeys(db, accountId, [keyHash]);
   if (!row) return null;
-  return { accountId, role: row.role, actor: `api-key:${row.name}`, kind: 'api_key', csrfToken: null, userId: row.user_id, credentialHash: keyHash };
+  return {
+    accountId,
+    role: row.role,
+    actor: `api-key:${row.name}`,
+    kind: 'api_key',
+    csrfToken: null,
+    userId: row.user_id,
+    credentialHash: keyHash,
+  };
 }
 
 /**
@@ -151,9 +167,7 @@ export async function revokeApiKey(db: Db, accountId: string, id: string): Promi
  * says how many. The server runs it every hour, and sign-in for the user signing in.
  */
 export async function purgeExpiredSessions(db: Db, now = new Date(), only?: { accountId: string; userId: string }): Promise<number> {
-  let query = db
-    .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince(now))]));
+  let query = db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince(now))]));
   if (only) query = query.where('account_id', '=', only.accountId).where('user_id', '=', only.userId);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/connect.ts';
 import type { Role } from '../../db/schema.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { UserView } from './accounts.ts';
 import { notifyAccessChanged } from './access-changed.ts';
+import type { UserView } from './accounts.ts';
 import type { Principal } from './credentials.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
 
@@ -16,12 +16,23 @@ import { hashPassword, verifyPassword } from './secrets.ts';
  * keeps one admin.
  */
 async function lockAdmins(trx: Db, accountId: string): Promise<string[]> {
-  const rows = await trx.selectFrom('users').select('id').where('account_id', '=', accountId).where('role', '=', 'admin').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('role', '=', 'admin')
+    .forUpdate()
+    .execute();
   return rows.map((r) => r.id);
 }
 
 export async function getUser(trx: Db, accountId: string, userId: string): Promise<UserView> {
-  const user = await trx.selectFrom('users').select(['id', 'email', 'role']).where('account_id', '=', accountId).where('id', '=', userId).executeTakeFirst();
+  const user = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'role'])
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!user) throw notFound('User');
   return user;
 }
@@ -83,13 +94,23 @@ export function signedInUser(caller: Principal): { accountId: string; userId: st
 /** A user changes their own password: their other sessions end, this one goes on. */
 export async function changeOwnPassword(db: Db, caller: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const { accountId, userId, sessionHash } = signedInUser(caller);
-  const user = await db.selectFrom('users').select('password_hash').where('account_id', '=', accountId).where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
   // Removed meanwhile: the session is gone with them.
   if (!user) throw new AppError('unauthenticated');
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) throw new AppError('wrong_password');
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: passwordHash }).where('account_id', '=', accountId).where('id', '=', userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('account_id', '=', accountId)
+      .where('id', '=', userId)
+      .execute();
     await endSessions(trx, accountId, userId, sessionHash);
   });
 }

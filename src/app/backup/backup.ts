@@ -37,7 +37,10 @@ export async function takeBackup(
       }
       const sequences = [];
       for (const s of await identitySequences(trx)) {
-        const { rows } = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from ${sql.raw(s.sequence)}`.execute(trx);
+        const { rows } = await sql<{
+          last_value: string;
+          is_called: boolean;
+        }>`select last_value, is_called from ${sql.raw(s.sequence)}`.execute(trx);
         sequences.push({ table: s.table, column: s.column, lastValue: String(rows[0]!.last_value), called: rows[0]!.is_called });
       }
       const header: DumpHeader = {
@@ -67,7 +70,8 @@ export async function takeBackup(
             copied += countLines(data);
             await writeTo(gzip, data);
           }
-          if (copied !== table.rows) throw new Error(`${table.name}: copied ${copied} rows of the ${table.rows} counted in the same snapshot.`);
+          if (copied !== table.rows)
+            throw new Error(`${table.name}: copied ${copied} rows of the ${table.rows} counted in the same snapshot.`);
           await writeTo(gzip, END_OF_TABLE);
           onTable(table.name, table.rows);
         }

@@ -94,7 +94,9 @@ export function restoreCommand(args: string[], config: Config, usage: () => numb
       const input = file === '-' ? process.stdin : fs.createReadStream(file);
       const header = await restoreBackup(opened.session, input, (table, rows) => console.log(`  ${table}: ${rowsOf(rows)}`));
       const rows = header.tables.reduce((n, t) => n + t.rows, 0);
-      console.log(`Restored ${header.tables.length} tables (${rows} rows) of the backup taken at ${header.takenAt} (migration ${header.migration}); every table holds the backup's count of rows.`);
+      console.log(
+        `Restored ${header.tables.length} tables (${rows} rows) of the backup taken at ${header.takenAt} (migration ${header.migration}); every table holds the backup's count of rows.`,
+      );
       return 0;
     } finally {
       await opened.close();
@@ -111,14 +113,22 @@ export function moveCommand(args: string[], config: Config, usage: () => number)
     try {
       const target = await openPostgres(url);
       try {
-        const result = await moveDatabase(source.session, target.session, (line) => console.log(line), (table, rows) => console.log(`  ${table}: ${rowsOf(rows)}`));
-        for (const a of result.accounts) console.log(`  account ${a.id} (${a.name}): ${rowsOf(a.rows)}, ${a.equal ? 'equal' : 'DIFFERENT'}`);
+        const result = await moveDatabase(
+          source.session,
+          target.session,
+          (line) => console.log(line),
+          (table, rows) => console.log(`  ${table}: ${rowsOf(rows)}`),
+        );
+        for (const a of result.accounts)
+          console.log(`  account ${a.id} (${a.name}): ${rowsOf(a.rows)}, ${a.equal ? 'equal' : 'DIFFERENT'}`);
         for (const d of result.differences) console.log(`  ${d.message}`);
         if (result.differences.length > 0) {
           console.log(`${result.differences.length} differences between ${source.where} and ${target.where}.`);
           return 1;
         }
-        console.log(`Moved ${source.where} into ${target.where}: every table of every account is equal. Start Tally with DATABASE_URL set to it; ${config.dataDir} is left as it was.`);
+        console.log(
+          `Moved ${source.where} into ${target.where}: every table of every account is equal. Start Tally with DATABASE_URL set to it; ${config.dataDir} is left as it was.`,
+        );
         return 0;
       } finally {
         await target.close();

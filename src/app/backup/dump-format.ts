@@ -72,7 +72,9 @@ function parseHeader(line: Buffer): DumpHeader {
   const parsed = ZDumpHeader.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BackupRefused(`This is not a Tally backup of a version this Tally reads: header ${issue.path.join('.') || '(root)'}: ${issue.message}.`);
+    throw new BackupRefused(
+      `This is not a Tally backup of a version this Tally reads: header ${issue.path.join('.') || '(root)'}: ${issue.message}.`,
+    );
   }
   return parsed.data;
 }
@@ -103,7 +105,8 @@ export async function* readDump(input: Readable): AsyncGenerator<DumpPart> {
     batchRows = 0;
     if (rows === 0) return;
     counted += rows;
-    if (counted > table()!.rows) throw new BackupRefused(`The backup holds more rows of ${table()!.name} than its header says (${table()!.rows}).`);
+    if (counted > table()!.rows)
+      throw new BackupRefused(`The backup holds more rows of ${table()!.name} than its header says (${table()!.rows}).`);
     yield { kind: 'rows', table: table()!, data };
   };
 
@@ -130,7 +133,9 @@ export async function* readDump(input: Readable): AsyncGenerator<DumpPart> {
           batchBytes += pos - start;
           yield* flush();
           if (counted !== table()!.rows) {
-            throw new BackupRefused(`The backup holds ${counted} rows of ${table()!.name} where its header says ${table()!.rows}: it is corrupt.`);
+            throw new BackupRefused(
+              `The backup holds ${counted} rows of ${table()!.name} where its header says ${table()!.rows}: it is corrupt.`,
+            );
           }
           yield { kind: 'end', table: table()! };
           index += 1;
@@ -150,7 +155,8 @@ export async function* readDump(input: Readable): AsyncGenerator<DumpPart> {
     if (error instanceof BackupRefused) throw error;
     // zlib's own words: "incorrect header check", "unexpected end of file", a wrong checksum.
     const code = (error as { code?: string }).code ?? '';
-    if (code.startsWith('Z_')) throw new BackupRefused(`This is not a Tally backup, or it is truncated or corrupt (${(error as Error).message}).`);
+    if (code.startsWith('Z_'))
+      throw new BackupRefused(`This is not a Tally backup, or it is truncated or corrupt (${(error as Error).message}).`);
     throw error;
   } finally {
     // Also when the reader stops early (a refused restore): the file is not left open.

@@ -16,21 +16,24 @@ export interface Fingerprint {
 
 // biome-ignore lint/suspicious/noExplicitAny: backups read and write tables by name, whatever migration the database is at.
 export async function fingerprints(db: Kysely<any>): Promise<Fingerprint[]> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    await setCopySettings(trx);
-    const result: Fingerprint[] = [];
-    for (const table of await catalogTables(trx)) {
-      const account = table.columns.includes('account_id') ? sql`t.account_id::text` : sql`null::text`;
-      const { rows } = await sql<Fingerprint>`
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      await setCopySettings(trx);
+      const result: Fingerprint[] = [];
+      for (const table of await catalogTables(trx)) {
+        const account = table.columns.includes('account_id') ? sql`t.account_id::text` : sql`null::text`;
+        const { rows } = await sql<Fingerprint>`
         select ${table.name}::text as "table", ${account} as "accountId", count(*)::text as rows,
                sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint)::text as hash
         from ${sql.table(table.name)} t
         group by 2
         order by 2`.execute(trx);
-      result.push(...rows);
-    }
-    return result;
-  });
+        result.push(...rows);
+      }
+      return result;
+    });
 }
 
 export interface FingerprintDifference {
@@ -46,7 +49,11 @@ export function fingerprintDifferences(source: Fingerprint[], target: Fingerprin
   const there = new Map(target.map((f) => [key(f), f]));
   const differences: FingerprintDifference[] = [];
   const differ = (f: Fingerprint, what: string) =>
-    differences.push({ table: f.table, accountId: f.accountId, message: `${f.table}${f.accountId === null ? '' : ` (account ${f.accountId})`}: ${what}` });
+    differences.push({
+      table: f.table,
+      accountId: f.accountId,
+      message: `${f.table}${f.accountId === null ? '' : ` (account ${f.accountId})`}: ${what}`,
+    });
   for (const f of source) {
     const g = there.get(key(f));
     there.delete(key(f));

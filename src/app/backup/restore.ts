@@ -54,7 +54,8 @@ export async function restoreBackup(
       await setSequences(trx, header);
       for (const table of header.tables) {
         const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table.name)}`.execute(trx);
-        if (Number(rows[0]!.n) !== table.rows) throw new Error(`${table.name} holds ${rows[0]!.n} rows after the restore where the backup has ${table.rows}.`);
+        if (Number(rows[0]!.n) !== table.rows)
+          throw new Error(`${table.name} holds ${rows[0]!.n} rows after the restore where the backup has ${table.rows}.`);
       }
       await migrate(trx, (m) => m.migrateToLatest());
     });
@@ -78,7 +79,9 @@ async function refuseUnlessEmpty(trx: AnyDb, migration: string): Promise<void> {
   await sql`lock table accounts in share row exclusive mode`.execute(trx);
   const { rows: held } = await sql<{ n: string }>`select count(*) as n from accounts`.execute(trx);
   if (held[0]!.n !== '0') {
-    throw new BackupRefused(`The database already holds ${held[0]!.n} account(s): a backup is restored only into a database without accounts.`);
+    throw new BackupRefused(
+      `The database already holds ${held[0]!.n} account(s): a backup is restored only into a database without accounts.`,
+    );
   }
 }
 
@@ -93,10 +96,12 @@ async function checkSchema(trx: AnyDb, header: DumpHeader): Promise<void> {
   const here = new Map((await catalogTables(trx)).map((t) => [t.name, [...t.columns].sort().join(', ')]));
   const there = new Map(header.tables.map((t) => [t.name, [...t.columns].sort().join(', ')]));
   for (const [name, columns] of there) {
-    if (here.get(name) !== columns) throw new BackupRefused(`The backup's table ${name} (${columns}) does not match this database's at migration ${header.migration}.`);
+    if (here.get(name) !== columns)
+      throw new BackupRefused(`The backup's table ${name} (${columns}) does not match this database's at migration ${header.migration}.`);
   }
   for (const name of here.keys()) {
-    if (!there.has(name)) throw new BackupRefused(`The backup has no table ${name}, which this database has at migration ${header.migration}.`);
+    if (!there.has(name))
+      throw new BackupRefused(`The backup has no table ${name}, which this database has at migration ${header.migration}.`);
   }
 }
 
@@ -115,7 +120,9 @@ async function setSequences(trx: AnyDb, header: DumpHeader): Promise<void> {
   for (const s of await identitySequences(trx)) {
     const dumped = kept.get(`${s.table}.${s.column}`);
     const last = dumped?.called ? BigInt(dumped.lastValue) : 0n;
-    const { rows } = await sql<{ max: string | null }>`select max(${sql.ref(s.column)})::text as max from ${sql.table(s.table)}`.execute(trx);
+    const { rows } = await sql<{ max: string | null }>`select max(${sql.ref(s.column)})::text as max from ${sql.table(s.table)}`.execute(
+      trx,
+    );
     const max = BigInt(rows[0]!.max ?? '0');
     const value = last > max ? last : max;
     if (value > 0n) await sql`select setval(${s.sequence}, ${value.toString()}::bigint, true)`.execute(trx);

@@ -20,7 +20,12 @@ export async function backfillCampaign(
   range: RangeInput,
 ): Promise<{ examined: number; attributed: number }> {
   return db.transaction().execute(async (trx) => {
-    const campaign = await trx.selectFrom('campaigns').select('id').where('account_id', '=', accountId).where('id', '=', campaignId).executeTakeFirst();
+    const campaign = await trx
+      .selectFrom('campaigns')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', '=', campaignId)
+      .executeTakeFirst();
     if (!campaign) throw notFound('Campaign');
     // Work on the whole account: its row locked first (see lock-orders.ts), so however many
     // orders the range holds, no order lock is taken.

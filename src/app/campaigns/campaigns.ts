@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
-import { type CommissionInput, type CommissionView, commissionView, mergeTerms, NO_TERMS } from './commission-terms.ts';
 import { notFound } from '../errors.ts';
+import { type CommissionInput, type CommissionView, commissionView, mergeTerms, NO_TERMS } from './commission-terms.ts';
 
 // Campaigns and their commission terms. Conversions snapshot the terms when they are created,
 // so editing a campaign here changes what new conversions earn and never touches old ones.
@@ -24,7 +24,12 @@ export interface CampaignPatch {
 }
 
 const COLUMNS = [
-  'id', 'name', 'commission_percent', 'commission_fixed_minor', 'commission_fixed_currency', 'attribution_window_days',
+  'id',
+  'name',
+  'commission_percent',
+  'commission_fixed_minor',
+  'commission_fixed_currency',
+  'attribution_window_days',
 ] as const;
 
 type Row = {

@@ -1,7 +1,7 @@
+import type { MemberRef } from '../../core/attribution.ts';
 import { normalizeCode } from '../../core/attribution.ts';
 import type { Db } from '../../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { MemberRef } from '../../core/attribution.ts';
 import { lockActiveMember } from './active-member.ts';
 
 // Tracking (discount) codes. A code belongs to one member of the account at a time: the

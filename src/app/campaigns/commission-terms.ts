@@ -1,9 +1,9 @@
 import { resolveTerms, type Terms } from '../../core/commission.ts';
 import { amountProblem } from '../../core/limits.ts';
 import { type Money, MoneyError, parseMoney, toMoney } from '../../core/money.ts';
+import { nullableBigint } from '../../db/values.ts';
 import { assertCurrency } from '../accounts/accounts.ts';
 import { AppError } from '../errors.ts';
-import { nullableBigint } from '../../db/values.ts';
 
 // Commission terms as campaigns and members store them. On a campaign a null part means
 // "none"; on a member it means "the campaign's" (see resolveTerms in core/commission.ts).

@@ -16,7 +16,12 @@ const sorted = (domains: Iterable<string>) => [...new Set(domains)].sort();
 
 export async function listLinkDomains(db: Db, accountId: string): Promise<LinkDomainsView> {
   const listed = await db.selectFrom('link_domains').select('domain').where('account_id', '=', accountId).execute();
-  const stores = await db.selectFrom('stores').select('domain').where('account_id', '=', accountId).where('domain', 'is not', null).execute();
+  const stores = await db
+    .selectFrom('stores')
+    .select('domain')
+    .where('account_id', '=', accountId)
+    .where('domain', 'is not', null)
+    .execute();
   return {
     domains: sorted(listed.map((r) => r.domain)),
     storeDomains: sorted(stores.flatMap((s) => storeDomain(s.domain!) ?? [])),

@@ -1,9 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { LinkCandidate } from '../../core/attribution.ts';
-import type { Db } from '../../db/connect.ts';
-import type { MemberRef } from '../../core/attribution.ts';
+import type { LinkCandidate, MemberRef } from '../../core/attribution.ts';
 import { destinationHost, onDomains, storeDomain } from '../../core/link-domains.ts';
+import type { Db } from '../../db/connect.ts';
 import { lockActiveMember } from './active-member.ts';
 import { assertDestinationAllowed } from './link-domains.ts';
 
@@ -113,7 +112,10 @@ export async function followLink(db: Db, slug: string, visitor: { ip: string; us
       .selectFrom('links as l')
       .innerJoin('accounts as a', 'a.id', 'l.account_id')
       .select([
-        'l.account_id', 'l.id', 'l.destination', 'l.visitor_salt',
+        'l.account_id',
+        'l.id',
+        'l.destination',
+        'l.visitor_salt',
         sql<Date>`now()`.as('at'),
         sql<string>`(now() at time zone a.time_zone)::date`.as('day'),
         sql<string[]>`array(select domain from link_domains d where d.account_id = l.account_id
@@ -162,7 +164,10 @@ export async function linkCandidate(db: Db, accountId: string, ref: string | nul
     .selectFrom('links as l')
     .innerJoin('campaigns as c', (j) => j.onRef('c.account_id', '=', 'l.account_id').onRef('c.id', '=', 'l.campaign_id'))
     .select([
-      'l.slug', 'l.campaign_id', 'l.creator_id', 'c.attribution_window_days',
+      'l.slug',
+      'l.campaign_id',
+      'l.creator_id',
+      'c.attribution_window_days',
       (eb) =>
         eb
           .selectFrom('link_click_events as e')

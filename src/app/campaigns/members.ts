@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
+import type { MemberRef } from '../../core/attribution.ts';
 import type { Db } from '../../db/connect.ts';
+import { AppError, notFound } from '../errors.ts';
 import { assertCampaign } from './campaigns.ts';
 import { claimCode } from './codes.ts';
 import { type CommissionInput, type CommissionView, mergeTerms, NO_TERMS, overrideView } from './commission-terms.ts';
-import { AppError, notFound } from '../errors.ts';
 import { linksByCreator, type MemberLinkView } from './links.ts';
-import type { MemberRef } from '../../core/attribution.ts';
 
 // Campaign members. Removing one hides it from the campaign's views but keeps its row and its
 // codes, which go on attributing orders (SPEC §6); adding it again shows its history again.
@@ -27,7 +27,6 @@ export interface MemberInput {
   commission?: CommissionInput | null;
 }
 
-
 async function loadMembers(
   db: Db,
   accountId: string,
@@ -39,8 +38,13 @@ async function loadMembers(
     .selectFrom('members as m')
     .innerJoin('creators as c', (j) => j.onRef('c.account_id', '=', 'm.account_id').onRef('c.id', '=', 'm.creator_id'))
     .select([
-      'm.creator_id', 'c.name', 'm.commission_percent', 'm.commission_fixed_minor', 'm.commission_fixed_currency',
-      'm.removed_at', 'c.removed_at as creator_removed_at',
+      'm.creator_id',
+      'c.name',
+      'm.commission_percent',
+      'm.commission_fixed_minor',
+      'm.commission_fixed_currency',
+      'm.removed_at',
+      'c.removed_at as creator_removed_at',
     ])
     .where('m.account_id', '=', accountId)
     .where('m.campaign_id', '=', campaignId);

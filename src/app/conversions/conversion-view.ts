@@ -2,10 +2,10 @@ import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Approval } from '../../core/approval.ts';
 import { toMoney } from '../../core/money.ts';
 import type { StoreStatus } from '../../core/status.ts';
+import { visibleSql } from '../../core/visibility.ts';
 import type { Db } from '../../db/connect.ts';
 import type { TConversion } from '../../schemas/conversions.ts';
 import { inRange, type Range } from '../reports/range.ts';
-import { visibleSql } from '../../core/visibility.ts';
 
 // The one query that builds the `Conversion` every endpoint shows (SPEC §10): the conversion
 // with its order, campaign, creator and membership, scoped to one account. Callers add their
@@ -86,7 +86,9 @@ export async function findConversion(db: Db, accountId: string, id: string): Pro
 export async function findConversions(db: Db, accountId: string, ids: readonly string[]): Promise<TConversion[]> {
   if (ids.length === 0) return [];
   const query = conversionViews(db, accountId).where(sql<boolean>`c.id = any(${ids}::bigint[])`).compile();
-  const result = await db.executeQuery<ConversionRow>(CompiledQuery.raw(`/* statement: conversions.by-ids */ ${query.sql}`, [...query.parameters]));
+  const result = await db.executeQuery<ConversionRow>(
+    CompiledQuery.raw(`/* statement: conversions.by-ids */ ${query.sql}`, [...query.parameters]),
+  );
   return result.rows.map(toConversion);
 }
 
@@ -102,10 +104,7 @@ export function ordersTableWhere(
   range: Range | null,
   filter: { status?: StoreStatus[] | undefined; approval?: Approval | undefined; creatorId?: string | undefined },
 ): RawBuilder<boolean> {
-  const parts: RawBuilder<boolean>[] = [
-    sql<boolean>`c.campaign_id = ${campaignId}`,
-    sql<boolean>`${sql.raw(CAMPAIGN_VISIBLE)}`,
-  ];
+  const parts: RawBuilder<boolean>[] = [sql<boolean>`c.campaign_id = ${campaignId}`, sql<boolean>`${sql.raw(CAMPAIGN_VISIBLE)}`];
   if (range) parts.push(inRange(sql.ref('c.order_date'), range));
   if (filter.status) parts.push(sql<boolean>`c.status in (${sql.join(filter.status)})`);
   if (filter.approval) parts.push(sql<boolean>`c.approval = ${filter.approval}`);

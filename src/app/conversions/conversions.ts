@@ -2,14 +2,14 @@ import { sql } from 'kysely';
 import { type Approval, type ApprovalAction, ApprovalError } from '../../core/approval.ts';
 import type { StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
+import { instantTextProblem } from '../../schemas/common.ts';
 import { CONVERSIONS_PAGE_DEFAULT, type TApprovalEvent, type TConversion } from '../../schemas/conversions.ts';
 import type { Principal } from '../accounts/credentials.ts';
-import { conversionViews, findConversion, ordersTableWhere, toConversion } from './conversion-view.ts';
-import { instantTextProblem } from '../../schemas/common.ts';
-import { isRowId } from '../reports/cursor.ts';
 import { AppError, notFound } from '../errors.ts';
 import { applyBatch } from '../ledger/apply-batch.ts';
+import { isRowId } from '../reports/cursor.ts';
 import { parseRange, type RangeInput } from '../reports/range.ts';
+import { conversionViews, findConversion, ordersTableWhere, toConversion } from './conversion-view.ts';
 
 // A campaign's Orders table, one conversion, and the brand's review of it (SPEC §2, §6, §10).
 
@@ -75,7 +75,11 @@ export async function listCampaignConversions(
     .where(ordersTableWhere(campaignId, range, filter));
   if (cursor) query = query.where(sql<boolean>`(c.order_date, c.id) < (${cursor.d}::timestamptz, ${cursor.i}::bigint)`);
 
-  const rows = await query.orderBy('c.order_date', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('c.order_date', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -134,7 +138,12 @@ export async function changeApproval(
 
 /** A conversion's approval changes, oldest first. */
 export async function approvalHistory(db: Db, accountId: string, id: string): Promise<TApprovalEvent[]> {
-  const exists = await db.selectFrom('conversions').select('id').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const exists = await db
+    .selectFrom('conversions')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!exists) throw notFound('Conversion');
   const rows = await db
     .selectFrom('approval_events')

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import { CREATORS_PAGE_DEFAULT, type TCreatorListQuery } from '../../schemas/creators.ts';
-import { decodeCursor, encodeCursor, isRowId } from '../reports/cursor.ts';
 import { notFound } from '../errors.ts';
+import { decodeCursor, encodeCursor, isRowId } from '../reports/cursor.ts';
 import { nameOrHandleContains } from '../reports/search.ts';
 
 // The account's Community. Removing a creator hides it from Community and campaign views;
@@ -48,7 +48,11 @@ const cursorId = (text: string) => decodeCursor(text, (c) => (isRowId(c.i) ? c.i
  * absent), all of them (`true`) or only the removed ones (`only`), optionally whose name or
  * handle contains `q`, ignoring case.
  */
-export async function listCreators(db: Db, accountId: string, filter: TCreatorListQuery): Promise<{ items: CreatorView[]; nextCursor: string | null }> {
+export async function listCreators(
+  db: Db,
+  accountId: string,
+  filter: TCreatorListQuery,
+): Promise<{ items: CreatorView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? CREATORS_PAGE_DEFAULT;
   const after = filter.cursor === undefined ? null : cursorId(filter.cursor);
   let query = db.selectFrom('creators').select(COLUMNS).where('account_id', '=', accountId);
@@ -56,7 +60,10 @@ export async function listCreators(db: Db, accountId: string, filter: TCreatorLi
   if (filter.removed === 'only') query = query.where('removed_at', 'is not', null);
   if (filter.q !== undefined && filter.q !== '') query = query.where(nameOrHandleContains(filter.q, 'name', 'handle'));
   if (after !== null) query = query.where(sql<boolean>`id > ${after}::bigint`);
-  const rows = await query.orderBy('id').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor({ i: last.id }) : null };

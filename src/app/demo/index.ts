@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
-import { databaseIsEmpty, DEMO_EMAIL, type DemoWorkspace, findDemoWorkspace, newDemoPassword, seedDemo } from './seed.ts';
+import { DEMO_EMAIL, type DemoWorkspace, databaseIsEmpty, findDemoWorkspace, newDemoPassword, seedDemo } from './seed.ts';
 import { DemoSimulator } from './simulator.ts';
 
 // The demo workspace at start (README "Demo"): seeded on the first start of an empty database
@@ -32,9 +32,11 @@ export async function prepareDemo(db: Db, config: Config, logger: FastifyBaseLog
 export function startDemo(app: FastifyInstance, workspace: DemoWorkspace, logger: FastifyBaseLogger, intervalMs = 3_000): DemoSimulator {
   const address = app.server.address() as AddressInfo;
   const host =
-    address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1'
-    : address.family === 'IPv6' ? `[${address.address}]`
-    : address.address;
+    address.address === '0.0.0.0' || address.address === '::'
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
   const simulator = new DemoSimulator(workspace, `http://${host}:${address.port}`, logger, intervalMs);
   simulator.start();
   app.server.once('close', () => simulator.stop());

@@ -4,16 +4,16 @@ import { resolveTerms, type Terms } from '../../core/commission.ts';
 import type { BaseStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Platform } from '../../db/schema.ts';
+import { nullableBigint } from '../../db/values.ts';
 import { signup } from '../accounts/accounts.ts';
 import { createCampaign } from '../campaigns/campaigns.ts';
 import type { CommissionInput } from '../campaigns/commission-terms.ts';
-import { createCreator } from '../creators/creators.ts';
-import { nullableBigint } from '../../db/values.ts';
-import { applyBatch } from '../ledger/apply-batch.ts';
-import { lockAccount } from '../ledger/lock-orders.ts';
-import { type KeptFacts, keptFactsToJson } from '../ledger/kept-facts.ts';
 import { createLink } from '../campaigns/links.ts';
 import { addMember } from '../campaigns/members.ts';
+import { createCreator } from '../creators/creators.ts';
+import { applyBatch } from '../ledger/apply-batch.ts';
+import { type KeptFacts, keptFactsToJson } from '../ledger/kept-facts.ts';
+import { lockAccount } from '../ledger/lock-orders.ts';
 import { createStore } from '../stores/stores.ts';
 import { type Random, seededRandom } from './random.ts';
 
@@ -32,12 +32,30 @@ const DAY_MS = 86_400_000;
 const CHUNK = 5_000;
 
 const CREATORS: ReadonlyArray<[name: string, handle: string]> = [
-  ['Maya Laurent', 'maya'], ['Jonas Weber', 'jonas'], ['Aiko Tanaka', 'aiko'], ['Lucas Moreau', 'lucas'],
-  ['Sofia Rossi', 'sofia'], ['Noah Becker', 'noah'], ['Emma Dubois', 'emma'], ['Hiro Sato', 'hiro'],
-  ['Chloé Martin', 'chloe'], ['Liam Carter', 'liam'], ['Ines Garcia', 'ines'], ['Oskar Lind', 'oskar'],
-  ['Zoe Bennett', 'zoe'], ['Mateo Silva', 'mateo'], ['Yuki Mori', 'yuki'], ['Clara Schmidt', 'clara'],
-  ['Ethan Brooks', 'ethan'], ['Lea Fischer', 'lea'], ['Nina Kowalski', 'nina'], ['Theo Girard', 'theo'],
-  ['Ava Thompson', 'ava'], ['Ren Kobayashi', 'ren'], ['Julia Novak', 'julia'], ['Hugo Lambert', 'hugo'],
+  ['Maya Laurent', 'maya'],
+  ['Jonas Weber', 'jonas'],
+  ['Aiko Tanaka', 'aiko'],
+  ['Lucas Moreau', 'lucas'],
+  ['Sofia Rossi', 'sofia'],
+  ['Noah Becker', 'noah'],
+  ['Emma Dubois', 'emma'],
+  ['Hiro Sato', 'hiro'],
+  ['Chloé Martin', 'chloe'],
+  ['Liam Carter', 'liam'],
+  ['Ines Garcia', 'ines'],
+  ['Oskar Lind', 'oskar'],
+  ['Zoe Bennett', 'zoe'],
+  ['Mateo Silva', 'mateo'],
+  ['Yuki Mori', 'yuki'],
+  ['Clara Schmidt', 'clara'],
+  ['Ethan Brooks', 'ethan'],
+  ['Lea Fischer', 'lea'],
+  ['Nina Kowalski', 'nina'],
+  ['Theo Girard', 'theo'],
+  ['Ava Thompson', 'ava'],
+  ['Ren Kobayashi', 'ren'],
+  ['Julia Novak', 'julia'],
+  ['Hugo Lambert', 'hugo'],
   ['Mila Jensen', 'mila'],
 ];
 
@@ -89,9 +107,39 @@ interface StorePlan {
 }
 
 const STORES: StorePlan[] = [
-  { platform: 'shopify', name: 'Glow & Go US', currency: 'USD', domain: 'glow-and-go.myshopify.com', min: 1_900, max: 24_900, step: 100, countries: ['US', 'US', 'US', 'CA', 'MX', 'GB'], weight: 45 },
-  { platform: 'woocommerce', name: 'Glow & Go Europe', currency: 'EUR', domain: 'shop.glowandgo.eu', min: 1_500, max: 19_900, step: 10, countries: ['FR', 'DE', 'DE', 'IT', 'ES', 'NL', 'BE', 'AT'], weight: 37 },
-  { platform: 'custom', name: 'Glow & Go Japan', currency: 'JPY', domain: 'glowandgo.jp', min: 2_000, max: 30_000, step: 10, countries: ['JP'], weight: 18 },
+  {
+    platform: 'shopify',
+    name: 'Glow & Go US',
+    currency: 'USD',
+    domain: 'glow-and-go.myshopify.com',
+    min: 1_900,
+    max: 24_900,
+    step: 100,
+    countries: ['US', 'US', 'US', 'CA', 'MX', 'GB'],
+    weight: 45,
+  },
+  {
+    platform: 'woocommerce',
+    name: 'Glow & Go Europe',
+    currency: 'EUR',
+    domain: 'shop.glowandgo.eu',
+    min: 1_500,
+    max: 19_900,
+    step: 10,
+    countries: ['FR', 'DE', 'DE', 'IT', 'ES', 'NL', 'BE', 'AT'],
+    weight: 37,
+  },
+  {
+    platform: 'custom',
+    name: 'Glow & Go Japan',
+    currency: 'JPY',
+    domain: 'glowandgo.jp',
+    min: 2_000,
+    max: 30_000,
+    step: 10,
+    countries: ['JP'],
+    weight: 18,
+  },
 ];
 
 export interface DemoStore {
@@ -124,11 +172,7 @@ export async function databaseIsEmpty(db: Db): Promise<boolean> {
 
 /** The demo account's stores, codes and links, if the demo workspace exists. */
 export async function findDemoWorkspace(db: Db): Promise<DemoWorkspace | null> {
-  const user = await db
-    .selectFrom('users')
-    .select('account_id')
-    .where(sql`lower(email)`, '=', DEMO_EMAIL)
-    .executeTakeFirst();
+  const user = await db.selectFrom('users').select('account_id').where(sql`lower(email)`, '=', DEMO_EMAIL).executeTakeFirst();
   if (!user) return null;
   const accountId = user.account_id;
   const stores = await db
@@ -179,7 +223,12 @@ interface PlannedOrder {
  * Creates the demo workspace, its user signing in with `password`. Call only on an empty
  * database. `now` fixes "the last 12 months".
  */
-export async function seedDemo(db: Db, publicUrl: string, password: string, now = new Date()): Promise<{ accountId: string; orders: number; conversions: number }> {
+export async function seedDemo(
+  db: Db,
+  publicUrl: string,
+  password: string,
+  now = new Date(),
+): Promise<{ accountId: string; orders: number; conversions: number }> {
   const rnd = seededRandom(20_260_401);
   const { account } = await signup(db, {
     accountName: DEMO_ACCOUNT,
@@ -192,7 +241,12 @@ export async function seedDemo(db: Db, publicUrl: string, password: string, now 
 
   const stores: Array<DemoStore & StorePlan> = [];
   for (const plan of STORES) {
-    const s = await createStore(db, accountId, { platform: plan.platform, name: plan.name, currency: plan.currency, domain: plan.domain }, publicUrl);
+    const s = await createStore(
+      db,
+      accountId,
+      { platform: plan.platform, name: plan.name, currency: plan.currency, domain: plan.domain },
+      publicUrl,
+    );
     stores.push({ ...plan, id: s.id, secret: s.webhookSecret! });
   }
 
@@ -210,8 +264,23 @@ export async function seedDemo(db: Db, publicUrl: string, password: string, now 
       // One member negotiated a better rate than the campaign's.
       const commission = plan.name === 'Holiday Gifting' && rank === 0 ? { percent: '15' } : null;
       await addMember(db, accountId, campaign.id, { creatorId, codes: [code], commission }, publicUrl);
-      const link = await createLink(db, accountId, { campaignId: campaign.id, creatorId }, `https://${STORES[0]!.domain}/collections/${plan.name.toLowerCase().replace(/\W+/g, '-')}`, publicUrl);
-      members.push({ campaignId: campaign.id, creatorId, code, slug: link.slug, linkId: '', terms: { percent: null, fixedMinor: null, fixedCurrency: null }, weight: 1 / (rank + 1) ** 0.8, season: plan.season });
+      const link = await createLink(
+        db,
+        accountId,
+        { campaignId: campaign.id, creatorId },
+        `https://${STORES[0]!.domain}/collections/${plan.name.toLowerCase().replace(/\W+/g, '-')}`,
+        publicUrl,
+      );
+      members.push({
+        campaignId: campaign.id,
+        creatorId,
+        code,
+        slug: link.slug,
+        linkId: '',
+        terms: { percent: null, fixedMinor: null, fixedCurrency: null },
+        weight: 1 / (rank + 1) ** 0.8,
+        season: plan.season,
+      });
     }
   }
   await loadTermsAndLinks(db, accountId, members);
@@ -232,9 +301,14 @@ async function loadTermsAndLinks(db: Db, accountId: string, members: Member[]): 
     .selectFrom('members as m')
     .innerJoin('campaigns as c', (j) => j.onRef('c.account_id', '=', 'm.account_id').onRef('c.id', '=', 'm.campaign_id'))
     .select([
-      'm.campaign_id', 'm.creator_id',
-      'c.commission_percent as c_percent', 'c.commission_fixed_minor as c_fixed', 'c.commission_fixed_currency as c_fixed_currency',
-      'm.commission_percent as m_percent', 'm.commission_fixed_minor as m_fixed', 'm.commission_fixed_currency as m_fixed_currency',
+      'm.campaign_id',
+      'm.creator_id',
+      'c.commission_percent as c_percent',
+      'c.commission_fixed_minor as c_fixed',
+      'c.commission_fixed_currency as c_fixed_currency',
+      'm.commission_percent as m_percent',
+      'm.commission_fixed_minor as m_fixed',
+      'm.commission_fixed_currency as m_fixed_currency',
     ])
     .where('m.account_id', '=', accountId)
     .execute();
@@ -275,10 +349,13 @@ function planOrders(rnd: Random, stores: Array<DemoStore & StorePlan>, members: 
     const n = (seq.get(store.id) ?? 0) + 1;
     seq.set(store.id, n);
     const externalId =
-      store.platform === 'shopify' ? String(5_400_000_000_000 + n * 7919)
-      : store.platform === 'woocommerce' ? String(10_000 + n)
-      : `JP-${String(n).padStart(6, '0')}`;
-    const number = store.platform === 'shopify' ? `#${1000 + n}` : store.platform === 'woocommerce' ? String(10_000 + n) : `JP${100_000 + n}`;
+      store.platform === 'shopify'
+        ? String(5_400_000_000_000 + n * 7919)
+        : store.platform === 'woocommerce'
+          ? String(10_000 + n)
+          : `JP-${String(n).padStart(6, '0')}`;
+    const number =
+      store.platform === 'shopify' ? `#${1000 + n}` : store.platform === 'woocommerce' ? String(10_000 + n) : `JP${100_000 + n}`;
     const steps = Math.floor((store.max - store.min) / store.step);
     // Skewed towards smaller baskets.
     const grossMinor = BigInt(store.min + Math.floor(rnd.next() ** 1.7 * steps) * store.step);
@@ -323,8 +400,19 @@ function planOrders(rnd: Random, stores: Array<DemoStore & StorePlan>, members: 
     }
     const updatedAt = new Date(Math.min(at + later, now.getTime() - 60_000));
     orders.push({
-      store, externalId, number, placedAt, updatedAt: updatedAt < placedAt ? placedAt : updatedAt, base, grossMinor, refundedMinor,
-      codes, ref, country: rnd.pick(store.countries), member, via,
+      store,
+      externalId,
+      number,
+      placedAt,
+      updatedAt: updatedAt < placedAt ? placedAt : updatedAt,
+      base,
+      grossMinor,
+      refundedMinor,
+      codes,
+      ref,
+      country: rnd.pick(store.countries),
+      member,
+      via,
       rejected: member !== null && rnd.next() < 0.01,
     });
   }
@@ -434,6 +522,8 @@ async function insertClicks(db: Db, accountId: string, rnd: Random, members: Mem
     const chunk = events.slice(i, i + CHUNK);
     await sql`
       insert into link_click_events (account_id, link_id, at)
-      select ${accountId}::bigint, * from unnest(${chunk.map((e) => e.linkId)}::bigint[], ${chunk.map((e) => iso(e.at))}::timestamptz[])`.execute(db);
+      select ${accountId}::bigint, * from unnest(${chunk.map((e) => e.linkId)}::bigint[], ${chunk.map((e) => iso(e.at))}::timestamptz[])`.execute(
+      db,
+    );
   }
 }

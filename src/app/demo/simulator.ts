@@ -93,7 +93,9 @@ export class DemoSimulator {
       await fetch(`${this.baseUrl}/r/${ref}`, { redirect: 'manual', headers: { 'user-agent': `tally-demo/${Math.random()}` } });
     }
     const usd = store.currency !== 'JPY';
-    const grossMinor = usd ? BigInt(1_500 + Math.floor(Math.random() * 180) * 100 + 99) : BigInt(2_000 + Math.floor(Math.random() * 250) * 100);
+    const grossMinor = usd
+      ? BigInt(1_500 + Math.floor(Math.random() * 180) * 100 + 99)
+      : BigInt(2_000 + Math.floor(Math.random() * 250) * 100);
     const n = this.nextId();
     const order: SimOrder = {
       store,
@@ -124,47 +126,63 @@ export class DemoSimulator {
     const refundId = String(this.nextId());
     if (order.store.platform === 'shopify') {
       const money = { amount: formatMoney(amount, order.store.currency), currency_code: order.store.currency };
-      const body = rawIds(JSON.stringify({
-        id: refundId,
-        admin_graphql_api_id: `gid://shopify/Refund/${refundId}`,
-        order_id: order.id,
-        created_at: new Date().toISOString(),
-        note: 'Demo refund',
-        restock: true,
-        refund_line_items: [{ id: String(this.nextId()), quantity: 1, subtotal: money.amount, subtotal_set: { shop_money: money, presentment_money: money } }],
-        transactions: [],
-      }));
+      const body = rawIds(
+        JSON.stringify({
+          id: refundId,
+          admin_graphql_api_id: `gid://shopify/Refund/${refundId}`,
+          order_id: order.id,
+          created_at: new Date().toISOString(),
+          note: 'Demo refund',
+          restock: true,
+          refund_line_items: [
+            {
+              id: String(this.nextId()),
+              quantity: 1,
+              subtotal: money.amount,
+              subtotal_set: { shop_money: money, presentment_money: money },
+            },
+          ],
+          transactions: [],
+        }),
+      );
       await this.post(order.store, 'refunds/create', body);
     } else {
       await this.sendOrder(order, 'paid', new Date(), { id: refundId, minor: amount });
     }
   }
 
-  private async sendOrder(order: SimOrder, event: 'created' | 'paid', updatedAt: Date, refund?: { id: string; minor: bigint }): Promise<void> {
+  private async sendOrder(
+    order: SimOrder,
+    event: 'created' | 'paid',
+    updatedAt: Date,
+    refund?: { id: string; minor: bigint },
+  ): Promise<void> {
     const { store } = order;
     const value = formatMoney(order.grossMinor, store.currency);
     if (store.platform === 'shopify') {
       const money = { amount: value, currency_code: store.currency };
-      const body = rawIds(JSON.stringify({
-        id: order.id,
-        admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
-        name: order.number,
-        created_at: order.createdAt.toISOString(),
-        updated_at: updatedAt.toISOString(),
-        currency: store.currency,
-        financial_status: order.paid ? 'paid' : 'pending',
-        cancelled_at: null,
-        subtotal_price: value,
-        subtotal_price_set: { shop_money: money, presentment_money: money },
-        current_subtotal_price: value,
-        current_subtotal_price_set: { shop_money: money, presentment_money: money },
-        discount_codes: order.codes.map((code) => ({ code, amount: '0.00', type: 'percentage' })),
-        landing_site: order.ref ? `/?ref=${order.ref}` : '/',
-        note_attributes: [],
-        refunds: [],
-        line_items: [{ id: `${order.id.slice(0, -1)}1`, title: 'Glow serum', quantity: 1, price: value }],
-        billing_address: { country_code: order.country },
-      }));
+      const body = rawIds(
+        JSON.stringify({
+          id: order.id,
+          admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+          name: order.number,
+          created_at: order.createdAt.toISOString(),
+          updated_at: updatedAt.toISOString(),
+          currency: store.currency,
+          financial_status: order.paid ? 'paid' : 'pending',
+          cancelled_at: null,
+          subtotal_price: value,
+          subtotal_price_set: { shop_money: money, presentment_money: money },
+          current_subtotal_price: value,
+          current_subtotal_price_set: { shop_money: money, presentment_money: money },
+          discount_codes: order.codes.map((code) => ({ code, amount: '0.00', type: 'percentage' })),
+          landing_site: order.ref ? `/?ref=${order.ref}` : '/',
+          note_attributes: [],
+          refunds: [],
+          line_items: [{ id: `${order.id.slice(0, -1)}1`, title: 'Glow serum', quantity: 1, price: value }],
+          billing_address: { country_code: order.country },
+        }),
+      );
       await this.post(store, event === 'created' ? 'orders/create' : 'orders/paid', body);
     } else {
       const body = JSON.stringify({
@@ -175,7 +193,9 @@ export class DemoSimulator {
         date_created_gmt: wooTime(order.createdAt),
         date_modified_gmt: wooTime(updatedAt),
         line_items: [{ id: 1, name: 'Glow serum', quantity: 1, subtotal: value, total: value }],
-        refunds: refund ? [{ id: Number(refund.id.slice(-9)), reason: 'Demo refund', total: `-${formatMoney(refund.minor, store.currency)}` }] : [],
+        refunds: refund
+          ? [{ id: Number(refund.id.slice(-9)), reason: 'Demo refund', total: `-${formatMoney(refund.minor, store.currency)}` }]
+          : [],
         coupon_lines: order.codes.map((code) => ({ id: 1, code })),
         meta_data: order.ref ? [{ id: 1, key: 'ref', value: order.ref }] : [],
         billing: { country: order.country },

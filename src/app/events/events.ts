@@ -9,7 +9,9 @@ import { findConversions } from '../conversions/conversion-view.ts';
 // their account. Log ids are the SSE event ids, so a client that reconnects with Last-Event-ID
 // gets what it missed, or is told to reload when that is no longer known.
 
-export type EventMessage = { id: string; event: 'conversion'; data: TConversion } | { id?: undefined; event: 'reload'; data: { reason: string } };
+export type EventMessage =
+  | { id: string; event: 'conversion'; data: TConversion }
+  | { id?: undefined; event: 'reload'; data: { reason: string } };
 type Subscriber = (messages: EventMessage[]) => void;
 
 export const EVENTS_CHANNEL = 'tally_conversions';
@@ -159,7 +161,11 @@ export class ConversionEvents {
       const rows = await this.db
         .selectFrom('conversion_events')
         .select(['id', 'account_id', 'conversion_id'])
-        .where((eb) => (gaps.length === 0 ? eb('id', '>', this.lastSeen.toString()) : eb.or([eb('id', '>', this.lastSeen.toString()), eb('id', '=', sql<string>`any(${gaps}::bigint[])`)])))
+        .where((eb) =>
+          gaps.length === 0
+            ? eb('id', '>', this.lastSeen.toString())
+            : eb.or([eb('id', '>', this.lastSeen.toString()), eb('id', '=', sql<string>`any(${gaps}::bigint[])`)]),
+        )
         .orderBy('id')
         .limit(DRAIN_BATCH)
         .execute()
@@ -211,10 +217,11 @@ export class ConversionEvents {
       byAccount.set(row.account_id, list);
     }
     for (const [accountId, list] of byAccount) {
-      const messages =
-        list.some((r) => r.conversion_id === RELOAD_MARKER) ? [reloadMessage('every figure of the account changed')]
-        : list.length > BULK_LIMIT ? [reloadMessage('too many conversions changed at once')]
-        : await this.messages(accountId, list).catch(() => [reloadMessage('changes could not be read')]);
+      const messages = list.some((r) => r.conversion_id === RELOAD_MARKER)
+        ? [reloadMessage('every figure of the account changed')]
+        : list.length > BULK_LIMIT
+          ? [reloadMessage('too many conversions changed at once')]
+          : await this.messages(accountId, list).catch(() => [reloadMessage('changes could not be read')]);
       if (messages.length === 0) continue;
       for (const subscriber of this.subscribers.get(accountId) ?? []) subscriber(messages);
     }

@@ -29,7 +29,8 @@ function neutralized(column: string): RawBuilder<string | null> {
 
 /** core/money.ts formatMoney of minor units in the row's currency: `1234` EUR → `12.34`, JPY → `1234`. */
 function money(minor: Ref, currency: Ref): RawBuilder<string> {
-  const decimal = (digits: number) => (digits === 0 ? sql`${minor}::text` : sql`(${minor} * ${sql.raw(`0.${'1'.padStart(digits, '0')}`)})::text`);
+  const decimal = (digits: number) =>
+    digits === 0 ? sql`${minor}::text` : sql`(${minor} * ${sql.raw(`0.${'1'.padStart(digits, '0')}`)})::text`;
   const branches = [...currenciesByDigits()]
     .filter(([digits]) => digits !== 2)
     .map(([digits, codes]) => sql`when ${currency} in (${literals(codes)}) then ${decimal(digits)}`);
@@ -53,7 +54,10 @@ export function copyCells(): RawBuilder<unknown>[] {
     neutralized('ca.name'),
     neutralized('cr.name'),
     neutralized('c.via_value'),
-    labels('c.status', STORE_STATUSES.map((s) => [s, statusLabel(s)] as const)),
+    labels(
+      'c.status',
+      STORE_STATUSES.map((s) => [s, statusLabel(s)] as const),
+    ),
     labels('c.approval', Object.entries(APPROVAL_LABELS)),
     money(sql.ref('c.amount_minor'), sql.ref('c.currency')),
     sql`c.currency`,

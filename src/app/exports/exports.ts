@@ -1,4 +1,4 @@
-import { Readable, pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { sql } from 'kysely';
 import { approvalLabel } from '../../core/approval.ts';
@@ -8,11 +8,11 @@ import { type StoreStatus, statusLabel } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
 import type { CopyOut } from '../../db/copy-out.ts';
 import { EXPORT_COLUMNS } from '../../schemas/exports.ts';
-import type { ConversionFilter } from '../conversions/conversions.ts';
 import { conversionViews, ordersTableWhere } from '../conversions/conversion-view.ts';
-import { copyCells, copyCsv } from './export-copy.ts';
+import type { ConversionFilter } from '../conversions/conversions.ts';
 import { notFound } from '../errors.ts';
 import { boundDay, inRange, parseRange, type Range, type RangeInput } from '../reports/range.ts';
+import { copyCells, copyCsv } from './export-copy.ts';
 
 // CSV exports of conversions (SPEC §3, §4, §6, §9, §10): the rows a user selected in a
 // campaign's Orders table, the Orders table as filtered, and "Download all sales".
@@ -128,7 +128,11 @@ const SLUG_MAX = 60;
 
 /** A campaign name as a file-name slug: lower case letters and digits (any script) and dashes. */
 export function slugify(name: string, fallback = 'campaign'): string {
-  const slug = name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+  const slug = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
   const short = Array.from(slug).slice(0, SLUG_MAX).join('').replace(/-+$/, '');
   return short || fallback;
 }
@@ -162,7 +166,12 @@ async function campaignName(db: Db, accountId: string, campaignId: string): Prom
 }
 
 /** A campaign's Orders table with its filters, as the list shows it. */
-async function campaignPlan(db: Db, accountId: string, campaignId: string, filter: Omit<ConversionFilter, 'limit' | 'cursor'>): Promise<ExportPlan> {
+async function campaignPlan(
+  db: Db,
+  accountId: string,
+  campaignId: string,
+  filter: Omit<ConversionFilter, 'limit' | 'cursor'>,
+): Promise<ExportPlan> {
   const name = await campaignName(db, accountId, campaignId);
   const range = parseRange(filter, await accountZone(db, accountId));
   return {
@@ -189,7 +198,10 @@ async function selectedPlan(db: Db, accountId: string, campaignId: string, ids: 
 /** "Download all sales": every conversion of every campaign in the range, removed members and creators included. */
 async function allSalesPlan(db: Db, accountId: string, input: RangeInput): Promise<ExportPlan> {
   const range = parseRange(input, await accountZone(db, accountId));
-  return { filename: `tally-sales-${await rangeLabel(db, range)}.csv`, scope: (query) => query.where(inRange(sql.ref('c.order_date'), range)) };
+  return {
+    filename: `tally-sales-${await rangeLabel(db, range)}.csv`,
+    scope: (query) => query.where(inRange(sql.ref('c.order_date'), range)),
+  };
 }
 
 // The generic path, as records.

@@ -5,8 +5,8 @@ import type { Db } from '../../db/connect.ts';
 import { dayProblem, RATE_SHAPE } from '../../schemas/common.ts';
 import { assertCurrency } from '../accounts/accounts.ts';
 import { AppError } from '../errors.ts';
-import { refigureConversions } from './refigure-conversions.ts';
 import { rateInEffectRow, storeRates } from './rates.ts';
+import { refigureConversions } from './refigure-conversions.ts';
 
 // Adding rates is followed at once by refiguring the conversions they can change: the ones
 // that waited for a missing rate start counting, and later days pick up the new rate.
@@ -16,9 +16,7 @@ async function refigureAfter(db: Db, accountId: string | null, rates: readonly R
   const currencies = [...new Set(rates.map((r) => r.currency))];
   // biome-ignore lint/complexity/useMathMinMax: days are 'YYYY-MM-DD' strings, which Math.min would turn into NaN.
   const fromDay = rates.reduce((min, r) => (r.day < min ? r.day : min), rates[0]!.day);
-  const accounts = accountId
-    ? [accountId]
-    : (await db.selectFrom('accounts').select('id').execute()).map((a) => a.id);
+  const accounts = accountId ? [accountId] : (await db.selectFrom('accounts').select('id').execute()).map((a) => a.id);
   let changed = 0;
   for (const id of accounts) changed += await refigureConversions(db, id, { currencies, fromDay });
   return changed;
@@ -63,7 +61,8 @@ export async function importRates(db: Db, accountId: string | null, bytes: Uint8
 function rateProblem(rate: Rate): string | null {
   const day = dayProblem(rate.day);
   if (day) return `The rate of ${rate.currency} on ${rate.day}: the day ${day}.`;
-  if (!RATE_SHAPE.test(rate.perEur)) return `The rate of ${rate.currency} on ${rate.day} has more than 12 digits before the point or 30 after it.`;
+  if (!RATE_SHAPE.test(rate.perEur))
+    return `The rate of ${rate.currency} on ${rate.day} has more than 12 digits before the point or 30 after it.`;
   return null;
 }
 

@@ -12,7 +12,11 @@ import type { Db } from '../../db/connect.ts';
  * followed by the account's (rateHistory below); test/integration/rates-sql.test.ts holds the
  * two equal. Every query of a rate in effect reads it from here.
  */
-export function rateInEffectRow(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<unknown> {
+export function rateInEffectRow(
+  account: RawBuilder<unknown>,
+  currency: RawBuilder<unknown>,
+  day: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   return sql`(
     select r.day, r.per_eur, r.own from (
       (select a.day, a.per_eur, 1 as own from account_fx_rates a
@@ -26,7 +30,11 @@ export function rateInEffectRow(account: RawBuilder<unknown>, currency: RawBuild
 }
 
 /** The per_eur of rateInEffectRow, as a scalar. */
-export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<string | null> {
+export function rateInEffectSql(
+  account: RawBuilder<unknown>,
+  currency: RawBuilder<unknown>,
+  day: RawBuilder<unknown>,
+): RawBuilder<string | null> {
   return sql<string | null>`(select e.per_eur from ${rateInEffectRow(account, currency, day)} e)`;
 }
 
@@ -34,11 +42,7 @@ export function rateInEffectSql(account: RawBuilder<unknown>, currency: RawBuild
 export async function rateHistory(db: Db, accountId: string, currencies: string[]): Promise<RateLookup> {
   const wanted = [...new Set(currencies)].filter((c) => c !== 'EUR');
   if (wanted.length === 0) return rateLookupFrom([]);
-  const ecb = await db
-    .selectFrom('fx_rates')
-    .select(['currency', 'day', 'per_eur'])
-    .where('currency', 'in', wanted)
-    .execute();
+  const ecb = await db.selectFrom('fx_rates').select(['currency', 'day', 'per_eur']).where('currency', 'in', wanted).execute();
   const own = await db
     .selectFrom('account_fx_rates')
     .select(['currency', 'day', 'per_eur'])

@@ -7,13 +7,13 @@ import { isPrivacyTopic } from '../../stores/shopify/topics/privacy.ts';
 import { stripPersonalData } from '../../stores/strip-personal-data.ts';
 import { verifySignature } from '../../stores/verify-signature.ts';
 import { wooTopics } from '../../stores/woocommerce/topics/index.ts';
-import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { AppError, notFound } from '../errors.ts';
 import { applyBatch } from '../ledger/apply-batch.ts';
+import { findStore } from '../stores/stores.ts';
+import type { DeliveryBatcher } from './delivery-batcher.ts';
 import { applyRetries } from './delivery-processor.ts';
 import { honourPrivacyRequest } from './privacy-requests.ts';
 import type { WebhookStores } from './webhook-stores.ts';
-import { findStore } from '../stores/stores.ts';
 
 // A store delivery's life: verified, parsed and kept — committed with the deliveries that
 // arrived alongside it (delivery-batcher.ts) before the store gets its 2xx — then applied to
@@ -36,15 +36,16 @@ export interface Delivery {
 }
 
 // 'stored': committed, applied to the ledger shortly after (the store only needs to know it is kept).
-export type Receipt =
-  | { outcome: 'stored' | 'duplicate' | 'ignored'; status: 200 }
-  | { outcome: 'dead'; status: 202; reason: string };
+export type Receipt = { outcome: 'stored' | 'duplicate' | 'ignored'; status: 200 } | { outcome: 'dead'; status: 202; reason: string };
 
 /**
  * Verifies and parses one delivery and hands it to the batcher; resolves once it is committed.
  * It is applied to the ledger afterwards, by the processor (delivery-processor.ts).
  */
-export async function receiveDelivery(inbox: { db: Db; stores: WebhookStores; batcher: DeliveryBatcher }, delivery: Delivery): Promise<Receipt> {
+export async function receiveDelivery(
+  inbox: { db: Db; stores: WebhookStores; batcher: DeliveryBatcher },
+  delivery: Delivery,
+): Promise<Receipt> {
   const store = await inbox.stores.find(delivery.storeId);
   if (!store || store.platform !== delivery.platform) throw notFound('Store');
   if (!verifySignature(delivery.body, store.webhook_secret, delivery.signature)) throw new AppError('invalid_signature');
@@ -137,6 +138,11 @@ export async function replayDeadLetter(db: Db, accountId: string, storeId: strin
     .where('id', '=', id)
     .execute();
   const status = await processDelivery(db, accountId, id);
-  const after = await db.selectFrom('deliveries').select(['status', 'reason']).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirstOrThrow();
+  const after = await db
+    .selectFrom('deliveries')
+    .select(['status', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return { id, status: status === 'done' ? ('done' as const) : after.status, reason: after.reason };
 }

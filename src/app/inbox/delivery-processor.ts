@@ -60,7 +60,8 @@ const externalIdOf = (facts: DeliveryFacts) =>
 // The moment a fact speaks for: an order version its store updated_at; a refund or a deletion
 // when it was received. The rules give the same result in any order; this one avoids
 // overwriting a version with an older one only to have it overwritten again.
-const momentOf = (d: Pick<Claimed, 'facts' | 'receivedAt'>) => (d.facts.kind === 'order' ? d.facts.order.updatedAt.getTime() : d.receivedAt.getTime());
+const momentOf = (d: Pick<Claimed, 'facts' | 'receivedAt'>) =>
+  d.facts.kind === 'order' ? d.facts.order.updatedAt.getTime() : d.receivedAt.getTime();
 
 /** The claimed deliveries, grouped by order in lock order, each group in store updated_at order. */
 export function inApplyOrder<T extends Pick<Claimed, 'accountId' | 'storeId' | 'facts' | 'receivedAt' | 'id'>>(claimed: readonly T[]): T[] {
@@ -174,7 +175,10 @@ async function recordFailure(trx: Db, d: Pick<Claimed, 'accountId' | 'id' | 'att
     await sql`/* statement: deliveries.retry */
       update deliveries set status = 'pending', next_attempt_at = now() + ${delayMs}::float8 * interval '1 millisecond', last_error = ${message}
       where account_id = ${d.accountId} and id = ${d.id}`.execute(trx);
-    ctx.log.warn({ ...where, attempts: d.attempts, retryInMs: delayMs, contention: true, ...errorFields(error) }, 'a delivery met a concurrent writer; it is retried without counting an attempt');
+    ctx.log.warn(
+      { ...where, attempts: d.attempts, retryInMs: delayMs, contention: true, ...errorFields(error) },
+      'a delivery met a concurrent writer; it is retried without counting an attempt',
+    );
     return 'retry';
   }
   const attempts = d.attempts + 1;
@@ -198,7 +202,10 @@ async function buryUnreadable(trx: Db, row: ClaimedRow, error: unknown, ctx: Con
   const message = `the kept facts cannot be read: ${messageOf(error)}`;
   await sql`update deliveries set status = 'dead', last_error = ${message}, reason = ${`could not be applied: ${message}`}
     where account_id = ${row.account_id} and id = ${row.id}`.execute(trx);
-  ctx.log.error({ accountId: row.account_id, deliveryId: row.id, ...errorFields(error) }, 'a delivery could not be applied; it is now a dead letter');
+  ctx.log.error(
+    { accountId: row.account_id, deliveryId: row.id, ...errorFields(error) },
+    'a delivery could not be applied; it is now a dead letter',
+  );
 }
 
 async function parseClaimed(trx: Db, rows: readonly ClaimedRow[], ctx: Context): Promise<Claimed[]> {
@@ -211,7 +218,14 @@ async function parseClaimed(trx: Db, rows: readonly ClaimedRow[], ctx: Context):
       await buryUnreadable(trx, r, error, ctx);
       continue;
     }
-    claimed.push({ accountId: r.account_id, id: r.id, storeId: r.store_id, facts, receivedAt: r.received_at, attempts: Number(r.attempts) });
+    claimed.push({
+      accountId: r.account_id,
+      id: r.id,
+      storeId: r.store_id,
+      facts,
+      receivedAt: r.received_at,
+      attempts: Number(r.attempts),
+    });
   }
   return claimed;
 }
@@ -416,7 +430,12 @@ export async function applyRetries(
     const claimed = await parseClaimed(trx, rows, ctx);
     for (const r of rows) if (!claimed.some((c) => c.id === r.id)) outcomes.set(r.id, 'dead');
     for (const d of claimed.filter((c) => c.attempts > 0)) await applyIsolating(trx, [d], ctx, outcomes);
-    await applyIsolating(trx, claimed.filter((c) => c.attempts === 0), ctx, outcomes);
+    await applyIsolating(
+      trx,
+      claimed.filter((c) => c.attempts === 0),
+      ctx,
+      outcomes,
+    );
   });
   if (outcomes.size > 0) options.onSettled?.(settledOf(rows, outcomes));
   return outcomes;
@@ -487,7 +506,10 @@ export async function processPendingBatch(db: Db, limit: number, options: RoundO
     // One account's part that fails never holds back another's: each account's part on its own.
     const byAccount = new Map<string, Claimed[]>();
     for (const d of deliveries) byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d]);
-    ctx.log.warn({ deliveries: deliveries.length, accounts: byAccount.size, ...errorFields(batch.error) }, 'a batch of deliveries failed; the part of each account is applied on its own');
+    ctx.log.warn(
+      { deliveries: deliveries.length, accounts: byAccount.size, ...errorFields(batch.error) },
+      'a batch of deliveries failed; the part of each account is applied on its own',
+    );
     const failed: Array<{ part: Claimed[]; error: unknown }> = [];
     if (byAccount.size === 1) failed.push({ part: deliveries, error: batch.error });
     else {

@@ -34,16 +34,21 @@ export async function honourPrivacyRequest(db: Db, request: PrivacyRequest): Pro
         .where('raw', 'is not', null)
         .execute();
       const named = new Set(orders);
-      erased = kept
-        .filter((d) => topic === 'shop/redact' || named.has(keptBodyOrder(d.topic, d.raw!) ?? ''))
-        .map((d) => d.id);
+      erased = kept.filter((d) => topic === 'shop/redact' || named.has(keptBodyOrder(d.topic, d.raw!) ?? '')).map((d) => d.id);
     }
     if (erased.length > 0) {
       await trx.updateTable('deliveries').set({ raw: null }).where('account_id', '=', accountId).where('id', 'in', erased).execute();
     }
     const recorded = await trx
       .insertInto('privacy_requests')
-      .values({ account_id: accountId, store_id: storeId, delivery_id: request.deliveryId, topic, orders: orders.length, bodies_erased: erased.length })
+      .values({
+        account_id: accountId,
+        store_id: storeId,
+        delivery_id: request.deliveryId,
+        topic,
+        orders: orders.length,
+        bodies_erased: erased.length,
+      })
       .onConflict((c) => c.columns(['account_id', 'store_id', 'delivery_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -60,5 +65,11 @@ export async function listPrivacyRequests(db: Db, accountId: string, storeId: st
     .where('store_id', '=', storeId)
     .orderBy('id', 'desc')
     .execute();
-  return rows.map((r) => ({ id: r.id, topic: r.topic, receivedAt: r.received_at.toISOString(), orders: r.orders, bodiesErased: r.bodies_erased }));
+  return rows.map((r) => ({
+    id: r.id,
+    topic: r.topic,
+    receivedAt: r.received_at.toISOString(),
+    orders: r.orders,
+    bodiesErased: r.bodies_erased,
+  }));
 }

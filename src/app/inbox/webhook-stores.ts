@@ -43,7 +43,9 @@ export class WebhookStores {
       // One array parameter: the same text for any number of stores, so it runs as a
       // prepared statement on PostgreSQL (src/db/connect.ts) instead of being planned each time.
       const { rows } = await sql<WebhookStore>`/* statement: webhook.stores */
-        select account_id, id, platform, currency, webhook_secret from stores where id = any(${[...waiting.keys()]}::bigint[])`.execute(this.db);
+        select account_id, id, platform, currency, webhook_secret from stores where id = any(${[...waiting.keys()]}::bigint[])`.execute(
+        this.db,
+      );
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const [id, list] of waiting) for (const w of list) w.resolve(byId.get(id));
     } catch (error) {

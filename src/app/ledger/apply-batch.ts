@@ -92,7 +92,8 @@ export async function applyBatch(trx: Db, deliveries: readonly BatchDelivery[], 
 function withoutForeignRefunds(f: FactAt, foreign: ReadonlySet<string>): LedgerFact | null {
   if (foreign.size === 0) return f.fact;
   const isForeign = (id: string) => foreign.has(refundKey(f.accountId, f.storeId, id));
-  if (f.fact.kind === 'order') return { ...f.fact, order: { ...f.fact.order, refunds: f.fact.order.refunds.filter((r) => !isForeign(r.id)) } };
+  if (f.fact.kind === 'order')
+    return { ...f.fact, order: { ...f.fact.order, refunds: f.fact.order.refunds.filter((r) => !isForeign(r.id)) } };
   if (f.fact.kind === 'refund' && isForeign(f.fact.refund.id)) return null;
   return f.fact;
 }

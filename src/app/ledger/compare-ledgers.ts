@@ -16,12 +16,38 @@ export interface Difference {
 }
 
 const ORDER_COLUMNS = [
-  'number', 'currency', 'placed_at', 'store_updated_at', 'base_status', 'gross_minor', 'refunded_minor', 'status', 'amount_minor',
-  'codes', 'ref', 'country', 'subtotal_minor', 'current_minor',
+  'number',
+  'currency',
+  'placed_at',
+  'store_updated_at',
+  'base_status',
+  'gross_minor',
+  'refunded_minor',
+  'status',
+  'amount_minor',
+  'codes',
+  'ref',
+  'country',
+  'subtotal_minor',
+  'current_minor',
 ];
 const CONVERSION_COLUMNS = [
-  'campaign_id', 'creator_id', 'via_type', 'via_value', 'order_date', 'currency', 'status', 'approval', 'amount_minor', 'terms_percent',
-  'terms_fixed_minor', 'terms_fixed_currency', 'fx_missing', 'converted_minor', 'commission_minor', 'counted',
+  'campaign_id',
+  'creator_id',
+  'via_type',
+  'via_value',
+  'order_date',
+  'currency',
+  'status',
+  'approval',
+  'amount_minor',
+  'terms_percent',
+  'terms_fixed_minor',
+  'terms_fixed_currency',
+  'fx_missing',
+  'converted_minor',
+  'commission_minor',
+  'counted',
 ];
 const SUMS = ['orders', 'sales', 'commission'];
 const ROLLUPS: ReadonlyArray<{ table: string; keys: string[]; sums: string[] }> = [
@@ -52,13 +78,21 @@ export async function compareLedgers(trx: Db, accountId: string): Promise<Differ
 
   const deletions = (schema: string) => sql`select store_id, external_id, ${columnsJson(['at'], 'd')} as j
     from ${sql.id(schema, 'order_deletions')} d where d.account_id = ${accountId}`;
-  differences.push(...(await compare(trx, 'order_deletions', deletions, ['store_id', 'external_id'], (k) => `store ${k[0]}, order ${k[1]}`)));
+  differences.push(
+    ...(await compare(trx, 'order_deletions', deletions, ['store_id', 'external_id'], (k) => `store ${k[0]}, order ${k[1]}`)),
+  );
 
   const conversions = (schema: string) => sql`select o.store_id, o.external_id, ${columnsJson(CONVERSION_COLUMNS, 'c')} as j
     from ${sql.id(schema, 'conversions')} c join ${sql.id(schema, 'orders')} o on o.account_id = c.account_id and o.id = c.order_id
     where c.account_id = ${accountId}`;
   differences.push(
-    ...(await compare(trx, 'conversions', conversions, ['store_id', 'external_id'], (k) => `the conversion of store ${k[0]}, order ${k[1]}`)),
+    ...(await compare(
+      trx,
+      'conversions',
+      conversions,
+      ['store_id', 'external_id'],
+      (k) => `the conversion of store ${k[0]}, order ${k[1]}`,
+    )),
   );
 
   for (const r of ROLLUPS) {
@@ -83,9 +117,16 @@ async function compare(
   describe: (key: string[]) => string,
   zero: string | null = null,
 ): Promise<Difference[]> {
-  const on = sql.join(keys.map((k) => sql`l.${sql.ref(k)} = r.${sql.ref(k)}`), sql` and `);
-  const keyOut = sql.join(keys.map((k) => sql`coalesce(l.${sql.ref(k)}, r.${sql.ref(k)})::text`), sql`, `);
-  const differ = zero === null ? sql`l.j is distinct from r.j` : sql`coalesce(l.j, ${zero}::jsonb) is distinct from coalesce(r.j, ${zero}::jsonb)`;
+  const on = sql.join(
+    keys.map((k) => sql`l.${sql.ref(k)} = r.${sql.ref(k)}`),
+    sql` and `,
+  );
+  const keyOut = sql.join(
+    keys.map((k) => sql`coalesce(l.${sql.ref(k)}, r.${sql.ref(k)})::text`),
+    sql`, `,
+  );
+  const differ =
+    zero === null ? sql`l.j is distinct from r.j` : sql`coalesce(l.j, ${zero}::jsonb) is distinct from coalesce(r.j, ${zero}::jsonb)`;
   const found = await sql<{ k: string[]; live: Record<string, string | null> | null; rebuilt: Record<string, string | null> | null }>`
     select array[${keyOut}] as k, l.j as live, r.j as rebuilt
     from (${rows('public')}) l full join (${rows('pg_temp')}) r on ${on}
@@ -101,7 +142,8 @@ async function compare(
     const live = row.live ?? JSON.parse(zero!);
     const rebuilt = row.rebuilt ?? JSON.parse(zero!);
     for (const column of Object.keys({ ...live, ...rebuilt })) {
-      if (live[column] !== rebuilt[column]) differences.push({ table, key, column, live: live[column] ?? null, rebuilt: rebuilt[column] ?? null });
+      if (live[column] !== rebuilt[column])
+        differences.push({ table, key, column, live: live[column] ?? null, rebuilt: rebuilt[column] ?? null });
     }
   }
   return differences;
@@ -122,16 +164,22 @@ export async function repairLedger(trx: Db, accountId: string): Promise<void> {
       and (p.order_external_id, p.amount_minor) is distinct from (r.order_external_id, r.amount_minor)`.execute(trx);
   await sql`insert into public.refunds (account_id, store_id, refund_id, order_external_id, amount_minor)
     select r.account_id, r.store_id, r.refund_id, r.order_external_id, r.amount_minor from pg_temp.refunds r
-    where not exists (select 1 from public.refunds p where p.account_id = r.account_id and p.store_id = r.store_id and p.refund_id = r.refund_id)`.execute(trx);
+    where not exists (select 1 from public.refunds p where p.account_id = r.account_id and p.store_id = r.store_id and p.refund_id = r.refund_id)`.execute(
+    trx,
+  );
 
   // Deletions: by store and store order id.
   await sql`delete from public.order_deletions p where p.account_id = ${accountId}
     and not exists (select 1 from pg_temp.order_deletions r where r.store_id = p.store_id and r.external_id = p.external_id)`.execute(trx);
   await sql`update public.order_deletions p set at = r.at
-    from pg_temp.order_deletions r where p.account_id = ${accountId} and r.store_id = p.store_id and r.external_id = p.external_id and p.at <> r.at`.execute(trx);
+    from pg_temp.order_deletions r where p.account_id = ${accountId} and r.store_id = p.store_id and r.external_id = p.external_id and p.at <> r.at`.execute(
+    trx,
+  );
   await sql`insert into public.order_deletions (account_id, store_id, external_id, at)
     select r.account_id, r.store_id, r.external_id, r.at from pg_temp.order_deletions r
-    where not exists (select 1 from public.order_deletions p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(trx);
+    where not exists (select 1 from public.order_deletions p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(
+    trx,
+  );
 
   // Orders: by store and store order id.
   await sql`update public.orders p set ${set(ORDER_COLUMNS)}, updated_at = now()
@@ -139,7 +187,9 @@ export async function repairLedger(trx: Db, accountId: string): Promise<void> {
       and ${tuple('p', ORDER_COLUMNS)} is distinct from ${tuple('r', ORDER_COLUMNS)}`.execute(trx);
   await sql`insert into public.orders (account_id, store_id, external_id, ${list(ORDER_COLUMNS)})
     select r.account_id, r.store_id, r.external_id, ${from('r', ORDER_COLUMNS)} from pg_temp.orders r
-    where not exists (select 1 from public.orders p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(trx);
+    where not exists (select 1 from public.orders p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(
+    trx,
+  );
 
   // Conversions: by their order. One the rebuild does not have goes, with its reviews.
   const rebuilt = sql`(select o.external_id, c.* from pg_temp.conversions c join pg_temp.orders o on o.account_id = c.account_id and o.id = c.order_id)`;

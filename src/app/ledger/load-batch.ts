@@ -6,8 +6,8 @@ import type { LedgerFact } from '../../core/ledger/facts.ts';
 import type { ConversionRecord, Decision, LedgerState, OrderRecord } from '../../core/ledger/state.ts';
 import type { BaseStatus, StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
-import { termsFromRow, type TermsRow } from '../campaigns/commission-terms.ts';
 import { nullableBigint } from '../../db/values.ts';
+import { type TermsRow, termsFromRow } from '../campaigns/commission-terms.ts';
 import { rateInEffectSql } from '../fx/rates.ts';
 import { lockAccount, lockOrdersAndAccounts } from './lock-orders.ts';
 
@@ -61,10 +61,22 @@ export async function loadBatch(trx: Db, facts: readonly FactAt[], deciding: Dec
   for (const f of facts) {
     const key = orderKey(f.accountId, f.storeId, f.externalId);
     if (!orders.has(key)) {
-      orders.set(key, { accountId: f.accountId, storeId: f.storeId, externalId: f.externalId, orderId: null, conversionId: null, state: { order: null, refunds: [], conversion: null, deletedAt: null } });
+      orders.set(key, {
+        accountId: f.accountId,
+        storeId: f.storeId,
+        externalId: f.externalId,
+        orderId: null,
+        conversionId: null,
+        state: { order: null, refunds: [], conversion: null, deletedAt: null },
+      });
     }
     for (const r of refundsOf(f.fact)) {
-      refundIds.set(refundKey(f.accountId, f.storeId, r.id), { accountId: f.accountId, storeId: f.storeId, refundId: r.id, externalId: f.externalId });
+      refundIds.set(refundKey(f.accountId, f.storeId, r.id), {
+        accountId: f.accountId,
+        storeId: f.storeId,
+        refundId: r.id,
+        externalId: f.externalId,
+      });
     }
   }
   const loaded = [...orders.values()];
@@ -229,7 +241,8 @@ async function readOrders(
     if (row.refund_id !== null) {
       storedRefunds.add(refundKey(row.account_id, row.store_id, row.refund_id));
       const owner = orders.get(orderKey(row.account_id, row.store_id, row.external_id));
-      if (owner) owner.state = { ...owner.state, refunds: [...owner.state.refunds, { id: row.refund_id, amountMinor: BigInt(row.refund_minor!) }] };
+      if (owner)
+        owner.state = { ...owner.state, refunds: [...owner.state.refunds, { id: row.refund_id, amountMinor: BigInt(row.refund_minor!) }] };
       continue;
     }
     const owner = orders.get(orderKey(row.account_id, row.store_id, row.external_id))!;
@@ -323,7 +336,10 @@ async function readConversions(trx: Db, orders: Map<string, LoadedOrder>) {
 type MemberTermsRow = TermsRow & { account_id: string; campaign_id: string; creator_id: string };
 
 /** Code owners and links the batch's new orders may be attributed by, with their members' terms. */
-async function readCandidates(trx: Db, asked: ReadonlyArray<{ accountId: string; codes: readonly string[]; ref: string | null; createdAt: Date }>) {
+async function readCandidates(
+  trx: Db,
+  asked: ReadonlyArray<{ accountId: string; codes: readonly string[]; ref: string | null; createdAt: Date }>,
+) {
   const codeAccounts: string[] = [];
   const codeNorms: string[] = [];
   for (const a of asked) {
@@ -335,7 +351,8 @@ async function readCandidates(trx: Db, asked: ReadonlyArray<{ accountId: string;
     }
   }
   const terms = new Map<string, Terms>();
-  const memberKey = (accountId: string, m: { campaignId: string; creatorId: string }) => `${accountId}${sep}${m.campaignId}${sep}${m.creatorId}`;
+  const memberKey = (accountId: string, m: { campaignId: string; creatorId: string }) =>
+    `${accountId}${sep}${m.campaignId}${sep}${m.creatorId}`;
   const owners = new Map<string, CodeOwner>();
   if (codeNorms.length > 0) {
     const rows = await sql<MemberTermsRow & { code: string; code_norm: string }>`/* statement: apply.code-owners */
@@ -358,7 +375,9 @@ async function readCandidates(trx: Db, asked: ReadonlyArray<{ accountId: string;
   const links = new Map<string, LinkCandidate>();
   const linkKey = (accountId: string, ref: string, createdAt: Date) => `${accountId}${sep}${ref}${sep}${createdAt.getTime()}`;
   if (withRef.length > 0) {
-    const rows = await sql<MemberTermsRow & { n: string; slug: string; attribution_window_days: number; last_click_at: Date | null }>`/* statement: apply.links */
+    const rows = await sql<
+      MemberTermsRow & { n: string; slug: string; attribution_window_days: number; last_click_at: Date | null }
+    >`/* statement: apply.links */
       select u.n::text as n, l.account_id, l.slug, l.campaign_id, l.creator_id, k.attribution_window_days,
              (select max(e.at) from link_click_events e
                where e.account_id = l.account_id and e.link_id = l.id and e.at <= u.created_at) as last_click_at,

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Decision } from '../../core/ledger/state.ts';
 import type { Db } from '../../db/connect.ts';
-import { applyBatch, type BatchDelivery } from './apply-batch.ts';
 import { nullableBigint } from '../../db/values.ts';
+import { applyBatch, type BatchDelivery } from './apply-batch.ts';
+import { compareLedgers, type Difference, repairLedger } from './compare-ledgers.ts';
 import { keptFactsFromJson } from './kept-facts.ts';
 import { orderKey } from './load-batch.ts';
 import { lockAccount } from './lock-orders.ts';
-import { compareLedgers, type Difference, repairLedger } from './compare-ledgers.ts';
 
 // `tally rebuild`: an account's kept deliveries replayed through the ledger's one write path
 // into a fresh ledger, then compared with the live one (SPEC §8).
@@ -24,10 +24,24 @@ import { compareLedgers, type Difference, repairLedger } from './compare-ledgers
 // approval and the store's status never change each other.
 
 export const LEDGER_TABLES = [
-  'orders', 'refunds', 'order_deletions', 'conversions', 'approval_events', 'conversion_events',
-  'rollup_member_days', 'rollup_member_months', 'rollup_member_years', 'rollup_campaign_days', 'rollup_campaign_months',
-  'rollup_account_days', 'rollup_creator_days', 'rollup_creator_weeks', 'rollup_creator_months', 'rollup_creator_quarters',
-  'rollup_creator_years', 'rollup_campaign_hours',
+  'orders',
+  'refunds',
+  'order_deletions',
+  'conversions',
+  'approval_events',
+  'conversion_events',
+  'rollup_member_days',
+  'rollup_member_months',
+  'rollup_member_years',
+  'rollup_campaign_days',
+  'rollup_campaign_months',
+  'rollup_account_days',
+  'rollup_creator_days',
+  'rollup_creator_weeks',
+  'rollup_creator_months',
+  'rollup_creator_quarters',
+  'rollup_creator_years',
+  'rollup_campaign_hours',
 ] as const;
 
 const CHUNK = 1_000;
@@ -81,7 +95,12 @@ export async function rebuildLedger(
           .limit(CHUNK)
           .execute();
         if (rows.length === 0) break;
-        const batch: BatchDelivery[] = rows.map((r) => ({ accountId, storeId: r.store_id, facts: keptFactsFromJson(r.facts), receivedAt: r.received_at }));
+        const batch: BatchDelivery[] = rows.map((r) => ({
+          accountId,
+          storeId: r.store_id,
+          facts: keptFactsFromJson(r.facts),
+          receivedAt: r.received_at,
+        }));
         await applyBatch(trx, batch, { deciding: { kind: 'recorded', decisions }, accountLocked: true });
         replayed += rows.length;
         options.onProgress?.(replayed);
@@ -122,8 +141,17 @@ async function keptDecisions(trx: Db, accountId: string): Promise<Map<string, De
   const rows = await trx
     .selectFrom('conversions as c')
     .innerJoin('orders as o', (j) => j.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
-    .select(['o.store_id', 'o.external_id', 'c.campaign_id', 'c.creator_id', 'c.via_type', 'c.via_value', 'c.terms_percent',
-      'c.terms_fixed_minor', 'c.terms_fixed_currency'])
+    .select([
+      'o.store_id',
+      'o.external_id',
+      'c.campaign_id',
+      'c.creator_id',
+      'c.via_type',
+      'c.via_value',
+      'c.terms_percent',
+      'c.terms_fixed_minor',
+      'c.terms_fixed_currency',
+    ])
     .where('c.account_id', '=', accountId)
     .execute();
   return new Map(

@@ -22,11 +22,26 @@ export interface OrderWrites {
 
 export async function writeBatch(trx: Db, writes: readonly OrderWrites[]): Promise<void> {
   await writeRefunds(trx, writes);
-  await writeDeletions(trx, writes.filter((w) => w.deletedAt !== null));
-  await writeOrders(trx, writes.filter((w) => w.orderChanged));
-  await openConversions(trx, writes.filter((w) => w.conversion === 'opened'));
-  await updateConversions(trx, writes.filter((w) => w.conversion === 'changed'));
-  await writeApprovals(trx, writes.filter((w) => w.approvals.length > 0));
+  await writeDeletions(
+    trx,
+    writes.filter((w) => w.deletedAt !== null),
+  );
+  await writeOrders(
+    trx,
+    writes.filter((w) => w.orderChanged),
+  );
+  await openConversions(
+    trx,
+    writes.filter((w) => w.conversion === 'opened'),
+  );
+  await updateConversions(
+    trx,
+    writes.filter((w) => w.conversion === 'changed'),
+  );
+  await writeApprovals(
+    trx,
+    writes.filter((w) => w.approvals.length > 0),
+  );
 }
 
 async function writeRefunds(trx: Db, writes: readonly OrderWrites[]) {
@@ -58,7 +73,13 @@ async function writeOrders(trx: Db, written: readonly OrderWrites[]) {
   const col = <T>(pick: (o: NonNullable<LoadedOrder['state']['order']>) => T) => written.map((w) => pick(w.order.state.order!));
   const big = (v: bigint | null) => (v === null ? null : v.toString());
   // Codes are text[] per order: passed as JSON arrays, since SQL arrays cannot nest unevenly.
-  const rows = await sql<{ account_id: string; store_id: string; external_id: string; id: string; inserted: boolean }>`/* statement: apply.write-orders */
+  const rows = await sql<{
+    account_id: string;
+    store_id: string;
+    external_id: string;
+    id: string;
+    inserted: boolean;
+  }>`/* statement: apply.write-orders */
     insert into orders as o (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor,
                              refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
     select u.account_id, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status, u.gross_minor,

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db, PoolUse } from '../../db/connect.ts';
 import { inboxBacklog } from '../inbox/backlog.ts';
 import type { Settled } from '../inbox/delivery-processor.ts';
@@ -11,8 +11,16 @@ import { within } from './within.ts';
 
 /** What became of a store delivery: as it was received, then as the processor applied it. */
 export type DeliveryOutcome =
-  | 'stored' | 'duplicate' | 'ignored' | 'dead_letter' | 'rejected_signature' | 'unknown_store' | 'unavailable' | 'error'
-  | 'applied' | 'failed';
+  | 'stored'
+  | 'duplicate'
+  | 'ignored'
+  | 'dead_letter'
+  | 'rejected_signature'
+  | 'unknown_store'
+  | 'unavailable'
+  | 'error'
+  | 'applied'
+  | 'failed';
 
 export interface MetricsSources {
   db: Db;
@@ -70,8 +78,16 @@ export class ServerMetrics {
     // Read by one statement on each scrape (see exposition).
     this.backlog = {
       up: new Gauge({ name: 'tally_database_up', help: '1 when the database answered this scrape, 0 when not.', registers }),
-      pending: new Gauge({ name: 'tally_inbox_pending', help: 'Deliveries stored and not yet applied, retries not yet due included.', registers }),
-      oldestDue: new Gauge({ name: 'tally_inbox_oldest_due_seconds', help: 'How long the delivery due longest has waited to be applied.', registers }),
+      pending: new Gauge({
+        name: 'tally_inbox_pending',
+        help: 'Deliveries stored and not yet applied, retries not yet due included.',
+        registers,
+      }),
+      oldestDue: new Gauge({
+        name: 'tally_inbox_oldest_due_seconds',
+        help: 'How long the delivery due longest has waited to be applied.',
+        registers,
+      }),
       dead: new Gauge({ name: 'tally_dead_letters', help: 'Dead letters kept, waiting for a replay.', registers }),
     };
     new Gauge({
@@ -85,7 +101,14 @@ export class ServerMetrics {
     const poolUse = sources.poolUse;
     if (poolUse) {
       const gauge = (name: string, help: string, of: (use: PoolUse) => number) =>
-        new Gauge({ name, help, registers, collect() { this.set(of(poolUse())); } });
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect() {
+            this.set(of(poolUse()));
+          },
+        });
       gauge('tally_db_pool_connections', 'Connections the PostgreSQL pool holds, in use or idle.', (u) => u.total);
       gauge('tally_db_pool_idle_connections', 'Connections of the PostgreSQL pool that are idle.', (u) => u.idle);
       gauge('tally_db_pool_waiting_queries', 'Queries waiting for a connection of the PostgreSQL pool.', (u) => u.waiting);
@@ -133,7 +156,10 @@ export class ServerMetrics {
   /** The text exposition: the process's default metrics, then this server's. */
   async exposition(): Promise<string> {
     await Promise.all([...this.lookups]);
-    const backlog = await within(inboxBacklog(this.sources.db).catch(() => null), ANSWER_WITHIN_MS);
+    const backlog = await within(
+      inboxBacklog(this.sources.db).catch(() => null),
+      ANSWER_WITHIN_MS,
+    );
     if (backlog === null || backlog === 'late') {
       // Left at their last values: the database did not say.
       this.backlog.up.set(0);

@@ -25,7 +25,10 @@ export interface Readiness {
 }
 
 export async function checkReadiness(db: Db, processor: { lastProgress(): number | null }): Promise<Readiness> {
-  const result = await within(check(db, processor).catch(() => 'unreachable' as const), ANSWER_WITHIN_MS);
+  const result = await within(
+    check(db, processor).catch(() => 'unreachable' as const),
+    ANSWER_WITHIN_MS,
+  );
   if (typeof result === 'string') {
     const database = result === 'late' ? `no answer within ${ANSWER_WITHIN_MS / 1000} s` : 'unreachable';
     return { ready: false, checks: { database, migrations: 'unknown', inbox: 'unknown' } };

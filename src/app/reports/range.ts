@@ -36,7 +36,10 @@ function parseBound(name: 'from' | 'to', value: string | undefined, timeZone: st
   if (problem) throw new AppError('invalid_input', `${name} ${problem}.`);
   const year = isInstant ? localYear(new Date(value), timeZone) : Number(value.slice(0, 4));
   if (year > LAST_YEAR[name]) {
-    throw new AppError('invalid_input', `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); a range starts by 9998-12-31 and ends by 9999-12-31.`);
+    throw new AppError(
+      'invalid_input',
+      `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); a range starts by 9998-12-31 and ends by 9999-12-31.`,
+    );
   }
   return isInstant ? { kind: 'instant', at: value } : { kind: 'day', day: value };
 }
@@ -56,21 +59,21 @@ export function parseRange(input: RangeInput, timeZone: string): Range {
   const to = parseBound('to', input.to, timeZone);
   if (from && to && from.kind === to.kind) {
     const reversed =
-      from.kind === 'day' && to.kind === 'day' ? from.day > to.day
-      : from.kind === 'instant' && to.kind === 'instant' ? Date.parse(from.at) > Date.parse(to.at)
-      : false;
+      from.kind === 'day' && to.kind === 'day'
+        ? from.day > to.day
+        : from.kind === 'instant' && to.kind === 'instant'
+          ? Date.parse(from.at) > Date.parse(to.at)
+          : false;
     if (reversed) throw new AppError('invalid_input', 'from is after to.');
   }
   return { timeZone, from, to };
 }
 
 /** The first instant of a day in the zone. */
-export const dayStart = (day: string, timeZone: string) =>
-  sql<Date>`((${day}::date)::timestamp at time zone ${timeZone})`;
+export const dayStart = (day: string, timeZone: string) => sql<Date>`((${day}::date)::timestamp at time zone ${timeZone})`;
 
 /** The first instant of the day after `day` in the zone: the exclusive end of an inclusive day. */
-const nextDayStart = (day: string, timeZone: string) =>
-  sql<Date>`((${day}::date + 1)::timestamp at time zone ${timeZone})`;
+const nextDayStart = (day: string, timeZone: string) => sql<Date>`((${day}::date + 1)::timestamp at time zone ${timeZone})`;
 
 /** A SQL predicate keeping the instants of `column` that fall in the range. */
 export function inRange(column: Expression<Date> | RawBuilder<Date>, range: Range): RawBuilder<boolean> {

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import { countableSql } from '../../core/counted.ts';
 import { conversionRate } from '../../core/conversion-rate.ts';
+import { countableSql } from '../../core/counted.ts';
+import { dayCount, daysBetween } from '../../core/day-spans.ts';
 import { toMoney } from '../../core/money.ts';
+import { visibleSql } from '../../core/visibility.ts';
 import type { Db } from '../../db/connect.ts';
 import {
   COMMUNITY_PAGE_DEFAULT,
@@ -14,14 +16,12 @@ import {
   type TDashboard,
   type TPerformance,
 } from '../../schemas/reports.ts';
-import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
 import { AppError, notFound } from '../errors.ts';
+import { decodeCursor, encodeCursor, isRowId } from './cursor.ts';
+import { boundDay, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
+import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
 import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
-import { boundDay, inRange, localDay, parseRange, type Range, type RangeInput } from './range.ts';
-import { dayCount, daysBetween } from '../../core/day-spans.ts';
-import { campaignSums, creatorSums, dailySales, fxMissingCount, planRange, type RangePlan } from './rollups.ts';
-import { visibleSql } from '../../core/visibility.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
 // §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its stored `counted` flag says so; sums are done by the database
@@ -41,7 +41,11 @@ const figuresOf = (row: SumRow): Figures => ({
 
 function sumFigures(rows: readonly Figures[]): Figures {
   return rows.reduce(
-    (t, r) => ({ orders: t.orders + r.orders, salesMinor: t.salesMinor + r.salesMinor, commissionMinor: t.commissionMinor + r.commissionMinor }),
+    (t, r) => ({
+      orders: t.orders + r.orders,
+      salesMinor: t.salesMinor + r.salesMinor,
+      commissionMinor: t.commissionMinor + r.commissionMinor,
+    }),
     { orders: 0, salesMinor: 0n, commissionMinor: 0n },
   );
 }
@@ -191,7 +195,9 @@ async function dailySeries(db: Db, plan: RangePlan, currency: string): Promise<T
       coalesce(${boundDay(range.from, tz)},
         (select ${localDay(sql`min(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as first,
       coalesce(${boundDay(range.to, tz)},
-        (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as last`.execute(db);
+        (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as last`.execute(
+    db,
+  );
   const { first, last } = extent.rows[0] ?? { first: null, last: null };
   if (first === null || last === null || first > last) return [];
   const span = dayCount(first, last);
@@ -222,8 +228,11 @@ const WHOLE = /^-?[0-9]{1,40}$/;
 
 function communityCursor(text: string, sort: CommunitySort): CommunityCursor {
   const cursor = decodeCursor(text, (c) =>
-    typeof c.s === 'string' && (COMMUNITY_SORTS as readonly string[]).includes(c.s) && typeof c.v === 'string' && isRowId(c.i)
-      && (c.s === 'name' ? c.v.length <= 200 && !c.v.includes('\u0000') : WHOLE.test(c.v))
+    typeof c.s === 'string' &&
+    (COMMUNITY_SORTS as readonly string[]).includes(c.s) &&
+    typeof c.v === 'string' &&
+    isRowId(c.i) &&
+    (c.s === 'name' ? c.v.length <= 200 && !c.v.includes('\u0000') : WHOLE.test(c.v))
       ? { s: c.s as CommunitySort, v: c.v, i: c.i }
       : null,
   );
@@ -265,11 +274,12 @@ async function communityIn(db: Db, accountId: string, input: TCommunityQuery): P
   const key = sql.ref(`m.${column}`);
   // Numbers compare as numeric, so no cursor value can overflow a cast.
   const typed = sort === 'name' ? sql`${cursor?.v}::text` : sql`${cursor?.v}::numeric`;
-  const after = cursor === null
-    ? sql`true`
-    : descending
-      ? sql`(${key} < ${typed} or (${key} = ${typed} and m.id > ${cursor.i}::bigint))`
-      : sql`(${key}, m.id) > (${typed}, ${cursor.i}::bigint)`;
+  const after =
+    cursor === null
+      ? sql`true`
+      : descending
+        ? sql`(${key} < ${typed} or (${key} = ${typed} and m.id > ${cursor.i}::bigint))`
+        : sql`(${key}, m.id) > (${typed}, ${cursor.i}::bigint)`;
   const order = (alias: string) => sql`${sql.ref(`${alias}.${column}`)} ${descending ? sql`desc` : sql`asc`}, ${sql.ref(`${alias}.id`)}`;
   const q = input.q === undefined || input.q === '' ? null : nameOrHandleContains(input.q, 'cr.name', 'cr.handle');
 

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Db } from '../../db/connect.ts';
 import { addDays, CREATOR_GRAINS, type DaySpan, type Grain, MEMBER_GRAINS, signedPieces, splitSpan } from '../../core/day-spans.ts';
+import type { Db } from '../../db/connect.ts';
 import { boundDay, dayStart, localDay, type Range } from './range.ts';
 
 // How a report range is read: its whole days from the rollups (migrations 0005, 0007 and 0010),
@@ -59,12 +59,21 @@ export async function planRange(db: Db, accountId: string, range: Range): Promis
   // its day, and the start of a timestamp `to`'s day to just after it (`to` is inclusive).
   const fromDay = boundDay(from, timeZone);
   const toDay = boundDay(to, timeZone);
-  const { rows } = await sql<{ from: string | null; to: string | null; fromAt: string | null; fromEnd: string | null; toStart: string | null; toAt: string | null }>`
+  const { rows } = await sql<{
+    from: string | null;
+    to: string | null;
+    fromAt: string | null;
+    fromEnd: string | null;
+    toStart: string | null;
+    toAt: string | null;
+  }>`
     select ${fromDay}::text as "from", ${toDay}::text as "to",
       ${from === null ? sql`null` : iso(from.kind === 'instant' ? sql`${from.at}::timestamptz` : dayStart(from.day, timeZone))} as "fromAt",
       ${iso(sql`((${fromDay} + 1)::timestamp at time zone ${timeZone})`)} as "fromEnd",
       ${iso(sql`(${toDay}::timestamp at time zone ${timeZone})`)} as "toStart",
-      ${to === null ? sql`null` : iso(to.kind === 'instant' ? sql`(${to.at}::timestamptz + interval '1 microsecond')` : sql`((${to.day}::date + 1)::timestamp at time zone ${timeZone})`)} as "toAt"`.execute(db);
+      ${to === null ? sql`null` : iso(to.kind === 'instant' ? sql`(${to.at}::timestamptz + interval '1 microsecond')` : sql`((${to.day}::date + 1)::timestamp at time zone ${timeZone})`)} as "toAt"`.execute(
+    db,
+  );
   const b = rows[0];
   if (!b) throw new Error('the range bounds are missing');
   const first = from === null ? null : from.kind === 'day' ? from.day : addDays(b.from as string, 1);
@@ -92,7 +101,10 @@ export async function planRange(db: Db, accountId: string, range: Range): Promis
 
 /** Whether `c.order_date` falls in one of the intervals. */
 const inIntervals = (intervals: readonly Interval[]) =>
-  sql<boolean>`(${sql.join(intervals.map((i) => sql`(c.order_date >= ${i.from}::timestamptz and c.order_date < ${i.to}::timestamptz)`), sql` or `)})`;
+  sql<boolean>`(${sql.join(
+    intervals.map((i) => sql`(c.order_date >= ${i.from}::timestamptz and c.order_date < ${i.to}::timestamptz)`),
+    sql` or `,
+  )})`;
 
 function within(column: string, span: DaySpan): RawBuilder<boolean> {
   const ref = sql.ref(column);
@@ -124,10 +136,15 @@ function conversionRows(plan: RangePlan, intervals: readonly Interval[], key: Ra
 /** The campaign hour rollup rows of the plan's whole hours. */
 function hourRows(plan: RangePlan, columns: RawBuilder<unknown>) {
   if (plan.hours.length === 0) return [];
-  return [sql`
+  return [
+    sql`
     select ${columns} from rollup_campaign_hours r
     where r.account_id = ${plan.accountId}
-      and (${sql.join(plan.hours.map((h) => sql`(r.hour >= ${h.from}::timestamptz and r.hour <= ${h.to}::timestamptz)`), sql` or `)})`];
+      and (${sql.join(
+        plan.hours.map((h) => sql`(r.hour >= ${h.from}::timestamptz and r.hour <= ${h.to}::timestamptz)`),
+        sql` or `,
+      )})`,
+  ];
 }
 
 const GRAIN_TABLE: Record<Grain, string> = { year: 'years', quarter: 'quarters', month: 'months', week: 'weeks', day: 'days' };

@@ -54,8 +54,19 @@ async function readOrder(db: Db, accountId: string, storeId: string, externalId:
     .selectFrom('orders as o')
     .leftJoin('conversions as c', (j) => j.onRef('c.account_id', '=', 'o.account_id').onRef('c.order_id', '=', 'o.id'))
     .select([
-      'o.external_id', 'o.number', 'o.placed_at', 'o.store_updated_at', 'o.status', 'o.currency', 'o.gross_minor',
-      'o.refunded_minor', 'o.amount_minor', 'o.codes', 'o.ref', 'o.country', 'c.id as conversion_id',
+      'o.external_id',
+      'o.number',
+      'o.placed_at',
+      'o.store_updated_at',
+      'o.status',
+      'o.currency',
+      'o.gross_minor',
+      'o.refunded_minor',
+      'o.amount_minor',
+      'o.codes',
+      'o.ref',
+      'o.country',
+      'c.id as conversion_id',
     ])
     .where('o.account_id', '=', accountId)
     .where('o.store_id', '=', storeId)

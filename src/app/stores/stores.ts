@@ -1,8 +1,8 @@
 import type { Db } from '../../db/connect.ts';
 import type { Platform, Role } from '../../db/schema.ts';
 import { assertCurrency } from '../accounts/accounts.ts';
-import { notFound } from '../errors.ts';
 import { randomToken } from '../accounts/secrets.ts';
+import { notFound } from '../errors.ts';
 
 export interface StoreView {
   id: string;
@@ -27,9 +27,7 @@ type StoreRow = {
 
 /** Where the store sends its orders: a webhook for Shopify and WooCommerce, the orders API otherwise. */
 export function webhookUrl(publicUrl: string, store: { id: string; platform: Platform }): string {
-  return store.platform === 'custom'
-    ? `${publicUrl}/api/stores/${store.id}/orders`
-    : `${publicUrl}/webhooks/${store.platform}/${store.id}`;
+  return store.platform === 'custom' ? `${publicUrl}/api/stores/${store.id}/orders` : `${publicUrl}/webhooks/${store.platform}/${store.id}`;
 }
 
 function view(row: StoreRow, publicUrl: string, role: Role): StoreView {

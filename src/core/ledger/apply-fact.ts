@@ -1,5 +1,5 @@
 import { type Approval, transitionApproval } from '../approval.ts';
-import { incomingFromStore, type IncomingOrder, type StoreOrder } from '../order.ts';
+import { type IncomingOrder, incomingFromStore, type StoreOrder } from '../order.ts';
 import type { RefundFact } from '../sale-value.ts';
 import { resolveOrderState } from '../status.ts';
 import type { LedgerFact } from './facts.ts';
@@ -136,7 +136,11 @@ function refigureOrder(state: LedgerState, ctx: LedgerContext): FactOutcome {
 /** Stores a version no older than the kept one; a new order is attributed, a known one's conversion follows it. */
 function applyVersion(state: LedgerState, reported: IncomingOrder, ctx: LedgerContext): FactOutcome {
   const version: IncomingOrder = state.deletedAt === null ? reported : { ...reported, base: 'canceled' };
-  const { status, amountMinor } = resolveOrderState({ base: version.base, grossMinor: version.grossMinor, refundedMinor: version.refundedMinor });
+  const { status, amountMinor } = resolveOrderState({
+    base: version.base,
+    grossMinor: version.grossMinor,
+    refundedMinor: version.refundedMinor,
+  });
   const order: OrderRecord = {
     externalId: version.externalId,
     number: version.number,
@@ -166,7 +170,11 @@ function applyVersion(state: LedgerState, reported: IncomingOrder, ctx: LedgerCo
   if (conversion === null || (conversion.status === status && conversion.amountMinor === amountMinor)) {
     return { ...unchanged(next), orderChanged };
   }
-  return { ...unchanged({ ...next, conversion: refigured({ ...conversion, status, amountMinor }, ctx) }), orderChanged, conversion: 'changed' };
+  return {
+    ...unchanged({ ...next, conversion: refigured({ ...conversion, status, amountMinor }, ctx) }),
+    orderChanged,
+    conversion: 'changed',
+  };
 }
 
 function openConversion(state: LedgerState, order: OrderRecord, decision: Decision, ctx: LedgerContext): FactOutcome {

@@ -5,7 +5,9 @@ import { runStatements } from './run-statements.ts';
 // so the data can be distributed by account. Money is bigint minor units; rates and percents
 // are numeric so they are never rounded by the database.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table accounts (
       id bigint generated always as identity primary key,
       name text not null,
@@ -206,5 +208,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (account_id, conversion_id) references conversions (account_id, id)
     );
     create index approval_events_conversion on approval_events (account_id, conversion_id, at);
-  `);
+  `,
+  );
 }

@@ -6,7 +6,9 @@ import { runStatements } from './run-statements.ts';
 // IP + user agent + day under the link's own salt; the raw IP is never stored), and the click
 // instants, from which attribution reads "the latest click at or before the order" exactly.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table links (
       account_id bigint not null,
       id bigint generated always as identity,
@@ -52,5 +54,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (account_id, link_id) references links (account_id, id)
     );
     create index link_click_events_at on link_click_events (account_id, link_id, at);
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import { runStatements } from './run-statements.ts';
 // replayed once the cause is fixed. Refunds are kept by the store's refund id, so one that
 // arrives twice (in the order and on its own) counts once.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table deliveries (
       account_id bigint not null,
       id bigint generated always as identity,
@@ -50,5 +52,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- again when a refund arrives on its own. Null for custom-store orders.
     alter table orders add column subtotal_minor bigint;
     alter table orders add column current_minor bigint;
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import { runStatements } from './run-statements.ts';
 // account's event streams; a reconnecting client asks for the events after its last one.
 // One trigger per statement (with its transition table) keeps bulk changes cheap.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table conversion_events (
       account_id bigint not null,
       id bigint generated always as identity,
@@ -30,5 +32,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       referencing new table as changed for each statement execute function tally_conversions_changed();
     create trigger conversions_updated after update on conversions
       referencing new table as changed for each statement execute function tally_conversions_changed();
-  `);
+  `,
+  );
 }

@@ -69,7 +69,9 @@ const applyDelta = (delta: string) => `
     ${upsert('rollup_campaign_months', "date_trunc('month', day)::date", 'month', ['campaign_id'], CAMPAIGN_SUMS, 'campaign_delta')}`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table rollup_member_days (
       account_id bigint not null,
       day date not null,
@@ -148,5 +150,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- The Orders table pages by (order_date, id) within a campaign (conversions_campaign_date);
     -- filtered by creator it walks that creator's rows only.
     create index conversions_creator_date on conversions (account_id, creator_id, order_date desc, id desc);
-  `);
+  `,
+  );
 }

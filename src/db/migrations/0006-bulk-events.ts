@@ -6,7 +6,9 @@ import { runStatements } from './run-statements.ts';
 // change sets `tally.events = 'bulk'` for its transaction, the trigger logs nothing, and the
 // change logs one marker instead (conversion_id 0) that tells the account's streams to reload.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create or replace function tally_conversions_changed() returns trigger language plpgsql as $$
     begin
       if current_setting('tally.events', true) = 'bulk' then
@@ -17,5 +19,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       return null;
     end
     $$;
-  `);
+  `,
+  );
 }

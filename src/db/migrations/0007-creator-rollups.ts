@@ -55,10 +55,16 @@ const fromMembers = (table: string, column: string, where: string) => `
       from rollup_member_${table} ${where}
       group by 1, 2, 3 having ${SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
       order by 1, 2, 3`;
-const GRAINS: Array<[string, string]> = [['days', 'day'], ['months', 'month'], ['years', 'year']];
+const GRAINS: Array<[string, string]> = [
+  ['days', 'day'],
+  ['months', 'month'],
+  ['years', 'year'],
+];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table rollup_creator_days (
       account_id bigint not null,
       day date not null,
@@ -96,8 +102,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     create function tally_rebuild_creator_rollups(p_account bigint) returns void language plpgsql as $$
     begin
-      ${GRAINS.map(([table, column]) => `delete from rollup_creator_${table} where account_id = p_account;
-      ${fromMembers(table, column, 'where account_id = p_account')};`).join('\n      ')}
+      ${GRAINS.map(
+        ([table, column]) => `delete from rollup_creator_${table} where account_id = p_account;
+      ${fromMembers(table, column, 'where account_id = p_account')};`,
+      ).join('\n      ')}
     end
     $$;
 
@@ -110,5 +118,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- The conversions already there.
     ${GRAINS.map(([table, column]) => `${fromMembers(table, column, '')};`).join('\n')}
-  `);
+  `,
+  );
 }

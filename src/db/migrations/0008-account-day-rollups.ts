@@ -36,7 +36,9 @@ const fromCampaignDays = (where: string) => `
       order by 1, 2`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table rollup_account_days (
       account_id bigint not null,
       day date not null,
@@ -65,5 +67,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- The conversions already there.
     ${fromCampaignDays('')};
-  `);
+  `,
+  );
 }

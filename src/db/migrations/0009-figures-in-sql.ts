@@ -12,7 +12,9 @@ import { runStatements } from './run-statements.ts';
 //                         num_n, den_n)    product fits (num, den given), else in numeric
 //   tally_percent_of(a, percent)           percent % of a, rounded half to even
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     -- Half to even is symmetric about zero: round |n| / d and give it n's sign. div and mod on
     -- numeric are exact, whatever the scale.
     create function tally_half_even(n numeric, d numeric) returns numeric
@@ -51,5 +53,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         else tally_half_even(a * percent, 100)::bigint
       end
     $$;
-  `);
+  `,
+  );
 }

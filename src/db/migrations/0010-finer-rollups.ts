@@ -45,7 +45,9 @@ const creatorDelta = (delta: string) => {
       from changes group by 1, 2, 3
       having ${SUMS.map((c) => `sum(${c}) <> 0`).join(' or ')}
     ),
-    ${CREATOR_GRAINS.slice(0, -1).map(([table], i) => `${table} as (${upserts[i]})`).join(',\n    ')}
+    ${CREATOR_GRAINS.slice(0, -1)
+      .map(([table], i) => `${table} as (${upserts[i]})`)
+      .join(',\n    ')}
     ${upserts.at(-1)}`;
 };
 
@@ -82,7 +84,9 @@ const hoursFromConversions = (where: string) => `
       order by 1, 2, 3`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table rollup_creator_weeks (
       account_id bigint not null,
       week date not null check (extract(isodow from week) = 1),
@@ -126,8 +130,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     create function tally_rebuild_finer_rollups(p_account bigint) returns void language plpgsql as $$
     begin
-      ${NEW_CREATOR_GRAINS.map(([table, column, bucket]) => `delete from rollup_creator_${table} where account_id = p_account;
-      ${creatorFromMemberDays(table, column, bucket, 'where r.account_id = p_account')};`).join('\n      ')}
+      ${NEW_CREATOR_GRAINS.map(
+        ([table, column, bucket]) => `delete from rollup_creator_${table} where account_id = p_account;
+      ${creatorFromMemberDays(table, column, bucket, 'where r.account_id = p_account')};`,
+      ).join('\n      ')}
       delete from rollup_campaign_hours where account_id = p_account;
       ${hoursFromConversions('where account_id = p_account')};
     end
@@ -145,5 +151,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- The conversions already there.
     ${NEW_CREATOR_GRAINS.map(([table, column, bucket]) => `${creatorFromMemberDays(table, column, bucket, '')};`).join('\n    ')}
     ${hoursFromConversions('')};
-  `);
+  `,
+  );
 }

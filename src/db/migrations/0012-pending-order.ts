@@ -6,8 +6,11 @@ import { runStatements } from './run-statements.ts';
 // after a burst, a backlog of thousands for each batch of a hundred. This one is in claim
 // order, so a claim reads its batch and stops.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     drop index deliveries_pending;
     create index deliveries_pending on deliveries (id) where status = 'pending';
-  `);
+  `,
+  );
 }

@@ -16,11 +16,14 @@ import { runStatements } from './run-statements.ts';
 // (account_id, next_attempt_at, id) in the order they fall due. It replaces 0012's index in
 // plain id order, which could only give the oldest across all accounts.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     alter table deliveries add column attempts integer not null default 0;
     alter table deliveries add column next_attempt_at timestamptz;
     alter table deliveries add column last_error text;
     drop index deliveries_pending;
     create index deliveries_pending on deliveries (account_id, next_attempt_at, id) where status = 'pending';
-  `);
+  `,
+  );
 }

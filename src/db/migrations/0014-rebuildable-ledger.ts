@@ -16,7 +16,9 @@ const at = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
 const ORDER_OF_FACTS = `coalesce(d.facts->'order'->>'externalId', d.facts->>'orderExternalId', d.facts->>'externalId')`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table order_decisions (
       account_id bigint not null,
       store_id bigint not null,
@@ -74,5 +76,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where not exists (select 1 from deliveries d
                       where d.account_id = o.account_id and d.store_id = o.store_id and d.status = 'done'
                         and ${ORDER_OF_FACTS} = o.external_id);
-  `);
+  `,
+  );
 }

@@ -9,10 +9,13 @@ import { runStatements } from './run-statements.ts';
 //   the keys of a removed user are revoked (and then forget who made them). Keys made before
 //   this migration have no maker and keep their own role.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     alter table sessions add column last_seen_at timestamptz not null default now();
     alter table api_keys add column user_id bigint;
     alter table api_keys add constraint api_keys_user_fkey
       foreign key (account_id, user_id) references users (account_id, id) on delete set null (user_id);
-  `);
+  `,
+  );
 }

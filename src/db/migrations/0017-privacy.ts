@@ -8,7 +8,9 @@ import { runStatements } from './run-statements.ts';
 // customer's data are stripped now, as a dead letter is from now on when it is kept
 // (stores/strip-personal-data.ts); one that is not JSON is not kept at all.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table privacy_requests (
       account_id bigint not null,
       id bigint generated always as identity,
@@ -24,7 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unique (account_id, store_id, delivery_id),
       foreign key (account_id, store_id) references stores (account_id, id)
     );
-  `);
+  `,
+  );
 
   await stripKeptBodies(db);
 }

@@ -17,7 +17,11 @@ const lockAccounts = (source: string) => `
  * conversions: each adds the new rows' contributions and takes away the old rows', through
  * `applyDelta` (one statement over a query of signed contributions).
  */
-export function rollupTriggers(name: string, contributions: (source: string, sign: number) => string, applyDelta: (delta: string) => string): string {
+export function rollupTriggers(
+  name: string,
+  contributions: (source: string, sign: number) => string,
+  applyDelta: (delta: string) => string,
+): string {
   const infix = name ? `${name}_` : '';
   const fn = (event: string, source: string, delta: string) => `
     create function tally_${infix}rollups_${event}() returns trigger language plpgsql as $$

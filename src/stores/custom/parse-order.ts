@@ -1,7 +1,7 @@
-import { customBaseStatus } from '../../core/status.ts';
 import { amountProblem, instantProblem, storeIdProblem, textProblem } from '../../core/limits.ts';
 import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { IncomingOrder } from '../../core/order.ts';
+import { customBaseStatus } from '../../core/status.ts';
 
 // The custom-store orders API: the store sends its order as Tally's own JSON shape, already
 // validated by the route's schema; this turns it into the core's order.

@@ -4,15 +4,15 @@ import { amountProblem, instantProblem, textProblem } from '../../core/limits.ts
 import { isCurrencyCode } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
-import { shopifyBaseStatus, StatusError, type BaseStatus } from '../../core/status.ts';
+import { type BaseStatus, StatusError, shopifyBaseStatus } from '../../core/status.ts';
 import { shown } from '../read-body.ts';
 import {
   amountMinor,
   issuesReason,
+  type Parsed,
   readShopifyRefund,
   shopifyId,
   shopMoneyMinor,
-  type Parsed,
   ZAmount,
   ZId,
   ZShopifyRefund,
@@ -112,9 +112,7 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
     if (problem !== null) return fail(problem);
   }
 
-  const noteAttributes = (o.note_attributes ?? []).flatMap((a) =>
-    typeof a.name === 'string' ? [{ name: a.name, value: a.value }] : [],
-  );
+  const noteAttributes = (o.note_attributes ?? []).flatMap((a) => (typeof a.name === 'string' ? [{ name: a.name, value: a.value }] : []));
   // The ref of landing_site wins over a note attribute's (extractRef); the reason names its source.
   const landingRef = extractRef({ landingSite: o.landing_site ?? null });
   const ref = landingRef ?? extractRef({ noteAttributes });
@@ -123,7 +121,8 @@ export function parseShopifyOrder(body: unknown): Parsed<{ order: StoreOrder }> 
 
   const billing = o.billing_address?.country_code || null;
   const country = billing ?? (o.shipping_address?.country_code || null);
-  const countryProblem = country === null ? null : textProblem(billing !== null ? 'billing_address.country_code' : 'shipping_address.country_code', country);
+  const countryProblem =
+    country === null ? null : textProblem(billing !== null ? 'billing_address.country_code' : 'shipping_address.country_code', country);
   if (countryProblem !== null) return fail(countryProblem);
 
   return {

@@ -25,9 +25,7 @@ export const ZShopMoney = z.looseObject({
 export const ZShopifyRefund = z.looseObject({
   id: ZId.nullish(),
   admin_graphql_api_id: z.string().nullish(),
-  refund_line_items: z
-    .array(z.looseObject({ subtotal: ZAmount.nullish(), subtotal_set: ZShopMoney.nullish() }))
-    .nullish(),
+  refund_line_items: z.array(z.looseObject({ subtotal: ZAmount.nullish(), subtotal_set: ZShopMoney.nullish() })).nullish(),
 });
 export type ShopifyRefundInput = z.infer<typeof ZShopifyRefund>;
 
@@ -73,11 +71,7 @@ export function shopifyId(
  * units). A JSON number only reaches here when it survived the lossless parse unchanged, so
  * String() gives back its digits; it is then parsed as text.
  */
-export function amountMinor(
-  value: string | number,
-  currency: string,
-  where: string,
-): Parsed<{ minor: bigint }> {
+export function amountMinor(value: string | number, currency: string, where: string): Parsed<{ minor: bigint }> {
   const text = typeof value === 'number' ? String(value) : value;
   const huge = hugeAmountProblem(where, text, currency);
   if (huge !== null) return { ok: false, reason: huge };
@@ -92,11 +86,7 @@ export function amountMinor(
 }
 
 /** `{shop_money: {amount, currency_code}}` in the expected currency, to minor units. */
-export function shopMoneyMinor(
-  set: z.infer<typeof ZShopMoney>,
-  currency: string,
-  where: string,
-): Parsed<{ minor: bigint }> {
+export function shopMoneyMinor(set: z.infer<typeof ZShopMoney>, currency: string, where: string): Parsed<{ minor: bigint }> {
   const code = set.shop_money.currency_code;
   if (code !== currency) return { ok: false, reason: `${where} is in ${shown(code)}, expected ${currency}` };
   return amountMinor(set.shop_money.amount, currency, where);

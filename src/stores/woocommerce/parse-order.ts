@@ -4,7 +4,7 @@ import { amountProblem, instantProblem, storeIdProblem, textProblem } from '../.
 import { isCurrencyCode, MoneyError, parseMoney } from '../../core/money.ts';
 import type { StoreOrder } from '../../core/order.ts';
 import type { RefundFact } from '../../core/sale-value.ts';
-import { StatusError, wooBaseStatus, type BaseStatus } from '../../core/status.ts';
+import { type BaseStatus, StatusError, wooBaseStatus } from '../../core/status.ts';
 import { hugeAmountProblem, shown } from '../read-body.ts';
 
 // A WooCommerce order webhook body (order.created / order.updated: the REST v3 order object),

@@ -45,12 +45,23 @@ describeDb('a backup taken while orders arrive', () => {
   const orders = async () => Number((await sql<{ n: string }>`select count(*) as n from orders`.execute(t.db)).rows[0]!.n);
 
   it('holds one moment of every table', async () => {
-    for (let i = 0; i < 20; i += 1) await ledger.order(store, { createdAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, subtotal: '20.00', status: 'paid', codes: ['MIA'] });
+    for (let i = 0; i < 20; i += 1)
+      await ledger.order(store, {
+        createdAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
+        subtotal: '20.00',
+        status: 'paid',
+        codes: ['MIA'],
+      });
     let writing = true;
     let written = 0;
     const writer = (async () => {
       while (writing) {
-        await ledger.order(store, { createdAt: `2026-03-${String(1 + (written % 28)).padStart(2, '0')}T11:00:00Z`, subtotal: '10.00', status: 'paid', codes: ['MIA'] });
+        await ledger.order(store, {
+          createdAt: `2026-03-${String(1 + (written % 28)).padStart(2, '0')}T11:00:00Z`,
+          subtotal: '10.00',
+          status: 'paid',
+          codes: ['MIA'],
+        });
         written += 1;
       }
     })();
@@ -84,7 +95,14 @@ describeDb('a backup taken while orders arrive', () => {
     const held = header.tables.find((table) => table.name === 'orders')!.rows;
     expect(held).toBeGreaterThanOrEqual(before);
     expect(held).toBeLessThanOrEqual(after);
-    const { rows } = await sql<{ conversions: string; sales: string; commission: string; rolled_orders: string; rolled_sales: string; rolled_commission: string }>`
+    const { rows } = await sql<{
+      conversions: string;
+      sales: string;
+      commission: string;
+      rolled_orders: string;
+      rolled_sales: string;
+      rolled_commission: string;
+    }>`
       select (select count(*) from conversions where counted)::text as conversions,
              (select sum(converted_minor) from conversions where counted)::text as sales,
              (select sum(commission_minor) from conversions where counted)::text as commission,
@@ -93,6 +111,10 @@ describeDb('a backup taken while orders arrive', () => {
              (select sum(commission) from rollup_account_days)::text as rolled_commission`.execute(copy.db);
     const r = rows[0]!;
     expect(r.conversions).toBe(String(held));
-    expect({ orders: r.rolled_orders, sales: r.rolled_sales, commission: r.rolled_commission }).toEqual({ orders: r.conversions, sales: r.sales, commission: r.commission });
+    expect({ orders: r.rolled_orders, sales: r.rolled_sales, commission: r.rolled_commission }).toEqual({
+      orders: r.conversions,
+      sales: r.sales,
+      commission: r.commission,
+    });
   }, 120_000);
 });

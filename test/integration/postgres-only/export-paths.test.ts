@@ -23,9 +23,36 @@ import { describeDb, startTestApp, type TestApp } from '../../support/harness.ts
 
 // Every kind of cell that quoting or neutralisation treats specially, and some that look close.
 const AWKWARD = [
-  '=1+2', '+CODE', '-10', '-', '@SUM(A1)', '\tTAB', '\r=cmd', '\rCR', "'quoted", 'plain', '',
-  'Smith, Jo', 'say "hi"', '"', '""', ',', 'line\nbreak', 'crlf\r\ninside', '\n', 'end\n', 'Zoë Ünïcode',
-  '東京ストア', '🎉 party', '\\.', 'back\\slash', ' =spaced', 'trailing ', 'a""b', '=HYPERLINK("x","y")', '#1001',
+  '=1+2',
+  '+CODE',
+  '-10',
+  '-',
+  '@SUM(A1)',
+  '\tTAB',
+  '\r=cmd',
+  '\rCR',
+  "'quoted",
+  'plain',
+  '',
+  'Smith, Jo',
+  'say "hi"',
+  '"',
+  '""',
+  ',',
+  'line\nbreak',
+  'crlf\r\ninside',
+  '\n',
+  'end\n',
+  'Zoë Ünïcode',
+  '東京ストア',
+  '🎉 party',
+  '\\.',
+  'back\\slash',
+  ' =spaced',
+  'trailing ',
+  'a""b',
+  '=HYPERLINK("x","y")',
+  '#1001',
 ];
 const CURRENCIES = ['EUR', 'JPY', 'KWD', 'CLF', 'USD', 'NGN', 'BHD', 'ISK'];
 const STATUSES = ['paid', 'pending', 'partially_refunded', 'refunded', 'canceled'];
@@ -70,7 +97,9 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
     const numbers = i.map((k) => pick(AWKWARD, k + 7));
     const codes = i.map((k) => pick(AWKWARD, k + 13));
     // Pairs share an instant (microseconds included), and the days cross New York's DST change.
-    const dates = i.map((k) => new Date(Date.parse('2026-03-07T12:00:00.123Z') + Math.floor(k / 2) * 3_607_000).toISOString().replace('Z', '456Z'));
+    const dates = i.map((k) =>
+      new Date(Date.parse('2026-03-07T12:00:00.123Z') + Math.floor(k / 2) * 3_607_000).toISOString().replace('Z', '456Z'),
+    );
     const currencies = i.map((k) => pick(CURRENCIES, k));
     const statuses = i.map((k) => pick(STATUSES, k));
     const amounts = i.map((k) => pick(AMOUNTS, k * 3));
@@ -127,27 +156,47 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
   it('all sales: every row, removed members and creators included, and within a range of days', async () => {
     for (const { l } of [eur, jpy]) {
       const total = l === eur.l ? 3000 : 120;
-      const all = await expectSameBytes(await downloadAllSales(t.db, t.copyOut, l.accountId, {}), await exportAllSales(t.db, l.accountId, {}), total);
+      const all = await expectSameBytes(
+        await downloadAllSales(t.db, t.copyOut, l.accountId, {}),
+        await exportAllSales(t.db, l.accountId, {}),
+        total,
+      );
       expect(all).toContain(`,"'=HYPERLINK(""x"")",`);
       expect(all).toContain(',"Smith, Jo\r\nJr.",');
       const range = { from: '2026-03-08', to: '2026-03-20' };
-      await expectSameBytes(await downloadAllSales(t.db, t.copyOut, l.accountId, range), await exportAllSales(t.db, l.accountId, range), 10);
+      await expectSameBytes(
+        await downloadAllSales(t.db, t.copyOut, l.accountId, range),
+        await exportAllSales(t.db, l.accountId, range),
+        10,
+      );
     }
     // Spot checks of the cells themselves, so that both paths being wrong alike would show.
     const text = (await bytesOf((await downloadAllSales(t.db, t.copyOut, jpy.l.accountId, {})).body)).toString('utf8');
     // The first row: order '=1+2', number "\rCR", 2026-03-07 12:00:00.123456 UTC = 17:30:00 in Kolkata,
     // the Winter campaign, code '"'; 0 EUR → 0 JPY, commission 0 (yen have no decimals).
-    expect(text.endsWith(`'=1+2,"'\rCR",2026-03-07 17:30:00,"'@Winter\n""cold"", or not","'=HYPERLINK(""x"")","""",Paid,Approved,0.00,EUR,0,JPY,0\r\n`)).toBe(true);
+    expect(
+      text.endsWith(
+        `'=1+2,"'\rCR",2026-03-07 17:30:00,"'@Winter\n""cold"", or not","'=HYPERLINK(""x"")","""",Paid,Approved,0.00,EUR,0,JPY,0\r\n`,
+      ),
+    ).toBe(true);
     // The fourth: order '-', an empty number, an hour and 7 s later; 99 CLF has four decimals, no rate.
-    expect(text).toContain(`\r\n'-,,2026-03-07 18:30:07,"Summer, ""Sale""","'=HYPERLINK(""x"")","line\nbreak",Refunded,Approved,0.0099,CLF,,JPY,\r\n`);
+    expect(text).toContain(
+      `\r\n'-,,2026-03-07 18:30:07,"Summer, ""Sale""","'=HYPERLINK(""x"")","line\nbreak",Refunded,Approved,0.0099,CLF,,JPY,\r\n`,
+    );
     // KWD has three: 9007199254740993 fils, beyond 2^53, stay exact; 7/3 of it converted, 7/30 commission.
-    expect(text).toContain(`\r\n'-10,plain,2026-03-07 18:30:07,"Summer, ""Sale""","Zoë ""Z"" 東京",",",Partially refunded,Approved,9007199254740.993,KWD,21016798261062317,JPY,2101679826106231\r\n`);
+    expect(text).toContain(
+      `\r\n'-10,plain,2026-03-07 18:30:07,"Summer, ""Sale""","Zoë ""Z"" 東京",",",Partially refunded,Approved,9007199254740.993,KWD,21016798261062317,JPY,2101679826106231\r\n`,
+    );
   });
 
   it("a campaign's Orders table with each of its filters, and a selection of rows", async () => {
     const { l, summer, winter, creators, ids } = eur;
     const filters: Parameters<typeof exportCampaignConversions>[3][] = [
-      {}, { status: ['paid', 'refunded'] }, { approval: 'rejected' }, { creatorId: creators[0]! }, { from: '2026-03-08', to: '2026-03-09' },
+      {},
+      { status: ['paid', 'refunded'] },
+      { approval: 'rejected' },
+      { creatorId: creators[0]! },
+      { from: '2026-03-08', to: '2026-03-09' },
     ];
     for (const campaign of [summer, winter]) {
       for (const f of filters) {
@@ -168,7 +217,11 @@ describeDb('export paths (PostgreSQL: COPY and keyset give the same bytes)', () 
 
   it('answers over HTTP with the same bytes', async () => {
     const { l } = jpy as { l: Ledger };
-    const res = await t.app.inject({ method: 'GET', url: '/api/sales/export', headers: { authorization: `Bearer ${l.admin.auth.bearer}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/sales/export',
+      headers: { authorization: `Bearer ${l.admin.auth.bearer}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(await bytesOf(csvStream((await exportAllSales(t.db, l.accountId, {})).records)))).toBe(true);
   });

@@ -26,7 +26,13 @@ describeDb('fair processing while an account is busy with a long operation', () 
     db = await openTestDb();
     other = await db.again();
     // No sweeper: the processor runs when deliveries are stored, and when the test settles it.
-    app = await buildServer({ db: db.db, listen: db.listen, config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false }, logger: false, sweepIntervalMs: 0 });
+    app = await buildServer({
+      db: db.db,
+      listen: db.listen,
+      config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false },
+      logger: false,
+      sweepIntervalMs: 0,
+    });
     await app.ready();
   });
   afterAll(async () => {
@@ -48,13 +54,27 @@ describeDb('fair processing while an account is busy with a long operation', () 
   const send = (s: Shop, id: number, amount: string) => {
     const money = { shop_money: { amount, currency_code: 'EUR' } };
     const body = JSON.stringify({
-      id, name: `#${id}`, created_at: '2026-03-06T10:00:00Z', updated_at: '2026-03-06T10:00:00Z', currency: 'EUR', financial_status: 'paid',
-      cancelled_at: null, subtotal_price_set: money, current_subtotal_price_set: money, discount_codes: [{ code: s.code }], refunds: [],
+      id,
+      name: `#${id}`,
+      created_at: '2026-03-06T10:00:00Z',
+      updated_at: '2026-03-06T10:00:00Z',
+      currency: 'EUR',
+      financial_status: 'paid',
+      cancelled_at: null,
+      subtotal_price_set: money,
+      current_subtotal_price_set: money,
+      discount_codes: [{ code: s.code }],
+      refunds: [],
     });
     return app.inject({
       method: 'POST',
       url: `/webhooks/shopify/${s.storeId}`,
-      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': `d-${id}`, 'x-shopify-hmac-sha256': sign(s.secret, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': `d-${id}`,
+        'x-shopify-hmac-sha256': sign(s.secret, body),
+      },
       payload: body,
     });
   };
@@ -69,7 +89,9 @@ describeDb('fair processing while an account is busy with a long operation', () 
   const conversions = (s: Shop) =>
     db.db
       .selectFrom('conversions')
-      .innerJoin('orders', (j) => j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'))
+      .innerJoin('orders', (j) =>
+        j.onRef('orders.account_id', '=', 'conversions.account_id').onRef('orders.id', '=', 'conversions.order_id'),
+      )
       .select(['orders.external_id', 'conversions.converted_minor', 'conversions.commission_minor'])
       .where('orders.store_id', '=', s.storeId)
       .orderBy('orders.external_id')
@@ -114,7 +136,11 @@ describeDb('fair processing while an account is busy with a long operation', () 
     await app.deliveries.settle();
     expect(await statuses(a)).toMatchObject({ pending: 5 });
     expect((await conversions(b)).filter((c) => Number(c.external_id) >= base + 100)).toEqual(
-      Array.from({ length: 20 }, (_, i) => ({ external_id: String(base + 100 + i), converted_minor: String((i + 1) * 100), commission_minor: String((i + 1) * 10) })),
+      Array.from({ length: 20 }, (_, i) => ({
+        external_id: String(base + 100 + i),
+        converted_minor: String((i + 1) * 100),
+        commission_minor: String((i + 1) * 10),
+      })),
     );
   }
 
@@ -159,7 +185,11 @@ describeDb('fair processing while an account is busy with a long operation', () 
     expect(await statuses(a)).toEqual({ done: 6 });
     // 100.00 EUR at 1.1561 USD per EUR (ECB, 2026-03-06): 115.61 USD, 10 % commission 11.56.
     expect(await conversions(a)).toEqual(
-      ['2999', '3000', '3001', '3002', '3003', '3004'].map((id) => ({ external_id: id, converted_minor: '11561', commission_minor: '1156' })),
+      ['2999', '3000', '3001', '3002', '3003', '3004'].map((id) => ({
+        external_id: id,
+        converted_minor: '11561',
+        commission_minor: '1156',
+      })),
     );
   });
   it('retries a delivery that meets contention without counting attempts, and applies it once the other writer is gone', async () => {
@@ -170,24 +200,61 @@ describeDb('fair processing while an account is busy with a long operation', () 
     await raw.raw(`alter database ${db.name} set lock_timeout = '200ms'`).execute(other.db);
     const impatient = await db.again();
     const server = await buildServer({
-      db: impatient.db, listen: impatient.listen, config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false }, logger: false, sweepIntervalMs: 0,
+      db: impatient.db,
+      listen: impatient.listen,
+      config: { ...loadConfig({ PUBLIC_URL: 'http://tally.test' }), demo: false },
+      logger: false,
+      sweepIntervalMs: 0,
     });
     await server.ready();
     try {
       const a = await shop('SPRING');
-      const row = { account_id: a.accountId, store_id: a.storeId, delivery_id: 'contended', topic: 'orders/create', status: 'pending' as const };
+      const row = {
+        account_id: a.accountId,
+        store_id: a.storeId,
+        delivery_id: 'contended',
+        topic: 'orders/create',
+        status: 'pending' as const,
+      };
       const facts = JSON.stringify({
         kind: 'order',
         order: {
-          externalId: '4000', number: '#4000', createdAt: '2026-03-06T10:00:00.000Z', updatedAt: '2026-03-06T10:00:00.000Z', currency: 'EUR',
-          base: 'paid', grossMinor: '10000', currentMinor: '10000', refunds: [], codes: ['SPRING'], ref: null, country: null,
+          externalId: '4000',
+          number: '#4000',
+          createdAt: '2026-03-06T10:00:00.000Z',
+          updatedAt: '2026-03-06T10:00:00.000Z',
+          currency: 'EUR',
+          base: 'paid',
+          grossMinor: '10000',
+          currentMinor: '10000',
+          refunds: [],
+          codes: ['SPRING'],
+          ref: null,
+          country: null,
         },
       });
-      const release = await holding((trx) => raw`select pg_advisory_xact_lock(hashtextextended(${orderLockKey({ accountId: a.accountId, storeId: a.storeId }, '4000')}, 0))`.execute(trx));
-      await db.db.insertInto('deliveries').values({ ...row, facts }).execute();
+      const release = await holding((trx) =>
+        raw`select pg_advisory_xact_lock(hashtextextended(${orderLockKey({ accountId: a.accountId, storeId: a.storeId }, '4000')}, 0))`.execute(
+          trx,
+        ),
+      );
+      await db.db
+        .insertInto('deliveries')
+        .values({ ...row, facts })
+        .execute();
       const delivery = () =>
-        db.db.selectFrom('deliveries').select(['status', 'attempts', 'last_error', 'next_attempt_at']).where('store_id', '=', a.storeId).executeTakeFirstOrThrow();
-      const due = () => db.db.updateTable('deliveries').set({ next_attempt_at: sql`now()` }).where('store_id', '=', a.storeId).where('status', '=', 'pending').execute();
+        db.db
+          .selectFrom('deliveries')
+          .select(['status', 'attempts', 'last_error', 'next_attempt_at'])
+          .where('store_id', '=', a.storeId)
+          .executeTakeFirstOrThrow();
+      const due = () =>
+        db.db
+          .updateTable('deliveries')
+          .set({ next_attempt_at: sql`now()` })
+          .where('store_id', '=', a.storeId)
+          .where('status', '=', 'pending')
+          .execute();
       // More contention failures than attempts allowed (each retried a second later, made due
       // here at once): none counted, still pending.
       await server.deliveries.settle();

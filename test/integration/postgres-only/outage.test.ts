@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { eventLedger, openStream } from '../../support/event-stream.ts';
 import { describeDb, newAccount, startTestApp, type TestApp } from '../../support/harness.ts';
 import { parseExposition, sampleOf } from '../../support/prometheus.ts';
-import { shopifyOrderBody, type SignedStore } from '../../support/store-deliveries.ts';
+import { type SignedStore, shopifyOrderBody } from '../../support/store-deliveries.ts';
 
 // PostgreSQL going away under a running server: a restart or a failover terminates every
 // session (57P01) and refuses new ones until it is back. The suite's other files share the
@@ -43,7 +43,9 @@ describeDb('a PostgreSQL outage under a running server', () => {
     await admin.query(`alter database ${database} with allow_connections false`);
     const from = performance.now();
     try {
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        database,
+      ]);
       await Promise.all([meanwhile(), sleep(ms)]);
     } finally {
       await admin.query(`alter database ${database} with allow_connections true`);
@@ -67,8 +69,15 @@ describeDb('a PostgreSQL outage under a running server', () => {
     const indexOf = (id: string) => Number(BigInt(id) - FIRST);
     const bodies = Array.from({ length: N }, (_, i) =>
       shopifyOrderBody(store, {
-        orderId: orderId(i), number: `#${i}`, createdAt: '2026-03-06T10:00:00Z', updatedAt: '2026-03-06T10:00:00Z',
-        financialStatus: 'paid', subtotal: '10.00', current: '10.00', codes: ['BURST'], refunds: [],
+        orderId: orderId(i),
+        number: `#${i}`,
+        createdAt: '2026-03-06T10:00:00Z',
+        updatedAt: '2026-03-06T10:00:00Z',
+        financialStatus: 'paid',
+        subtotal: '10.00',
+        current: '10.00',
+        codes: ['BURST'],
+        refunds: [],
       }),
     );
     const send = async (i: number) => {
@@ -116,7 +125,9 @@ describeDb('a PostgreSQL outage under a running server', () => {
     expect(unavailable.size).toBeGreaterThan(0);
     for (const i of unavailable) {
       expect(answers[i]!.retryAfter).toBe('5');
-      expect(answers[i]!.body).toEqual({ error: { code: 'unavailable', message: 'The service is briefly unavailable; nothing was changed. Try again shortly.' } });
+      expect(answers[i]!.body).toEqual({
+        error: { code: 'unavailable', message: 'The service is briefly unavailable; nothing was changed. Try again shortly.' },
+      });
     }
     expect(new Set([...ok].map((i) => answers[i]!.body.outcome))).toEqual(new Set(['stored']));
     // The burst went on after the database came back.
@@ -145,7 +156,12 @@ describeDb('a PostgreSQL outage under a running server', () => {
     const all = await applied();
     expect(all.length).toBe(N);
     expect(all.filter((r) => r.conversions !== '1')).toEqual([]);
-    const deliveries = await t.db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('account_id', '=', accountId).groupBy('status').execute();
+    const deliveries = await t.db
+      .selectFrom('deliveries')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('account_id', '=', accountId)
+      .groupBy('status')
+      .execute();
     expect(deliveries).toEqual([{ status: 'done', n: String(N) }]);
 
     // The server answers as before, without a restart: the dashboard counts each order once.
@@ -164,7 +180,9 @@ describeDb('a PostgreSQL outage under a running server', () => {
       during.push({ status: res.status, body: await res.json() });
       up = sampleOf(parseExposition(await (await fetch(`${base}/metrics`)).text()), 'tally_database_up');
     });
-    expect(during).toEqual([{ status: 503, body: { ready: false, checks: { database: 'unreachable', migrations: 'unknown', inbox: 'unknown' } } }]);
+    expect(during).toEqual([
+      { status: 503, body: { ready: false, checks: { database: 'unreachable', migrations: 'unknown', inbox: 'unknown' } } },
+    ]);
     expect(up).toBe(0);
     const after = await fetch(`${base}/readyz`);
     expect([after.status, await after.json()]).toEqual([200, { ready: true, checks: { database: 'ok', migrations: 'ok', inbox: 'ok' } }]);

@@ -26,7 +26,9 @@ describeDb('marked statements', () => {
   it('prepares a marked statement once per connection and answers it as an unmarked one', async () => {
     await db.db.connection().execute(async (conn) => {
       const names = async () =>
-        (await sql<{ name: string }>`select name from pg_prepared_statements where name like 'test.%' order by name`.execute(conn)).rows.map((r) => r.name);
+        (
+          await sql<{ name: string }>`select name from pg_prepared_statements where name like 'test.%' order by name`.execute(conn)
+        ).rows.map((r) => r.name);
       expect(await names()).toEqual([]);
       const first = await sql<{ n: number }>`/* statement: test.marked */ select ${41}::int + 1 as n`.execute(conn);
       const second = await sql<{ n: number }>`/* statement: test.marked */ select ${41}::int + 1 as n`.execute(conn);

@@ -1,4 +1,4 @@
-import { type TopicHandler, sameCurrency } from '../../facts.ts';
+import { sameCurrency, type TopicHandler } from '../../facts.ts';
 import { readBody } from '../../read-body.ts';
 import { parseShopifyOrder } from '../parse-order.ts';
 

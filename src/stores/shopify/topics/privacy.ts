@@ -42,10 +42,6 @@ function readJson(body: Buffer): unknown {
 }
 
 function orderId(id: unknown, gid: unknown): string | null {
-  const read = shopifyId(
-    'Order',
-    typeof id === 'string' || typeof id === 'number' ? id : null,
-    typeof gid === 'string' ? gid : null,
-  );
+  const read = shopifyId('Order', typeof id === 'string' || typeof id === 'number' ? id : null, typeof gid === 'string' ? gid : null);
   return read.ok ? read.id : null;
 }
