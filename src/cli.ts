@@ -85,7 +85,8 @@ async function main(argv: string[]) {
       await prepareDatabase(connection.db);
       const result = await importRates(connection.db, null, new Uint8Array(await fs.readFile(rest[1])));
       console.log(
-        `Imported ${result.rates} rates for ${result.currencies.length} currencies (${result.from} to ${result.to}); ${result.refigured} conversions refigured.`,
+        `Imported ${result.rates} rates for ${result.currencies.length} currencies (${result.from} to ${result.to}); ` +
+          `${result.refigured} conversions refigured.`,
       );
     } finally {
       await connection.close();
@@ -128,7 +129,8 @@ async function rebuild(args: string[]) {
     for (const d of result.differences) {
       console.log(`${d.table}: ${d.key}: ${d.column}: live ${d.live ?? '(none)'}, rebuilt ${d.rebuilt ?? '(none)'}`);
     }
-    const replayed = `Replayed ${result.deliveries} kept deliveries and ${result.reviews} reviews of account ${accountId} (${account.name})`;
+    const counts = `${result.deliveries} kept deliveries and ${result.reviews} reviews`;
+    const replayed = `Replayed ${counts} of account ${accountId} (${account.name})`;
     if (result.differences.length === 0) console.log(`${replayed}: the rebuilt ledger equals the live one.`);
     else if (result.repaired)
       console.log(`${replayed}: ${result.differences.length} differences; the live ledger now equals the rebuilt one.`);

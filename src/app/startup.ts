@@ -31,9 +31,8 @@ export async function prepareDatabase(db: Db): Promise<{ ratesLoaded: number }> 
     const flush = async () => {
       await sql`
         insert into fx_rates (currency, day, per_eur)
-        select * from unnest(${chunk.map((r) => r.currency)}::text[], ${chunk.map((r) => r.day)}::date[], ${chunk.map((r) => r.perEur)}::numeric[])`.execute(
-        trx,
-      );
+        select * from unnest(${chunk.map((r) => r.currency)}::text[], ${chunk.map((r) => r.day)}::date[],
+                             ${chunk.map((r) => r.perEur)}::numeric[])`.execute(trx);
       ratesLoaded += chunk.length;
       chunk = [];
     };

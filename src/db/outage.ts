@@ -20,8 +20,17 @@ const NODE_AWAY = new Set([
 
 // Messages of the driver's own errors (they carry no SQLSTATE) when a connection drops or
 // cannot be had.
-const DRIVER_AWAY =
-  /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|terminating connection/i;
+const DRIVER_AWAY = new RegExp(
+  [
+    'connection terminated',
+    'connection error',
+    'not queryable',
+    'timeout exceeded when trying to connect',
+    'cannot use a pool after calling end',
+    'terminating connection',
+  ].join('|'),
+  'i',
+);
 
 /** Whether the error means the database is away (restarting, failing over, unreachable, out of connections, disk or memory). */
 export function isDatabaseAway(error: unknown): boolean {

@@ -193,7 +193,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { d
       schema: {
         tags: campaigns,
         description:
-          "Attributes the stored, unattributed orders placed from `from` to `to` to this campaign's members, by the codes and links known now.",
+          "Attributes the stored, unattributed orders placed from `from` to `to` to this campaign's members, " +
+          'by the codes and links known now.',
         params: ZCampaignParams,
         body: ZBackfillBody,
         response: { 200: ZBackfillReply, 404: ZError },

@@ -24,7 +24,8 @@ export const creatorRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db
       schema: {
         tags,
         description:
-          'Creators still in the Community, oldest first, one page at a time; `removed=true` includes removed ones, `removed=only` lists only them.',
+          'Creators still in the Community, oldest first, one page at a time; ' +
+          '`removed=true` includes removed ones, `removed=only` lists only them.',
         querystring: ZCreatorListQuery,
         response: { 200: ZCreatorList, 400: ZError },
       },

@@ -16,7 +16,8 @@ const UNKNOWN_LINK_PAGE = `<!doctype html>
 const LINK_OFF_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Link switched off</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>This link is switched off</h1><p>The brand no longer sends this link to its address. Ask whoever shared it for a new one.</p></body></html>
+<body><h1>This link is switched off</h1>
+<p>The brand no longer sends this link to its address. Ask whoever shared it for a new one.</p></body></html>
 `;
 
 // Members' affiliate links, the domains they may lead to, and the public redirect behind them

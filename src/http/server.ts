@@ -33,7 +33,11 @@ const BODY_LIMIT = 1024 * 1024;
 /** PostgreSQL's numeric_value_out_of_range: a value beyond bigint (or numeric) where it is written. */
 const isFigureOutOfRange = (error: unknown) => (error as { code?: unknown } | null)?.code === '22003';
 const FIGURE_OUT_OF_RANGE =
-  'A figure this would write (an amount converted at its rate, or a total of amounts) is beyond what the ledger holds; nothing was changed.';
+  'A figure this would write (an amount converted at its rate, or a total of amounts) ' +
+  'is beyond what the ledger holds; nothing was changed.';
+/** The session cookie's description in the OpenAPI document. */
+const SESSION_COOKIE_NOTE =
+  `${SESSION_COOKIE} over http, ${SECURE_SESSION_COOKIE} over https ` + "(PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto).";
 /** Seconds a client is asked to wait before sending again what met the database away. */
 const RETRY_AFTER_S = 5;
 
@@ -119,7 +123,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             type: 'apiKey',
             in: 'cookie',
             name: deps.config.publicUrl.startsWith('https://') ? SECURE_SESSION_COOKIE : SESSION_COOKIE,
-            description: `${SESSION_COOKIE} over http, ${SECURE_SESSION_COOKIE} over https (PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto).`,
+            description: SESSION_COOKIE_NOTE,
           },
           apiKey: { type: 'http', scheme: 'bearer' },
         },

@@ -96,7 +96,8 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
       schema: {
         tags: ['webhooks'],
         description:
-          'Parses a dead letter again with the current code and store settings and applies it if it now can; otherwise it stays a dead letter with the new reason.',
+          'Parses a dead letter again with the current code and store settings and applies it if it now can; ' +
+          'otherwise it stays a dead letter with the new reason.',
         params: ZDeadLetterParams,
         response: { 200: ZReplay, 404: ZError },
       },
@@ -111,7 +112,9 @@ export const storeRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, 
       schema: {
         tags: ['webhooks'],
         description:
-          "Shopify's privacy requests (customers/redact, shop/redact, customers/data_request) received for this store and how each was honoured, newest first. Tally keeps no customer data; what it erases are the kept bodies of dead letters.",
+          "Shopify's privacy requests (customers/redact, shop/redact, customers/data_request) received for this store " +
+          'and how each was honoured, newest first. ' +
+          'Tally keeps no customer data; what it erases are the kept bodies of dead letters.',
         params: ZIdParams,
         response: { 200: ZPrivacyRequests, 404: ZError },
       },

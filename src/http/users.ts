@@ -47,7 +47,8 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       schema: {
         tags,
         description:
-          'Removes a user: their sessions and event streams end and the API keys they made are revoked. The last admin cannot be removed (409 last_admin).',
+          'Removes a user: their sessions and event streams end and the API keys they made are revoked. ' +
+          'The last admin cannot be removed (409 last_admin).',
         params: ZIdParams,
         response: { 204: z.null(), 404: ZError, 409: ZError },
       },
@@ -109,7 +110,8 @@ export const userRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db, c
       schema: {
         tags,
         description:
-          "Changes the signed-in user's password (a wrong currentPassword is 403 wrong_password); their other sessions end, this one goes on.",
+          "Changes the signed-in user's password (a wrong currentPassword is 403 wrong_password); " +
+          'their other sessions end, this one goes on.',
         body: ZOwnPasswordBody,
         response: { 204: z.null(), 403: ZError, 429: ZError },
       },

@@ -18,7 +18,9 @@ const ZReceipt = z
     outcome: z
       .enum(['stored', 'duplicate', 'ignored', 'dead'])
       .describe(
-        'stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); duplicate: this delivery id is kept already; ignored: a topic Tally does not read; dead: kept as a dead letter',
+        'stored: committed, applied to the ledger shortly after (a Shopify privacy request: honoured and recorded); ' +
+          'duplicate: this delivery id is kept already; ' +
+          'ignored: a topic Tally does not read; dead: kept as a dead letter',
       ),
     reason: z.string().optional().describe('why a dead letter cannot be processed'),
   })

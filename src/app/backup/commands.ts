@@ -35,7 +35,9 @@ async function openEmbedded(dataDir: string): Promise<Opened> {
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     throw new BackupRefused(
-      `The data directory ${dataDir} is in use by a running Tally server. The embedded database admits one process at a time: stop the server, then run this again. (On PostgreSQL, backups are taken while servers run.)`,
+      `The data directory ${dataDir} is in use by a running Tally server. ` +
+        `The embedded database admits one process at a time: stop the server, then run this again. ` +
+        `(On PostgreSQL, backups are taken while servers run.)`,
     );
   }
 }
@@ -95,7 +97,8 @@ export function restoreCommand(args: string[], config: Config, usage: () => numb
       const header = await restoreBackup(opened.session, input, (table, rows) => console.log(`  ${table}: ${rowsOf(rows)}`));
       const rows = header.tables.reduce((n, t) => n + t.rows, 0);
       console.log(
-        `Restored ${header.tables.length} tables (${rows} rows) of the backup taken at ${header.takenAt} (migration ${header.migration}); every table holds the backup's count of rows.`,
+        `Restored ${header.tables.length} tables (${rows} rows) of the backup taken at ${header.takenAt} ` +
+          `(migration ${header.migration}); every table holds the backup's count of rows.`,
       );
       return 0;
     } finally {
@@ -127,7 +130,8 @@ export function moveCommand(args: string[], config: Config, usage: () => number)
           return 1;
         }
         console.log(
-          `Moved ${source.where} into ${target.where}: every table of every account is equal. Start Tally with DATABASE_URL set to it; ${config.dataDir} is left as it was.`,
+          `Moved ${source.where} into ${target.where}: every table of every account is equal. ` +
+            `Start Tally with DATABASE_URL set to it; ${config.dataDir} is left as it was.`,
         );
         return 0;
       } finally {

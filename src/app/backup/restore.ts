@@ -29,7 +29,8 @@ export async function restoreBackup(
     const known = Object.keys(await migrationProvider.getMigrations());
     if (!known.includes(header.migration)) {
       throw new BackupRefused(
-        `The backup was taken at migration ${header.migration}, which this Tally does not know (its latest is ${known.at(-1)}): restore it with a Tally at least as new as the one that took it.`,
+        `The backup was taken at migration ${header.migration}, which this Tally does not know (its latest is ${known.at(-1)}): ` +
+          `restore it with a Tally at least as new as the one that took it.`,
       );
     }
 
@@ -70,7 +71,8 @@ async function refuseUnlessEmpty(trx: AnyDb, migration: string): Promise<void> {
   if (current === null) return;
   if (current > migration) {
     throw new BackupRefused(
-      `The database is at migration ${current}, newer than the backup's ${migration}: restore into a new, empty database (the restore brings it up to date after loading).`,
+      `The database is at migration ${current}, newer than the backup's ${migration}: ` +
+        `restore into a new, empty database (the restore brings it up to date after loading).`,
     );
   }
   const { rows } = await sql<{ present: boolean }>`select to_regclass('public.accounts') is not null as present`.execute(trx);

@@ -47,7 +47,8 @@ export async function backfillCampaign(
     const kept = await sql<{ id: string; received_at: Date }>`
       insert into deliveries (account_id, store_id, delivery_id, topic, facts, status, processed_at)
       select ${accountId}::bigint, u.store_id, 'backfill:' || gen_random_uuid()::text, 'backfill', u.facts, 'done', now()
-      from unnest(${orders.map((o) => o.store_id)}::bigint[], ${facts.map(keptFactsToJson)}::jsonb[]) with ordinality as u(store_id, facts, n)
+      from unnest(${orders.map((o) => o.store_id)}::bigint[], ${facts.map(keptFactsToJson)}::jsonb[])
+           with ordinality as u(store_id, facts, n)
       order by u.n
       returning id, received_at`.execute(trx);
     const ids = kept.rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

@@ -58,7 +58,8 @@ export async function assertDestinationAllowed(db: Db, accountId: string, destin
   if (!onDomains(host, [...domains, ...storeDomains])) {
     throw new AppError(
       'destination_not_allowed',
-      `Links may lead only to a domain of one of the account's stores or on its list of link domains; ${host} is on neither. An admin can add it in Settings.`,
+      `Links may lead only to a domain of one of the account's stores or on its list of link domains; ` +
+        `${host} is on neither. An admin can add it in Settings.`,
     );
   }
 }

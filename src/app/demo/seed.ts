@@ -522,8 +522,7 @@ async function insertClicks(db: Db, accountId: string, rnd: Random, members: Mem
     const chunk = events.slice(i, i + CHUNK);
     await sql`
       insert into link_click_events (account_id, link_id, at)
-      select ${accountId}::bigint, * from unnest(${chunk.map((e) => e.linkId)}::bigint[], ${chunk.map((e) => iso(e.at))}::timestamptz[])`.execute(
-      db,
-    );
+      select ${accountId}::bigint, *
+      from unnest(${chunk.map((e) => e.linkId)}::bigint[], ${chunk.map((e) => iso(e.at))}::timestamptz[])`.execute(db);
   }
 }

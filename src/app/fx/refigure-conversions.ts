@@ -96,7 +96,8 @@ export async function refigureConversions(
       from (
         select r.id, p.missing as fx_missing, v.converted as converted_minor,
                case when p.missing then null
-                    when ${sql.raw(COUNTABLE_SQL)} then coalesce(tally_percent_of(v.converted, r.terms_percent), 0) + coalesce(v.fixed_part, 0)
+                    when ${sql.raw(COUNTABLE_SQL)}
+                      then coalesce(tally_percent_of(v.converted, r.terms_percent), 0) + coalesce(v.fixed_part, 0)
                     else 0 end as commission_minor,
                not p.missing and ${sql.raw(COUNTABLE_SQL)} as counted
         from conversions r
@@ -106,7 +107,8 @@ export async function refigureConversions(
         cross join lateral (
           select case when p.missing then null else tally_scale_half_even(r.amount_minor, p.num, p.den, p.num_n, p.den_n) end as converted,
                  case when p.missing or p.fixed = '' then null
-                      else tally_scale_half_even(r.terms_fixed_minor, p.fixed_num, p.fixed_den, p.fixed_num_n, p.fixed_den_n) end as fixed_part
+                      else tally_scale_half_even(r.terms_fixed_minor, p.fixed_num, p.fixed_den, p.fixed_num_n, p.fixed_den_n)
+                 end as fixed_part
           offset 0
         ) v
         where ${where} and ${chunk}

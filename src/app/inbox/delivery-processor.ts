@@ -173,7 +173,8 @@ async function recordFailure(trx: Db, d: Pick<Claimed, 'accountId' | 'id' | 'att
   if (kind === 'contention') {
     const delayMs = ctx.policy.contentionDelayMs;
     await sql`/* statement: deliveries.retry */
-      update deliveries set status = 'pending', next_attempt_at = now() + ${delayMs}::float8 * interval '1 millisecond', last_error = ${message}
+      update deliveries
+      set status = 'pending', next_attempt_at = now() + ${delayMs}::float8 * interval '1 millisecond', last_error = ${message}
       where account_id = ${d.accountId} and id = ${d.id}`.execute(trx);
     ctx.log.warn(
       { ...where, attempts: d.attempts, retryInMs: delayMs, contention: true, ...errorFields(error) },
@@ -191,7 +192,9 @@ async function recordFailure(trx: Db, d: Pick<Claimed, 'accountId' | 'id' | 'att
   }
   const delayMs = ctx.policy.backoffMs * ctx.policy.backoffFactor ** (attempts - 1);
   await sql`/* statement: deliveries.retry-later */
-    update deliveries set status = 'pending', attempts = ${attempts}, next_attempt_at = now() + ${delayMs}::float8 * interval '1 millisecond', last_error = ${message}
+    update deliveries
+    set status = 'pending', attempts = ${attempts}, next_attempt_at = now() + ${delayMs}::float8 * interval '1 millisecond',
+        last_error = ${message}
     where account_id = ${d.accountId} and id = ${d.id}`.execute(trx);
   ctx.log.warn({ ...where, attempts, retryInMs: delayMs, ...errorFields(error) }, 'a delivery could not be applied; it will be retried');
   return 'retry';
@@ -310,13 +313,16 @@ export const CLAIM = (after: string, cap: number, limit: number, retryLimit: num
   upper_walk(account_id, n) as (
     (select account_id, 1 from deliveries where status = 'pending' and account_id > ${after}::bigint order by account_id limit 1)
     union all
-    select (select d.account_id from deliveries d where d.status = 'pending' and d.account_id > w.account_id order by d.account_id limit 1), w.n + 1
+    select (select d.account_id from deliveries d
+            where d.status = 'pending' and d.account_id > w.account_id order by d.account_id limit 1), w.n + 1
     from upper_walk w where w.account_id is not null and w.n < ${size(cap)}
   ),
   lower_walk(account_id, n) as (
     (select account_id, 1 from deliveries where status = 'pending' and account_id <= ${after}::bigint order by account_id limit 1)
     union all
-    select (select d.account_id from deliveries d where d.status = 'pending' and d.account_id > w.account_id and d.account_id <= ${after}::bigint order by d.account_id limit 1), w.n + 1
+    select (select d.account_id from deliveries d
+            where d.status = 'pending' and d.account_id > w.account_id and d.account_id <= ${after}::bigint
+            order by d.account_id limit 1), w.n + 1
     from lower_walk w where w.account_id is not null and w.n < ${size(cap)}
   ),
   walked as materialized (

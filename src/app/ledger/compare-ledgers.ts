@@ -164,22 +164,19 @@ export async function repairLedger(trx: Db, accountId: string): Promise<void> {
       and (p.order_external_id, p.amount_minor) is distinct from (r.order_external_id, r.amount_minor)`.execute(trx);
   await sql`insert into public.refunds (account_id, store_id, refund_id, order_external_id, amount_minor)
     select r.account_id, r.store_id, r.refund_id, r.order_external_id, r.amount_minor from pg_temp.refunds r
-    where not exists (select 1 from public.refunds p where p.account_id = r.account_id and p.store_id = r.store_id and p.refund_id = r.refund_id)`.execute(
-    trx,
-  );
+    where not exists (select 1 from public.refunds p
+                      where p.account_id = r.account_id and p.store_id = r.store_id and p.refund_id = r.refund_id)`.execute(trx);
 
   // Deletions: by store and store order id.
   await sql`delete from public.order_deletions p where p.account_id = ${accountId}
     and not exists (select 1 from pg_temp.order_deletions r where r.store_id = p.store_id and r.external_id = p.external_id)`.execute(trx);
   await sql`update public.order_deletions p set at = r.at
-    from pg_temp.order_deletions r where p.account_id = ${accountId} and r.store_id = p.store_id and r.external_id = p.external_id and p.at <> r.at`.execute(
-    trx,
-  );
+    from pg_temp.order_deletions r
+    where p.account_id = ${accountId} and r.store_id = p.store_id and r.external_id = p.external_id and p.at <> r.at`.execute(trx);
   await sql`insert into public.order_deletions (account_id, store_id, external_id, at)
     select r.account_id, r.store_id, r.external_id, r.at from pg_temp.order_deletions r
-    where not exists (select 1 from public.order_deletions p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(
-    trx,
-  );
+    where not exists (select 1 from public.order_deletions p
+                      where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(trx);
 
   // Orders: by store and store order id.
   await sql`update public.orders p set ${set(ORDER_COLUMNS)}, updated_at = now()
@@ -187,12 +184,12 @@ export async function repairLedger(trx: Db, accountId: string): Promise<void> {
       and ${tuple('p', ORDER_COLUMNS)} is distinct from ${tuple('r', ORDER_COLUMNS)}`.execute(trx);
   await sql`insert into public.orders (account_id, store_id, external_id, ${list(ORDER_COLUMNS)})
     select r.account_id, r.store_id, r.external_id, ${from('r', ORDER_COLUMNS)} from pg_temp.orders r
-    where not exists (select 1 from public.orders p where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(
-    trx,
-  );
+    where not exists (select 1 from public.orders p
+                      where p.account_id = r.account_id and p.store_id = r.store_id and p.external_id = r.external_id)`.execute(trx);
 
   // Conversions: by their order. One the rebuild does not have goes, with its reviews.
-  const rebuilt = sql`(select o.external_id, c.* from pg_temp.conversions c join pg_temp.orders o on o.account_id = c.account_id and o.id = c.order_id)`;
+  const rebuilt = sql`(select o.external_id, c.*
+                       from pg_temp.conversions c join pg_temp.orders o on o.account_id = c.account_id and o.id = c.order_id)`;
   await sql`update public.conversions p set ${set(CONVERSION_COLUMNS)}, updated_at = now()
     from ${rebuilt} r join public.orders o on o.account_id = ${accountId} and o.store_id = r.store_id and o.external_id = r.external_id
     where p.account_id = ${accountId} and p.order_id = o.id

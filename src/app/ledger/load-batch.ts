@@ -215,13 +215,13 @@ async function readOrders(
     from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
     join orders o on o.account_id = u.account_id and o.store_id = u.store_id and o.external_id = u.external_id
     union all
-    select d.account_id, d.store_id, d.external_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-           null, null, d.at
+    select d.account_id, d.store_id, d.external_id,
+           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, d.at
     from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
     join order_deletions d on d.account_id = u.account_id and d.store_id = u.store_id and d.external_id = u.external_id
     union all
-    select r.account_id, r.store_id, r.order_external_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-           r.refund_id, r.amount_minor, null
+    select r.account_id, r.store_id, r.order_external_id,
+           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.refund_id, r.amount_minor, null
     from (select r.account_id, r.store_id, r.refund_id
           from unnest(${accounts}::bigint[], ${stores}::bigint[], ${external}::text[]) as u(account_id, store_id, external_id)
           join refunds r on r.account_id = u.account_id and r.store_id = u.store_id and r.order_external_id = u.external_id

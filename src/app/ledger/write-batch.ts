@@ -62,7 +62,8 @@ async function writeDeletions(trx: Db, deleted: readonly OrderWrites[]) {
   const inserted = await sql<{ external_id: string }>`/* statement: apply.write-deletions */
     insert into order_deletions (account_id, store_id, external_id, at)
     select * from unnest(${deleted.map((w) => w.order.accountId)}::bigint[], ${deleted.map((w) => w.order.storeId)}::bigint[],
-                         ${deleted.map((w) => w.order.externalId)}::text[], ${deleted.map((w) => w.deletedAt!.toISOString())}::timestamptz[])
+                         ${deleted.map((w) => w.order.externalId)}::text[],
+                         ${deleted.map((w) => w.deletedAt!.toISOString())}::timestamptz[])
     on conflict (account_id, store_id, external_id) do nothing
     returning external_id`.execute(trx);
   if (inserted.rows.length !== deleted.length) throw new Error('a deletion of the batch was stored meanwhile');
@@ -83,13 +84,16 @@ async function writeOrders(trx: Db, written: readonly OrderWrites[]) {
     insert into orders as o (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor,
                              refunded_minor, status, amount_minor, codes, ref, country, subtotal_minor, current_minor)
     select u.account_id, u.store_id, u.external_id, u.number, u.currency, u.placed_at, u.store_updated_at, u.base_status, u.gross_minor,
-           u.refunded_minor, u.status, u.amount_minor, array(select e from jsonb_array_elements_text(u.codes) with ordinality as x(e, n) order by n),
+           u.refunded_minor, u.status, u.amount_minor,
+           array(select e from jsonb_array_elements_text(u.codes) with ordinality as x(e, n) order by n),
            u.ref, u.country, u.subtotal_minor, u.current_minor
     from unnest(${written.map((w) => w.order.accountId)}::bigint[], ${written.map((w) => w.order.storeId)}::bigint[],
                 ${written.map((w) => w.order.externalId)}::text[], ${col((r) => r.number)}::text[], ${col((r) => r.currency)}::text[],
                 ${col((r) => r.placedAt.toISOString())}::timestamptz[], ${col((r) => r.updatedAt.toISOString())}::timestamptz[],
-                ${col((r) => r.base)}::text[], ${col((r) => r.grossMinor.toString())}::bigint[], ${col((r) => r.refundedMinor.toString())}::bigint[],
-                ${col((r) => r.status)}::text[], ${col((r) => r.amountMinor.toString())}::bigint[], ${col((r) => JSON.stringify(r.codes))}::jsonb[],
+                ${col((r) => r.base)}::text[], ${col((r) => r.grossMinor.toString())}::bigint[],
+                ${col((r) => r.refundedMinor.toString())}::bigint[],
+                ${col((r) => r.status)}::text[], ${col((r) => r.amountMinor.toString())}::bigint[],
+                ${col((r) => JSON.stringify(r.codes))}::jsonb[],
                 ${col((r) => r.ref)}::text[], ${col((r) => r.country)}::text[], ${col((r) => big(r.subtotalMinor))}::bigint[],
                 ${col((r) => big(r.currentMinor))}::bigint[])
       as u(account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status, gross_minor, refunded_minor,
@@ -122,8 +126,10 @@ async function openConversions(trx: Db, opened: readonly OrderWrites[]) {
       ${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.orderId!)}::bigint[], ${rows.map((r) => r.o.storeId)}::bigint[],
       ${rows.map((r) => r.c.attribution.member.campaignId)}::bigint[], ${rows.map((r) => r.c.attribution.member.creatorId)}::bigint[],
       ${rows.map((r) => r.c.attribution.via.type)}::text[], ${rows.map((r) => r.c.attribution.via.value)}::text[],
-      ${rows.map((r) => r.c.orderDate.toISOString())}::timestamptz[], ${rows.map((r) => r.c.currency)}::text[], ${rows.map((r) => r.c.status)}::text[],
-      ${rows.map((r) => r.c.approval)}::text[], ${rows.map((r) => r.c.amountMinor.toString())}::bigint[], ${rows.map((r) => r.c.terms.percent)}::numeric[],
+      ${rows.map((r) => r.c.orderDate.toISOString())}::timestamptz[], ${rows.map((r) => r.c.currency)}::text[],
+      ${rows.map((r) => r.c.status)}::text[],
+      ${rows.map((r) => r.c.approval)}::text[], ${rows.map((r) => r.c.amountMinor.toString())}::bigint[],
+      ${rows.map((r) => r.c.terms.percent)}::numeric[],
       ${rows.map((r) => big(r.c.terms.fixedMinor))}::bigint[], ${rows.map((r) => r.c.terms.fixedCurrency)}::text[],
       ${rows.map((r) => r.c.figures.fxMissing)}::boolean[], ${rows.map((r) => big(r.c.figures.convertedMinor))}::bigint[],
       ${rows.map((r) => big(r.c.figures.commissionMinor))}::bigint[], ${rows.map((r) => r.c.figures.counted)}::boolean[])
@@ -142,7 +148,8 @@ async function updateConversions(trx: Db, changed: readonly OrderWrites[]) {
     update conversions c set
       status = u.status, approval = u.approval, amount_minor = u.amount_minor, fx_missing = u.fx_missing,
       converted_minor = u.converted_minor, commission_minor = u.commission_minor, counted = u.counted, updated_at = now()
-    from unnest(${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.conversionId!)}::bigint[], ${rows.map((r) => r.c.status)}::text[],
+    from unnest(${rows.map((r) => r.o.accountId)}::bigint[], ${rows.map((r) => r.o.conversionId!)}::bigint[],
+                ${rows.map((r) => r.c.status)}::text[],
                 ${rows.map((r) => r.c.approval)}::text[], ${rows.map((r) => r.c.amountMinor.toString())}::bigint[],
                 ${rows.map((r) => r.c.figures.fxMissing)}::boolean[], ${rows.map((r) => big(r.c.figures.convertedMinor))}::bigint[],
                 ${rows.map((r) => big(r.c.figures.commissionMinor))}::bigint[], ${rows.map((r) => r.c.figures.counted)}::boolean[])

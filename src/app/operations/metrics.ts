@@ -59,7 +59,10 @@ export class ServerMetrics {
     const registers = [this.registry];
     this.deliveries = new Counter({
       name: 'tally_deliveries_total',
-      help: 'Store deliveries by platform and outcome: as received (stored, duplicate, ignored, dead_letter, rejected_signature, unknown_store, unavailable, error), then as applied (applied, failed, dead_letter).',
+      help:
+        'Store deliveries by platform and outcome: as received ' +
+        '(stored, duplicate, ignored, dead_letter, rejected_signature, unknown_store, unavailable, error), ' +
+        'then as applied (applied, failed, dead_letter).',
       labelNames: ['platform', 'outcome'],
       registers,
     });

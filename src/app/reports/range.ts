@@ -38,7 +38,8 @@ function parseBound(name: 'from' | 'to', value: string | undefined, timeZone: st
   if (year > LAST_YEAR[name]) {
     throw new AppError(
       'invalid_input',
-      `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); a range starts by 9998-12-31 and ends by 9999-12-31.`,
+      `${name} is after ${LAST_YEAR[name]}-12-31 in the account's time zone (${timeZone}); ` +
+        `a range starts by 9998-12-31 and ends by 9999-12-31.`,
     );
   }
   return isInstant ? { kind: 'instant', at: value } : { kind: 'day', day: value };

@@ -24,11 +24,12 @@ import { nameOrHandleContains } from './search.ts';
 import { inSnapshot } from './snapshot.ts';
 
 // The figures of the home dashboard, a campaign's Performance tab and the Community (SPEC §3,
-// §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its stored `counted` flag says so; sums are done by the database
-// on the rounded per-row figures and turned into bigint in `figuresOf` only. Every total is
-// computed here from the rows it summarises, so the two always agree to the minor unit. The
-// sums come from the rollups (src/app/reports/rollups.ts), which the database keeps equal to the sums of
-// the conversion rows in the same transaction as every change.
+// §6, §10); the last two also count affiliate-link clicks (SPEC §5.2). A row counts when its
+// stored `counted` flag says so; sums are done by the database on the rounded per-row figures
+// and turned into bigint in `figuresOf` only. Every total is computed here from the rows it
+// summarises, so the two always agree to the minor unit. The sums come from the rollups
+// (src/app/reports/rollups.ts), which the database keeps equal to the sums of the conversion
+// rows in the same transaction as every change.
 
 type SumRow = { orders: number; sales: string; commission: string };
 type Figures = { orders: number; salesMinor: bigint; commissionMinor: bigint };
@@ -195,9 +196,8 @@ async function dailySeries(db: Db, plan: RangePlan, currency: string): Promise<T
       coalesce(${boundDay(range.from, tz)},
         (select ${localDay(sql`min(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as first,
       coalesce(${boundDay(range.to, tz)},
-        (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within})) as last`.execute(
-    db,
-  );
+        (select ${localDay(sql`max(c.order_date)`, tz)} from conversions c where c.account_id = ${accountId} and ${within}))
+        as last`.execute(db);
   const { first, last } = extent.rows[0] ?? { first: null, last: null };
   if (first === null || last === null || first > last) return [];
   const span = dayCount(first, last);

@@ -59,6 +59,12 @@ export async function planRange(db: Db, accountId: string, range: Range): Promis
   // its day, and the start of a timestamp `to`'s day to just after it (`to` is inclusive).
   const fromDay = boundDay(from, timeZone);
   const toDay = boundDay(to, timeZone);
+  const toAt =
+    to === null
+      ? null
+      : to.kind === 'instant'
+        ? sql`(${to.at}::timestamptz + interval '1 microsecond')`
+        : sql`((${to.day}::date + 1)::timestamp at time zone ${timeZone})`;
   const { rows } = await sql<{
     from: string | null;
     to: string | null;
@@ -71,9 +77,7 @@ export async function planRange(db: Db, accountId: string, range: Range): Promis
       ${from === null ? sql`null` : iso(from.kind === 'instant' ? sql`${from.at}::timestamptz` : dayStart(from.day, timeZone))} as "fromAt",
       ${iso(sql`((${fromDay} + 1)::timestamp at time zone ${timeZone})`)} as "fromEnd",
       ${iso(sql`(${toDay}::timestamp at time zone ${timeZone})`)} as "toStart",
-      ${to === null ? sql`null` : iso(to.kind === 'instant' ? sql`(${to.at}::timestamptz + interval '1 microsecond')` : sql`((${to.day}::date + 1)::timestamp at time zone ${timeZone})`)} as "toAt"`.execute(
-    db,
-  );
+      ${toAt === null ? sql`null` : iso(toAt)} as "toAt"`.execute(db);
   const b = rows[0];
   if (!b) throw new Error('the range bounds are missing');
   const first = from === null ? null : from.kind === 'day' ? from.day : addDays(b.from as string, 1);
