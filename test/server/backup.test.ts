@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +14,7 @@ import { loadConfig } from '../../src/config.ts';
 import { type Connection, connectPostgres } from '../../src/db/connect.ts';
 import { openDataDir } from '../../src/db/embedded.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { ROOT, startRealServer } from '../support/real-server.ts';
 
 // The demo user's password, made at random as the first start makes it.
 const DEMO_PASSWORD = newDemoPassword();
@@ -23,7 +23,6 @@ const DEMO_PASSWORD = newDemoPassword();
 // workspace: moved from its data directory into PostgreSQL, every report and export answers the
 // same on both; backups round-trip on each database; what cannot be restored is refused.
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const BASE_URL = process.env.TALLY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // The PostgreSQL parts skip, saying why, when no server is reachable.
@@ -79,51 +78,16 @@ async function tally(
   return { code, out: bytes.toString('utf8'), err, stdout: bytes };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 interface Running {
   child: ChildProcess;
   /** GET as the demo user: the status and the body's text. */
   get(url: string): Promise<{ status: number; text: string }>;
 }
 
+/** A server on the database `env` names, signed in as the demo user. */
 async function serve(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    // One public address for every server, so the webhook URLs they show are alike.
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      TALLY_DEMO: '0',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: 'http://tally.test',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  while (
-    !(await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  // One public address for every server, so the webhook URLs they show are alike.
+  const { child, base } = await startRealServer(env.TALLY_DATA_DIR ?? '', { PUBLIC_URL: 'http://tally.test', ...env });
   const login = await fetch(`${base}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

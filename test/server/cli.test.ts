@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, ROOT } from '../support/real-server.ts';
 
 // The real entry point, as `npm start` runs it, on a fresh embedded data directory.
-const ROOT = new URL('../../', import.meta.url).pathname;
 
 function run(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
@@ -23,14 +22,6 @@ async function finish(child: ChildProcess): Promise<{ code: number | null; out: 
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   return { code, out };
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('tally serve on the embedded database', () => {
   let dir: string;

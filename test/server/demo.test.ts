@@ -1,69 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RealServer, startRealServer } from '../support/real-server.ts';
 
 // The demo workspace, as the first `npm start` on an empty embedded database makes it.
-const ROOT = new URL('../../', import.meta.url).pathname;
 // The password is made at seeding and printed once; later starts say where it was shown.
 const SIGN_IN =
   /^Demo workspace: sign in as demo@tally\.example \/ ([a-z2-9]{4}(?:-[a-z2-9]{4}){3}) \(the password is shown only this once\)$/m;
 const REMINDER = 'Demo workspace: sign in as demo@tally.example with the password printed when it was created (the first start)';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-async function start(dir: string, env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    // The embedded database, whatever the environment running the tests says.
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      TALLY_DEMO: '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TALLY_DATA_DIR: dir,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not become healthy:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, port, output: () => out };
-}
-
-async function stop(running: Running | undefined) {
-  if (!running) return;
-  running.child.kill('SIGTERM');
-  if (running.child.exitCode === null) await new Promise((r) => running.child.on('exit', r));
-}
+// The demo is on by default on the embedded database: started as a new user starts it.
+const start = (dir: string, env: Record<string, string> = {}) => startRealServer(dir, { TALLY_DEMO: '', ...env });
 
 async function login(port: number, password: string): Promise<{ status: number; cookie: string }> {
   const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
@@ -80,7 +28,7 @@ const minor = (value: string) => BigInt(value.replace('.', ''));
 
 describe('the demo workspace', () => {
   let dir: string;
-  let server: Running | undefined;
+  let server: RealServer | undefined;
   let cookie = '';
   let password = '';
   const get = async (url: string) => {
@@ -95,7 +43,7 @@ describe('the demo workspace', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await stop(server);
+    await server?.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -164,7 +112,7 @@ describe('the demo workspace', () => {
       };
     };
     const first = await counts();
-    await stop(server);
+    await server?.stop();
     server = await start(dir);
     expect(server.output()).toContain(REMINDER);
     expect(server.output()).not.toContain(password);
@@ -182,7 +130,7 @@ describe('TALLY_DEMO=0', () => {
       expect(server.output()).not.toContain('Demo workspace');
       expect((await login(server.port, 'tally-demo-2026')).status).toBe(401);
     } finally {
-      await stop(server);
+      await server?.stop();
       await fs.rm(dir, { recursive: true, force: true });
     }
   }, 120_000);

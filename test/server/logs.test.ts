@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RealServer, startRealServer } from '../support/real-server.ts';
 
 // The log of the real server through a full run (SPEC §9): signup and logins (wrong ones too),
 // an API key made and used, signed webhooks carrying customer data (a dead letter and its
@@ -14,17 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // signatures, client addresses, query strings or customer data the run sent, and one line
 // per request.
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const PASSWORD = 'Log-Test-Password-7f3a';
 const WRONG_PASSWORD = 'Wrong-Password-Guess-91c2';
@@ -52,8 +42,7 @@ const PERSONAL = [
 describe('the log of a full run of tally serve', () => {
   let dir: string;
   let base: string;
-  let server: ChildProcess;
-  let output = '';
+  let server: RealServer;
   /** Every value the run sent that must not reach the log. */
   const secrets: string[] = [PASSWORD, WRONG_PASSWORD, VISITOR, PROXY, QUERY_TOKEN, ...PERSONAL];
   let requests = 0;
@@ -65,33 +54,13 @@ describe('the log of a full run of tally serve', () => {
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-logs-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TALLY_DATA_DIR: dir, TALLY_DEMO: '0', LOG_LEVEL: 'debug' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (d) => (output += d));
-    server.stderr!.on('data', (d) => (output += d));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      // Not counted: the server may log these before it is ready.
-      const ok = await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the server did not become healthy:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Not counted as requests: the ones made while waiting for the server to be ready.
+    server = await startRealServer(dir, { LOG_LEVEL: 'debug' });
+    base = server.base;
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.on('exit', r));
-    }
+    await server?.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -217,8 +186,8 @@ describe('the log of a full run of tally serve', () => {
   }, 60_000);
 
   it('logged none of what the run sent, and one line per request', async () => {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.on('exit', r));
+    await server.stop();
+    const output = server.output();
     const lines = output.split('\n').filter((l) => l.trim() !== '');
     for (const secret of secrets) expect(output.includes(secret), `the log holds ${secret}`).toBe(false);
     expect(output).not.toMatch(/tly_/);
