@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { type Account, api, ApiError, type Me, type SessionReply, setCsrfToken, type User } from './api.ts';
+import { type Account, api, ApiError, type Me, type SessionReply, setCsrfToken, type User } from './api/client.ts';
 
 // The signed-in session. The cookie is HttpOnly; the CSRF token and the user are kept in
 // sessionStorage so a reload keeps the session (with the user's role as it is now: an admin

@@ -1,0 +1,52 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api/client.ts';
+import { type CampaignDetail, type CommissionBody, describeTerms } from '../../api/campaign-api.ts';
+import { CommissionFields } from '../../ui/CommissionFields.tsx';
+import { draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
+
+// The campaign's commission terms: read-only words for members and viewers, a form for admins.
+// New terms apply to conversions created from now on (the API snapshots terms per conversion).
+
+export function TermsForm({ campaign, defaultCurrency, canEdit }: { campaign: CampaignDetail; defaultCurrency: string; canEdit: boolean }) {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<TermsDraft>(() => draftOf(campaign.commission, defaultCurrency));
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: (commission: CommissionBody) => api<CampaignDetail>('PATCH', `/api/campaigns/${campaign.id}`, { commission }),
+    onSuccess: async (saved) => {
+      setDraft(draftOf(saved.commission, defaultCurrency));
+      queryClient.setQueryData(['campaign', campaign.id], saved);
+      await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
+    },
+  });
+
+  if (!canEdit) {
+    return <p data-testid="campaign-terms">{describeTerms(campaign.commission)}</p>;
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = termsBody(draft);
+    if ('error' in parsed) {
+      setInvalid(parsed.error);
+      return;
+    }
+    setInvalid(null);
+    save.mutate(parsed.body);
+  };
+
+  return (
+    <form className="terms-form" onSubmit={submit} aria-label="Commission terms">
+      <p>Now: <span data-testid="campaign-terms">{describeTerms(campaign.commission)}</span></p>
+      <CommissionFields legend="New terms" value={draft} onChange={(d) => { setDraft(d); save.reset(); }} disabled={save.isPending} />
+      <p className="muted">New terms apply to orders attributed from now on; existing orders keep the terms they were made under.</p>
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>Save terms</button>
+        {save.isSuccess && <span role="status">Terms saved.</span>}
+      </div>
+      {invalid && <p role="alert" className="error">{invalid}</p>}
+      {save.isError && <p role="alert" className="error">Could not save the terms: {save.error.message}</p>}
+    </form>
+  );
+}

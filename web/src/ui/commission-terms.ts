@@ -1,0 +1,36 @@
+import type { Commission, CommissionBody } from '../api/campaign-api.ts';
+
+// The commission terms form's text fields, and their check before they are sent: the same
+// rules the API applies (a percent from 0 to 100 with at most 4 decimals; a fixed amount is a
+// decimal with a three-letter currency), so a typo is explained before a round trip.
+
+export interface TermsDraft { percent: string; fixedValue: string; fixedCurrency: string }
+
+export function draftOf(commission: Commission | null, defaultCurrency: string): TermsDraft {
+  return {
+    percent: commission?.percent ?? '',
+    fixedValue: commission?.fixed?.value ?? '',
+    fixedCurrency: commission?.fixed?.currency ?? defaultCurrency,
+  };
+}
+
+const PERCENT = /^[0-9]{1,3}(\.[0-9]{1,4})?$/;
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** The request body for a draft (an empty field clears its part), or what is wrong with it. */
+export function termsBody(draft: TermsDraft): { body: CommissionBody } | { error: string } {
+  const percent = draft.percent.trim().replace(/%$/, '').trim();
+  const value = draft.fixedValue.trim();
+  const currency = draft.fixedCurrency.trim().toUpperCase();
+  if (percent !== '' && (!PERCENT.test(percent) || Number(percent) > 100)) {
+    return { error: `"${draft.percent.trim()}" is not a percent: give a number from 0 to 100 with at most 4 decimals, such as 12.5.` };
+  }
+  if (value !== '' && !DECIMAL.test(value)) {
+    return { error: `"${value}" is not an amount: give a decimal such as 2.50.` };
+  }
+  if (value !== '' && !CURRENCY.test(currency)) {
+    return { error: `"${draft.fixedCurrency.trim()}" is not a currency: give a three-letter ISO 4217 code such as EUR.` };
+  }
+  return { body: { percent: percent === '' ? null : percent, fixed: value === '' ? null : { value, currency } } };
+}
