@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
-import { api, ApiError } from './api/client.ts';
+import { ApiError, client, ok } from './api/client.ts';
 import { CampaignPage } from './pages/campaign/CampaignPage.tsx';
 import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
 import { CommunityPage } from './pages/community/CommunityPage.tsx';
@@ -39,7 +39,7 @@ function Shell() {
   const { account, user, signOut } = useSession();
   // The stream was refused: if the session has ended (401), back to signing in.
   const onRefused = useCallback(() => {
-    api('GET', '/api/me').catch((error: unknown) => {
+    ok(client.GET('/api/me')).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) void signOut().then(() => navigate('/'));
     });
   }, [signOut]);

@@ -1,49 +1,9 @@
-// The API's shapes this app reads (see GET /api/openapi.json) and one fetch helper.
+import createClient from 'openapi-fetch';
+import type { paths } from './schema.d.ts';
 
-export interface Money { value: string; currency: string }
-export type Role = 'admin' | 'member' | 'viewer';
-export interface Account { id: string; name: string; defaultCurrency: string; timeZone: string }
-export interface User { id: string; email: string; role: Role }
-export interface SessionReply { account: Account; user: User; csrfToken: string }
-/** GET /api/me: the caller now; `user` is null for an API key. */
-export interface Me { account: Account; user: User | null; role: Role }
-
-export interface Figures { orders: number; sales: Money; commission: Money }
-export interface CampaignFigures extends Figures { campaignId: string; name: string }
-/** Clicks on affiliate links and orders per click ("0.2500"), null without clicks. */
-export interface ClickFigures { clicks: number; conversionRate: string | null }
-export interface CreatorFigures extends Figures, ClickFigures { creatorId: string; name: string }
-export interface Dashboard {
-  currency: string;
-  totalSales: Money;
-  orders: number;
-  commission: Money;
-  fxMissing: number;
-  campaigns: CampaignFigures[];
-  series: Array<{ date: string; sales: Money }>;
-}
-export interface Performance { currency: string; totals: Figures & ClickFigures; creators: CreatorFigures[] }
-export interface Campaign { id: string; name: string; commission: { percent: string | null; fixed: Money | null } }
-
-export type StoreStatus = 'pending' | 'paid' | 'partially_refunded' | 'refunded' | 'canceled';
-export interface Conversion {
-  id: string;
-  orderId: string;
-  orderNumber: string;
-  orderDate: string;
-  campaignId: string;
-  creatorId: string;
-  creatorName: string;
-  via: { type: 'code' | 'link'; value: string };
-  status: StoreStatus;
-  approval: 'approved' | 'rejected';
-  amount: Money;
-  converted: Money | null;
-  fxMissing: boolean;
-  commission: Money | null;
-  counted: boolean;
-}
-export interface ConversionPage { items: Conversion[]; nextCursor: string | null }
+// The one way this app calls the API: openapi-fetch over the types generated from the served
+// OpenAPI document (schema.d.ts, `npm run gen:api`), so tsc checks every path, query, body
+// and answer. Errors are ApiErrors carrying the server's message.
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -56,27 +16,25 @@ let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
-/** The session's CSRF token, for requests `api` cannot make (a file download, a raw file body). */
+/** The session's CSRF token, for requests the client cannot make (a file download, a raw file body). */
 export function getCsrfToken(): string | null {
   return csrfToken;
 }
 
-/** Calls the API; JSON in and out, errors as ApiError with the server's message. */
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') {
-    headers['content-type'] = 'application/json';
-    if (csrfToken) headers['x-csrf-token'] = csrfToken;
-  }
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(method !== 'GET' && { body: JSON.stringify(body ?? {}) }),
+export const client = createClient<paths>({ credentials: 'same-origin', headers: { accept: 'application/json' } });
+client.use({
+  onRequest({ request }) {
+    if (request.method !== 'GET' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+});
+
+/** The answer of a call, or its ApiError: `ok(client.GET('/api/me'))`. */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call.catch((e: unknown) => {
+    throw new ApiError(0, 'unreachable', `Could not reach the server: ${(e as Error).message}`);
   });
-  if (res.status === 204) return undefined as T;
-  const data: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw errorOf(res.status, data);
+  if (!response.ok) throw errorOf(response.status, error);
   return data as T;
 }
 

@@ -1,11 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
+import { keys } from './keys.ts';
 
 // Changes made elsewhere — a new order, a refund, a colleague's reject — arrive on the
-// account's event stream (GET /api/events). The figures on screen are refetched, and the rows
-// that changed are marked for a moment so the eye finds them.
+// account's event stream (GET /api/events). The figures on screen are refetched through the
+// same query keys the pages read (keys.ts), and the rows that changed are marked for a moment
+// so the eye finds them.
 
 const HIGHLIGHT_MS = 3_000;
+/** What a changed conversion can change: its rows, its campaign's figures, the totals, the Community's. */
+const FIGURES = [keys.conversions.all, keys.performance.all, keys.dashboard.all, keys.community.all];
 const changedAt = new Map<string, number>();
 const listeners = new Set<() => void>();
 let version = 0;
@@ -53,7 +57,7 @@ export function useLiveUpdates(onRefused: () => void): void {
       // A burst of changes is one refetch.
       clearTimeout(refetch);
       refetch = setTimeout(() => {
-        for (const key of ['conversions', 'performance', 'dashboard', 'community']) void queryClient.invalidateQueries({ queryKey: [key] });
+        for (const queryKey of FIGURES) void queryClient.invalidateQueries({ queryKey });
       }, 200);
     };
     source.addEventListener('conversion', (event) => {

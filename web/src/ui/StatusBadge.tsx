@@ -1,17 +1,11 @@
-import type { Conversion, StoreStatus } from '../api/client.ts';
+import { statusLabel } from '../../../src/core/status.ts';
+import type { Conversion, StoreStatus } from '../api/types.ts';
 
-// The store status and the approval of a conversion, as badges.
-
-export const STATUS_WORDS: Record<StoreStatus, string> = {
-  pending: 'Pending',
-  paid: 'Paid',
-  partially_refunded: 'Partially refunded',
-  refunded: 'Refunded',
-  canceled: 'Canceled',
-};
+// The store status and the approval of a conversion, as badges; the status words are the
+// core's, as the exports write them.
 
 export function StatusBadge({ status }: { status: StoreStatus }) {
-  return <span className={`badge badge-${status}`}>{STATUS_WORDS[status]}</span>;
+  return <span className={`badge badge-${status}`}>{statusLabel(status)}</span>;
 }
 
 export function ApprovalBadge({ approval }: { approval: Conversion['approval'] }) {

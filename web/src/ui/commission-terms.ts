@@ -1,4 +1,5 @@
-import type { Commission, CommissionBody } from '../api/campaign-api.ts';
+import type { Commission } from '../api/types.ts';
+import { formatMoney } from './format.ts';
 
 // The commission terms form's text fields, and their check before they are sent: the same
 // rules the API applies (a percent from 0 to 100 with at most 4 decimals; a fixed amount is a
@@ -19,7 +20,7 @@ const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** The request body for a draft (an empty field clears its part), or what is wrong with it. */
-export function termsBody(draft: TermsDraft): { body: CommissionBody } | { error: string } {
+export function termsBody(draft: TermsDraft): { body: Commission } | { error: string } {
   const percent = draft.percent.trim().replace(/%$/, '').trim();
   const value = draft.fixedValue.trim();
   const currency = draft.fixedCurrency.trim().toUpperCase();
@@ -33,4 +34,13 @@ export function termsBody(draft: TermsDraft): { body: CommissionBody } | { error
     return { error: `"${draft.fixedCurrency.trim()}" is not a currency: give a three-letter ISO 4217 code such as EUR.` };
   }
   return { body: { percent: percent === '' ? null : percent, fixed: value === '' ? null : { value, currency } } };
+}
+
+/** Terms in words, e.g. "10% + €2.00 per order". */
+export function describeTerms(commission: Commission): string {
+  const parts = [
+    commission.percent !== null && `${commission.percent}%`,
+    commission.fixed !== null && `${formatMoney(commission.fixed)} per order`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' + ') : 'No commission';
 }

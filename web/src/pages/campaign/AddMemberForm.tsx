@@ -1,7 +1,7 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { api } from '../../api/client.ts';
-import type { CreatorList, Member } from '../../api/campaign-api.ts';
+import { useCreatorChoices } from '../../api/creators.ts';
+import { useAddMember } from '../../api/members.ts';
+import type { Member } from '../../api/types.ts';
 import { Link } from '../../ui/router.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 
@@ -19,33 +19,28 @@ export function splitCodes(text: string): string[] {
 
 export function AddMemberForm({ campaignId, members }: { campaignId: string; members: Member[] }) {
   const id = useId();
-  const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), SEARCH_DELAY_MS);
-  const creators = useQuery({
-    queryKey: ['creators', 'choices', q],
-    queryFn: () => api<CreatorList>('GET', `/api/creators?limit=${CHOICES}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
-    placeholderData: keepPreviousData,
-  });
+  const creators = useCreatorChoices(q, CHOICES);
   const [creatorId, setCreatorId] = useState('');
   const [codes, setCodes] = useState('');
   const active = new Set(members.filter((m) => !m.removed).map((m) => m.creatorId));
   const choices = (creators.data?.items ?? []).filter((c) => !c.removed && !active.has(c.id));
 
-  const add = useMutation({
-    mutationFn: (body: { creatorId: string; codes: string[] }) => api<Member>('POST', `/api/campaigns/${campaignId}/members`, body),
-    onSuccess: async () => {
-      setCreatorId('');
-      setCodes('');
-      await queryClient.invalidateQueries({ queryKey: ['members', campaignId] });
-      await queryClient.invalidateQueries({ queryKey: ['performance', campaignId] });
-    },
-  });
+  const add = useAddMember(campaignId);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (creatorId === '') return;
-    add.mutate({ creatorId, codes: splitCodes(codes) });
+    add.mutate(
+      { creatorId, codes: splitCodes(codes) },
+      {
+        onSuccess: () => {
+          setCreatorId('');
+          setCodes('');
+        },
+      },
+    );
   };
 
   if (creators.isError) return <p role="alert" className="error">Could not load the Community: {creators.error.message}</p>;

@@ -1,5 +1,5 @@
-import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, type Conversion, type ConversionPage } from '../../api/client.ts';
+import { useReview } from '../../api/conversions.ts';
+import type { Conversion } from '../../api/types.ts';
 
 // Reject / Undo of one conversion: the answer replaces the row, and the totals are fetched again.
 // The button stays enabled (aria-disabled) while the request runs, so the keyboard focus stays
@@ -7,19 +7,8 @@ import { api, type Conversion, type ConversionPage } from '../../api/client.ts';
 // `onDone` hears what happened, for a live region to say it.
 
 export function ApprovalButton({ conversion, onDone }: { conversion: Conversion; onDone?: (message: string) => void }) {
-  const queryClient = useQueryClient();
   const rejecting = conversion.approval === 'approved';
-  const mutation = useMutation({
-    mutationFn: () => api<Conversion>('POST', `/api/conversions/${conversion.id}/${rejecting ? 'reject' : 'approve'}`),
-    onSuccess: (updated) => {
-      queryClient.setQueriesData<InfiniteData<ConversionPage>>({ queryKey: ['conversions', updated.campaignId] }, (data) =>
-        data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((c) => (c.id === updated.id ? updated : c)) })) },
-      );
-      void queryClient.invalidateQueries({ queryKey: ['performance', updated.campaignId] });
-      void queryClient.invalidateQueries({ queryKey: ['dashboard'] });
-      onDone?.(`Order ${updated.orderNumber} ${updated.approval === 'rejected' ? 'rejected' : 'approved again'}.`);
-    },
-  });
+  const mutation = useReview(conversion, onDone);
   const label = rejecting ? 'Reject' : 'Undo';
   return (
     <>

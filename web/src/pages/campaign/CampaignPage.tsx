@@ -1,6 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, type Performance } from '../../api/client.ts';
-import type { CampaignDetail } from '../../api/campaign-api.ts';
+import { useCampaign, usePerformance } from '../../api/campaigns.ts';
 import { CampaignSettings } from './CampaignSettings.tsx';
 import { OrdersTable } from './OrdersTable.tsx';
 import { PerformanceTable } from './PerformanceTable.tsx';
@@ -15,7 +13,7 @@ import './campaign-settings.css';
 export type CampaignTab = 'performance' | 'settings';
 
 export function CampaignPage({ campaignId, tab }: { campaignId: string; tab: CampaignTab }) {
-  const campaign = useQuery({ queryKey: ['campaign', campaignId], queryFn: () => api<CampaignDetail>('GET', `/api/campaigns/${campaignId}`) });
+  const campaign = useCampaign(campaignId);
   const tabs: Array<{ id: CampaignTab; label: string; href: string }> = [
     { id: 'performance', label: 'Performance', href: `/campaigns/${campaignId}` },
     { id: 'settings', label: 'Settings', href: `/campaigns/${campaignId}/settings` },
@@ -42,10 +40,7 @@ export function CampaignPage({ campaignId, tab }: { campaignId: string; tab: Cam
 
 function PerformanceTab({ campaignId }: { campaignId: string }) {
   const { user } = useSession();
-  const performance = useQuery({
-    queryKey: ['performance', campaignId],
-    queryFn: () => api<Performance>('GET', `/api/campaigns/${campaignId}/performance`),
-  });
+  const performance = usePerformance(campaignId);
   return (
     <>
       <h2>Performance</h2>

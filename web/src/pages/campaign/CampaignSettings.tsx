@@ -1,7 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { useAddMember, useMembers } from '../../api/members.ts';
+import type { Campaign, Member } from '../../api/types.ts';
 import { AddMemberForm } from './AddMemberForm.tsx';
-import type { CampaignDetail, Member, MemberList } from '../../api/campaign-api.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { MemberCard } from './MemberCard.tsx';
 import { useSession } from '../../session.tsx';
@@ -12,13 +11,10 @@ import './campaign-settings.css';
 // members removed from the campaign (re-adding one brings its codes back, SPEC §6). Members
 // and viewers see everything read-only; only admins get the controls.
 
-export function CampaignSettings({ campaign }: { campaign: CampaignDetail }) {
+export function CampaignSettings({ campaign }: { campaign: Campaign }) {
   const { account, user } = useSession();
   const canEdit = user.role === 'admin';
-  const members = useQuery({
-    queryKey: ['members', campaign.id],
-    queryFn: () => api<MemberList>('GET', `/api/campaigns/${campaign.id}/members?removed=true`),
-  });
+  const members = useMembers(campaign.id, { removed: true });
   const all = members.data?.items ?? [];
   const active = all.filter((m) => !m.removed && !m.creatorRemoved);
   const removed = all.filter((m) => m.removed || m.creatorRemoved);
@@ -64,15 +60,7 @@ export function CampaignSettings({ campaign }: { campaign: CampaignDetail }) {
 }
 
 function RemovedMember({ campaignId, member, canEdit }: { campaignId: string; member: Member; canEdit: boolean }) {
-  const queryClient = useQueryClient();
-  const readd = useMutation({
-    mutationFn: () => api<Member>('POST', `/api/campaigns/${campaignId}/members`, { creatorId: member.creatorId }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['members', campaignId] });
-      await queryClient.invalidateQueries({ queryKey: ['performance', campaignId] });
-      focusById(`remove-member-${campaignId}-${member.creatorId}`);
-    },
-  });
+  const readd = useAddMember(campaignId, () => focusById(`remove-member-${campaignId}-${member.creatorId}`));
   return (
     <li data-creator-id={member.creatorId}>
       <span>
@@ -83,7 +71,7 @@ function RemovedMember({ campaignId, member, canEdit }: { campaignId: string; me
         <span className="muted">Removed from the Community: restore the creator on the Community page first.</span>
       ) : (
         canEdit && (
-          <button id={`readd-member-${campaignId}-${member.creatorId}`} type="button" className="small" disabled={readd.isPending} onClick={() => readd.mutate()}>
+          <button id={`readd-member-${campaignId}-${member.creatorId}`} type="button" className="small" disabled={readd.isPending} onClick={() => readd.mutate({ creatorId: member.creatorId })}>
             Re-add {member.name}
           </button>
         )

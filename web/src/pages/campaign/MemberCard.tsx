@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { api } from '../../api/client.ts';
-import { describeTerms, type Member, type MemberCode, type MemberLink } from '../../api/campaign-api.ts';
+import { useAddCode, useCreateLink, useRemoveCode, useRemoveMember } from '../../api/members.ts';
+import type { Member } from '../../api/types.ts';
+import { describeTerms } from '../../ui/commission-terms.ts';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { focusById } from '../../ui/focus-by-id.ts';
 
@@ -10,54 +10,26 @@ import { focusById } from '../../ui/focus-by-id.ts';
 
 export function MemberCard({ campaignId, member, canEdit }: { campaignId: string; member: Member; canEdit: boolean }) {
   const id = useId();
-  const queryClient = useQueryClient();
-  const base = `/api/campaigns/${campaignId}/members/${member.creatorId}`;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['members', campaignId] });
 
   const [code, setCode] = useState('');
-  const addCode = useMutation({
-    mutationFn: (text: string) => api<MemberCode>('POST', `${base}/codes`, { code: text }),
-    onSuccess: async () => {
-      setCode('');
-      await refresh();
-    },
-  });
+  const addCode = useAddCode(campaignId, member.creatorId);
   // A freed code's × goes with it: the focus moves to the new-code field beside the codes.
   const codeInput = useRef<HTMLInputElement>(null);
-  const removeCode = useMutation({
-    mutationFn: (text: string) => api<void>('DELETE', `${base}/codes/${encodeURIComponent(text)}`),
-    onSuccess: async () => {
-      await refresh();
-      codeInput.current?.focus();
-    },
-  });
+  const removeCode = useRemoveCode(campaignId, member.creatorId);
 
   const [destination, setDestination] = useState('');
-  const createLink = useMutation({
-    mutationFn: (url: string) => api<MemberLink>('POST', `${base}/links`, { destination: url }),
-    onSuccess: async () => {
-      setDestination('');
-      await refresh();
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api<void>('DELETE', base),
-    onSuccess: async () => {
-      await refresh();
-      await queryClient.invalidateQueries({ queryKey: ['performance', campaignId] });
-      focusById(`readd-member-${campaignId}-${member.creatorId}`);
-    },
-  });
+  const createLink = useCreateLink(campaignId, member.creatorId);
+  const remove = useRemoveMember(campaignId, member.creatorId, () => focusById(`readd-member-${campaignId}-${member.creatorId}`));
 
   const submitCode = (event: FormEvent) => {
     event.preventDefault();
     if (code.trim() === '') return;
-    addCode.mutate(code.trim());
+    addCode.mutate(code.trim(), { onSuccess: () => setCode('') });
   };
   const submitLink = (event: FormEvent) => {
     event.preventDefault();
     if (destination.trim() === '') return;
-    createLink.mutate(destination.trim());
+    createLink.mutate(destination.trim(), { onSuccess: () => setDestination('') });
   };
 
   return (
@@ -82,7 +54,7 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
             <li key={c}>
               <code>{c}</code>
               {canEdit && (
-                <button type="button" className="link" aria-label={`Remove code ${c}`} disabled={removeCode.isPending} onClick={() => removeCode.mutate(c)}>
+                <button type="button" className="link" aria-label={`Remove code ${c}`} disabled={removeCode.isPending} onClick={() => removeCode.mutate(c, { onSuccess: () => codeInput.current?.focus() })}>
                   ×
                 </button>
               )}

@@ -1,22 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { api, type StoreStatus } from '../../api/client.ts';
+import { STORE_STATUSES, statusLabel } from '../../../../src/core/status.ts';
+import { useMembers } from '../../api/members.ts';
 import { NO_FILTER, type OrdersFilter, isFiltered } from './orders-filter.ts';
-import { STATUS_WORDS } from '../../ui/StatusBadge.tsx';
 
 // The controls above the Orders table: status, approval, creator (the campaign's members, as
 // the table shows only theirs) and from / to days in the account's time zone.
 
-interface MemberList { items: Array<{ creatorId: string; name: string }> }
-
-const STATUSES = Object.keys(STATUS_WORDS) as StoreStatus[];
-
 export function OrdersFilters({ campaignId, value, onChange }: { campaignId: string; value: OrdersFilter; onChange: (filter: OrdersFilter) => void }) {
   const id = useId();
-  const members = useQuery({
-    queryKey: ['members', campaignId],
-    queryFn: () => api<MemberList>('GET', `/api/campaigns/${campaignId}/members`),
-  });
+  const members = useMembers(campaignId, { removed: false });
   const creators = [...(members.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   const set = (patch: Partial<OrdersFilter>) => onChange({ ...value, ...patch });
 
@@ -26,8 +18,8 @@ export function OrdersFilters({ campaignId, value, onChange }: { campaignId: str
         Status
         <select id={`${id}-status`} value={value.status} onChange={(e) => set({ status: e.target.value as OrdersFilter['status'] })}>
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>{STATUS_WORDS[s]}</option>
+          {STORE_STATUSES.map((s) => (
+            <option key={s} value={s}>{statusLabel(s)}</option>
           ))}
         </select>
       </label>

@@ -1,12 +1,13 @@
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { createColumnHelper, type RowSelectionState, rowSelectionFeature, tableFeatures, type Updater, useTable } from '@tanstack/react-table';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type Conversion, type ConversionPage } from '../../api/client.ts';
+import { useConversions } from '../../api/conversions.ts';
+import type { Conversion } from '../../api/types.ts';
 import { ApprovalButton } from './ApprovalButton.tsx';
 import { downloadUrl, postForDownload } from './download.ts';
 import { formatMoney } from '../../ui/format.ts';
 import { useRecentlyChanged } from '../../api/live.ts';
-import { exportMatchingUrl, filterParams, isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
+import { exportMatchingUrl, filterQuery, isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
 import { OrdersFilters } from './OrdersFilters.tsx';
 import { ALL_MATCHING, allLoadedTicked, fromTicks, isEmpty, NOTHING_SELECTED, type Selection, selectedIds, tickedRows } from './selection.ts';
 import { ApprovalBadge, StatusBadge } from '../../ui/StatusBadge.tsx';
@@ -17,7 +18,6 @@ import './orders.css';
 // filters applied by the server. Members and admins can select rows — one, the loaded page, or
 // every order matching the filters without loading them — and export them as CSV.
 
-const PAGE_SIZE = 50;
 const features = tableFeatures({ rowSelectionFeature });
 const helper = createColumnHelper<typeof features, Conversion>();
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -71,18 +71,7 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
   const [filter, setFilter] = useState<OrdersFilter>(NO_FILTER);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
   const [announcement, setAnnouncement] = useState('');
-  const query = filterParams(filter);
-  const pages = useInfiniteQuery({
-    queryKey: ['conversions', campaignId, query.toString()],
-    queryFn: ({ pageParam }) => {
-      const params = new URLSearchParams(query);
-      params.set('limit', String(PAGE_SIZE));
-      if (pageParam) params.set('cursor', pageParam);
-      return api<ConversionPage>('GET', `/api/campaigns/${campaignId}/conversions?${params}`);
-    },
-    initialPageParam: '',
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const pages = useConversions(campaignId, filterQuery(filter));
   const columns = useMemo(() => makeColumns(canReview, canExport, setAnnouncement), [canReview, canExport]);
   const data = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
   const loadedIds = useMemo(() => data.map((c) => c.id), [data]);

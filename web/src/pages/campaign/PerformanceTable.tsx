@@ -1,5 +1,5 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import type { CreatorFigures, Performance } from '../../api/client.ts';
+import type { Performance } from '../../api/types.ts';
 import { formatCount, formatMoney, formatRate } from '../../ui/format.ts';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 
@@ -7,7 +7,7 @@ import { TableScroll } from '../../ui/TableScroll.tsx';
 // with the totals below.
 
 const features = tableFeatures({});
-const helper = createColumnHelper<typeof features, CreatorFigures>();
+const helper = createColumnHelper<typeof features, Performance['creators'][number]>();
 const columns = helper.columns([
   helper.accessor('name', { header: 'Creator' }),
   helper.accessor('orders', { header: 'Orders', cell: (info) => formatCount(info.getValue()) }),

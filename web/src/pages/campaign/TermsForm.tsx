@@ -1,25 +1,16 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
-import { type CampaignDetail, type CommissionBody, describeTerms } from '../../api/campaign-api.ts';
+import { useSaveTerms } from '../../api/campaigns.ts';
+import type { Campaign } from '../../api/types.ts';
 import { CommissionFields } from '../../ui/CommissionFields.tsx';
-import { draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
+import { describeTerms, draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
 
 // The campaign's commission terms: read-only words for members and viewers, a form for admins.
 // New terms apply to conversions created from now on (the API snapshots terms per conversion).
 
-export function TermsForm({ campaign, defaultCurrency, canEdit }: { campaign: CampaignDetail; defaultCurrency: string; canEdit: boolean }) {
-  const queryClient = useQueryClient();
+export function TermsForm({ campaign, defaultCurrency, canEdit }: { campaign: Campaign; defaultCurrency: string; canEdit: boolean }) {
   const [draft, setDraft] = useState<TermsDraft>(() => draftOf(campaign.commission, defaultCurrency));
   const [invalid, setInvalid] = useState<string | null>(null);
-  const save = useMutation({
-    mutationFn: (commission: CommissionBody) => api<CampaignDetail>('PATCH', `/api/campaigns/${campaign.id}`, { commission }),
-    onSuccess: async (saved) => {
-      setDraft(draftOf(saved.commission, defaultCurrency));
-      queryClient.setQueryData(['campaign', campaign.id], saved);
-      await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
-    },
-  });
+  const save = useSaveTerms(campaign.id);
 
   if (!canEdit) {
     return <p data-testid="campaign-terms">{describeTerms(campaign.commission)}</p>;
@@ -33,7 +24,7 @@ export function TermsForm({ campaign, defaultCurrency, canEdit }: { campaign: Ca
       return;
     }
     setInvalid(null);
-    save.mutate(parsed.body);
+    save.mutate(parsed.body, { onSuccess: (saved) => setDraft(draftOf(saved.commission, defaultCurrency)) });
   };
 
   return (

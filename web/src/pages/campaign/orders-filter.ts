@@ -1,4 +1,5 @@
-import type { Conversion, StoreStatus } from '../../api/client.ts';
+import type { ConversionsQuery } from '../../api/conversions.ts';
+import type { Conversion, StoreStatus } from '../../api/types.ts';
 
 // The Orders table's filters, as the list and export APIs take them (GET
 // /api/campaigns/{id}/conversions and …/conversions/export): the server filters.
@@ -15,22 +16,22 @@ export interface OrdersFilter {
 export const NO_FILTER: OrdersFilter = { status: '', approval: '', creatorId: '', from: '', to: '' };
 
 /** The query parameters of a filter; "any" is left out. */
-export function filterParams(filter: OrdersFilter): URLSearchParams {
-  const params = new URLSearchParams();
-  if (filter.status) params.set('status', filter.status);
-  if (filter.approval) params.set('approval', filter.approval);
-  if (filter.creatorId) params.set('creatorId', filter.creatorId);
-  if (filter.from) params.set('from', filter.from);
-  if (filter.to) params.set('to', filter.to);
-  return params;
+export function filterQuery(filter: OrdersFilter): ConversionsQuery {
+  return {
+    ...(filter.status && { status: filter.status }),
+    ...(filter.approval && { approval: filter.approval }),
+    ...(filter.creatorId && { creatorId: filter.creatorId }),
+    ...(filter.from && { from: filter.from }),
+    ...(filter.to && { to: filter.to }),
+  };
 }
 
 export function isFiltered(filter: OrdersFilter): boolean {
-  return filterParams(filter).size > 0;
+  return Object.keys(filterQuery(filter)).length > 0;
 }
 
 /** The CSV of every order matching the filter. */
 export function exportMatchingUrl(campaignId: string, filter: OrdersFilter): string {
-  const query = filterParams(filter).toString();
+  const query = new URLSearchParams(filterQuery(filter)).toString();
   return `/api/campaigns/${campaignId}/conversions/export${query ? `?${query}` : ''}`;
 }

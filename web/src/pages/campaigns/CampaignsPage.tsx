@@ -1,9 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { api, type Campaign } from '../../api/client.ts';
-import { type CampaignDetail, type CommissionBody, describeTerms } from '../../api/campaign-api.ts';
+import { useCampaigns, useCreateCampaign } from '../../api/campaigns.ts';
 import { CommissionFields } from '../../ui/CommissionFields.tsx';
-import { draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
+import { describeTerms, draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
 import { Link, navigate } from '../../ui/router.tsx';
 import { useSession } from '../../session.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
@@ -14,7 +12,7 @@ import '../campaign/campaign-settings.css';
 export function CampaignsPage() {
   useDocumentTitle('Campaigns');
   const { user } = useSession();
-  const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => api<{ items: Campaign[] }>('GET', '/api/campaigns') });
+  const campaigns = useCampaigns();
   return (
     <section aria-labelledby="campaigns-title">
       <h1 id="campaigns-title">Campaigns</h1>
@@ -39,17 +37,10 @@ export function CampaignsPage() {
 function NewCampaignForm() {
   const id = useId();
   const { account } = useSession();
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [terms, setTerms] = useState<TermsDraft>(() => draftOf(null, account.defaultCurrency));
   const [invalid, setInvalid] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: (body: { name: string; commission: CommissionBody }) => api<CampaignDetail>('POST', '/api/campaigns', body),
-    onSuccess: async (created) => {
-      await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
-      navigate(`/campaigns/${created.id}/settings`);
-    },
-  });
+  const create = useCreateCampaign();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -63,7 +54,7 @@ function NewCampaignForm() {
       return;
     }
     setInvalid(null);
-    create.mutate({ name: name.trim(), commission: parsed.body });
+    create.mutate({ name: name.trim(), commission: parsed.body }, { onSuccess: (created) => navigate(`/campaigns/${created.id}/settings`) });
   };
 
   return (

@@ -1,7 +1,7 @@
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
-import { api, rangeQuery } from '../../api/client.ts';
-import type { Community, CommunitySort, Creator, CreatorList } from '../../api/campaign-api.ts';
+import { useAddCreator, useRemovedCreators, useRestoreCreator } from '../../api/creators.ts';
+import { useCommunity } from '../../api/reports.ts';
+import type { CommunitySort, Creator } from '../../api/types.ts';
 import { CommunityTable } from './CommunityTable.tsx';
 import { presetRange } from '../../ui/date-range.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
@@ -10,7 +10,6 @@ import { type RangeChoice, RangePicker } from '../../ui/RangePicker.tsx';
 import { useSession } from '../../session.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
-import { useRefreshCommunity } from './use-refresh-community.ts';
 import './community.css';
 
 // The Community: creators still in it with orders, sales and commission across campaigns for a
@@ -32,21 +31,7 @@ export function CommunityPage() {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), SEARCH_DELAY_MS);
 
-  const params = useMemo(() => {
-    const p = new URLSearchParams(rangeQuery(choice.range));
-    p.set('sort', sort);
-    p.set('limit', String(PAGE_SIZE));
-    if (q) p.set('q', q);
-    return p.toString();
-  }, [choice.range, sort, q]);
-  const community = useInfiniteQuery({
-    queryKey: ['community', params],
-    queryFn: ({ pageParam }) => api<Community>('GET', `/api/community?${params}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // A new sort, search or range keeps showing the rows it replaces until it arrives.
-    placeholderData: keepPreviousData,
-  });
+  const community = useCommunity({ ...choice.range, sort, limit: String(PAGE_SIZE), ...(q && { q }) });
   const creators = useMemo(() => community.data?.pages.flatMap((p) => p.creators) ?? [], [community.data]);
   const first = community.data?.pages[0];
 
@@ -83,13 +68,7 @@ export function CommunityPage() {
 }
 
 function RemovedCreators({ canEdit }: { canEdit: boolean }) {
-  const removed = useInfiniteQuery({
-    queryKey: ['creators', 'removed'],
-    queryFn: ({ pageParam }) =>
-      api<CreatorList>('GET', `/api/creators?removed=only&limit=${REMOVED_PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const removed = useRemovedCreators(REMOVED_PAGE_SIZE);
   const items = removed.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
@@ -115,24 +94,17 @@ function RemovedCreators({ canEdit }: { canEdit: boolean }) {
 
 function AddCreatorForm() {
   const id = useId();
-  const refresh = useRefreshCommunity();
   const [fields, setFields] = useState({ name: '', handle: '', email: '' });
-  const add = useMutation({
-    mutationFn: () =>
-      api<Creator>('POST', '/api/creators', {
-        name: fields.name.trim(),
-        ...(fields.handle.trim() && { handle: fields.handle.trim() }),
-        ...(fields.email.trim() && { email: fields.email.trim() }),
-      }),
-    onSuccess: async () => {
-      setFields({ name: '', handle: '', email: '' });
-      await refresh();
-    },
-  });
+  const add = useAddCreator();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (fields.name.trim() === '') return;
-    add.mutate();
+    const body = {
+      name: fields.name.trim(),
+      ...(fields.handle.trim() && { handle: fields.handle.trim() }),
+      ...(fields.email.trim() && { email: fields.email.trim() }),
+    };
+    add.mutate(body, { onSuccess: () => setFields({ name: '', handle: '', email: '' }) });
   };
   const field = (key: keyof typeof fields) => ({
     id: `${id}-${key}`,
@@ -161,14 +133,7 @@ function AddCreatorForm() {
 }
 
 function RemovedCreator({ creator, canEdit }: { creator: Creator; canEdit: boolean }) {
-  const refresh = useRefreshCommunity();
-  const restore = useMutation({
-    mutationFn: () => api<Creator>('POST', `/api/creators/${creator.id}/restore`),
-    onSuccess: async () => {
-      await refresh();
-      focusById(`remove-creator-${creator.id}`);
-    },
-  });
+  const restore = useRestoreCreator(creator.id, () => focusById(`remove-creator-${creator.id}`));
   return (
     <li data-creator-id={creator.id}>
       <span>{creator.name}{creator.handle && <span className="muted"> {creator.handle}</span>}</span>

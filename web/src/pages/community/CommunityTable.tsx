@@ -1,10 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
-import type { CommunityCreator, CommunitySort, CommunityTotals } from '../../api/campaign-api.ts';
+import { useRemoveCreator } from '../../api/creators.ts';
+import type { Community, CommunityCreator, CommunitySort } from '../../api/types.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
 import { TableScroll } from '../../ui/TableScroll.tsx';
-import { useRefreshCommunity } from './use-refresh-community.ts';
 
 // The Community's creators and their figures, as far as the pages loaded so far reach. The
 // server sorts and pages (GET /api/community); the column headers choose the sort and the
@@ -20,7 +18,7 @@ const SORTABLE: Array<{ sort: CommunitySort; label: string; numeric: boolean }> 
 export interface CommunityTableProps {
   creators: CommunityCreator[];
   count: number;
-  totals: CommunityTotals;
+  totals: Community['totals'];
   sort: CommunitySort;
   onSort: (sort: CommunitySort) => void;
   searching: boolean;
@@ -88,14 +86,7 @@ export function CommunityTable({ creators, count, totals, sort, onSort, searchin
 }
 
 function RemoveCreatorButton({ creator }: { creator: CommunityCreator }) {
-  const refresh = useRefreshCommunity();
-  const remove = useMutation({
-    mutationFn: () => api<void>('DELETE', `/api/creators/${creator.creatorId}`),
-    onSuccess: async () => {
-      await refresh();
-      focusById(`restore-creator-${creator.creatorId}`);
-    },
-  });
+  const remove = useRemoveCreator(creator.creatorId, () => focusById(`restore-creator-${creator.creatorId}`));
   return (
     <>
       <button id={`remove-creator-${creator.creatorId}`} type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Remove {creator.name}</button>

@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { api, type Dashboard, rangeQuery } from '../../api/client.ts';
+import { rangeQuery } from '../../api/client.ts';
+import { useDashboard } from '../../api/reports.ts';
 import { presetRange } from '../../ui/date-range.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
 import { type RangeChoice, RangePicker } from '../../ui/RangePicker.tsx';
@@ -19,7 +19,7 @@ export function HomePage() {
   const { account, user } = useSession();
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));
   const query = rangeQuery(choice.range);
-  const dashboard = useQuery({ queryKey: ['dashboard', query], queryFn: () => api<Dashboard>('GET', `/api/dashboard${query}`) });
+  const dashboard = useDashboard(choice.range);
 
   return (
     <section aria-labelledby="home-title">

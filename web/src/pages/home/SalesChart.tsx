@@ -1,5 +1,5 @@
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Money } from '../../api/client.ts';
+import type { Money } from '../../api/types.ts';
 import { formatMoney, formatMoneyCompact } from '../../ui/format.ts';
 
 // Sales per day of the range, in the account's currency.

@@ -1,49 +1,41 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { type Account, api } from '../../api/client.ts';
+import { useRates, useUpdateAccount } from '../../api/settings.ts';
 import { useSession } from '../../session.tsx';
 import { currencyChoices, timeZoneChoices, todayUtc } from './currencies.ts';
-import type { RatesReply } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // Default currency and time zone. A currency change re-expresses every stored figure on the
 // server, so everything cached here is read again.
 
 export function AccountSection() {
   const { account, setAccount } = useSession();
-  const queryClient = useQueryClient();
-  const today = todayUtc();
-  const rates = useQuery({ queryKey: ['settings', 'fx-rates', today], queryFn: () => api<RatesReply>('GET', `/api/fx-rates?date=${today}`) });
+  const rates = useRates(todayUtc());
   const [currency, setCurrency] = useState(account.defaultCurrency);
   const [timeZone, setTimeZone] = useState(account.timeZone);
   const [saved, setSaved] = useState<string | null>(null);
-  const action = useAction();
+  const update = useUpdateAccount();
 
   const currencies = currencyChoices(rates.data?.items ?? [], account.defaultCurrency);
   const zones = timeZoneChoices(account.timeZone);
   const changed = currency !== account.defaultCurrency || timeZone !== account.timeZone;
 
-  async function save(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
     setSaved(null);
-    const patch: Partial<Account> = {};
+    const patch: { defaultCurrency?: string; timeZone?: string } = {};
     if (currency !== account.defaultCurrency) patch.defaultCurrency = currency;
     if (timeZone !== account.timeZone) patch.timeZone = timeZone;
-    const updated = await action.run(() => api<Account>('PATCH', '/api/account', patch));
-    if (!updated) return;
-    setAccount(updated);
-    await queryClient.invalidateQueries();
-    setSaved(
-      patch.defaultCurrency
-        ? `Saved. Every figure is now shown in ${updated.defaultCurrency}.`
-        : 'Saved.',
-    );
+    update.mutate(patch, {
+      onSuccess: (updated) => {
+        setAccount(updated);
+        setSaved(patch.defaultCurrency ? `Saved. Every figure is now shown in ${updated.defaultCurrency}.` : 'Saved.');
+      },
+    });
   }
 
   return (
     <section aria-labelledby="settings-account" className="settings-section">
       <h2 id="settings-account">Account</h2>
-      <form className="settings-form" onSubmit={(e) => void save(e)}>
+      <form className="settings-form" onSubmit={save}>
         <label>
           Default currency
           <select name="defaultCurrency" value={currency} onChange={(e) => setCurrency(e.target.value)}>
@@ -56,7 +48,7 @@ export function AccountSection() {
             {zones.map((z) => <option key={z} value={z}>{z}</option>)}
           </select>
         </label>
-        <button type="submit" disabled={action.busy || !changed}>Save</button>
+        <button type="submit" disabled={update.isPending || !changed}>Save</button>
       </form>
       <p className="muted hint">
         Every figure — totals, commissions, exports, history included — is shown in the default currency. Changing it
@@ -64,7 +56,7 @@ export function AccountSection() {
         starts for date ranges, daily figures and export dates.
       </p>
       {rates.isError && <p role="alert" className="error">Could not load the currencies: {rates.error.message}</p>}
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      {update.isError && <p role="alert" className="error">{update.error.message}</p>}
       {saved && <p role="status" className="ok">{saved}</p>}
     </section>
   );

@@ -1,36 +1,36 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, type Role } from '../../api/client.ts';
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../../api/settings.ts';
+import type { Answer, ApiKey, Role } from '../../api/types.ts';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { roleName, RoleSelect } from './roles.tsx';
-import type { ApiKey, ApiKeyCreated, Items } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // API keys: created with a role, shown once (only a hash is kept), revoked after a confirmation.
 
 const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
-const KEYS = ['settings', 'api-keys'];
 
 function NewKey() {
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
-  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const action = useAction();
+  const [created, setCreated] = useState<Answer<'/api/api-keys', 'post'> | null>(null);
+  const action = useCreateApiKey();
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault();
     setCreated(null);
-    const key = await action.run(() => api<ApiKeyCreated>('POST', '/api/api-keys', { name: name.trim(), role }));
-    if (!key) return;
-    setCreated(key);
-    setName('');
-    await queryClient.invalidateQueries({ queryKey: KEYS });
+    action.mutate(
+      { name: name.trim(), role },
+      {
+        onSuccess: (key) => {
+          setCreated(key);
+          setName('');
+        },
+      },
+    );
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void create(e)} aria-labelledby="new-key">
+    <form className="settings-form" onSubmit={create} aria-labelledby="new-key">
       <h3 id="new-key" className="form-title">Create an API key</h3>
       <label>
         Key name
@@ -40,8 +40,8 @@ function NewKey() {
         Key role
         <RoleSelect value={role} onChange={setRole} />
       </label>
-      <button type="submit" disabled={action.busy}>Create key</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>Create key</button>
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
       {created && (
         <div className="new-key" role="status">
           <p>
@@ -60,9 +60,8 @@ function NewKey() {
 }
 
 function KeyRow({ apiKey }: { apiKey: ApiKey }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const action = useAction();
+  const action = useRevokeApiKey(apiKey.id);
   // Cancel gives the focus back to Revoke (the confirmation takes it with autoFocus).
   const revokeButton = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
@@ -71,12 +70,6 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
     wasConfirming.current = confirming;
   }, [confirming]);
 
-  async function revoke() {
-    const done = await action.run(() => api<void>('DELETE', `/api/api-keys/${apiKey.id}`).then(() => true));
-    if (!done) return;
-    setConfirming(false);
-    await queryClient.invalidateQueries({ queryKey: KEYS });
-  }
 
   return (
     <tr data-api-key-id={apiKey.id} className={apiKey.revokedAt ? 'revoked' : undefined}>
@@ -91,18 +84,18 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
         {!apiKey.revokedAt && confirming && (
           <span className="confirm" role="group" aria-label={`Confirm revoking ${apiKey.name}`}>
             <span>Revoke {apiKey.name}? Requests with it will fail at once.</span>
-            <button type="button" className="small danger" disabled={action.busy} onClick={() => void revoke()}>Yes, revoke</button>
+            <button type="button" className="small danger" disabled={action.isPending} onClick={() => action.mutate(undefined, { onSuccess: () => setConfirming(false) })}>Yes, revoke</button>
             <button type="button" className="small" onClick={() => setConfirming(false)} autoFocus>Cancel</button>
           </span>
         )}
-        {action.error && <span role="alert" className="error"> {action.error}</span>}
+        {action.isError && <span role="alert" className="error"> {action.error.message}</span>}
       </td>
     </tr>
   );
 }
 
 export function ApiKeysSection() {
-  const keys = useQuery({ queryKey: KEYS, queryFn: () => api<Items<ApiKey>>('GET', '/api/api-keys') });
+  const keys = useApiKeys();
   return (
     <section aria-labelledby="settings-keys" className="settings-section">
       <h2 id="settings-keys">API keys</h2>

@@ -1,9 +1,7 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/client.ts';
+import { useDeadLetters, useReplay } from '../../api/settings.ts';
+import type { DeadLetter, Store } from '../../api/types.ts';
 import { TableScroll } from '../../ui/TableScroll.tsx';
-import type { DeadLetter, Items, Replay, Store } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // A store's signed deliveries that could not be processed. Replay parses one again with the
 // current code and store settings (e.g. after its currency was corrected) and applies it if
@@ -12,22 +10,20 @@ import { useAction } from './use-action.ts';
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 export function DeadLetters({ store }: { store: Store }) {
-  const queryClient = useQueryClient();
-  const key = ['settings', 'dead-letters', store.id];
-  const letters = useQuery({ queryKey: key, queryFn: () => api<Items<DeadLetter>>('GET', `/api/stores/${store.id}/dead-letters`) });
+  const letters = useDeadLetters(store.id);
   const [outcome, setOutcome] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const action = useAction();
+  const action = useReplay(store.id);
 
-  async function replay(letter: DeadLetter) {
+  function replay(letter: DeadLetter) {
     setOutcome(null);
-    const result = await action.run(() => api<Replay>('POST', `/api/stores/${store.id}/dead-letters/${letter.id}/replay`));
-    if (!result) return;
-    setOutcome(
-      result.status === 'dead'
-        ? { kind: 'error', text: `Delivery ${letter.id} still fails: ${result.reason ?? 'no reason given'}.` }
-        : { kind: 'ok', text: `Delivery ${letter.id} was ${result.status === 'done' ? 'applied' : 'queued and will be applied shortly'}.` },
-    );
-    await queryClient.invalidateQueries({ queryKey: key });
+    action.mutate(letter.id, {
+      onSuccess: (result) =>
+        setOutcome(
+          result.status === 'dead'
+            ? { kind: 'error', text: `Delivery ${letter.id} still fails: ${result.reason ?? 'no reason given'}.` }
+            : { kind: 'ok', text: `Delivery ${letter.id} was ${result.status === 'done' ? 'applied' : 'queued and will be applied shortly'}.` },
+        ),
+    });
   }
 
   return (
@@ -49,7 +45,7 @@ export function DeadLetters({ store }: { store: Store }) {
                   <td>{d.topic}</td>
                   <td className="wrap">{d.reason}</td>
                   <td>
-                    <button type="button" className="small" disabled={action.busy} onClick={() => void replay(d)} aria-label={`Replay delivery ${d.id}`}>
+                    <button type="button" className="small" disabled={action.isPending} onClick={() => replay(d)} aria-label={`Replay delivery ${d.id}`}>
                       Replay
                     </button>
                   </td>
@@ -59,7 +55,7 @@ export function DeadLetters({ store }: { store: Store }) {
           </table>
         </TableScroll>
       )}
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
       <p role="status" className={outcome?.kind === 'error' ? 'error' : 'ok'}>{outcome?.text}</p>
     </div>
   );

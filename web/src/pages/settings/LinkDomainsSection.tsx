@@ -1,45 +1,30 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
-import { useAction } from './use-action.ts';
+import { useAddLinkDomain, useLinkDomains, useRemoveLinkDomain } from '../../api/settings.ts';
 
 // The domains affiliate links may lead to: the stores' own, and a list kept here for the rest
 // (a brand site, a landing page). Links elsewhere are refused, so Tally is never an open redirect.
 
-interface LinkDomains { domains: string[]; storeDomains: string[] }
-// Under the stores' key, so that a change to a store's domain refreshes it too.
-const KEYS = ['settings', 'stores', 'link-domains'];
-
 function DomainRow({ domain }: { domain: string }) {
-  const queryClient = useQueryClient();
-  const action = useAction();
-  async function remove() {
-    const done = await action.run(() => api<void>('DELETE', `/api/account/link-domains/${encodeURIComponent(domain)}`).then(() => true));
-    if (done) await queryClient.invalidateQueries({ queryKey: KEYS });
-  }
+  const remove = useRemoveLinkDomain(domain);
   return (
     <li>
       <code>{domain}</code>
-      <button type="button" className="small danger" disabled={action.busy} onClick={() => void remove()} aria-label={`Remove ${domain}`}>
+      <button type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()} aria-label={`Remove ${domain}`}>
         Remove
       </button>
-      {action.error && <span role="alert" className="error"> {action.error}</span>}
+      {remove.isError && <span role="alert" className="error"> {remove.error.message}</span>}
     </li>
   );
 }
 
 export function LinkDomainsSection() {
-  const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: KEYS, queryFn: () => api<LinkDomains>('GET', '/api/account/link-domains') });
+  const list = useLinkDomains();
   const [domain, setDomain] = useState('');
-  const action = useAction();
+  const add = useAddLinkDomain();
 
-  async function add(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    const added = await action.run(() => api<LinkDomains>('POST', '/api/account/link-domains', { domain: domain.trim() }));
-    if (!added) return;
-    setDomain('');
-    queryClient.setQueryData(KEYS, added);
+    add.mutate(domain.trim(), { onSuccess: () => setDomain('') });
   }
 
   return (
@@ -68,14 +53,14 @@ export function LinkDomainsSection() {
           )}
         </>
       )}
-      <form className="settings-form" onSubmit={(e) => void add(e)} aria-labelledby="new-link-domain">
+      <form className="settings-form" onSubmit={submit} aria-labelledby="new-link-domain">
         <h3 id="new-link-domain" className="form-title">Add a link domain</h3>
         <label>
           Domain
           <input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} required maxLength={253} placeholder="e.g. brand.example.com" />
         </label>
-        <button type="submit" disabled={action.busy}>Add domain</button>
-        {action.error && <p role="alert" className="error">{action.error}</p>}
+        <button type="submit" disabled={add.isPending}>Add domain</button>
+        {add.isError && <p role="alert" className="error">{add.error.message}</p>}
       </form>
     </section>
   );

@@ -1,11 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
-import { api } from '../../api/client.ts';
+import { useAddRate, useImportRates, useRates } from '../../api/settings.ts';
+import type { ImportReply } from '../../api/types.ts';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { todayUtc } from './currencies.ts';
-import type { ImportReply, RateAdded, RatesReply } from './types.ts';
-import { uploadRates } from './upload-rates.ts';
-import { useAction } from './use-action.ts';
 
 // Exchange rates: what is in effect on a day (the ECB's, or this account's own), a rate for a
 // currency the ECB does not publish, and an ECB file to import. New rates refigure the
@@ -16,11 +13,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 function RatesTable() {
   const [date, setDate] = useState(todayUtc());
   const valid = DAY.test(date);
-  const rates = useQuery({
-    queryKey: ['settings', 'fx-rates', date],
-    queryFn: () => api<RatesReply>('GET', `/api/fx-rates?date=${date}`),
-    enabled: valid,
-  });
+  const rates = useRates(date, valid);
   return (
     <>
       <label className="inline">
@@ -55,26 +48,29 @@ function RatesTable() {
 }
 
 function AddRate() {
-  const queryClient = useQueryClient();
   const [currency, setCurrency] = useState('');
   const [date, setDate] = useState(todayUtc());
   const [perEur, setPerEur] = useState('');
   const [added, setAdded] = useState<string | null>(null);
-  const action = useAction();
+  const action = useAddRate();
 
-  async function add(event: FormEvent) {
+  function add(event: FormEvent) {
     event.preventDefault();
     setAdded(null);
-    const rate = await action.run(() => api<RateAdded>('POST', '/api/fx-rates', { currency: currency.trim().toUpperCase(), date, perEur: perEur.trim() }));
-    if (!rate) return;
-    await queryClient.invalidateQueries();
-    setCurrency('');
-    setPerEur('');
-    setAdded(`Added 1 EUR = ${rate.perEur} ${rate.currency} from ${rate.date}; ${rate.refigured} ${rate.refigured === 1 ? 'conversion' : 'conversions'} refigured.`);
+    action.mutate(
+      { currency: currency.trim().toUpperCase(), date, perEur: perEur.trim() },
+      {
+        onSuccess: (rate) => {
+          setCurrency('');
+          setPerEur('');
+          setAdded(`Added 1 EUR = ${rate.perEur} ${rate.currency} from ${rate.date}; ${rate.refigured} ${rate.refigured === 1 ? 'conversion' : 'conversions'} refigured.`);
+        },
+      },
+    );
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void add(e)} aria-labelledby="add-rate">
+    <form className="settings-form" onSubmit={add} aria-labelledby="add-rate">
       <h3 id="add-rate" className="form-title">Add a rate</h3>
       <label>
         Rate currency
@@ -88,36 +84,37 @@ function AddRate() {
         Units per 1 EUR
         <input name="perEur" value={perEur} onChange={(e) => setPerEur(e.target.value)} required inputMode="decimal" pattern="[0-9]+(\.[0-9]+)?" placeholder="1600.00" />
       </label>
-      <button type="submit" disabled={action.busy}>Add rate</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>Add rate</button>
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
       <p role="status" className="ok">{added}</p>
     </form>
   );
 }
 
 function ImportFile() {
-  const queryClient = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<ImportReply | null>(null);
-  const action = useAction();
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const action = useImportRates();
+  const error = invalid ?? action.error?.message;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     setResult(null);
+    action.reset();
     const file = input.current?.files?.[0];
-    if (!file) {
-      action.setError('Choose an ECB file first.');
-      return;
-    }
-    const reply = await action.run(() => uploadRates(file));
-    if (!reply) return;
-    setResult(reply);
-    if (input.current) input.current.value = '';
-    await queryClient.invalidateQueries();
+    setInvalid(file ? null : 'Choose an ECB file first.');
+    if (!file) return;
+    action.mutate(file, {
+      onSuccess: (reply) => {
+        setResult(reply);
+        if (input.current) input.current.value = '';
+      },
+    });
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void submit(e)} aria-labelledby="import-rates">
+    <form className="settings-form" onSubmit={submit} aria-labelledby="import-rates">
       <h3 id="import-rates" className="form-title">Import an ECB file</h3>
       <label>
         ECB reference-rate file
@@ -126,8 +123,8 @@ function ImportFile() {
           eurofxref-hist.zip, eurofxref.zip or their CSV, or eurofxref-daily.xml, as downloaded from the European Central Bank.
         </span>
       </label>
-      <button type="submit" disabled={action.busy}>{action.busy ? 'Importing…' : 'Import'}</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>{action.isPending ? 'Importing…' : 'Import'}</button>
+      {error && <p role="alert" className="error">{error}</p>}
       <p role="status" className="ok" data-testid="import-result">
         {result &&
           `Imported ${result.rates} ${result.rates === 1 ? 'rate' : 'rates'} for ${result.currencies.length} ${result.currencies.length === 1 ? 'currency' : 'currencies'}, ` +

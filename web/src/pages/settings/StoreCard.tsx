@@ -1,12 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api } from '../../api/client.ts';
+import { useUpdateStore } from '../../api/settings.ts';
+import type { Platform, Store } from '../../api/types.ts';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { CurrencySelect } from './CurrencySelect.tsx';
 import { DeadLetters } from './DeadLetters.tsx';
 import { Secret } from './Secret.tsx';
-import type { Platform, Store } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // One store: where it sends its orders, the secret that signs them, its settings and its
 // failed deliveries.
@@ -40,13 +38,12 @@ function Instructions({ store }: { store: Store }) {
 }
 
 function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState(store.name);
   const [currency, setCurrency] = useState(store.currency);
   const [secret, setSecret] = useState('');
-  const action = useAction();
+  const action = useUpdateStore(store.id);
 
-  async function save(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
     const patch: Record<string, string> = {};
     if (name.trim() !== store.name) patch.name = name.trim();
@@ -56,14 +53,11 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
       onDone();
       return;
     }
-    const updated = await action.run(() => api<Store>('PATCH', `/api/stores/${store.id}`, patch));
-    if (!updated) return;
-    await queryClient.invalidateQueries({ queryKey: ['settings', 'stores'] });
-    onDone();
+    action.mutate(patch, { onSuccess: onDone });
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void save(e)} aria-label={`Edit ${store.name}`}>
+    <form className="settings-form" onSubmit={save} aria-label={`Edit ${store.name}`}>
       <label>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoFocus />
@@ -79,10 +73,10 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
         </label>
       )}
       <div className="actions">
-        <button type="submit" disabled={action.busy}>Save store</button>
+        <button type="submit" disabled={action.isPending}>Save store</button>
         <button type="button" className="small" onClick={onDone}>Cancel</button>
       </div>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
     </form>
   );
 }

@@ -1,35 +1,36 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
+import { useCreateStore, useStores } from '../../api/settings.ts';
+import type { Platform } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
 import { CurrencySelect } from './CurrencySelect.tsx';
 import { PLATFORM_NAMES, StoreCard } from './StoreCard.tsx';
-import type { Items, Platform, Store } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // The account's stores and a form to connect another.
 
 function NewStore() {
   const { account } = useSession();
-  const queryClient = useQueryClient();
   const [platform, setPlatform] = useState<Platform>('shopify');
   const [name, setName] = useState('');
   const [currency, setCurrency] = useState(account.defaultCurrency);
   const [created, setCreated] = useState<string | null>(null);
-  const action = useAction();
+  const action = useCreateStore();
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault();
     setCreated(null);
-    const store = await action.run(() => api<Store>('POST', '/api/stores', { platform, name: name.trim(), currency }));
-    if (!store) return;
-    await queryClient.invalidateQueries({ queryKey: ['settings', 'stores'] });
-    setName('');
-    setCreated(`${store.name} was added. Its ${store.platform === 'custom' ? 'orders API URL' : 'webhook URL and secret'} are below.`);
+    action.mutate(
+      { platform, name: name.trim(), currency },
+      {
+        onSuccess: (store) => {
+          setName('');
+          setCreated(`${store.name} was added. Its ${store.platform === 'custom' ? 'orders API URL' : 'webhook URL and secret'} are below.`);
+        },
+      },
+    );
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void create(e)} aria-labelledby="new-store">
+    <form className="settings-form" onSubmit={create} aria-labelledby="new-store">
       <h3 id="new-store" className="form-title">Add a store</h3>
       <label>
         Platform
@@ -45,15 +46,15 @@ function NewStore() {
         Store currency
         <CurrencySelect name="currency" value={currency} onChange={setCurrency} />
       </label>
-      <button type="submit" disabled={action.busy}>Add store</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>Add store</button>
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
       <p role="status" className="ok">{created}</p>
     </form>
   );
 }
 
 export function StoresSection() {
-  const stores = useQuery({ queryKey: ['settings', 'stores'], queryFn: () => api<Items<Store>>('GET', '/api/stores') });
+  const stores = useStores();
   return (
     <section aria-labelledby="settings-stores" className="settings-section">
       <h2 id="settings-stores">Stores</h2>

@@ -1,44 +1,44 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, type Role, type User } from '../../api/client.ts';
+import { useAddUser, useChangeRole, useRemoveUser, useSetPassword, useUsers } from '../../api/settings.ts';
+import type { Role, User } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { MIN_PASSWORD } from './passwords.ts';
 import { roleName, ROLES, RoleSelect } from './roles.tsx';
-import type { Items } from './types.ts';
-import { useAction } from './use-action.ts';
 
 // The account's users: each one's role, a password reset and removal (after a confirmation),
 // and a form to add one; the new user signs in with the password given. Your own row is
 // changed by another admin (an account always keeps one), your password under Your account.
 
-const USERS = ['settings', 'users'];
-
 function NewUser() {
-  const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [added, setAdded] = useState<string | null>(null);
-  const action = useAction();
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const action = useAddUser();
+  const error = invalid ?? action.error?.message;
 
-  async function add(event: FormEvent) {
+  function add(event: FormEvent) {
     event.preventDefault();
     setAdded(null);
-    if (password.length < MIN_PASSWORD) {
-      action.setError(`The password needs at least ${MIN_PASSWORD} characters.`);
-      return;
-    }
-    const user = await action.run(() => api<User>('POST', '/api/users', { email: email.trim(), password, role }));
-    if (!user) return;
-    await queryClient.invalidateQueries({ queryKey: USERS });
-    setEmail('');
-    setPassword('');
-    setAdded(`${user.email} was added as ${roleName(user.role).toLowerCase()}.`);
+    action.reset();
+    setInvalid(password.length < MIN_PASSWORD ? `The password needs at least ${MIN_PASSWORD} characters.` : null);
+    if (password.length < MIN_PASSWORD) return;
+    action.mutate(
+      { email: email.trim(), password, role },
+      {
+        onSuccess: (user) => {
+          setEmail('');
+          setPassword('');
+          setAdded(`${user.email} was added as ${roleName(user.role).toLowerCase()}.`);
+        },
+      },
+    );
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void add(e)} aria-labelledby="new-user">
+    <form className="settings-form" onSubmit={add} aria-labelledby="new-user">
       <h3 id="new-user" className="form-title">Add a user</h3>
       <label>
         User email
@@ -53,8 +53,8 @@ function NewUser() {
         Role
         <RoleSelect value={role} onChange={setRole} />
       </label>
-      <button type="submit" disabled={action.busy}>Add user</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>Add user</button>
+      {error && <p role="alert" className="error">{error}</p>}
       <p role="status" className="ok">{added}</p>
     </form>
   );
@@ -63,36 +63,38 @@ function NewUser() {
 /** A new password for the user; every session of theirs ends. */
 function ResetPassword({ user, onDone }: { user: User; onDone: (message: string | null) => void }) {
   const [password, setPassword] = useState('');
-  const action = useAction();
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const action = useSetPassword(user.id);
+  const error = invalid ?? action.error?.message;
 
-  async function reset(event: FormEvent) {
+  function reset(event: FormEvent) {
     event.preventDefault();
-    if (password.length < MIN_PASSWORD) {
-      action.setError(`The password needs at least ${MIN_PASSWORD} characters.`);
-      return;
-    }
-    const done = await action.run(() => api<void>('POST', `/api/users/${user.id}/password`, { password }).then(() => true));
-    if (done) onDone(`Password set; ${user.email} was signed out everywhere.`);
+    action.reset();
+    setInvalid(password.length < MIN_PASSWORD ? `The password needs at least ${MIN_PASSWORD} characters.` : null);
+    if (password.length < MIN_PASSWORD) return;
+    action.mutate(password, { onSuccess: () => onDone(`Password set; ${user.email} was signed out everywhere.`) });
   }
 
   return (
-    <form className="confirm" onSubmit={(e) => void reset(e)} aria-label={`New password for ${user.email}`}>
+    <form className="confirm" onSubmit={reset} aria-label={`New password for ${user.email}`}>
       <label className="inline">
         New password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" autoFocus />
       </label>
-      <button type="submit" className="small" disabled={action.busy}>Set password</button>
+      <button type="submit" className="small" disabled={action.isPending}>Set password</button>
       <button type="button" className="small" onClick={() => onDone(null)}>Cancel</button>
-      {action.error && <span role="alert" className="error"> {action.error}</span>}
+      {error && <span role="alert" className="error"> {error}</span>}
     </form>
   );
 }
 
 function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
-  const queryClient = useQueryClient();
   const [mode, setMode] = useState<'idle' | 'reset' | 'remove'>('idle');
   const [done, setDone] = useState<string | null>(null);
-  const action = useAction();
+  const changeRole = useChangeRole(user.id);
+  const removeUser = useRemoveUser(user.id);
+  const busy = changeRole.isPending || removeUser.isPending;
+  const error = (changeRole.error ?? removeUser.error)?.message;
   // Leaving a confirmation gives the focus back to the button that opened it.
   const opened = useRef<'reset' | 'remove' | null>(null);
   const reset = useRef<HTMLButtonElement>(null);
@@ -106,28 +108,22 @@ function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
     setMode(next);
   };
 
-  async function changeRole(role: Role) {
+  const change = (role: Role) => {
     setDone(null);
-    const changed = await action.run(() => api<User>('PATCH', `/api/users/${user.id}`, { role }));
-    if (!changed) return;
-    await queryClient.invalidateQueries({ queryKey: USERS });
-    setDone(`${user.email} is now ${roleName(changed.role).toLowerCase()}.`);
-  }
-
-  async function removeUser() {
-    const removed = await action.run(() => api<void>('DELETE', `/api/users/${user.id}`).then(() => true));
-    if (!removed) return;
-    opened.current = null;
-    await queryClient.invalidateQueries({ queryKey: USERS });
-    await queryClient.invalidateQueries({ queryKey: ['settings', 'api-keys'] });
-  }
+    removeUser.reset();
+    changeRole.mutate(role, { onSuccess: (changed) => setDone(`${user.email} is now ${roleName(changed.role).toLowerCase()}.`) });
+  };
+  const confirmRemove = () => {
+    changeRole.reset();
+    removeUser.mutate();
+  };
 
   return (
     <tr data-user-id={user.id}>
       <td>{user.email}{isMe && <span className="muted"> (you)</span>}</td>
       <td>
         {isMe ? roleName(user.role) : (
-          <select aria-label={`Role of ${user.email}`} value={user.role} disabled={action.busy} onChange={(e) => void changeRole(e.target.value as Role)}>
+          <select aria-label={`Role of ${user.email}`} value={user.role} disabled={busy} onChange={(e) => change(e.target.value as Role)}>
             {ROLES.map((r) => <option key={r.role} value={r.role}>{r.name}</option>)}
           </select>
         )}
@@ -143,11 +139,11 @@ function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
         {mode === 'remove' && (
           <span className="confirm" role="group" aria-label={`Confirm removing ${user.email}`}>
             <span>Remove {user.email}? They are signed out at once and the API keys they made are revoked.</span>
-            <button type="button" className="small danger" disabled={action.busy} onClick={() => void removeUser()}>Yes, remove</button>
+            <button type="button" className="small danger" disabled={busy} onClick={confirmRemove}>Yes, remove</button>
             <button type="button" className="small" onClick={() => setMode('idle')} autoFocus>Cancel</button>
           </span>
         )}
-        {action.error && <span role="alert" className="error"> {action.error}</span>}
+        {error && <span role="alert" className="error"> {error}</span>}
         {done && <span role="status" className="ok"> {done}</span>}
       </td>
     </tr>
@@ -156,7 +152,7 @@ function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
 
 export function UsersSection() {
   const { user: me } = useSession();
-  const users = useQuery({ queryKey: USERS, queryFn: () => api<Items<User>>('GET', '/api/users') });
+  const users = useUsers();
   return (
     <section aria-labelledby="settings-users" className="settings-section">
       <h2 id="settings-users">Users and roles</h2>

@@ -1,10 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
+import { useChangeOwnPassword, useLogoutEverywhere } from '../../api/settings.ts';
 import { navigate } from '../../ui/router.tsx';
 import { useSession } from '../../session.tsx';
 import { MIN_PASSWORD } from './passwords.ts';
 import { roleName } from './roles.tsx';
-import { useAction } from './use-action.ts';
 
 // Your own account, whatever your role: change your password (your other sessions end) and
 // sign out everywhere (every session of yours, this one included).
@@ -13,24 +12,30 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [changed, setChanged] = useState<string | null>(null);
-  const action = useAction();
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const action = useChangeOwnPassword();
+  const error = invalid ?? action.error?.message;
 
-  async function change(event: FormEvent) {
+  function change(event: FormEvent) {
     event.preventDefault();
     setChanged(null);
-    if (next.length < MIN_PASSWORD) {
-      action.setError(`The new password needs at least ${MIN_PASSWORD} characters.`);
-      return;
-    }
-    const done = await action.run(() => api<void>('POST', '/api/me/password', { currentPassword: current, newPassword: next }).then(() => true));
-    if (!done) return;
-    setCurrent('');
-    setNext('');
-    setChanged('Password changed. Your other sessions were signed out.');
+    action.reset();
+    setInvalid(next.length < MIN_PASSWORD ? `The new password needs at least ${MIN_PASSWORD} characters.` : null);
+    if (next.length < MIN_PASSWORD) return;
+    action.mutate(
+      { currentPassword: current, newPassword: next },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          setNext('');
+          setChanged('Password changed. Your other sessions were signed out.');
+        },
+      },
+    );
   }
 
   return (
-    <form className="settings-form" onSubmit={(e) => void change(e)} aria-labelledby="own-password">
+    <form className="settings-form" onSubmit={change} aria-labelledby="own-password">
       <h3 id="own-password" className="form-title">Change your password</h3>
       <label>
         Current password
@@ -41,8 +46,8 @@ function ChangePassword() {
         <input type="password" value={next} onChange={(e) => setNext(e.target.value)} required autoComplete="new-password" aria-describedby="own-password-hint" />
         <span id="own-password-hint" className="muted small-text">At least {MIN_PASSWORD} characters.</span>
       </label>
-      <button type="submit" disabled={action.busy}>Change password</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="submit" disabled={action.isPending}>Change password</button>
+      {error && <p role="alert" className="error">{error}</p>}
       <p role="status" className="ok">{changed}</p>
     </form>
   );
@@ -50,19 +55,15 @@ function ChangePassword() {
 
 function SignOutEverywhere() {
   const { signOut } = useSession();
-  const action = useAction();
-
-  async function signOutEverywhere() {
-    const done = await action.run(() => api<void>('POST', '/api/logout-everywhere').then(() => true));
-    if (done) await signOut().then(() => navigate('/'));
-  }
+  const action = useLogoutEverywhere();
+  const signOutEverywhere = () => action.mutate(undefined, { onSuccess: () => void signOut().then(() => navigate('/')) });
 
   return (
     <div className="settings-form" role="group" aria-labelledby="sign-out-everywhere">
       <h3 id="sign-out-everywhere" className="form-title">Sign out everywhere</h3>
       <p className="hint">Ends every session of yours, on every device and browser, this one included.</p>
-      <button type="button" className="small danger" disabled={action.busy} onClick={() => void signOutEverywhere()}>End all my sessions</button>
-      {action.error && <p role="alert" className="error">{action.error}</p>}
+      <button type="button" className="small danger" disabled={action.isPending} onClick={signOutEverywhere}>End all my sessions</button>
+      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
     </div>
   );
 }

@@ -1,10 +1,10 @@
-import type { RateInEffect } from './types.ts';
+import type { RatesReply } from '../../api/types.ts';
 
 // The currencies an account can be kept in: EUR (the rates' base), every currency with a rate,
 // and the current one. The ECB history still lists retired currencies (CYP, ROL…); a code the
 // browser does not know as a currency is left out.
 
-export function currencyChoices(rates: readonly RateInEffect[], current: string): string[] {
+export function currencyChoices(rates: RatesReply['items'], current: string): string[] {
   const known = new Set(Intl.supportedValuesOf('currency'));
   const codes = new Set(['EUR', current]);
   for (const r of rates) if (known.has(r.currency)) codes.add(r.currency);

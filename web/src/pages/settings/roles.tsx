@@ -1,4 +1,4 @@
-import type { Role } from '../../api/client.ts';
+import type { Role } from '../../api/types.ts';
 
 // What each role may do (the server enforces it; this only explains it).
 export const ROLES: ReadonlyArray<{ role: Role; name: string; can: string }> = [

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, type SessionReply } from '../../api/client.ts';
+import { client, ok } from '../../api/client.ts';
+import type { SessionReply } from '../../api/types.ts';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
 
 // Sign in, or sign up a new account (its first user is the admin).
@@ -21,14 +22,16 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (reply: SessionReply) =
     try {
       const reply =
         mode === 'signIn'
-          ? await api<SessionReply>('POST', '/api/login', { email: field('email'), password: field('password') })
-          : await api<SessionReply>('POST', '/api/signup', {
-              accountName: field('accountName'),
-              email: field('email'),
-              password: field('password'),
-              defaultCurrency: field('defaultCurrency').toUpperCase(),
-              timeZone: field('timeZone'),
-            });
+          ? await ok(client.POST('/api/login', { body: { email: field('email'), password: field('password') } }))
+          : await ok(client.POST('/api/signup', {
+              body: {
+                accountName: field('accountName'),
+                email: field('email'),
+                password: field('password'),
+                defaultCurrency: field('defaultCurrency').toUpperCase(),
+                timeZone: field('timeZone'),
+              },
+            }));
       onSignedIn(reply);
     } catch (e) {
       setError((e as Error).message);
