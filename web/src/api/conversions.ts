@@ -32,10 +32,18 @@ export function useReview(conversion: Conversion, onDone?: (message: string) => 
     mutationFn: () =>
       ok(conversion.approval === 'approved' ? client.POST('/api/conversions/{id}/reject', request) : client.POST('/api/conversions/{id}/approve', request)),
     onSuccess: (updated) => {
-      // The answer replaces the row wherever it is loaded, and the totals are fetched again.
-      queryClient.setQueriesData<InfiniteData<ConversionPage>>({ queryKey: keys.conversions.campaign(updated.campaignId) }, (data) =>
-        data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((c) => (c.id === updated.id ? updated : c)) })) },
-      );
+      // The answer replaces the row wherever it is loaded, or takes it out of a list filtered
+      // by the approval it no longer has (a just-rejected row under "Approved"); the totals
+      // are fetched again.
+      const lists = queryClient.getQueriesData<InfiniteData<ConversionPage>>({ queryKey: keys.conversions.campaign(updated.campaignId) });
+      for (const [key, data] of lists) {
+        if (!data) continue;
+        const approval = new URLSearchParams(String(key[2] ?? '')).get('approval');
+        const stays = approval === null || approval === updated.approval;
+        const items = (page: ConversionPage) =>
+          stays ? page.items.map((c) => (c.id === updated.id ? updated : c)) : page.items.filter((c) => c.id !== updated.id);
+        queryClient.setQueryData<InfiniteData<ConversionPage>>(key, { ...data, pages: data.pages.map((page) => ({ ...page, items: items(page) })) });
+      }
       void queryClient.invalidateQueries({ queryKey: keys.performance.campaign(updated.campaignId) });
       void queryClient.invalidateQueries({ queryKey: keys.dashboard.all });
       onDone?.(`Order ${updated.orderNumber} ${updated.approval === 'rejected' ? 'rejected' : 'approved again'}.`);

@@ -4,7 +4,8 @@ import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useConversions } from '../../api/conversions.ts';
 import type { Conversion } from '../../api/types.ts';
 import { ApprovalButton } from './ApprovalButton.tsx';
-import { downloadUrl, postForDownload } from './download.ts';
+import { downloadChecked, postForDownload } from '../../ui/download.ts';
+import { DownloadLink } from '../../ui/DownloadLink.tsx';
 import { formatMoney } from '../../ui/format.ts';
 import { useRecentlyChanged } from '../../api/live.ts';
 import { exportMatchingUrl, filterQuery, isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
@@ -182,7 +183,7 @@ function SelectionBar(props: {
   const matchingUrl = exportMatchingUrl(campaignId, filter);
   const exportSelected = useMutation({
     mutationFn: async () => {
-      if (selection.kind === 'matching') return downloadUrl(matchingUrl);
+      if (selection.kind === 'matching') return downloadChecked(matchingUrl);
       await postForDownload(`/api/campaigns/${campaignId}/conversions/export`, { ids: selectedIds(selection) }, 'conversions-selected.csv');
     },
   });
@@ -206,9 +207,9 @@ function SelectionBar(props: {
         <button type="button" disabled={isEmpty(selection) || exportSelected.isPending} onClick={() => exportSelected.mutate()}>
           {exportSelected.isPending ? 'Exporting…' : 'Export selected'}
         </button>
-        <a className="button secondary" href={matchingUrl} download>
+        <DownloadLink className="button secondary" href={matchingUrl} failure="Export failed">
           Export all matching
-        </a>
+        </DownloadLink>
       </div>
       {selection.kind === 'rows' && pageTicked && (
         <p className="selection-banner">

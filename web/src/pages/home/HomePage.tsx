@@ -6,6 +6,7 @@ import { formatCount, formatMoney } from '../../ui/format.ts';
 import { type RangeChoice, RangePicker } from '../../ui/RangePicker.tsx';
 import { Link } from '../../ui/router.tsx';
 import { useSession } from '../../session.tsx';
+import { DownloadLink } from '../../ui/DownloadLink.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
 
@@ -26,7 +27,7 @@ export function HomePage() {
       <div className="toolbar">
         <h1 id="home-title">Home</h1>
         <RangePicker value={choice} timeZone={account.timeZone} onChange={setChoice} />
-        {user.role !== 'viewer' && <a className="button" href={`/api/sales/export${query}`} download>Download</a>}
+        {user.role !== 'viewer' && <DownloadLink className="button" href={`/api/sales/export${query}`} failure="Download failed">Download</DownloadLink>}
       </div>
       {dashboard.isPending && <p role="status">Loading…</p>}
       {dashboard.isError && <p role="alert" className="error">{dashboard.error.message}</p>}

@@ -1,4 +1,4 @@
-import { errorOf, getCsrfToken } from '../../api/client.ts';
+import { ApiError, errorOf, getCsrfToken } from '../api/client.ts';
 
 // File downloads that need a request a link cannot make (a POST with a body and the CSRF
 // header): the answer is read as a Blob and saved under the server's file name.
@@ -34,7 +34,7 @@ export function saveBlob(blob: Blob, filename: string): void {
 }
 
 /** Starts the browser's own download of a GET URL (streamed to disk, never held in memory). */
-export function downloadUrl(url: string): void {
+function downloadUrl(url: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = '';
@@ -42,6 +42,22 @@ export function downloadUrl(url: string): void {
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/**
+ * Downloads a GET URL once the server has answered it with success. The browser would save a
+ * failed answer (an ended session's 401, a bad range's 400) as the file itself: this throws an
+ * ApiError with the server's message instead. The check's request is cancelled as soon as its
+ * status is known; the file comes by the browser's own request, streamed to disk.
+ */
+export async function downloadChecked(url: string): Promise<void> {
+  const check = new AbortController();
+  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/csv, application/json' }, signal: check.signal }).catch((e: unknown) => {
+    throw new ApiError(0, 'unreachable', `Could not reach the server: ${(e as Error).message}`);
+  });
+  if (!res.ok) throw errorOf(res.status, await res.json().catch(() => null));
+  check.abort();
+  downloadUrl(url);
 }
 
 /**
