@@ -1,13 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { coreOnly } from './scripts/vite-core-only.ts';
 
 // The web app: built from web/ into web/dist, which the API server serves (src/http/web.ts).
 const root = fileURLToPath(new URL('./web', import.meta.url));
+const repository = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root,
-  plugins: [react()],
+  // The dashboard may import the pure rules of src/core, and nothing else of the server.
+  plugins: [react(), coreOnly(repository)],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -17,7 +17,7 @@ const at = (p) => path.join(root, p);
 const parts = {
   web: {
     output: at('web/dist/index.html'),
-    sources: [at('web/src'), at('web/index.html'), at('vite.config.ts')],
+    sources: [at('web/src'), at('web/public'), at('web/index.html'), at('vite.config.ts'), at('scripts/vite-core-only.ts')],
     async build() {
       const { build } = await import('vite');
       await build({ configFile: at('vite.config.ts'), logLevel: 'warn' });

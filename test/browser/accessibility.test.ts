@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatMoney } from '../../web/src/format.ts';
+import { formatMoney } from '../../web/src/ui/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
 

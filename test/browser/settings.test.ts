@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { presetRange } from '../../web/src/date-range.ts';
-import { formatMoney } from '../../web/src/format.ts';
+import { presetRange } from '../../web/src/ui/date-range.ts';
+import { formatMoney } from '../../web/src/ui/format.ts';
 import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
 

@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useRef } from 'react';
-import { api, ApiError } from './api.ts';
-import { CampaignPage } from './CampaignPage.tsx';
-import { CampaignsPage } from './CampaignsPage.tsx';
-import { CommunityPage } from './CommunityPage.tsx';
-import { HomePage } from './HomePage.tsx';
-import { useLiveUpdates } from './live.ts';
-import { Link, navigate, usePath } from './router.tsx';
+import { ApiError, client, ok } from './api/client.ts';
+import { CampaignPage } from './pages/campaign/CampaignPage.tsx';
+import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
+import { CommunityPage } from './pages/community/CommunityPage.tsx';
+import { HomePage } from './pages/home/HomePage.tsx';
+import { useLiveUpdates } from './api/live.ts';
+import { Link, navigate, usePath } from './ui/router.tsx';
 import { SessionGate, useSession } from './session.tsx';
-import { SettingsPage } from './SettingsPage.tsx';
-import { SignInPage } from './SignInPage.tsx';
-import { useDocumentTitle } from './use-document-title.ts';
+import { SettingsPage } from './pages/settings/SettingsPage.tsx';
+import { SignInPage } from './pages/sign-in/SignInPage.tsx';
+import { useDocumentTitle } from './ui/use-document-title.ts';
 
 // The signed-in shell: a skip link, navigation, the user, and the page of the current path.
 // Going to another page moves the focus to its content, as a page load would start there.
@@ -39,7 +39,7 @@ function Shell() {
   const { account, user, signOut } = useSession();
   // The stream was refused: if the session has ended (401), back to signing in.
   const onRefused = useCallback(() => {
-    api('GET', '/api/me').catch((error: unknown) => {
+    ok(client.GET('/api/me')).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) void signOut().then(() => navigate('/'));
     });
   }, [signOut]);

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { type Account, api, ApiError, type Me, type SessionReply, setCsrfToken, type User } from './api.ts';
+import { ApiError, client, ok, setCsrfToken } from './api/client.ts';
+import type { Account, SessionReply, User } from './api/types.ts';
 
 // The signed-in session. The cookie is HttpOnly; the CSRF token and the user are kept in
 // sessionStorage so a reload keeps the session (with the user's role as it is now: an admin
@@ -50,7 +51,7 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
       return;
     }
     setCsrfToken(stored.csrfToken);
-    api<Me>('GET', '/api/me')
+    ok(client.GET('/api/me'))
       .then(({ account, user }) => {
         if (!user) throw new Error('not a user session');
         sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ csrfToken: stored.csrfToken, user } satisfies Stored));
@@ -72,7 +73,7 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
 
   const signOut = useCallback(async () => {
     try {
-      await api('POST', '/api/logout');
+      await ok(client.POST('/api/logout'));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
     }
