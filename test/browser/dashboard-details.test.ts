@@ -40,7 +40,13 @@ suite('dashboard details in Chromium', () => {
       const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
       days.push(at.slice(0, 10));
       const res = await admin.put(`/api/stores/${store}/orders/A-${daysAgo}`, {
-        number: `#${daysAgo}`, createdAt: at, updatedAt: at, currency: 'EUR', subtotal: `${daysAgo * 10}.00`, status: 'paid', codes: ['MIA10'],
+        number: `#${daysAgo}`,
+        createdAt: at,
+        updatedAt: at,
+        currency: 'EUR',
+        subtotal: `${daysAgo * 10}.00`,
+        status: 'paid',
+        codes: ['MIA10'],
       });
       expect(res.status).toBe(200);
     }
@@ -84,9 +90,15 @@ suite('dashboard details in Chromium', () => {
     expect(series.map((p) => p.sales.value)).toEqual(['30.00', '20.00', '10.00']);
     // Home shows the last 30 days: the table has a row for each, the three sales among them.
     const rows = chart.getByRole('table', { name: 'Sales per day' }).locator('tbody tr');
-    const texts = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]));
+    const texts = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]),
+    );
     expect(texts.length).toBe(30);
-    expect(texts.filter(([, sales]) => sales !== eur('0.00'))).toEqual([[days[2], eur('30.00')], [days[1], eur('20.00')], [days[0], eur('10.00')]]);
+    expect(texts.filter(([, sales]) => sales !== eur('0.00'))).toEqual([
+      [days[2], eur('30.00')],
+      [days[1], eur('20.00')],
+      [days[0], eur('10.00')],
+    ]);
     expect(await summary.textContent()).toBe(
       `Sales per day from ${texts[0]?.[0]} to ${texts.at(-1)?.[0]}; the highest, ${eur('30.00')}, on ${days[2]}. The table after the chart lists every day.`,
     );
@@ -101,7 +113,9 @@ suite('dashboard details in Chromium', () => {
     await browser.context.clearCookies();
     await link.click();
     await page.getByRole('alert').filter({ hasText: 'Download failed' }).waitFor();
-    expect(await page.getByRole('alert').filter({ hasText: 'Download failed' }).textContent()).toBe('Download failed: Sign in or send an API key.');
+    expect(await page.getByRole('alert').filter({ hasText: 'Download failed' }).textContent()).toBe(
+      'Download failed: Sign in or send an API key.',
+    );
     expect(downloads.length).toBe(before);
   });
 
