@@ -9,7 +9,10 @@ import type { Account, SessionReply, User } from './api/types.ts';
 
 const STORAGE_KEY = 'tally.session';
 
-interface Stored { csrfToken: string; user: User }
+interface Stored {
+  csrfToken: string;
+  user: User;
+}
 
 export interface Session {
   account: Account;
@@ -40,7 +43,13 @@ export function useSession(): Session {
 }
 
 /** Shows `signedOut(start)` until a session exists, then `children` with the session in context. */
-export function SessionGate({ children, signedOut }: { children: ReactNode; signedOut: (start: (reply: SessionReply) => void) => ReactNode }) {
+export function SessionGate({
+  children,
+  signedOut,
+}: {
+  children: ReactNode;
+  signedOut: (start: (reply: SessionReply) => void) => ReactNode;
+}) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const queryClient = useQueryClient();
 
@@ -64,12 +73,15 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
       });
   }, []);
 
-  const start = useCallback((reply: SessionReply) => {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ csrfToken: reply.csrfToken, user: reply.user } satisfies Stored));
-    setCsrfToken(reply.csrfToken);
-    queryClient.clear();
-    setState({ kind: 'signedIn', account: reply.account, user: reply.user });
-  }, [queryClient]);
+  const start = useCallback(
+    (reply: SessionReply) => {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ csrfToken: reply.csrfToken, user: reply.user } satisfies Stored));
+      setCsrfToken(reply.csrfToken);
+      queryClient.clear();
+      setState({ kind: 'signedIn', account: reply.account, user: reply.user });
+    },
+    [queryClient],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -83,7 +95,12 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
     setState({ kind: 'signedOut' });
   }, [queryClient]);
 
-  if (state.kind === 'loading') return <p className="loading" role="status">Loading…</p>;
+  if (state.kind === 'loading')
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
   if (state.kind === 'signedOut') return <>{signedOut(start)}</>;
   const session: Session = {
     account: state.account,

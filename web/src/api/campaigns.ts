@@ -10,7 +10,10 @@ export function useCampaigns() {
 }
 
 export function useCampaign(id: string) {
-  return useQuery({ queryKey: keys.campaigns.detail(id), queryFn: () => ok(client.GET('/api/campaigns/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: keys.campaigns.detail(id),
+    queryFn: () => ok(client.GET('/api/campaigns/{id}', { params: { path: { id } } })),
+  });
 }
 
 export function usePerformance(campaignId: string) {
@@ -31,7 +34,8 @@ export function useCreateCampaign() {
 export function useSaveTerms(campaignId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (commission: Commission) => ok(client.PATCH('/api/campaigns/{id}', { params: { path: { id: campaignId } }, body: { commission } })),
+    mutationFn: (commission: Commission) =>
+      ok(client.PATCH('/api/campaigns/{id}', { params: { path: { id: campaignId } }, body: { commission } })),
     onSuccess: async (saved: Campaign) => {
       queryClient.setQueryData(keys.campaigns.detail(campaignId), saved);
       await queryClient.invalidateQueries({ queryKey: keys.campaigns.list() });

@@ -6,7 +6,11 @@ import type { paths } from './schema.d.ts';
 // and answer. Errors are ApiErrors carrying the server's message.
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -1,7 +1,7 @@
 import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { client, ok } from './client.ts';
 import { keys, queryText } from './keys.ts';
-import type { ConversionPage, Conversion, Query } from './types.ts';
+import type { Conversion, ConversionPage, Query } from './types.ts';
 
 // A campaign's conversions, a page at a time, and their review (reject / undo).
 
@@ -13,9 +13,11 @@ export function useConversions(campaignId: string, query: ConversionsQuery) {
   return useInfiniteQuery({
     queryKey: keys.conversions.list(campaignId, queryText(query)),
     queryFn: ({ pageParam }) =>
-      ok(client.GET('/api/campaigns/{id}/conversions', {
-        params: { path: { id: campaignId }, query: { ...query, limit: String(PAGE_SIZE), ...(pageParam && { cursor: pageParam }) } },
-      })),
+      ok(
+        client.GET('/api/campaigns/{id}/conversions', {
+          params: { path: { id: campaignId }, query: { ...query, limit: String(PAGE_SIZE), ...(pageParam && { cursor: pageParam }) } },
+        }),
+      ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -30,7 +32,11 @@ export function useReview(conversion: Conversion, onDone?: (message: string) => 
   const request = { params: { path: { id: conversion.id } }, body: {} };
   return useMutation({
     mutationFn: () =>
-      ok(conversion.approval === 'approved' ? client.POST('/api/conversions/{id}/reject', request) : client.POST('/api/conversions/{id}/approve', request)),
+      ok(
+        conversion.approval === 'approved'
+          ? client.POST('/api/conversions/{id}/reject', request)
+          : client.POST('/api/conversions/{id}/approve', request),
+      ),
     onSuccess: (updated) => {
       // The answer replaces the row wherever it is loaded, or takes it out of a list filtered
       // by the approval it no longer has (a just-rejected row under "Approved"); the totals
@@ -42,7 +48,10 @@ export function useReview(conversion: Conversion, onDone?: (message: string) => 
         const stays = approval === null || approval === updated.approval;
         const items = (page: ConversionPage) =>
           stays ? page.items.map((c) => (c.id === updated.id ? updated : c)) : page.items.filter((c) => c.id !== updated.id);
-        queryClient.setQueryData<InfiniteData<ConversionPage>>(key, { ...data, pages: data.pages.map((page) => ({ ...page, items: items(page) })) });
+        queryClient.setQueryData<InfiniteData<ConversionPage>>(key, {
+          ...data,
+          pages: data.pages.map((page) => ({ ...page, items: items(page) })),
+        });
       }
       void queryClient.invalidateQueries({ queryKey: keys.performance.campaign(updated.campaignId) });
       void queryClient.invalidateQueries({ queryKey: keys.dashboard.all });
@@ -50,4 +59,3 @@ export function useReview(conversion: Conversion, onDone?: (message: string) => 
     },
   });
 }
-

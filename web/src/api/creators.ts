@@ -16,7 +16,11 @@ export function useRemovedCreators(pageSize: number) {
   return useInfiniteQuery({
     queryKey: keys.creators.removed(),
     queryFn: ({ pageParam }) =>
-      ok(client.GET('/api/creators', { params: { query: { removed: 'only', limit: String(pageSize), ...(pageParam && { cursor: pageParam }) } } })),
+      ok(
+        client.GET('/api/creators', {
+          params: { query: { removed: 'only', limit: String(pageSize), ...(pageParam && { cursor: pageParam }) } },
+        }),
+      ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

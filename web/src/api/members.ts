@@ -9,7 +9,11 @@ export function useMembers(campaignId: string, options: MembersOptions) {
   return useQuery({
     queryKey: keys.members.list(campaignId, options),
     queryFn: () =>
-      ok(client.GET('/api/campaigns/{id}/members', { params: { path: { id: campaignId }, query: options.removed ? { removed: 'true' } : {} } })),
+      ok(
+        client.GET('/api/campaigns/{id}/members', {
+          params: { path: { id: campaignId }, query: options.removed ? { removed: 'true' } : {} },
+        }),
+      ),
   });
 }
 
@@ -31,7 +35,8 @@ function useRefreshMembers(campaignId: string) {
 export function useAddMember(campaignId: string, onDone?: () => void) {
   const refresh = useRefreshMembers(campaignId);
   return useMutation({
-    mutationFn: (body: { creatorId: string; codes?: string[] }) => ok(client.POST('/api/campaigns/{id}/members', { params: { path: { id: campaignId } }, body })),
+    mutationFn: (body: { creatorId: string; codes?: string[] }) =>
+      ok(client.POST('/api/campaigns/{id}/members', { params: { path: { id: campaignId } }, body })),
     onSuccess: async () => {
       await refresh.membership();
       onDone?.();
@@ -72,7 +77,12 @@ export function useCreateLink(campaignId: string, creatorId: string) {
   const refresh = useRefreshMembers(campaignId);
   return useMutation({
     mutationFn: (destination: string) =>
-      ok(client.POST('/api/campaigns/{id}/members/{creatorId}/links', { params: { path: { id: campaignId, creatorId } }, body: { destination } })),
+      ok(
+        client.POST('/api/campaigns/{id}/members/{creatorId}/links', {
+          params: { path: { id: campaignId, creatorId } },
+          body: { destination },
+        }),
+      ),
     onSuccess: refresh.members,
   });
 }

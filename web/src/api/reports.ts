@@ -18,7 +18,8 @@ export function useDashboard(range: Range) {
 export function useCommunity(query: CommunityQuery) {
   return useInfiniteQuery({
     queryKey: keys.community.list(queryText(query)),
-    queryFn: ({ pageParam }) => ok(client.GET('/api/community', { params: { query: { ...query, ...(pageParam && { cursor: pageParam }) } } })),
+    queryFn: ({ pageParam }) =>
+      ok(client.GET('/api/community', { params: { query: { ...query, ...(pageParam && { cursor: pageParam }) } } })),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // A new sort, search or range keeps showing the rows it replaces until it arrives.

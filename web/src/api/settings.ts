@@ -25,7 +25,8 @@ export function useStores() {
 export function useCreateStore() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { platform: 'shopify' | 'woocommerce' | 'custom'; name: string; currency: string }) => ok(client.POST('/api/stores', { body })),
+    mutationFn: (body: { platform: 'shopify' | 'woocommerce' | 'custom'; name: string; currency: string }) =>
+      ok(client.POST('/api/stores', { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.settings.stores }),
   });
 }
@@ -161,7 +162,10 @@ export function useImportRates() {
   return useMutation({
     mutationFn: async (file: File): Promise<Answer<'/api/fx-rates/import', 'post'>> => {
       // A raw file body, which the typed client does not send: the answer's type is still the contract's.
-      const headers: Record<string, string> = { accept: 'application/json', 'content-type': ACCEPTED.has(file.type) ? file.type : 'application/octet-stream' };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'content-type': ACCEPTED.has(file.type) ? file.type : 'application/octet-stream',
+      };
       const csrf = getCsrfToken();
       if (csrf) headers['x-csrf-token'] = csrf;
       const res = await fetch('/api/fx-rates/import', { method: 'POST', headers, credentials: 'same-origin', body: file });

@@ -11,7 +11,9 @@ export type Answer<P extends keyof paths, M extends Method> =
   | Json<Responses<P, M>[200 & keyof Responses<P, M>]>
   | Json<Responses<P, M>[201 & keyof Responses<P, M>]>;
 /** A call's query parameters. */
-export type Query<P extends keyof paths, M extends Method> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type Query<P extends keyof paths, M extends Method> = paths[P][M] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 export type Money = Schemas['Money'];
 export type Account = Schemas['Account'];

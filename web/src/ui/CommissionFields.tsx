@@ -3,7 +3,12 @@ import type { TermsDraft } from './commission-terms.ts';
 
 // Percent of the sale and / or a fixed amount per order; an empty field means none.
 
-export function CommissionFields({ value, onChange, disabled, legend = 'Commission terms' }: {
+export function CommissionFields({
+  value,
+  onChange,
+  disabled,
+  legend = 'Commission terms',
+}: {
   value: TermsDraft;
   onChange: (draft: TermsDraft) => void;
   disabled?: boolean;
@@ -44,7 +49,9 @@ export function CommissionFields({ value, onChange, disabled, legend = 'Commissi
           onChange={(e) => onChange({ ...value, fixedCurrency: e.target.value.toUpperCase() })}
         />
       </span>
-      <p id={`${id}-hint`} className="muted hint">Leave a field empty for none. Both apply when both are given.</p>
+      <p id={`${id}-hint`} className="muted hint">
+        Leave a field empty for none. Both apply when both are given.
+      </p>
     </fieldset>
   );
 }

@@ -26,10 +26,16 @@ export function CopyButton({ text, label, select = 'text' }: { text: string; lab
 
   return (
     <span className="copy">
-      <button type="button" className="small" aria-label={label} onClick={() => void copy()}>Copy</button>
-      <span role="status" className="copied">{state === 'copied' ? 'Copied' : ''}</span>
+      <button type="button" className="small" aria-label={label} onClick={() => void copy()}>
+        Copy
+      </button>
+      <span role="status" className="copied">
+        {state === 'copied' ? 'Copied' : ''}
+      </span>
       {state === 'failed' && (
-        <span role="alert" className="error">Copying is not available in this browser: select the {select} and copy it by hand.</span>
+        <span role="alert" className="error">
+          Copying is not available in this browser: select the {select} and copy it by hand.
+        </span>
       )}
     </span>
   );

@@ -1,11 +1,22 @@
 import { useId } from 'react';
-import { type DateRange, type PresetId, PRESETS, presetRange } from './date-range.ts';
+import { type DateRange, PRESETS, type PresetId, presetRange } from './date-range.ts';
 
 // A preset range (in the account's time zone) or custom days.
 
-export interface RangeChoice { preset: PresetId | 'custom'; range: DateRange }
+export interface RangeChoice {
+  preset: PresetId | 'custom';
+  range: DateRange;
+}
 
-export function RangePicker({ value, timeZone, onChange }: { value: RangeChoice; timeZone: string; onChange: (choice: RangeChoice) => void }) {
+export function RangePicker({
+  value,
+  timeZone,
+  onChange,
+}: {
+  value: RangeChoice;
+  timeZone: string;
+  onChange: (choice: RangeChoice) => void;
+}) {
   const id = useId();
   return (
     <div className="range-picker">
@@ -19,7 +30,9 @@ export function RangePicker({ value, timeZone, onChange }: { value: RangeChoice;
         }}
       >
         {PRESETS.map((p) => (
-          <option key={p.id} value={p.id}>{p.label}</option>
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
         ))}
         <option value="custom">Custom dates</option>
       </select>
@@ -27,11 +40,19 @@ export function RangePicker({ value, timeZone, onChange }: { value: RangeChoice;
         <>
           <label>
             From
-            <input type="date" value={value.range.from ?? ''} onChange={(e) => onChange({ preset: 'custom', range: { ...value.range, from: e.target.value || undefined } })} />
+            <input
+              type="date"
+              value={value.range.from ?? ''}
+              onChange={(e) => onChange({ preset: 'custom', range: { ...value.range, from: e.target.value || undefined } })}
+            />
           </label>
           <label>
             To
-            <input type="date" value={value.range.to ?? ''} onChange={(e) => onChange({ preset: 'custom', range: { ...value.range, to: e.target.value || undefined } })} />
+            <input
+              type="date"
+              value={value.range.to ?? ''}
+              onChange={(e) => onChange({ preset: 'custom', range: { ...value.range, to: e.target.value || undefined } })}
+            />
           </label>
         </>
       )}

@@ -7,7 +7,11 @@ import { formatMoney } from './format.ts';
 // read by the core's own money rule: a plain decimal, an ISO 4217 currency, no more decimals
 // than it has), so a typo is explained before a round trip.
 
-export interface TermsDraft { percent: string; fixedValue: string; fixedCurrency: string }
+export interface TermsDraft {
+  percent: string;
+  fixedValue: string;
+  fixedCurrency: string;
+}
 
 export function draftOf(commission: Commission | null, defaultCurrency: string): TermsDraft {
   return {

@@ -1,6 +1,9 @@
 // Report ranges: YYYY-MM-DD days in the account's time zone, inclusive (the API's from / to).
 
-export interface DateRange { from?: string; to?: string }
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
 export type PresetId = 'today' | '7d' | '30d' | 'this_month' | 'last_month' | 'this_year' | 'all';
 
 export const PRESETS: Array<{ id: PresetId; label: string }> = [

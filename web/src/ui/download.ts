@@ -52,7 +52,11 @@ function downloadUrl(url: string): void {
  */
 export async function downloadChecked(url: string): Promise<void> {
   const check = new AbortController();
-  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/csv, application/json' }, signal: check.signal }).catch((e: unknown) => {
+  const res = await fetch(url, {
+    credentials: 'same-origin',
+    headers: { accept: 'text/csv, application/json' },
+    signal: check.signal,
+  }).catch((e: unknown) => {
     throw new ApiError(0, 'unreachable', `Could not reach the server: ${(e as Error).message}`);
   });
   if (!res.ok) throw errorOf(res.status, await res.json().catch(() => null));

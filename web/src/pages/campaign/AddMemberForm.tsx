@@ -14,7 +14,14 @@ const SEARCH_DELAY_MS = 300;
 
 /** "MIA10, mia-summer" or one per line → ["MIA10", "mia-summer"]. */
 export function splitCodes(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter((c) => c !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    ),
+  ];
 }
 
 export function AddMemberForm({ campaignId, members }: { campaignId: string; members: Member[] }) {
@@ -43,7 +50,12 @@ export function AddMemberForm({ campaignId, members }: { campaignId: string; mem
     );
   };
 
-  if (creators.isError) return <p role="alert" className="error">Could not load the Community: {creators.error.message}</p>;
+  if (creators.isError)
+    return (
+      <p role="alert" className="error">
+        Could not load the Community: {creators.error.message}
+      </p>
+    );
   if (creators.data && choices.length === 0 && q === '' && search === '' && creators.data.nextCursor === null) {
     return (
       <p className="muted">
@@ -68,20 +80,49 @@ export function AddMemberForm({ campaignId, members }: { campaignId: string; mem
         {creators.data?.nextCursor ? `The list shows the first ${CHOICES} matches; type to narrow it.` : 'Narrows the list below.'}
       </p>
       <label htmlFor={`${id}-creator`}>Creator</label>
-      <select id={`${id}-creator`} value={creatorId} required disabled={!creators.data} onChange={(e) => { setCreatorId(e.target.value); add.reset(); }}>
+      <select
+        id={`${id}-creator`}
+        value={creatorId}
+        required
+        disabled={!creators.data}
+        onChange={(e) => {
+          setCreatorId(e.target.value);
+          add.reset();
+        }}
+      >
         <option value="">{!creators.data ? 'Loading…' : choices.length === 0 ? 'No creator matches' : 'Choose a creator…'}</option>
         {choices.map((c) => (
           <option key={c.id} value={c.id}>
-            {c.name}{c.handle ? ` (${c.handle})` : ''}{members.some((m) => m.creatorId === c.id && m.removed) ? ' — removed, re-add' : ''}
+            {c.name}
+            {c.handle ? ` (${c.handle})` : ''}
+            {members.some((m) => m.creatorId === c.id && m.removed) ? ' — removed, re-add' : ''}
           </option>
         ))}
       </select>
       <label htmlFor={`${id}-codes`}>Codes</label>
-      <input id={`${id}-codes`} value={codes} placeholder="e.g. MIA10, MIASUMMER" aria-describedby={`${id}-codes-hint`} onChange={(e) => setCodes(e.target.value)} />
-      <p id={`${id}-codes-hint`} className="muted hint">Separate codes with commas or spaces; optional.</p>
-      <button type="submit" disabled={add.isPending || creatorId === ''}>Add member</button>
-      {add.isError && <p role="alert" className="error">Could not add the member: {add.error.message}</p>}
-      {add.isSuccess && <p role="status">{add.data.name} is a member{add.data.codes.length > 0 ? ` with ${add.data.codes.join(', ')}` : ''}.</p>}
+      <input
+        id={`${id}-codes`}
+        value={codes}
+        placeholder="e.g. MIA10, MIASUMMER"
+        aria-describedby={`${id}-codes-hint`}
+        onChange={(e) => setCodes(e.target.value)}
+      />
+      <p id={`${id}-codes-hint`} className="muted hint">
+        Separate codes with commas or spaces; optional.
+      </p>
+      <button type="submit" disabled={add.isPending || creatorId === ''}>
+        Add member
+      </button>
+      {add.isError && (
+        <p role="alert" className="error">
+          Could not add the member: {add.error.message}
+        </p>
+      )}
+      {add.isSuccess && (
+        <p role="status">
+          {add.data.name} is a member{add.data.codes.length > 0 ? ` with ${add.data.codes.join(', ')}` : ''}.
+        </p>
+      )}
     </form>
   );
 }

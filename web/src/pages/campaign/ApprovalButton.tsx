@@ -23,7 +23,12 @@ export function ApprovalButton({ conversion, onDone }: { conversion: Conversion;
       >
         {label}
       </button>
-      {mutation.isError && <span role="alert" className="error"> {mutation.error.message}</span>}
+      {mutation.isError && (
+        <span role="alert" className="error">
+          {' '}
+          {mutation.error.message}
+        </span>
+      )}
     </>
   );
 }

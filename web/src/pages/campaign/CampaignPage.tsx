@@ -1,10 +1,10 @@
 import { useCampaign, usePerformance } from '../../api/campaigns.ts';
+import { useSession } from '../../session.tsx';
+import { Link } from '../../ui/router.tsx';
+import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import { CampaignSettings } from './CampaignSettings.tsx';
 import { OrdersTable } from './OrdersTable.tsx';
 import { PerformanceTable } from './PerformanceTable.tsx';
-import { Link } from '../../ui/router.tsx';
-import { useSession } from '../../session.tsx';
-import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import './campaign-settings.css';
 
 // One campaign, in two tabs: Performance (its creators' figures and its orders) and Settings
@@ -23,12 +23,20 @@ export function CampaignPage({ campaignId, tab }: { campaignId: string; tab: Cam
 
   return (
     <section aria-labelledby="campaign-title">
-      <p><Link href="/campaigns">← Campaigns</Link></p>
+      <p>
+        <Link href="/campaigns">← Campaigns</Link>
+      </p>
       <h1 id="campaign-title">{name}</h1>
-      {campaign.isError && <p role="alert" className="error">{campaign.error.message}</p>}
+      {campaign.isError && (
+        <p role="alert" className="error">
+          {campaign.error.message}
+        </p>
+      )}
       <nav aria-label="Campaign" className="tabs">
         {tabs.map((t) => (
-          <Link key={t.id} href={t.href} aria-current={t.id === tab ? 'page' : undefined}>{t.label}</Link>
+          <Link key={t.id} href={t.href} aria-current={t.id === tab ? 'page' : undefined}>
+            {t.label}
+          </Link>
         ))}
       </nav>
       {tab === 'performance' && <PerformanceTab campaignId={campaignId} />}
@@ -45,7 +53,11 @@ function PerformanceTab({ campaignId }: { campaignId: string }) {
     <>
       <h2>Performance</h2>
       {performance.isPending && <p role="status">Loading…</p>}
-      {performance.isError && <p role="alert" className="error">{performance.error.message}</p>}
+      {performance.isError && (
+        <p role="alert" className="error">
+          {performance.error.message}
+        </p>
+      )}
       {performance.data && <PerformanceTable performance={performance.data} />}
       <h2>Orders</h2>
       <OrdersTable campaignId={campaignId} canReview={user.role !== 'viewer'} />

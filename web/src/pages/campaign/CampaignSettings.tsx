@@ -1,9 +1,9 @@
 import { useAddMember, useMembers } from '../../api/members.ts';
 import type { Campaign, Member } from '../../api/types.ts';
-import { AddMemberForm } from './AddMemberForm.tsx';
-import { focusById } from '../../ui/focus-by-id.ts';
-import { MemberCard } from './MemberCard.tsx';
 import { useSession } from '../../session.tsx';
+import { focusById } from '../../ui/focus-by-id.ts';
+import { AddMemberForm } from './AddMemberForm.tsx';
+import { MemberCard } from './MemberCard.tsx';
 import { TermsForm } from './TermsForm.tsx';
 import './campaign-settings.css';
 
@@ -29,7 +29,11 @@ export function CampaignSettings({ campaign }: { campaign: Campaign }) {
       <section aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
         {members.isPending && <p role="status">Loading…</p>}
-        {members.isError && <p role="alert" className="error">Could not load the members: {members.error.message}</p>}
+        {members.isError && (
+          <p role="alert" className="error">
+            Could not load the members: {members.error.message}
+          </p>
+        )}
         {canEdit && members.data && (
           <div className="panel">
             <h3>Add a member</h3>
@@ -41,7 +45,9 @@ export function CampaignSettings({ campaign }: { campaign: Campaign }) {
         )}
         {active.length > 0 && (
           <ul className="members">
-            {active.map((m) => <MemberCard key={m.creatorId} campaignId={campaign.id} member={m} canEdit={canEdit} />)}
+            {active.map((m) => (
+              <MemberCard key={m.creatorId} campaignId={campaign.id} member={m} canEdit={canEdit} />
+            ))}
           </ul>
         )}
       </section>
@@ -51,7 +57,9 @@ export function CampaignSettings({ campaign }: { campaign: Campaign }) {
           <h2 id="removed-members-title">Removed members</h2>
           <p className="muted">Their codes keep attributing orders; re-adding a member shows its history again.</p>
           <ul className="removed-members">
-            {removed.map((m) => <RemovedMember key={m.creatorId} campaignId={campaign.id} member={m} canEdit={canEdit} />)}
+            {removed.map((m) => (
+              <RemovedMember key={m.creatorId} campaignId={campaign.id} member={m} canEdit={canEdit} />
+            ))}
           </ul>
         </section>
       )}
@@ -71,12 +79,22 @@ function RemovedMember({ campaignId, member, canEdit }: { campaignId: string; me
         <span className="muted">Removed from the Community: restore the creator on the Community page first.</span>
       ) : (
         canEdit && (
-          <button id={`readd-member-${campaignId}-${member.creatorId}`} type="button" className="small" disabled={readd.isPending} onClick={() => readd.mutate({ creatorId: member.creatorId })}>
+          <button
+            id={`readd-member-${campaignId}-${member.creatorId}`}
+            type="button"
+            className="small"
+            disabled={readd.isPending}
+            onClick={() => readd.mutate({ creatorId: member.creatorId })}
+          >
             Re-add {member.name}
           </button>
         )
       )}
-      {readd.isError && <p role="alert" className="error">Could not re-add {member.name}: {readd.error.message}</p>}
+      {readd.isError && (
+        <p role="alert" className="error">
+          Could not re-add {member.name}: {readd.error.message}
+        </p>
+      )}
     </li>
   );
 }

@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useAddCode, useCreateLink, useRemoveCode, useRemoveMember } from '../../api/members.ts';
 import type { Member } from '../../api/types.ts';
-import { describeTerms } from '../../ui/commission-terms.ts';
 import { CopyButton } from '../../ui/CopyButton.tsx';
+import { describeTerms } from '../../ui/commission-terms.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 
 // One active member of a campaign: its codes and affiliate links, and for admins the controls
@@ -38,12 +38,22 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
         <h3 id={`${id}-name`}>{member.name}</h3>
         {member.commission && <span className="muted">Own terms: {describeTerms(member.commission)}</span>}
         {canEdit && (
-          <button id={`remove-member-${campaignId}-${member.creatorId}`} type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+          <button
+            id={`remove-member-${campaignId}-${member.creatorId}`}
+            type="button"
+            className="small danger"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate()}
+          >
             Remove {member.name}
           </button>
         )}
       </div>
-      {remove.isError && <p role="alert" className="error">Could not remove {member.name}: {remove.error.message}</p>}
+      {remove.isError && (
+        <p role="alert" className="error">
+          Could not remove {member.name}: {remove.error.message}
+        </p>
+      )}
 
       <h4>Codes</h4>
       {member.codes.length === 0 ? (
@@ -54,7 +64,13 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
             <li key={c}>
               <code>{c}</code>
               {canEdit && (
-                <button type="button" className="link" aria-label={`Remove code ${c}`} disabled={removeCode.isPending} onClick={() => removeCode.mutate(c, { onSuccess: () => codeInput.current?.focus() })}>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove code ${c}`}
+                  disabled={removeCode.isPending}
+                  onClick={() => removeCode.mutate(c, { onSuccess: () => codeInput.current?.focus() })}
+                >
                   ×
                 </button>
               )}
@@ -62,13 +78,33 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
           ))}
         </ul>
       )}
-      {removeCode.isError && <p role="alert" className="error">{removeCode.error.message}</p>}
+      {removeCode.isError && (
+        <p role="alert" className="error">
+          {removeCode.error.message}
+        </p>
+      )}
       {canEdit && (
         <form className="inline-form" onSubmit={submitCode}>
           <label htmlFor={`${id}-code`}>New code for {member.name}</label>
-          <input ref={codeInput} id={`${id}-code`} value={code} maxLength={100} required onChange={(e) => { setCode(e.target.value); addCode.reset(); }} />
-          <button type="submit" disabled={addCode.isPending}>Add code</button>
-          {addCode.isError && <p role="alert" className="error">{addCode.error.message}</p>}
+          <input
+            ref={codeInput}
+            id={`${id}-code`}
+            value={code}
+            maxLength={100}
+            required
+            onChange={(e) => {
+              setCode(e.target.value);
+              addCode.reset();
+            }}
+          />
+          <button type="submit" disabled={addCode.isPending}>
+            Add code
+          </button>
+          {addCode.isError && (
+            <p role="alert" className="error">
+              {addCode.error.message}
+            </p>
+          )}
         </form>
       )}
 
@@ -95,10 +131,19 @@ export function MemberCard({ campaignId, member, canEdit }: { campaignId: string
             placeholder="https://shop.example.com/products/tee"
             value={destination}
             required
-            onChange={(e) => { setDestination(e.target.value); createLink.reset(); }}
+            onChange={(e) => {
+              setDestination(e.target.value);
+              createLink.reset();
+            }}
           />
-          <button type="submit" disabled={createLink.isPending}>Create link</button>
-          {createLink.isError && <p role="alert" className="error">{createLink.error.message}</p>}
+          <button type="submit" disabled={createLink.isPending}>
+            Create link
+          </button>
+          {createLink.isError && (
+            <p role="alert" className="error">
+              {createLink.error.message}
+            </p>
+          )}
         </form>
       )}
     </li>

@@ -1,12 +1,20 @@
 import { useId } from 'react';
 import { STORE_STATUSES, statusLabel } from '../../../../src/core/status.ts';
 import { useMembers } from '../../api/members.ts';
-import { NO_FILTER, type OrdersFilter, isFiltered } from './orders-filter.ts';
+import { isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
 
 // The controls above the Orders table: status, approval, creator (the campaign's members, as
 // the table shows only theirs) and from / to days in the account's time zone.
 
-export function OrdersFilters({ campaignId, value, onChange }: { campaignId: string; value: OrdersFilter; onChange: (filter: OrdersFilter) => void }) {
+export function OrdersFilters({
+  campaignId,
+  value,
+  onChange,
+}: {
+  campaignId: string;
+  value: OrdersFilter;
+  onChange: (filter: OrdersFilter) => void;
+}) {
   const id = useId();
   const members = useMembers(campaignId, { removed: false });
   const creators = [...(members.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name));
@@ -19,13 +27,19 @@ export function OrdersFilters({ campaignId, value, onChange }: { campaignId: str
         <select id={`${id}-status`} value={value.status} onChange={(e) => set({ status: e.target.value as OrdersFilter['status'] })}>
           <option value="">Any status</option>
           {STORE_STATUSES.map((s) => (
-            <option key={s} value={s}>{statusLabel(s)}</option>
+            <option key={s} value={s}>
+              {statusLabel(s)}
+            </option>
           ))}
         </select>
       </label>
       <label htmlFor={`${id}-approval`}>
         Approval
-        <select id={`${id}-approval`} value={value.approval} onChange={(e) => set({ approval: e.target.value as OrdersFilter['approval'] })}>
+        <select
+          id={`${id}-approval`}
+          value={value.approval}
+          onChange={(e) => set({ approval: e.target.value as OrdersFilter['approval'] })}
+        >
           <option value="">Any approval</option>
           <option value="approved">Approved</option>
           <option value="rejected">Rejected</option>
@@ -33,16 +47,29 @@ export function OrdersFilters({ campaignId, value, onChange }: { campaignId: str
       </label>
       <label htmlFor={`${id}-creator`}>
         Creator
-        <select id={`${id}-creator`} value={value.creatorId} onChange={(e) => set({ creatorId: e.target.value })} aria-busy={members.isPending}>
+        <select
+          id={`${id}-creator`}
+          value={value.creatorId}
+          onChange={(e) => set({ creatorId: e.target.value })}
+          aria-busy={members.isPending}
+        >
           <option value="">Any creator</option>
           {creators.map((c) => (
-            <option key={c.creatorId} value={c.creatorId}>{c.name}</option>
+            <option key={c.creatorId} value={c.creatorId}>
+              {c.name}
+            </option>
           ))}
         </select>
       </label>
       <label htmlFor={`${id}-from`}>
         From
-        <input id={`${id}-from`} type="date" value={value.from} max={value.to || undefined} onChange={(e) => set({ from: e.target.value })} />
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={value.from}
+          max={value.to || undefined}
+          onChange={(e) => set({ from: e.target.value })}
+        />
       </label>
       <label htmlFor={`${id}-to`}>
         To
@@ -51,7 +78,11 @@ export function OrdersFilters({ campaignId, value, onChange }: { campaignId: str
       <button type="button" className="small" onClick={() => onChange(NO_FILTER)} disabled={!isFiltered(value)}>
         Clear filters
       </button>
-      {members.isError && <p role="alert" className="error">Creators could not be loaded: {members.error.message}</p>}
+      {members.isError && (
+        <p role="alert" className="error">
+          Creators could not be loaded: {members.error.message}
+        </p>
+      )}
     </form>
   );
 }

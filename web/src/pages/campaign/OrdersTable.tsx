@@ -1,18 +1,34 @@
 import { useMutation } from '@tanstack/react-query';
-import { createColumnHelper, type RowSelectionState, rowSelectionFeature, tableFeatures, type Updater, useTable } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  type RowSelectionState,
+  rowSelectionFeature,
+  tableFeatures,
+  type Updater,
+  useTable,
+} from '@tanstack/react-table';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useConversions } from '../../api/conversions.ts';
-import type { Conversion } from '../../api/types.ts';
-import { ApprovalButton } from './ApprovalButton.tsx';
-import { downloadChecked, postForDownload } from '../../ui/download.ts';
-import { DownloadLink } from '../../ui/DownloadLink.tsx';
-import { formatMoney } from '../../ui/format.ts';
 import { useRecentlyChanged } from '../../api/live.ts';
-import { exportMatchingUrl, filterQuery, isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
-import { OrdersFilters } from './OrdersFilters.tsx';
-import { ALL_MATCHING, allLoadedTicked, fromTicks, isEmpty, NOTHING_SELECTED, type Selection, selectedIds, tickedRows } from './selection.ts';
+import type { Conversion } from '../../api/types.ts';
+import { DownloadLink } from '../../ui/DownloadLink.tsx';
+import { downloadChecked, postForDownload } from '../../ui/download.ts';
+import { formatMoney } from '../../ui/format.ts';
 import { ApprovalBadge, StatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
+import { ApprovalButton } from './ApprovalButton.tsx';
+import { OrdersFilters } from './OrdersFilters.tsx';
+import { exportMatchingUrl, filterQuery, isFiltered, NO_FILTER, type OrdersFilter } from './orders-filter.ts';
+import {
+  ALL_MATCHING,
+  allLoadedTicked,
+  fromTicks,
+  isEmpty,
+  NOTHING_SELECTED,
+  type Selection,
+  selectedIds,
+  tickedRows,
+} from './selection.ts';
 import './orders.css';
 
 // The campaign's conversions, newest first, fetched a page at a time ("Load more") with the
@@ -37,7 +53,11 @@ function makeColumns(canReview: boolean, canExport: boolean, announce: (message:
       />
     ),
     cell: ({ row }) => (
-      <Checkbox label={`Select order ${row.original.orderNumber}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+      <Checkbox
+        label={`Select order ${row.original.orderNumber}`}
+        checked={row.getIsSelected()}
+        onChange={row.getToggleSelectedHandler()}
+      />
     ),
   });
   return helper.columns([
@@ -48,7 +68,10 @@ function makeColumns(canReview: boolean, canExport: boolean, announce: (message:
     helper.accessor((c) => `${c.via.type === 'code' ? 'Code' : 'Link'} ${c.via.value}`, { id: 'via', header: 'Code or link' }),
     helper.accessor('status', { header: 'Status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
     helper.accessor('amount', { header: 'Amount', cell: (info) => money(info.getValue()) }),
-    helper.accessor('converted', { header: 'Converted', cell: (info) => (info.row.original.fxMissing ? 'No rate yet' : money(info.getValue())) }),
+    helper.accessor('converted', {
+      header: 'Converted',
+      cell: (info) => (info.row.original.fxMissing ? 'No rate yet' : money(info.getValue())),
+    }),
     helper.accessor('commission', { header: 'Commission', cell: (info) => money(info.getValue()) }),
     helper.display({
       id: 'approval',
@@ -68,7 +91,15 @@ const numeric = new Set(['amount', 'converted', 'commission']);
  * `canReview`: may reject / undo. `canExport`: may select and export rows; members and admins
  * may do both (viewers neither), so it follows `canReview` unless given.
  */
-export function OrdersTable({ campaignId, canReview, canExport = canReview }: { campaignId: string; canReview: boolean; canExport?: boolean }) {
+export function OrdersTable({
+  campaignId,
+  canReview,
+  canExport = canReview,
+}: {
+  campaignId: string;
+  canReview: boolean;
+  canExport?: boolean;
+}) {
   const [filter, setFilter] = useState<OrdersFilter>(NO_FILTER);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
   const [announcement, setAnnouncement] = useState('');
@@ -107,11 +138,15 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
           onSelect={setSelection}
         />
       )}
-      <p role="status" className="visually-hidden">{announcement}</p>
+      <p role="status" className="visually-hidden">
+        {announcement}
+      </p>
       {pages.isPending ? (
         <p role="status">Loading orders…</p>
       ) : pages.isError ? (
-        <p role="alert" className="error">{pages.error.message}</p>
+        <p role="alert" className="error">
+          {pages.error.message}
+        </p>
       ) : (
         <>
           <TableScroll label="Orders table">
@@ -120,7 +155,11 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
                 {table.getHeaderGroups().map((group) => (
                   <tr key={group.id}>
                     {group.headers.map((header) => (
-                      <th key={header.id} scope="col" className={numeric.has(header.column.id) ? 'num' : header.column.id === 'select' ? 'select' : undefined}>
+                      <th
+                        key={header.id}
+                        scope="col"
+                        className={numeric.has(header.column.id) ? 'num' : header.column.id === 'select' ? 'select' : undefined}
+                      >
                         {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                       </th>
                     ))}
@@ -147,7 +186,9 @@ export function OrdersTable({ campaignId, canReview, canExport = canReview }: { 
                       {isFiltered(filter) ? (
                         <>
                           No orders match these filters.{' '}
-                          <button type="button" className="link" onClick={() => changeFilter(NO_FILTER)}>Clear filters</button>
+                          <button type="button" className="link" onClick={() => changeFilter(NO_FILTER)}>
+                            Clear filters
+                          </button>
                         </>
                       ) : (
                         'No orders yet.'
@@ -189,18 +230,23 @@ function SelectionBar(props: {
   });
   // A new choice makes an old failure irrelevant.
   const { reset } = exportSelected;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection and the filter are what the effect waits for
   useEffect(() => reset(), [selection, filter, reset]);
 
   const ids = selectedIds(selection);
   const summary =
     selection.kind === 'matching'
-      ? allLoaded ? `All ${count.format(loadedCount)} matching orders selected` : 'All matching orders selected'
+      ? allLoaded
+        ? `All ${count.format(loadedCount)} matching orders selected`
+        : 'All matching orders selected'
       : `${count.format(ids.length)} selected`;
 
   return (
     <div className="selection-bar">
       <div className="selection-actions">
-        <span className="selection-count" role="status" aria-live="polite">{summary}</span>
+        <span className="selection-count" role="status" aria-live="polite">
+          {summary}
+        </span>
         <button type="button" className="small" disabled={isEmpty(selection)} onClick={() => onSelect(NOTHING_SELECTED)}>
           Clear selection
         </button>
@@ -239,7 +285,17 @@ function SelectionBar(props: {
 }
 
 /** A checkbox that can show "some selected" (indeterminate, which only a DOM property sets). */
-function Checkbox({ label, checked, indeterminate = false, onChange }: { label: string; checked: boolean; indeterminate?: boolean; onChange: (event: unknown) => void }) {
+function Checkbox({
+  label,
+  checked,
+  indeterminate = false,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  indeterminate?: boolean;
+  onChange: (event: unknown) => void;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = indeterminate && !checked;
@@ -250,7 +306,9 @@ function Checkbox({ label, checked, indeterminate = false, onChange }: { label: 
 /** A row of the Orders table, marked for a moment when it changed elsewhere. */
 function OrderRow({ conversion, selected, children }: { conversion: Conversion; selected: boolean; children: ReactNode }) {
   const live = useRecentlyChanged(conversion.id);
-  const classes = [conversion.approval === 'rejected' ? 'rejected' : '', live ? 'live' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
+  const classes = [conversion.approval === 'rejected' ? 'rejected' : '', live ? 'live' : '', selected ? 'selected' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <tr data-conversion-id={conversion.id} data-live={live ? 'true' : undefined} className={classes || undefined}>
       {children}

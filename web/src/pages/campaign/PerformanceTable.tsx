@@ -44,14 +44,22 @@ export function PerformanceTable({ performance }: { performance: Performance }) 
               ))}
             </tr>
           ))}
-          {performance.creators.length === 0 && <tr><td colSpan={columns.length} className="muted">No creators in this campaign.</td></tr>}
+          {performance.creators.length === 0 && (
+            <tr>
+              <td colSpan={columns.length} className="muted">
+                No creators in this campaign.
+              </td>
+            </tr>
+          )}
         </tbody>
         <tfoot>
           <tr>
             <th scope="row">Total</th>
             <td className="num">{formatCount(performance.totals.orders)}</td>
             <td className="num">{formatMoney(performance.totals.sales)}</td>
-            <td className="num" data-testid="total-commission">{formatMoney(performance.totals.commission)}</td>
+            <td className="num" data-testid="total-commission">
+              {formatMoney(performance.totals.commission)}
+            </td>
             <td className="num">{formatCount(performance.totals.clicks)}</td>
             <td className="num">{formatRate(performance.totals.conversionRate)}</td>
           </tr>

@@ -29,15 +29,35 @@ export function TermsForm({ campaign, defaultCurrency, canEdit }: { campaign: Ca
 
   return (
     <form className="terms-form" onSubmit={submit} aria-label="Commission terms">
-      <p>Now: <span data-testid="campaign-terms">{describeTerms(campaign.commission)}</span></p>
-      <CommissionFields legend="New terms" value={draft} onChange={(d) => { setDraft(d); save.reset(); }} disabled={save.isPending} />
+      <p>
+        Now: <span data-testid="campaign-terms">{describeTerms(campaign.commission)}</span>
+      </p>
+      <CommissionFields
+        legend="New terms"
+        value={draft}
+        onChange={(d) => {
+          setDraft(d);
+          save.reset();
+        }}
+        disabled={save.isPending}
+      />
       <p className="muted">New terms apply to orders attributed from now on; existing orders keep the terms they were made under.</p>
       <div className="actions">
-        <button type="submit" disabled={save.isPending}>Save terms</button>
+        <button type="submit" disabled={save.isPending}>
+          Save terms
+        </button>
         {save.isSuccess && <span role="status">Terms saved.</span>}
       </div>
-      {invalid && <p role="alert" className="error">{invalid}</p>}
-      {save.isError && <p role="alert" className="error">Could not save the terms: {save.error.message}</p>}
+      {invalid && (
+        <p role="alert" className="error">
+          {invalid}
+        </p>
+      )}
+      {save.isError && (
+        <p role="alert" className="error">
+          Could not save the terms: {save.error.message}
+        </p>
+      )}
     </form>
   );
 }

@@ -1,9 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useCampaigns, useCreateCampaign } from '../../api/campaigns.ts';
+import { useSession } from '../../session.tsx';
 import { CommissionFields } from '../../ui/CommissionFields.tsx';
 import { describeTerms, draftOf, type TermsDraft, termsBody } from '../../ui/commission-terms.ts';
 import { Link, navigate } from '../../ui/router.tsx';
-import { useSession } from '../../session.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import '../campaign/campaign-settings.css';
 
@@ -17,7 +17,11 @@ export function CampaignsPage() {
     <section aria-labelledby="campaigns-title">
       <h1 id="campaigns-title">Campaigns</h1>
       {campaigns.isPending && <p role="status">Loading…</p>}
-      {campaigns.isError && <p role="alert" className="error">{campaigns.error.message}</p>}
+      {campaigns.isError && (
+        <p role="alert" className="error">
+          {campaigns.error.message}
+        </p>
+      )}
       {campaigns.data && (
         <ul className="cards">
           {campaigns.data.items.map((c) => (
@@ -54,7 +58,10 @@ function NewCampaignForm() {
       return;
     }
     setInvalid(null);
-    create.mutate({ name: name.trim(), commission: parsed.body }, { onSuccess: (created) => navigate(`/campaigns/${created.id}/settings`) });
+    create.mutate(
+      { name: name.trim(), commission: parsed.body },
+      { onSuccess: (created) => navigate(`/campaigns/${created.id}/settings`) },
+    );
   };
 
   return (
@@ -64,10 +71,20 @@ function NewCampaignForm() {
       <input id={`${id}-name`} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} />
       <CommissionFields value={terms} onChange={setTerms} disabled={create.isPending} />
       <div className="actions">
-        <button type="submit" disabled={create.isPending}>Create campaign</button>
+        <button type="submit" disabled={create.isPending}>
+          Create campaign
+        </button>
       </div>
-      {invalid && <p role="alert" className="error">{invalid}</p>}
-      {create.isError && <p role="alert" className="error">Could not create the campaign: {create.error.message}</p>}
+      {invalid && (
+        <p role="alert" className="error">
+          {invalid}
+        </p>
+      )}
+      {create.isError && (
+        <p role="alert" className="error">
+          Could not create the campaign: {create.error.message}
+        </p>
+      )}
     </form>
   );
 }

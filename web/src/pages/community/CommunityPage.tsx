@@ -2,14 +2,14 @@ import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useAddCreator, useRemovedCreators, useRestoreCreator } from '../../api/creators.ts';
 import { useCommunity } from '../../api/reports.ts';
 import type { CommunitySort, Creator } from '../../api/types.ts';
-import { CommunityTable } from './CommunityTable.tsx';
+import { useSession } from '../../session.tsx';
 import { presetRange } from '../../ui/date-range.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { formatCount } from '../../ui/format.ts';
 import { type RangeChoice, RangePicker } from '../../ui/RangePicker.tsx';
-import { useSession } from '../../session.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
+import { CommunityTable } from './CommunityTable.tsx';
 import './community.css';
 
 // The Community: creators still in it with orders, sales and commission across campaigns for a
@@ -44,17 +44,44 @@ export function CommunityPage() {
       {canEdit && <AddCreatorForm />}
       <div className="community-search">
         <label htmlFor={searchId}>Search creators</label>
-        <input id={searchId} type="search" value={search} maxLength={200} placeholder="Name or handle" autoComplete="off" onChange={(e) => setSearch(e.target.value)} />
+        <input
+          id={searchId}
+          type="search"
+          value={search}
+          maxLength={200}
+          placeholder="Name or handle"
+          autoComplete="off"
+          onChange={(e) => setSearch(e.target.value)}
+        />
       </div>
       {community.isPending && <p role="status">Loading…</p>}
-      {community.isError && <p role="alert" className="error">Could not load the Community: {community.error.message}</p>}
+      {community.isError && (
+        <p role="alert" className="error">
+          Could not load the Community: {community.error.message}
+        </p>
+      )}
       {first && (
         <>
-          <CommunityTable creators={creators} count={first.count} totals={first.totals} sort={sort} onSort={setSort} searching={q !== ''} canEdit={canEdit} />
+          <CommunityTable
+            creators={creators}
+            count={first.count}
+            totals={first.totals}
+            sort={sort}
+            onSort={setSort}
+            searching={q !== ''}
+            canEdit={canEdit}
+          />
           <nav className="pager" aria-label="Community pages">
-            <span role="status">Showing {formatCount(creators.length)} of {formatCount(first.count)} {first.count === 1 ? 'creator' : 'creators'}</span>
+            <span role="status">
+              Showing {formatCount(creators.length)} of {formatCount(first.count)} {first.count === 1 ? 'creator' : 'creators'}
+            </span>
             {community.hasNextPage && (
-              <button type="button" className="small" disabled={community.isFetchingNextPage} onClick={() => void community.fetchNextPage()}>
+              <button
+                type="button"
+                className="small"
+                disabled={community.isFetchingNextPage}
+                onClick={() => void community.fetchNextPage()}
+              >
                 {community.isFetchingNextPage ? 'Loading…' : 'Load more creators'}
               </button>
             )}
@@ -73,16 +100,27 @@ function RemovedCreators({ canEdit }: { canEdit: boolean }) {
   return (
     <>
       <h2 id="removed-creators-title">Removed creators</h2>
-      {removed.isError && <p role="alert" className="error">Could not load the removed creators: {removed.error.message}</p>}
+      {removed.isError && (
+        <p role="alert" className="error">
+          Could not load the removed creators: {removed.error.message}
+        </p>
+      )}
       {removed.data && items.length === 0 && <p className="muted">No creator has been removed.</p>}
       {items.length > 0 && (
         <>
           <p className="muted">Their history is kept and their codes keep attributing orders; restoring one shows it again everywhere.</p>
           <ul className="removed-creators" aria-labelledby="removed-creators-title">
-            {items.map((c) => <RemovedCreator key={c.id} creator={c} canEdit={canEdit} />)}
+            {items.map((c) => (
+              <RemovedCreator key={c.id} creator={c} canEdit={canEdit} />
+            ))}
           </ul>
           {removed.hasNextPage && (
-            <button type="button" className="small more-removed" disabled={removed.isFetchingNextPage} onClick={() => void removed.fetchNextPage()}>
+            <button
+              type="button"
+              className="small more-removed"
+              disabled={removed.isFetchingNextPage}
+              onClick={() => void removed.fetchNextPage()}
+            >
               {removed.isFetchingNextPage ? 'Loading…' : 'Show more removed creators'}
             </button>
           )}
@@ -120,13 +158,23 @@ function AddCreatorForm() {
       <div className="fields">
         <label htmlFor={`${id}-name`}>Name</label>
         <input {...field('name')} required maxLength={200} autoComplete="off" />
-        <label htmlFor={`${id}-handle`}>Handle <span className="muted">(optional)</span></label>
+        <label htmlFor={`${id}-handle`}>
+          Handle <span className="muted">(optional)</span>
+        </label>
         <input {...field('handle')} maxLength={200} placeholder="@handle" autoComplete="off" />
-        <label htmlFor={`${id}-email`}>E-mail <span className="muted">(optional)</span></label>
+        <label htmlFor={`${id}-email`}>
+          E-mail <span className="muted">(optional)</span>
+        </label>
         <input {...field('email')} type="email" autoComplete="off" />
       </div>
-      <button type="submit" disabled={add.isPending}>Add creator</button>
-      {add.isError && <p role="alert" className="error">Could not add the creator: {add.error.message}</p>}
+      <button type="submit" disabled={add.isPending}>
+        Add creator
+      </button>
+      {add.isError && (
+        <p role="alert" className="error">
+          Could not add the creator: {add.error.message}
+        </p>
+      )}
       {add.isSuccess && <p role="status">{add.data.name} joined the Community.</p>}
     </form>
   );
@@ -136,11 +184,26 @@ function RemovedCreator({ creator, canEdit }: { creator: Creator; canEdit: boole
   const restore = useRestoreCreator(creator.id, () => focusById(`remove-creator-${creator.id}`));
   return (
     <li data-creator-id={creator.id}>
-      <span>{creator.name}{creator.handle && <span className="muted"> {creator.handle}</span>}</span>
+      <span>
+        {creator.name}
+        {creator.handle && <span className="muted"> {creator.handle}</span>}
+      </span>
       {canEdit && (
-        <button id={`restore-creator-${creator.id}`} type="button" className="small" disabled={restore.isPending} onClick={() => restore.mutate()}>Restore {creator.name}</button>
+        <button
+          id={`restore-creator-${creator.id}`}
+          type="button"
+          className="small"
+          disabled={restore.isPending}
+          onClick={() => restore.mutate()}
+        >
+          Restore {creator.name}
+        </button>
       )}
-      {restore.isError && <p role="alert" className="error">Could not restore {creator.name}: {restore.error.message}</p>}
+      {restore.isError && (
+        <p role="alert" className="error">
+          Could not restore {creator.name}: {restore.error.message}
+        </p>
+      )}
     </li>
   );
 }

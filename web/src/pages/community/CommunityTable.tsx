@@ -41,23 +41,43 @@ export function CommunityTable({ creators, count, totals, sort, onSort, searchin
               >
                 <button type="button" className="sort" onClick={() => onSort(c.sort)}>
                   {c.label}
-                  <span aria-hidden="true" className="sort-mark">{c.sort === sort ? (c.numeric ? ' ▼' : ' ▲') : ''}</span>
+                  <span aria-hidden="true" className="sort-mark">
+                    {c.sort === sort ? (c.numeric ? ' ▼' : ' ▲') : ''}
+                  </span>
                 </button>
               </th>
             ))}
-            <th scope="col" className="num">Clicks</th>
-            {canEdit && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+            <th scope="col" className="num">
+              Clicks
+            </th>
+            {canEdit && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {creators.map((c) => (
             <tr key={c.creatorId} data-creator-id={c.creatorId}>
               <th scope="row">{c.name}</th>
-              <td className="num" data-column="orders">{formatCount(c.orders)}</td>
-              <td className="num" data-column="sales">{formatMoney(c.sales)}</td>
-              <td className="num" data-column="commission">{formatMoney(c.commission)}</td>
-              <td className="num" data-column="clicks">{formatCount(c.clicks)}</td>
-              {canEdit && <td><RemoveCreatorButton creator={c} /></td>}
+              <td className="num" data-column="orders">
+                {formatCount(c.orders)}
+              </td>
+              <td className="num" data-column="sales">
+                {formatMoney(c.sales)}
+              </td>
+              <td className="num" data-column="commission">
+                {formatMoney(c.commission)}
+              </td>
+              <td className="num" data-column="clicks">
+                {formatCount(c.clicks)}
+              </td>
+              {canEdit && (
+                <td>
+                  <RemoveCreatorButton creator={c} />
+                </td>
+              )}
             </tr>
           ))}
           {creators.length === 0 && (
@@ -71,11 +91,21 @@ export function CommunityTable({ creators, count, totals, sort, onSort, searchin
         {count > 0 && (
           <tfoot>
             <tr className="totals">
-              <th scope="row">Total · {formatCount(count)} {count === 1 ? 'creator' : 'creators'}</th>
-              <td className="num" data-column="orders">{formatCount(totals.orders)}</td>
-              <td className="num" data-column="sales">{formatMoney(totals.sales)}</td>
-              <td className="num" data-column="commission">{formatMoney(totals.commission)}</td>
-              <td className="num" data-column="clicks">{formatCount(totals.clicks)}</td>
+              <th scope="row">
+                Total · {formatCount(count)} {count === 1 ? 'creator' : 'creators'}
+              </th>
+              <td className="num" data-column="orders">
+                {formatCount(totals.orders)}
+              </td>
+              <td className="num" data-column="sales">
+                {formatMoney(totals.sales)}
+              </td>
+              <td className="num" data-column="commission">
+                {formatMoney(totals.commission)}
+              </td>
+              <td className="num" data-column="clicks">
+                {formatCount(totals.clicks)}
+              </td>
               {canEdit && <td />}
             </tr>
           </tfoot>
@@ -89,8 +119,21 @@ function RemoveCreatorButton({ creator }: { creator: CommunityCreator }) {
   const remove = useRemoveCreator(creator.creatorId, () => focusById(`restore-creator-${creator.creatorId}`));
   return (
     <>
-      <button id={`remove-creator-${creator.creatorId}`} type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Remove {creator.name}</button>
-      {remove.isError && <span role="alert" className="error"> {remove.error.message}</span>}
+      <button
+        id={`remove-creator-${creator.creatorId}`}
+        type="button"
+        className="small danger"
+        disabled={remove.isPending}
+        onClick={() => remove.mutate()}
+      >
+        Remove {creator.name}
+      </button>
+      {remove.isError && (
+        <span role="alert" className="error">
+          {' '}
+          {remove.error.message}
+        </span>
+      )}
     </>
   );
 }

@@ -17,7 +17,8 @@ export function SalesChart({ series, currency }: { series: Array<{ date: string;
   return (
     <figure className="chart" aria-label="Sales over time" aria-describedby={`${id}-summary`}>
       <p id={`${id}-summary`} className="visually-hidden" data-testid="chart-summary">
-        Sales per day from {first.date} to {last.date}; the highest, {formatMoney(best.sales)}, on {best.date}. The table after the chart lists every day.
+        Sales per day from {first.date} to {last.date}; the highest, {formatMoney(best.sales)}, on {best.date}. The table after the chart
+        lists every day.
       </p>
       <ResponsiveContainer width="100%" height={240}>
         <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
@@ -30,11 +31,17 @@ export function SalesChart({ series, currency }: { series: Array<{ date: string;
       </ResponsiveContainer>
       <table className="visually-hidden" aria-label="Sales per day">
         <thead>
-          <tr><th scope="col">Day</th><th scope="col">Sales</th></tr>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Sales</th>
+          </tr>
         </thead>
         <tbody>
           {data.map((point) => (
-            <tr key={point.date}><th scope="row">{point.date}</th><td>{point.label}</td></tr>
+            <tr key={point.date}>
+              <th scope="row">{point.date}</th>
+              <td>{point.label}</td>
+            </tr>
           ))}
         </tbody>
       </table>

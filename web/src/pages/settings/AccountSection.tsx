@@ -39,25 +39,47 @@ export function AccountSection() {
         <label>
           Default currency
           <select name="defaultCurrency" value={currency} onChange={(e) => setCurrency(e.target.value)}>
-            {currencies.map((c) => <option key={c} value={c}>{c}</option>)}
+            {currencies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Time zone
           <select name="timeZone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-            {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" disabled={update.isPending || !changed}>Save</button>
+        <button type="submit" disabled={update.isPending || !changed}>
+          Save
+        </button>
       </form>
       <p className="muted hint">
-        Every figure — totals, commissions, exports, history included — is shown in the default currency. Changing it
-        re-expresses all of them, each order at the exchange rate of its own day. The time zone decides where a day
-        starts for date ranges, daily figures and export dates.
+        Every figure — totals, commissions, exports, history included — is shown in the default currency. Changing it re-expresses all of
+        them, each order at the exchange rate of its own day. The time zone decides where a day starts for date ranges, daily figures and
+        export dates.
       </p>
-      {rates.isError && <p role="alert" className="error">Could not load the currencies: {rates.error.message}</p>}
-      {update.isError && <p role="alert" className="error">{update.error.message}</p>}
-      {saved && <p role="status" className="ok">{saved}</p>}
+      {rates.isError && (
+        <p role="alert" className="error">
+          Could not load the currencies: {rates.error.message}
+        </p>
+      )}
+      {update.isError && (
+        <p role="alert" className="error">
+          {update.error.message}
+        </p>
+      )}
+      {saved && (
+        <p role="status" className="ok">
+          {saved}
+        </p>
+      )}
     </section>
   );
 }

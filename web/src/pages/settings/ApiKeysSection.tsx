@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../../api/settings.ts';
 import type { Answer, ApiKey, Role } from '../../api/types.ts';
-import { TableScroll } from '../../ui/TableScroll.tsx';
 import { CopyButton } from '../../ui/CopyButton.tsx';
-import { roleName, RoleSelect } from './roles.tsx';
+import { TableScroll } from '../../ui/TableScroll.tsx';
+import { RoleSelect, roleName } from './roles.tsx';
 
 // API keys: created with a role, shown once (only a hash is kept), revoked after a confirmation.
 
@@ -31,17 +31,32 @@ function NewKey() {
 
   return (
     <form className="settings-form" onSubmit={create} aria-labelledby="new-key">
-      <h3 id="new-key" className="form-title">Create an API key</h3>
+      <h3 id="new-key" className="form-title">
+        Create an API key
+      </h3>
       <label>
         Key name
-        <input name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. Warehouse sync" />
+        <input
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+          placeholder="e.g. Warehouse sync"
+        />
       </label>
       <label>
         Key role
         <RoleSelect value={role} onChange={setRole} />
       </label>
-      <button type="submit" disabled={action.isPending}>Create key</button>
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
+      <button type="submit" disabled={action.isPending}>
+        Create key
+      </button>
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
       {created && (
         <div className="new-key" role="status">
           <p>
@@ -51,8 +66,12 @@ function NewKey() {
             <code data-testid="new-api-key">{created.key}</code>
             <CopyButton text={created.key} label="Copy the new API key" />
           </p>
-          <p className="muted small-text">Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
-          <button type="button" className="small" onClick={() => setCreated(null)}>I have copied it</button>
+          <p className="muted small-text">
+            Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+          </p>
+          <button type="button" className="small" onClick={() => setCreated(null)}>
+            I have copied it
+          </button>
         </div>
       )}
     </form>
@@ -70,7 +89,6 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
     wasConfirming.current = confirming;
   }, [confirming]);
 
-
   return (
     <tr data-api-key-id={apiKey.id} className={apiKey.revokedAt ? 'revoked' : undefined}>
       <td>{apiKey.name}</td>
@@ -79,16 +97,39 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
       <td>{apiKey.revokedAt ? `Revoked ${day(apiKey.revokedAt)}` : 'Active'}</td>
       <td>
         {!apiKey.revokedAt && !confirming && (
-          <button ref={revokeButton} type="button" className="small danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${apiKey.name}`}>Revoke</button>
+          <button
+            ref={revokeButton}
+            type="button"
+            className="small danger"
+            onClick={() => setConfirming(true)}
+            aria-label={`Revoke ${apiKey.name}`}
+          >
+            Revoke
+          </button>
         )}
         {!apiKey.revokedAt && confirming && (
+          // biome-ignore lint/a11y/useSemanticElements: an inline confirmation inside a row, not a form; a fieldset would break the line
           <span className="confirm" role="group" aria-label={`Confirm revoking ${apiKey.name}`}>
             <span>Revoke {apiKey.name}? Requests with it will fail at once.</span>
-            <button type="button" className="small danger" disabled={action.isPending} onClick={() => action.mutate(undefined, { onSuccess: () => setConfirming(false) })}>Yes, revoke</button>
-            <button type="button" className="small" onClick={() => setConfirming(false)} autoFocus>Cancel</button>
+            <button
+              type="button"
+              className="small danger"
+              disabled={action.isPending}
+              onClick={() => action.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+            >
+              Yes, revoke
+            </button>
+            <button type="button" className="small" onClick={() => setConfirming(false)} autoFocus>
+              Cancel
+            </button>
           </span>
         )}
-        {action.isError && <span role="alert" className="error"> {action.error.message}</span>}
+        {action.isError && (
+          <span role="alert" className="error">
+            {' '}
+            {action.error.message}
+          </span>
+        )}
       </td>
     </tr>
   );
@@ -100,15 +141,31 @@ export function ApiKeysSection() {
     <section aria-labelledby="settings-keys" className="settings-section">
       <h2 id="settings-keys">API keys</h2>
       {keys.isPending && <p role="status">Loading…</p>}
-      {keys.isError && <p role="alert" className="error">{keys.error.message}</p>}
+      {keys.isError && (
+        <p role="alert" className="error">
+          {keys.error.message}
+        </p>
+      )}
       {keys.data && keys.data.items.length === 0 && <p className="muted">No API keys yet.</p>}
       {keys.data && keys.data.items.length > 0 && (
         <TableScroll label="API keys table">
           <table aria-label="API keys">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span className="visually-hidden">Action</span></th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
             </thead>
-            <tbody>{keys.data.items.map((k) => <KeyRow key={k.id} apiKey={k} />)}</tbody>
+            <tbody>
+              {keys.data.items.map((k) => (
+                <KeyRow key={k.id} apiKey={k} />
+              ))}
+            </tbody>
           </table>
         </TableScroll>
       )}

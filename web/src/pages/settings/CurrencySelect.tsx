@@ -7,7 +7,11 @@ export function CurrencySelect({ value, onChange, name }: { value: string; onCha
   const codes = all.includes(value) ? all : [...all, value].sort();
   return (
     <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
-      {codes.map((c) => <option key={c} value={c}>{c}</option>)}
+      {codes.map((c) => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
     </select>
   );
 }

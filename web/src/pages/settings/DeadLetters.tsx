@@ -21,7 +21,10 @@ export function DeadLetters({ store }: { store: Store }) {
         setOutcome(
           result.status === 'dead'
             ? { kind: 'error', text: `Delivery ${letter.id} still fails: ${result.reason ?? 'no reason given'}.` }
-            : { kind: 'ok', text: `Delivery ${letter.id} was ${result.status === 'done' ? 'applied' : 'queued and will be applied shortly'}.` },
+            : {
+                kind: 'ok',
+                text: `Delivery ${letter.id} was ${result.status === 'done' ? 'applied' : 'queued and will be applied shortly'}.`,
+              },
         ),
     });
   }
@@ -30,22 +33,41 @@ export function DeadLetters({ store }: { store: Store }) {
     <div className="dead-letters">
       <h4 id={`dead-letters-${store.id}`}>Failed deliveries</h4>
       {letters.isPending && <p role="status">Loading…</p>}
-      {letters.isError && <p role="alert" className="error">{letters.error.message}</p>}
+      {letters.isError && (
+        <p role="alert" className="error">
+          {letters.error.message}
+        </p>
+      )}
       {letters.data && letters.data.items.length === 0 && <p className="muted">No failed deliveries.</p>}
       {letters.data && letters.data.items.length > 0 && (
         <TableScroll label={`Failed deliveries of ${store.name}`}>
           <table aria-labelledby={`dead-letters-${store.id}`}>
             <thead>
-              <tr><th scope="col">Received</th><th scope="col">Topic</th><th scope="col">Reason</th><th scope="col"><span className="visually-hidden">Action</span></th></tr>
+              <tr>
+                <th scope="col">Received</th>
+                <th scope="col">Topic</th>
+                <th scope="col">Reason</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {letters.data.items.map((d) => (
                 <tr key={d.id} data-dead-letter-id={d.id}>
-                  <td><time dateTime={d.receivedAt}>{when(d.receivedAt)}</time></td>
+                  <td>
+                    <time dateTime={d.receivedAt}>{when(d.receivedAt)}</time>
+                  </td>
                   <td>{d.topic}</td>
                   <td className="wrap">{d.reason}</td>
                   <td>
-                    <button type="button" className="small" disabled={action.isPending} onClick={() => replay(d)} aria-label={`Replay delivery ${d.id}`}>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={action.isPending}
+                      onClick={() => replay(d)}
+                      aria-label={`Replay delivery ${d.id}`}
+                    >
                       Replay
                     </button>
                   </td>
@@ -55,8 +77,14 @@ export function DeadLetters({ store }: { store: Store }) {
           </table>
         </TableScroll>
       )}
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
-      <p role="status" className={outcome?.kind === 'error' ? 'error' : 'ok'}>{outcome?.text}</p>
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
+      <p role="status" className={outcome?.kind === 'error' ? 'error' : 'ok'}>
+        {outcome?.text}
+      </p>
     </div>
   );
 }

@@ -20,21 +20,38 @@ function RatesTable() {
         Rates in effect on
         <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
       </label>
-      {!valid && <p role="alert" className="error">Choose a day to see its rates.</p>}
+      {!valid && (
+        <p role="alert" className="error">
+          Choose a day to see its rates.
+        </p>
+      )}
       {valid && rates.isPending && <p role="status">Loading…</p>}
-      {rates.isError && <p role="alert" className="error">{rates.error.message}</p>}
+      {rates.isError && (
+        <p role="alert" className="error">
+          {rates.error.message}
+        </p>
+      )}
       {valid && rates.data && rates.data.items.length === 0 && <p className="muted">No rates are known on or before {rates.data.date}.</p>}
       {valid && rates.data && rates.data.items.length > 0 && (
         <TableScroll label="Exchange rates table" className="rates-table">
           <table aria-label="Exchange rates">
             <thead>
-              <tr><th scope="col">Currency</th><th scope="col" className="num">Per 1 EUR</th><th scope="col">Since</th><th scope="col">Source</th></tr>
+              <tr>
+                <th scope="col">Currency</th>
+                <th scope="col" className="num">
+                  Per 1 EUR
+                </th>
+                <th scope="col">Since</th>
+                <th scope="col">Source</th>
+              </tr>
             </thead>
             <tbody>
               {rates.data.items.map((r) => (
                 <tr key={r.currency} data-currency={r.currency}>
                   <th scope="row">{r.currency}</th>
-                  <td className="num" data-column="perEur">{r.perEur}</td>
+                  <td className="num" data-column="perEur">
+                    {r.perEur}
+                  </td>
                   <td>{r.day}</td>
                   <td>{r.source === 'ecb' ? 'ECB' : 'This account'}</td>
                 </tr>
@@ -63,7 +80,9 @@ function AddRate() {
         onSuccess: (rate) => {
           setCurrency('');
           setPerEur('');
-          setAdded(`Added 1 EUR = ${rate.perEur} ${rate.currency} from ${rate.date}; ${rate.refigured} ${rate.refigured === 1 ? 'conversion' : 'conversions'} refigured.`);
+          setAdded(
+            `Added 1 EUR = ${rate.perEur} ${rate.currency} from ${rate.date}; ${rate.refigured} ${rate.refigured === 1 ? 'conversion' : 'conversions'} refigured.`,
+          );
         },
       },
     );
@@ -71,10 +90,21 @@ function AddRate() {
 
   return (
     <form className="settings-form" onSubmit={add} aria-labelledby="add-rate">
-      <h3 id="add-rate" className="form-title">Add a rate</h3>
+      <h3 id="add-rate" className="form-title">
+        Add a rate
+      </h3>
       <label>
         Rate currency
-        <input name="currency" value={currency} onChange={(e) => setCurrency(e.target.value)} required pattern="[A-Za-z]{3}" maxLength={3} placeholder="NGN" className="code-input" />
+        <input
+          name="currency"
+          value={currency}
+          onChange={(e) => setCurrency(e.target.value)}
+          required
+          pattern="[A-Za-z]{3}"
+          maxLength={3}
+          placeholder="NGN"
+          className="code-input"
+        />
       </label>
       <label>
         Rate date
@@ -82,11 +112,27 @@ function AddRate() {
       </label>
       <label>
         Units per 1 EUR
-        <input name="perEur" value={perEur} onChange={(e) => setPerEur(e.target.value)} required inputMode="decimal" pattern="[0-9]+(\.[0-9]+)?" placeholder="1600.00" />
+        <input
+          name="perEur"
+          value={perEur}
+          onChange={(e) => setPerEur(e.target.value)}
+          required
+          inputMode="decimal"
+          pattern="[0-9]+(\.[0-9]+)?"
+          placeholder="1600.00"
+        />
       </label>
-      <button type="submit" disabled={action.isPending}>Add rate</button>
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
-      <p role="status" className="ok">{added}</p>
+      <button type="submit" disabled={action.isPending}>
+        Add rate
+      </button>
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
+      <p role="status" className="ok">
+        {added}
+      </p>
     </form>
   );
 }
@@ -115,16 +161,30 @@ function ImportFile() {
 
   return (
     <form className="settings-form" onSubmit={submit} aria-labelledby="import-rates">
-      <h3 id="import-rates" className="form-title">Import an ECB file</h3>
+      <h3 id="import-rates" className="form-title">
+        Import an ECB file
+      </h3>
       <label>
         ECB reference-rate file
-        <input ref={input} name="file" type="file" accept=".zip,.csv,.xml,application/zip,text/csv,application/xml,text/xml" aria-describedby="import-hint" />
+        <input
+          ref={input}
+          name="file"
+          type="file"
+          accept=".zip,.csv,.xml,application/zip,text/csv,application/xml,text/xml"
+          aria-describedby="import-hint"
+        />
         <span id="import-hint" className="muted small-text">
           eurofxref-hist.zip, eurofxref.zip or their CSV, or eurofxref-daily.xml, as downloaded from the European Central Bank.
         </span>
       </label>
-      <button type="submit" disabled={action.isPending}>{action.isPending ? 'Importing…' : 'Import'}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      <button type="submit" disabled={action.isPending}>
+        {action.isPending ? 'Importing…' : 'Import'}
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <p role="status" className="ok" data-testid="import-result">
         {result &&
           `Imported ${result.rates} ${result.rates === 1 ? 'rate' : 'rates'} for ${result.currencies.length} ${result.currencies.length === 1 ? 'currency' : 'currencies'}, ` +
@@ -140,8 +200,8 @@ export function RatesSection() {
     <section aria-labelledby="settings-rates" className="settings-section">
       <h2 id="settings-rates">Exchange rates</h2>
       <p className="muted hint">
-        Figures convert at the European Central Bank's reference rate of each order's day (or the last one published
-        before it). Rates added or imported here belong to this account only.
+        Figures convert at the European Central Bank's reference rate of each order's day (or the last one published before it). Rates added
+        or imported here belong to this account only.
       </p>
       <RatesTable />
       <div className="settings-columns">

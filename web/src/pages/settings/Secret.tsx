@@ -9,8 +9,16 @@ export function Secret({ value, label }: { value: string; label: string }) {
   const id = useId();
   return (
     <span className="secret">
-      <code id={id} data-testid="secret" data-revealed={shown}>{shown ? value : '•'.repeat(24)}</code>
-      <button type="button" className="small" aria-controls={id} aria-label={`${shown ? 'Hide' : 'Reveal'} ${label}`} onClick={() => setShown(!shown)}>
+      <code id={id} data-testid="secret" data-revealed={shown}>
+        {shown ? value : '•'.repeat(24)}
+      </code>
+      <button
+        type="button"
+        className="small"
+        aria-controls={id}
+        aria-label={`${shown ? 'Hide' : 'Reveal'} ${label}`}
+        onClick={() => setShown(!shown)}
+      >
         {shown ? 'Hide' : 'Reveal'}
       </button>
       <CopyButton text={value} label={`Copy ${label}`} />

@@ -1,4 +1,5 @@
 import { useSession } from '../../session.tsx';
+import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import { AccountSection } from './AccountSection.tsx';
 import { ApiKeysSection } from './ApiKeysSection.tsx';
 import { LinkDomainsSection } from './LinkDomainsSection.tsx';
@@ -6,7 +7,6 @@ import { RatesSection } from './RatesSection.tsx';
 import { StoresSection } from './StoresSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 import { YourAccountSection } from './YourAccountSection.tsx';
-import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import './settings.css';
 
 // Settings: for admins, currency and time zone, stores and their webhooks, users, API keys,
@@ -27,21 +27,25 @@ export function SettingsPage() {
   const { user } = useSession();
   if (user.role !== 'admin') {
     return (
-      <div className="settings" aria-labelledby="settings-title" role="region">
+      <section className="settings" aria-labelledby="settings-title">
         <h1 id="settings-title">Settings</h1>
         <p role="alert" className="notice">
           The account's settings are for admins. You are signed in as a {user.role}; ask an admin of this account to change its currency,
           stores, users, API keys or exchange rates.
         </p>
         <YourAccountSection />
-      </div>
+      </section>
     );
   }
   return (
-    <div className="settings" aria-labelledby="settings-title" role="region">
+    <section className="settings" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
       <nav aria-label="Settings sections" className="settings-toc">
-        {SECTIONS.map((s) => <a key={s.id} href={`#${s.id}`}>{s.name}</a>)}
+        {SECTIONS.map((s) => (
+          <a key={s.id} href={`#${s.id}`}>
+            {s.name}
+          </a>
+        ))}
       </nav>
       <AccountSection />
       <StoresSection />
@@ -50,6 +54,6 @@ export function SettingsPage() {
       <ApiKeysSection />
       <RatesSection />
       <YourAccountSection />
-    </div>
+    </section>
   );
 }

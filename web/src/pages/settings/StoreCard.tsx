@@ -15,24 +15,24 @@ function Instructions({ store }: { store: Store }) {
   if (store.platform === 'shopify') {
     return (
       <p className="muted hint">
-        In Shopify's admin (Settings → Notifications → Webhooks), create JSON webhooks for Order creation, Order payment,
-        Order update, Order cancellation and Refund create with this URL. Shopify signs them with a key of its own, shown
-        there: paste it here with Edit as the webhook secret.
+        In Shopify's admin (Settings → Notifications → Webhooks), create JSON webhooks for Order creation, Order payment, Order update,
+        Order cancellation and Refund create with this URL. Shopify signs them with a key of its own, shown there: paste it here with Edit
+        as the webhook secret.
       </p>
     );
   }
   if (store.platform === 'woocommerce') {
     return (
       <p className="muted hint">
-        In WooCommerce (Settings → Advanced → Webhooks), add webhooks for Order created, Order updated and Order deleted
-        with this delivery URL and this secret.
+        In WooCommerce (Settings → Advanced → Webhooks), add webhooks for Order created, Order updated and Order deleted with this delivery
+        URL and this secret.
       </p>
     );
   }
   return (
     <p className="muted hint">
-      Send each order with <code>PUT</code> to this URL followed by <code>/</code> and the order's own id, authorised by an
-      API key with the admin role (<code>Authorization: Bearer …</code>).
+      Send each order with <code>PUT</code> to this URL followed by <code>/</code> and the order's own id, authorised by an API key with the
+      admin role (<code>Authorization: Bearer …</code>).
     </p>
   );
 }
@@ -69,14 +69,29 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
       {store.platform !== 'custom' && (
         <label>
           New webhook secret
-          <input value={secret} onChange={(e) => setSecret(e.target.value)} minLength={16} maxLength={512} autoComplete="off" placeholder="Leave empty to keep the current one" />
+          <input
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            minLength={16}
+            maxLength={512}
+            autoComplete="off"
+            placeholder="Leave empty to keep the current one"
+          />
         </label>
       )}
       <div className="actions">
-        <button type="submit" disabled={action.isPending}>Save store</button>
-        <button type="button" className="small" onClick={onDone}>Cancel</button>
+        <button type="submit" disabled={action.isPending}>
+          Save store
+        </button>
+        <button type="button" className="small" onClick={onDone}>
+          Cancel
+        </button>
       </div>
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
     </form>
   );
 }
@@ -97,8 +112,14 @@ export function StoreCard({ store }: { store: Store }) {
     <li className="store" data-store-id={store.id} aria-labelledby={`store-${store.id}`}>
       <div className="store-head">
         <h3 id={`store-${store.id}`}>{store.name}</h3>
-        <span className="muted">{PLATFORM_NAMES[store.platform]} · {store.currency}</span>
-        {!editing && <button ref={editButton} type="button" className="small" onClick={() => setEditing(true)} aria-label={`Edit ${store.name}`}>Edit</button>}
+        <span className="muted">
+          {PLATFORM_NAMES[store.platform]} · {store.currency}
+        </span>
+        {!editing && (
+          <button ref={editButton} type="button" className="small" onClick={() => setEditing(true)} aria-label={`Edit ${store.name}`}>
+            Edit
+          </button>
+        )}
       </div>
       {editing && <EditStore store={store} onDone={() => setEditing(false)} />}
       <dl className="store-facts">
@@ -112,7 +133,9 @@ export function StoreCard({ store }: { store: Store }) {
         {webhook && store.webhookSecret && (
           <div>
             <dt>Webhook secret</dt>
-            <dd><Secret value={store.webhookSecret} label={`webhook secret of ${store.name}`} /></dd>
+            <dd>
+              <Secret value={store.webhookSecret} label={`webhook secret of ${store.name}`} />
+            </dd>
           </div>
         )}
       </dl>

@@ -23,7 +23,9 @@ function NewStore() {
       {
         onSuccess: (store) => {
           setName('');
-          setCreated(`${store.name} was added. Its ${store.platform === 'custom' ? 'orders API URL' : 'webhook URL and secret'} are below.`);
+          setCreated(
+            `${store.name} was added. Its ${store.platform === 'custom' ? 'orders API URL' : 'webhook URL and secret'} are below.`,
+          );
         },
       },
     );
@@ -31,11 +33,17 @@ function NewStore() {
 
   return (
     <form className="settings-form" onSubmit={create} aria-labelledby="new-store">
-      <h3 id="new-store" className="form-title">Add a store</h3>
+      <h3 id="new-store" className="form-title">
+        Add a store
+      </h3>
       <label>
         Platform
         <select name="platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
-          {(Object.keys(PLATFORM_NAMES) as Platform[]).map((p) => <option key={p} value={p}>{PLATFORM_NAMES[p]}</option>)}
+          {(Object.keys(PLATFORM_NAMES) as Platform[]).map((p) => (
+            <option key={p} value={p}>
+              {PLATFORM_NAMES[p]}
+            </option>
+          ))}
         </select>
       </label>
       <label>
@@ -46,9 +54,17 @@ function NewStore() {
         Store currency
         <CurrencySelect name="currency" value={currency} onChange={setCurrency} />
       </label>
-      <button type="submit" disabled={action.isPending}>Add store</button>
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
-      <p role="status" className="ok">{created}</p>
+      <button type="submit" disabled={action.isPending}>
+        Add store
+      </button>
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
+      <p role="status" className="ok">
+        {created}
+      </p>
     </form>
   );
 }
@@ -58,13 +74,22 @@ export function StoresSection() {
   return (
     <section aria-labelledby="settings-stores" className="settings-section">
       <h2 id="settings-stores">Stores</h2>
-      <p className="muted hint">The currency is the one the store charges in: a delivery in another currency is kept as a failed delivery until the store is corrected and it is replayed.</p>
+      <p className="muted hint">
+        The currency is the one the store charges in: a delivery in another currency is kept as a failed delivery until the store is
+        corrected and it is replayed.
+      </p>
       {stores.isPending && <p role="status">Loading…</p>}
-      {stores.isError && <p role="alert" className="error">{stores.error.message}</p>}
+      {stores.isError && (
+        <p role="alert" className="error">
+          {stores.error.message}
+        </p>
+      )}
       {stores.data && stores.data.items.length === 0 && <p className="muted">No stores yet. Add one to receive its orders.</p>}
       {stores.data && stores.data.items.length > 0 && (
         <ul className="stores" aria-label="Stores">
-          {stores.data.items.map((s) => <StoreCard key={s.id} store={s} />)}
+          {stores.data.items.map((s) => (
+            <StoreCard key={s.id} store={s} />
+          ))}
         </ul>
       )}
       <NewStore />

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useChangeOwnPassword, useLogoutEverywhere } from '../../api/settings.ts';
-import { navigate } from '../../ui/router.tsx';
 import { useSession } from '../../session.tsx';
+import { navigate } from '../../ui/router.tsx';
 import { MIN_PASSWORD } from './passwords.ts';
 import { roleName } from './roles.tsx';
 
@@ -36,19 +36,38 @@ function ChangePassword() {
 
   return (
     <form className="settings-form" onSubmit={change} aria-labelledby="own-password">
-      <h3 id="own-password" className="form-title">Change your password</h3>
+      <h3 id="own-password" className="form-title">
+        Change your password
+      </h3>
       <label>
         Current password
         <input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} required autoComplete="current-password" />
       </label>
       <label>
         New password
-        <input type="password" value={next} onChange={(e) => setNext(e.target.value)} required autoComplete="new-password" aria-describedby="own-password-hint" />
-        <span id="own-password-hint" className="muted small-text">At least {MIN_PASSWORD} characters.</span>
+        <input
+          type="password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          required
+          autoComplete="new-password"
+          aria-describedby="own-password-hint"
+        />
+        <span id="own-password-hint" className="muted small-text">
+          At least {MIN_PASSWORD} characters.
+        </span>
       </label>
-      <button type="submit" disabled={action.isPending}>Change password</button>
-      {error && <p role="alert" className="error">{error}</p>}
-      <p role="status" className="ok">{changed}</p>
+      <button type="submit" disabled={action.isPending}>
+        Change password
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <p role="status" className="ok">
+        {changed}
+      </p>
     </form>
   );
 }
@@ -59,11 +78,20 @@ function SignOutEverywhere() {
   const signOutEverywhere = () => action.mutate(undefined, { onSuccess: () => void signOut().then(() => navigate('/')) });
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a button and its explanation, not fields; named by its heading
     <div className="settings-form" role="group" aria-labelledby="sign-out-everywhere">
-      <h3 id="sign-out-everywhere" className="form-title">Sign out everywhere</h3>
+      <h3 id="sign-out-everywhere" className="form-title">
+        Sign out everywhere
+      </h3>
       <p className="hint">Ends every session of yours, on every device and browser, this one included.</p>
-      <button type="button" className="small danger" disabled={action.isPending} onClick={signOutEverywhere}>End all my sessions</button>
-      {action.isError && <p role="alert" className="error">{action.error.message}</p>}
+      <button type="button" className="small danger" disabled={action.isPending} onClick={signOutEverywhere}>
+        End all my sessions
+      </button>
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
     </div>
   );
 }
@@ -73,7 +101,9 @@ export function YourAccountSection() {
   return (
     <section aria-labelledby="settings-you" className="settings-section">
       <h2 id="settings-you">Your account</h2>
-      <p className="hint">Signed in as {user.email}, {roleName(user.role).toLowerCase()}.</p>
+      <p className="hint">
+        Signed in as {user.email}, {roleName(user.role).toLowerCase()}.
+      </p>
       <ChangePassword />
       <SignOutEverywhere />
     </section>

@@ -12,7 +12,11 @@ export const roleName = (role: Role) => ROLES.find((r) => r.role === role)?.name
 export function RoleSelect({ value, onChange }: { value: Role; onChange: (role: Role) => void }) {
   return (
     <select name="role" value={value} onChange={(e) => onChange(e.target.value as Role)}>
-      {ROLES.map((r) => <option key={r.role} value={r.role}>{r.name} — {r.can}</option>)}
+      {ROLES.map((r) => (
+        <option key={r.role} value={r.role}>
+          {r.name} — {r.can}
+        </option>
+      ))}
     </select>
   );
 }

@@ -23,15 +23,17 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (reply: SessionReply) =
       const reply =
         mode === 'signIn'
           ? await ok(client.POST('/api/login', { body: { email: field('email'), password: field('password') } }))
-          : await ok(client.POST('/api/signup', {
-              body: {
-                accountName: field('accountName'),
-                email: field('email'),
-                password: field('password'),
-                defaultCurrency: field('defaultCurrency').toUpperCase(),
-                timeZone: field('timeZone'),
-              },
-            }));
+          : await ok(
+              client.POST('/api/signup', {
+                body: {
+                  accountName: field('accountName'),
+                  email: field('email'),
+                  password: field('password'),
+                  defaultCurrency: field('defaultCurrency').toUpperCase(),
+                  timeZone: field('timeZone'),
+                },
+              }),
+            );
       onSignedIn(reply);
     } catch (e) {
       setError((e as Error).message);
@@ -57,7 +59,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (reply: SessionReply) =
         </label>
         <label>
           Password
-          <input name="password" type="password" required minLength={mode === 'signUp' ? 10 : 1} autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'} />
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={mode === 'signUp' ? 10 : 1}
+            autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
+          />
         </label>
         {mode === 'signUp' && (
           <>
@@ -71,12 +79,25 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (reply: SessionReply) =
             </label>
           </>
         )}
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy}>{mode === 'signIn' ? 'Sign in' : 'Sign up'}</button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {mode === 'signIn' ? 'Sign in' : 'Sign up'}
+        </button>
       </form>
       <p>
         {mode === 'signIn' ? 'New to Tally? ' : 'Already have an account? '}
-        <button type="button" className="link" onClick={() => { setMode(mode === 'signIn' ? 'signUp' : 'signIn'); setError(null); }}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === 'signIn' ? 'signUp' : 'signIn');
+            setError(null);
+          }}
+        >
           {mode === 'signIn' ? 'Sign up' : 'Sign in'}
         </button>
       </p>
