@@ -161,10 +161,14 @@ export async function updateAccount(
     const newZone = patch.timeZone !== undefined && patch.timeZone !== before.timeZone;
     if (newCurrency) {
       // Every row changes: the rollups are summed once afterwards rather than per batch, and
-      // the event streams are told once to reload rather than sent every conversion.
-      await sql`select set_config('tally.rollups', 'rebuild', true), set_config('tally.events', 'bulk', true)`.execute(trx);
+      // the event streams are told once to reload rather than sent every conversion. A
+      // conversion in a payout is re-expressed, not clawed back: the payout keeps its amount and
+      // currency, and what its line covers moves to the new unit (migration 0018).
+      await sql`select set_config('tally.rollups', 'rebuild', true), set_config('tally.events', 'bulk', true),
+                       set_config('tally.payouts', 'reexpress', true)`.execute(trx);
       await refigureConversions(trx, accountId);
-      await sql`select set_config('tally.rollups', '', true), set_config('tally.events', '', true)`.execute(trx);
+      await sql`select set_config('tally.rollups', '', true), set_config('tally.events', '', true),
+                       set_config('tally.payouts', '', true)`.execute(trx);
     }
     // Day buckets are days in the account's zone: a new zone moves conversions between them.
     if (newCurrency || newZone) {
