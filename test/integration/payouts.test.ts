@@ -206,23 +206,39 @@ describeDb('payouts', () => {
     expect(log[3]).toMatchObject({ creatorId: b.ann, detail: 'bonus of 5.00 EUR: launch video' });
   });
 
-  it('re-expresses a payout’s orders on a change of default currency without a clawback; the payout keeps its amount', async () => {
+  it('re-expresses adjustments and what payouts cover on a change of default currency; a payout keeps its amount', async () => {
     const b = await brand();
     await b.order('1', 'ANN', '100.00');
-    await b.order('2', 'ANN', '200.00', { createdAt: yesterday() });
+    await b.order('2', 'ANN', '200.00');
+    await b.order('3', 'ANN', '300.00', { createdAt: yesterday() });
     const payout = (await b.admin.post('/api/payouts', {})).body.items[0];
     await b.admin.post(`/api/payouts/${payout.id}/paid`, { method: 'other' });
+    // Open in the amount due: a clawback of −10.00 (order 2 half refunded) and a bonus of 10.00.
+    await b.order('2', 'ANN', '200.00', { refunded: '100.00' });
+    await b.admin.post(`/api/creators/${b.ann}/adjustments`, { amount: eur('10.00'), reason: 'bonus' });
+    expect((await b.dueOf(b.ann))!.adjustments).toBe('0.00');
+
     expect((await b.admin.patch('/api/account', { defaultCurrency: 'USD' })).status).toBe(200);
+    // The adjustments at the day's USD rate (the last ECB rate of the snapshot, 2026-04-13: 1.1684, so 11.68); no clawback for the change.
+    const rate = (
+      await sql<{ per_eur: string }>`select per_eur::text from fx_rates where currency = 'USD' order by day desc limit 1`.execute(t.db)
+    ).rows[0]!.per_eur;
+    const usd = (eurMinor: number) => (Math.round(eurMinor * Number(rate)) / 100).toFixed(2);
+    expect(usd(1000)).toBe('11.68');
+    const adjustments = (await b.admin.get(`/api/creators/${b.ann}/adjustments`)).body.items;
+    expect(adjustments.map((a: { kind: string; amount: unknown }) => [a.kind, a.amount])).toEqual([
+      ['manual', { value: usd(1000), currency: 'USD' }],
+      ['clawback', { value: `-${usd(1000)}`, currency: 'USD' }],
+    ]);
     const due = await b.due();
     expect(due.currency).toBe('USD');
     expect(due.creators[0].adjustments).toEqual({ value: '0.00', currency: 'USD' });
-    expect(due.creators[0].amountDue).toEqual({ value: '0.00', currency: 'USD' });
-    expect((await b.admin.get(`/api/creators/${b.ann}/adjustments`)).body.items).toEqual([]);
-    expect((await b.admin.get(`/api/payouts/${payout.id}`)).body.amount).toEqual(eur('10.00'));
+    expect(due.creators[0].onHold.currency).toBe('USD');
+    expect((await b.admin.get(`/api/payouts/${payout.id}`)).body.amount).toEqual(eur('30.00'));
     await b.invariant();
-    // A refund after the change claws back what the payout covers in USD (10.00 EUR at 1.1561 on 2026-03-06: 11.56).
+    // A refund after the change claws back what the payout covers of order 1 in USD: 10.00 EUR at 1.1561 on 2026-03-06.
     await b.order('1', 'ANN', '100.00', { status: 'refunded' });
-    expect((await b.dueOf(b.ann))!.adjustments).toBe('-11.56');
+    expect((await b.admin.get(`/api/creators/${b.ann}/adjustments`)).body.items[0].amount).toEqual({ value: '-11.56', currency: 'USD' });
     await b.invariant();
   });
 

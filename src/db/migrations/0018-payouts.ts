@@ -13,11 +13,12 @@ import { runStatements } from './run-statements.ts';
 //   payout_audit          who did what, when: authorize, paid, cancel, adjust.
 //
 // Clawbacks are written by the database, in the transaction that changes a conversion, whatever
-// path changed it (the write path, a bulk refigure, a rebuild's repair): a statement trigger
+// path changed it (the write path, a bulk refigure, a rebuild's repair, which may also remove
+// one): a statement trigger
 // compares the counted commission before and after, and for each conversion held by an
 // unreleased line adds an adjustment of the difference. Under tally.payouts = 'reexpress' (a
-// change of default currency) the difference is a change of unit, not of what is owed: the
-// line's settled_minor (what it covers, in the current currency) moves instead.
+// change of default currency) the difference is a change of unit, not of what is owed: no
+// clawback; app/payouts/reexpress.ts re-expresses the adjustments and what the lines cover.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(
     db,
@@ -77,7 +78,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       released boolean not null default false,
       primary key (account_id, id),
       foreign key (account_id, payout_id) references payouts (account_id, id),
-      foreign key (account_id, conversion_id) references conversions (account_id, id),
+      -- No foreign key to conversions: a line is a record of what was paid, kept if a rebuild's
+      -- repair removes its conversion (which then gets a clawback of all it was worth).
       foreign key (account_id, adjustment_id) references payout_adjustments (account_id, id),
       check ((conversion_id is null) <> (adjustment_id is null))
     );
@@ -103,14 +105,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- authorization or a cancel (FOR UPDATE) is then either committed and seen, or waited for.
       perform 1 from accounts where id in (select account_id from new_rows) order by id for key share;
       if current_setting('tally.payouts', true) = 'reexpress' then
-        update payout_lines l set settled_minor = l.settled_minor + d.delta
-        from (
-          select n.account_id, n.id,
-                 (case when n.counted then coalesce(n.commission_minor, 0) else 0 end)
-                 - (case when o.counted then coalesce(o.commission_minor, 0) else 0 end) as delta
-          from new_rows n join old_rows o on o.account_id = n.account_id and o.id = n.id
-        ) d
-        where l.account_id = d.account_id and l.conversion_id = d.id and not l.released and d.delta <> 0;
         return null;
       end if;
       insert into payout_adjustments (account_id, creator_id, kind, amount_minor, reason, conversion_id, actor)
@@ -128,8 +122,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$;
 
+    create function tally_payout_clawbacks_deleted() returns trigger language plpgsql as $$
+    begin
+      perform 1 from accounts where id in (select account_id from old_rows) order by id for key share;
+      insert into payout_adjustments (account_id, creator_id, kind, amount_minor, reason, conversion_id, actor)
+      select o.account_id, o.creator_id, 'clawback', -o.commission_minor, 'order removed after payout', o.id, 'system'
+      from old_rows o
+      where o.counted and coalesce(o.commission_minor, 0) <> 0
+        and exists (select 1 from payout_lines l where l.account_id = o.account_id and l.conversion_id = o.id and not l.released)
+      order by o.account_id, o.id;
+      return null;
+    end
+    $$;
+
     create trigger conversions_payout_clawbacks after update on conversions
       referencing old table as old_rows new table as new_rows for each statement execute function tally_payout_clawbacks();
+    create trigger conversions_payout_clawbacks_deleted after delete on conversions
+      referencing old table as old_rows for each statement execute function tally_payout_clawbacks_deleted();
   `,
   );
 }
