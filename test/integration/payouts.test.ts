@@ -219,16 +219,12 @@ describeDb('payouts', () => {
     expect((await b.dueOf(b.ann))!.adjustments).toBe('0.00');
 
     expect((await b.admin.patch('/api/account', { defaultCurrency: 'USD' })).status).toBe(200);
-    // The adjustments at the day's USD rate (the last ECB rate of the snapshot, 2026-04-13: 1.1684, so 11.68); no clawback for the change.
-    const rate = (
-      await sql<{ per_eur: string }>`select per_eur::text from fx_rates where currency = 'USD' order by day desc limit 1`.execute(t.db)
-    ).rows[0]!.per_eur;
-    const usd = (eurMinor: number) => (Math.round(eurMinor * Number(rate)) / 100).toFixed(2);
-    expect(usd(1000)).toBe('11.68');
+    // The adjustments at the day's USD rate (the last ECB rate of the snapshot, 2026-04-13: 1.1684): 10.00 EUR is 11.68 USD.
+    // No clawback for the change.
     const adjustments = (await b.admin.get(`/api/creators/${b.ann}/adjustments`)).body.items;
     expect(adjustments.map((a: { kind: string; amount: unknown }) => [a.kind, a.amount])).toEqual([
-      ['manual', { value: usd(1000), currency: 'USD' }],
-      ['clawback', { value: `-${usd(1000)}`, currency: 'USD' }],
+      ['manual', { value: '11.68', currency: 'USD' }],
+      ['clawback', { value: '-11.68', currency: 'USD' }],
     ]);
     const due = await b.due();
     expect(due.currency).toBe('USD');
@@ -239,6 +235,24 @@ describeDb('payouts', () => {
     // A refund after the change claws back what the payout covers of order 1 in USD: 10.00 EUR at 1.1561 on 2026-03-06.
     await b.order('1', 'ANN', '100.00', { status: 'refunded' });
     expect((await b.admin.get(`/api/creators/${b.ann}/adjustments`)).body.items[0].amount).toEqual({ value: '-11.56', currency: 'USD' });
+    await b.invariant();
+  });
+
+  it('claws back in full a conversion removed after its payout (as a rebuild’s repair removes one the rebuild has not)', async () => {
+    const b = await brand();
+    const id = await b.order('1', 'ANN', '100.00');
+    await b.order('2', 'ANN', '50.00');
+    const payout = (await b.admin.post('/api/payouts', {})).body.items[0];
+    await b.admin.post(`/api/payouts/${payout.id}/paid`, { method: 'bank' });
+    await t.db.transaction().execute(async (trx) => {
+      await sql`delete from approval_events where account_id = ${b.accountId} and conversion_id = ${id}`.execute(trx);
+      await sql`delete from conversions where account_id = ${b.accountId} and id = ${id}`.execute(trx);
+    });
+    expect(await b.dueOf(b.ann)).toEqual({ onHold: '0.00', payable: '0.00', adjustments: '-10.00', amountDue: '-10.00' });
+    expect((await b.admin.get(`/api/payouts/${payout.id}`)).body.lines.map((l: { amount: { value: string } }) => l.amount.value)).toEqual([
+      '10.00',
+      '5.00',
+    ]);
     await b.invariant();
   });
 
