@@ -17,7 +17,10 @@ export const ZDueCreator = z
   })
   .meta({ id: 'DueCreator' });
 export const ZDue = z
-  .object({ currency: z.string(), creators: z.array(ZDueCreator).describe('by name, then id') })
+  .object({
+    currency: z.string(),
+    creators: z.array(ZDueCreator).describe('creators with anything on hold, payable or adjusted; by name, then id'),
+  })
   .meta({ id: 'AmountsDue' });
 
 export const ZPayout = z

@@ -203,7 +203,16 @@ describeDb('payouts', () => {
 
     const log = (await b.admin.get('/api/payouts/audit')).body.items;
     expect(log.map((e: { action: string }) => e.action)).toEqual(['authorize', 'cancel', 'authorize', 'adjust']);
-    expect(log[3]).toMatchObject({ creatorId: b.ann, detail: 'bonus of 5.00 EUR: launch video' });
+    expect(log[3]).toMatchObject({ actor: 'api-key:tests', creatorId: b.ann, detail: 'bonus of 5.00 EUR: launch video' });
+    expect(log[1]).toMatchObject({ actor: 'api-key:tests', action: 'cancel', payoutId: payout.id, creatorId: b.ann });
+    // A signed-in admin is named by e-mail.
+    await b.session.post(`/api/payouts/${again[0].id}/paid`, { method: 'bank', reference: 'SEPA-9' });
+    expect((await b.admin.get('/api/payouts/audit')).body.items[0]).toMatchObject({
+      actor: b.email,
+      action: 'paid',
+      payoutId: again[0].id,
+      detail: expect.stringMatching(/^paid by bank \(SEPA-9\) on \d{4}-\d{2}-\d{2}T/),
+    });
   });
 
   it('re-expresses adjustments and what payouts cover on a change of default currency; a payout keeps its amount', async () => {

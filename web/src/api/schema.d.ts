@@ -3743,12 +3743,12 @@ export interface components {
             reason: string | null;
         };
         AmountsDue: {
-            /** @description by name, then id */
+            /** @description creators with anything on hold, payable or adjusted; by name, then id */
             creators: components["schemas"]["DueCreator"][];
             currency: string;
         };
         AmountsDueInput: {
-            /** @description by name, then id */
+            /** @description creators with anything on hold, payable or adjusted; by name, then id */
             creators: components["schemas"]["DueCreatorInput"][];
             currency: string;
         };
