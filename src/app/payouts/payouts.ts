@@ -109,7 +109,7 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
         .selectFrom('creators')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('account_id', '=', accountId)
-        .where('id', 'in', ids)
+        .where(sql<boolean>`id = any(${ids}::bigint[])`)
         .executeTakeFirstOrThrow();
       if (Number(found.n) !== ids.length) throw notFound('Creator');
     }
@@ -125,7 +125,8 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
       from unnest(${chosen.map((c) => c.creatorId)}::bigint[], ${chosen.map((c) => c.amount.toString())}::bigint[]) as u(creator_id, amount)
       order by u.creator_id
       returning id, creator_id, amount_minor`.execute(trx);
-    const payouts = sql`unnest(${created.rows.map((p) => p.id)}::bigint[], ${created.rows.map((p) => p.creator_id)}::bigint[])
+    const payoutIds = created.rows.map((p) => p.id);
+    const payouts = sql`unnest(${payoutIds}::bigint[], ${created.rows.map((p) => p.creator_id)}::bigint[])
       as p(id, creator_id)`;
     // The same conversions and adjustments creatorBalances summed: payable, counted, in no open or paid payout.
     await sql`
@@ -150,8 +151,8 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
     const { rows: mismatched } = await sql`
       select p.id from payouts p
       left join (select payout_id, sum(amount_minor) as total from payout_lines where account_id = ${accountId}
-                   and payout_id = any(${created.rows.map((p) => p.id)}::bigint[]) group by payout_id) l on l.payout_id = p.id
-      where p.account_id = ${accountId} and p.id = any(${created.rows.map((p) => p.id)}::bigint[])
+                   and payout_id = any(${payoutIds}::bigint[]) group by payout_id) l on l.payout_id = p.id
+      where p.account_id = ${accountId} and p.id = any(${payoutIds}::bigint[])
         and p.amount_minor is distinct from l.total`.execute(trx);
     if (mismatched.length > 0) throw new Error('a payout is not the sum of its lines');
 
@@ -167,14 +168,7 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
       })),
     );
     await logPayoutsChanged(trx, accountId);
-    const rows = await payoutRows(trx, accountId)
-      .where(
-        'p.id',
-        'in',
-        created.rows.map((p) => p.id),
-      )
-      .orderBy('p.id')
-      .execute();
+    const rows = await payoutRows(trx, accountId).where(sql<boolean>`p.id = any(${payoutIds}::bigint[])`).orderBy('p.id').execute();
     return rows.map(view);
   });
 }
