@@ -89,4 +89,37 @@ describeDb('payouts racing a commission change', () => {
     expect(adjustments.map((a: { kind: string; amount: { value: string } }) => [a.kind, a.amount.value])).toEqual([['clawback', '2.34']]);
     await expectPayoutInvariant(t.db, b.admin, b.accountId);
   });
+
+  it('authorizes 12,000 creators in one request (more than a statement could take as 6 parameters a row): one payout each, every line once', async () => {
+    const b = await paidOrder();
+    const store = (await b.admin.post('/api/stores', { platform: 'custom', name: 'Bulk', currency: 'EUR' })).body.id;
+    const campaign = (await b.admin.post('/api/campaigns', { name: 'Bulk', commission: { percent: '10' } })).body.id;
+    // Written straight into the ledger: 12,000 creators with one counted order of 100.00 each (commission 10.00).
+    await t.db.transaction().execute(async (trx) => {
+      const a = b.accountId;
+      await sql`insert into creators (account_id, name) select ${a}, 'Bulk ' || g from generate_series(1, 12000) g`.execute(trx);
+      await sql`insert into members (account_id, campaign_id, creator_id)
+                select ${a}, ${campaign}, id from creators where account_id = ${a} and name like 'Bulk %'`.execute(trx);
+      await sql`insert into orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status,
+                                    gross_minor, status, amount_minor)
+                select ${a}, ${store}, 'B' || id, '#B' || id, 'EUR', '2026-03-06', '2026-03-06', 'paid', 10000, 'paid', 10000
+                from creators where account_id = ${a} and name like 'Bulk %'`.execute(trx);
+      await sql`insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date,
+                                         currency, status, amount_minor, terms_percent, fx_missing, converted_minor, commission_minor, counted)
+                select ${a}, o.id, ${store}, ${campaign}, r.id, 'code', 'BULK', '2026-03-06', 'EUR', 'paid', 10000, 10, false, 10000, 1000, true
+                from creators r join orders o on o.account_id = r.account_id and o.store_id = ${store} and o.external_id = 'B' || r.id
+                where r.account_id = ${a} and r.name like 'Bulk %'`.execute(trx);
+    });
+    const res = await b.admin.post('/api/payouts', {});
+    expect(res.status).toBe(201);
+    expect(res.body.items).toHaveLength(12_001);
+    const { rows } = await sql<{ payouts: string; lines: string; conversions: string; total: string; audit: string }>`
+      select (select count(*) from payouts where account_id = ${b.accountId})::text as payouts,
+             (select count(*) from payout_lines where account_id = ${b.accountId})::text as lines,
+             (select count(distinct conversion_id) from payout_lines where account_id = ${b.accountId})::text as conversions,
+             (select sum(amount_minor) from payouts where account_id = ${b.accountId})::text as total,
+             (select count(*) from payout_audit where account_id = ${b.accountId} and action = 'authorize')::text as audit`.execute(t.db);
+    expect(rows[0]).toEqual({ payouts: '12001', lines: '12001', conversions: '12001', total: '12001000', audit: '12001' });
+    expect((await b.admin.post('/api/payouts', {})).body.items).toEqual([]);
+  }, 120_000);
 });
