@@ -93,6 +93,7 @@ export interface CampaignsTable {
   commission_fixed_minor: NullableBigint;
   commission_fixed_currency: string | null;
   attribution_window_days: Generated<number>;
+  hold_days: Generated<number>;
   created_at: Generated<Date>;
 }
 
@@ -377,6 +378,60 @@ export interface RollupCreatorYearsTable {
   commission: Bigint;
 }
 
+export type PayoutStatus = 'pending' | 'paid' | 'canceled';
+export type PayoutMethod = 'paypal' | 'bank' | 'other';
+
+export interface PayoutsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  creator_id: Bigint;
+  status: Generated<PayoutStatus>;
+  currency: string;
+  amount_minor: Bigint;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  paid_at: Timestamp | null;
+  method: PayoutMethod | null;
+  reference: string | null;
+  canceled_at: Timestamp | null;
+}
+
+export interface PayoutAdjustmentsTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  creator_id: Bigint;
+  kind: 'manual' | 'clawback';
+  amount_minor: Bigint;
+  reason: string | null;
+  conversion_id: NullableBigint;
+  actor: string;
+  created_at: Generated<Date>;
+}
+
+export interface PayoutLinesTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  payout_id: Bigint;
+  creator_id: Bigint;
+  conversion_id: NullableBigint;
+  adjustment_id: NullableBigint;
+  amount_minor: Bigint;
+  settled_minor: Bigint;
+  released: Generated<boolean>;
+}
+
+export interface PayoutAuditTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  action: 'authorize' | 'paid' | 'cancel' | 'adjust';
+  payout_id: NullableBigint;
+  creator_id: NullableBigint;
+  detail: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -414,4 +469,8 @@ export interface Database {
   rollup_creator_weeks: RollupCreatorWeeksTable;
   rollup_creator_quarters: RollupCreatorQuartersTable;
   rollup_campaign_hours: RollupCampaignHoursTable;
+  payouts: PayoutsTable;
+  payout_adjustments: PayoutAdjustmentsTable;
+  payout_lines: PayoutLinesTable;
+  payout_audit: PayoutAuditTable;
 }

@@ -7,6 +7,7 @@ import { creatorRoutes } from './creators.ts';
 import { exportRoutes } from './exports.ts';
 import { fxRateRoutes } from './fx-rates.ts';
 import { linkRoutes } from './links.ts';
+import { payoutRoutes } from './payouts.ts';
 import { reportRoutes } from './reports.ts';
 import type { ServerDeps } from './server-deps.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -28,4 +29,5 @@ export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher:
   await app.register(conversionRoutes, deps);
   await app.register(reportRoutes, deps);
   await app.register(exportRoutes, deps);
+  await app.register(payoutRoutes, deps);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOLD_DAYS_MAX } from '../core/payouts.ts';
 import { ZDayOrInstant, ZId, ZMoney, ZMoneyBody, zName, zText } from './common.ts';
 import { ZMemberLink } from './links.ts';
 
@@ -21,21 +22,24 @@ export const ZCommission = z.object({ percent: z.string().nullable(), fixed: ZMo
 
 const ZName = zName(200);
 const ZWindowDays = z.number().int().min(1).max(365);
+// Days a conversion's commission is on hold before it is payable (SPEC §11).
+const ZHoldDays = z.number().int().min(0).max(HOLD_DAYS_MAX);
 
 export const ZCampaign = z
-  .object({ id: ZId, name: z.string(), commission: ZCommission, attributionWindowDays: z.number().int() })
+  .object({ id: ZId, name: z.string(), commission: ZCommission, attributionWindowDays: z.number().int(), holdDays: z.number().int() })
   .meta({ id: 'Campaign' });
 
 export const ZCampaignBody = z.object({
   name: ZName,
   commission: ZCommissionBody.optional(),
   attributionWindowDays: ZWindowDays.optional(),
+  holdDays: ZHoldDays.optional(),
 });
 
 export const ZCampaignPatch = z
-  .object({ name: ZName, commission: ZCommissionBody.nullable(), attributionWindowDays: ZWindowDays })
+  .object({ name: ZName, commission: ZCommissionBody.nullable(), attributionWindowDays: ZWindowDays, holdDays: ZHoldDays })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, commission, attributionWindowDays');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, commission, attributionWindowDays, holdDays');
 
 export const ZCampaignParams = z.object({ id: ZId });
 export const ZCampaignList = z.object({ items: z.array(ZCampaign) });

@@ -76,7 +76,9 @@ describeDb('access control on every route', () => {
     const key = (await a.post('/api/api-keys', { name: 'spare', role: 'viewer' })).body.id;
     const user = (await a.post('/api/users', { email: `spare${Date.now()}@x.test`, password: 'correct horse battery', role: 'viewer' }))
       .body.id;
-    ids = { store, shop: shop.id, deadLetter, creator, campaign, conversion, key, user };
+    // A pending payout of the order above (past its 15 days' hold).
+    const payout = (await a.post('/api/payouts', {})).body.items[0].id;
+    ids = { store, shop: shop.id, deadLetter, creator, campaign, conversion, key, user, payout };
     const orderBody = {
       number: '#2',
       createdAt: '2026-03-06T10:00:00Z',
@@ -157,6 +159,21 @@ describeDb('access control on every route', () => {
       { method: 'POST', path: `${c}/conversions/export`, role: 'member', owned: true, body: { ids: [conversion] } },
       { method: 'GET', path: `${c}/conversions/export?from=2026-03-01&to=2026-03-31`, role: 'member', owned: true },
       { method: 'GET', path: '/api/sales/export?from=2026-03-01&to=2026-03-31', role: 'member', owned: false },
+      { method: 'GET', path: '/api/payouts/due', role: 'viewer', owned: false },
+      { method: 'POST', path: '/api/payouts', role: 'admin', owned: false, body: { minimum: { value: '1000', currency: 'EUR' } } },
+      { method: 'GET', path: '/api/payouts?status=pending', role: 'viewer', owned: false },
+      { method: 'GET', path: '/api/payouts/audit', role: 'admin', owned: false },
+      { method: 'GET', path: `/api/payouts/${payout}`, role: 'viewer', owned: true },
+      { method: 'POST', path: `/api/payouts/${payout}/paid`, role: 'admin', owned: true, body: { method: 'bank' } },
+      { method: 'POST', path: `/api/payouts/${payout}/cancel`, role: 'admin', owned: true },
+      {
+        method: 'POST',
+        path: `/api/creators/${creator}/adjustments`,
+        role: 'admin',
+        owned: true,
+        body: { amount: { value: '1.00', currency: 'EUR' }, reason: 'bonus' },
+      },
+      { method: 'GET', path: `/api/creators/${creator}/adjustments`, role: 'viewer', owned: true },
     ];
   });
   afterAll(async () => t?.close());
@@ -180,7 +197,8 @@ describeDb('access control on every route', () => {
         .replace(`/members/${ids.creator}`, '/members/{creatorId}')
         .replace('/codes/EXTRA', '/codes/{code}')
         .replace('/link-domains/partner.example', '/link-domains/{domain}')
-        .replace(`/api/conversions/${ids.conversion}`, '/api/conversions/{id}');
+        .replace(`/api/conversions/${ids.conversion}`, '/api/conversions/{id}')
+        .replace(`/api/payouts/${ids.payout}`, '/api/payouts/{id}');
     const tested = routes.map((r) => `${r.method} ${template(r.path)}`);
     expect(new Set(tested).size).toBe(tested.length);
     expect([...tested, ...PUBLIC, ...STREAMS, ...OWN].sort()).toEqual(documented.sort());

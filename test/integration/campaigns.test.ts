@@ -55,15 +55,21 @@ describeDb('campaigns, members and codes', () => {
     const { admin } = await newAccount(t.app);
     const res = await admin.post('/api/campaigns', { name: 'Launch', commission });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[1-9]\d*$/), name: 'Launch', commission: echoed, attributionWindowDays: 30 });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[1-9]\d*$/),
+      name: 'Launch',
+      commission: echoed,
+      attributionWindowDays: 30,
+      holdDays: 15,
+    });
     expect((await admin.get(`/api/campaigns/${res.body.id}`)).body).toEqual(res.body);
   });
 
-  it('creates a campaign without commission terms and with its own attribution window', async () => {
+  it('creates a campaign without commission terms and with its own attribution window and hold', async () => {
     const { admin } = await newAccount(t.app);
-    const res = await admin.post('/api/campaigns', { name: 'Gifting', attributionWindowDays: 7 });
+    const res = await admin.post('/api/campaigns', { name: 'Gifting', attributionWindowDays: 7, holdDays: 0 });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: 'Gifting', commission: none, attributionWindowDays: 7 });
+    expect(res.body).toEqual({ id: expect.any(String), name: 'Gifting', commission: none, attributionWindowDays: 7, holdDays: 0 });
   });
 
   it.each([
@@ -79,6 +85,8 @@ describeDb('campaigns, members and codes', () => {
     [{ name: 'X', commission: { fixed: { value: '1', currency: 'eur' } } }, 400, 'invalid_input', 'currency'],
     [{ name: 'X', commission: { fixed: { value: '1,50', currency: 'EUR' } } }, 400, 'invalid_input', 'value'],
     [{ name: 'X', attributionWindowDays: 0 }, 400, 'invalid_input', 'attributionWindowDays'],
+    [{ name: 'X', holdDays: 366 }, 400, 'invalid_input', 'holdDays'],
+    [{ name: 'X', holdDays: -1 }, 400, 'invalid_input', 'holdDays'],
     [{ name: 'X', commission: { fixed: { value: '1', currency: 'XYZ' } } }, 422, 'unsupported_currency', 'XYZ'],
     [{ name: 'X', commission: { fixed: { value: '1.234', currency: 'EUR' } } }, 422, 'invalid_amount', '1.234'],
     [{ name: 'X', commission: { fixed: { value: '1.5', currency: 'JPY' } } }, 422, 'invalid_amount', 'JPY'],
@@ -109,8 +117,8 @@ describeDb('campaigns, members and codes', () => {
     expect(res.body.commission).toEqual({ percent: '15', fixed: { value: '300', currency: 'JPY' } });
     res = await admin.patch(path, { commission: { fixed: null } });
     expect(res.body.commission).toEqual({ percent: '15', fixed: null });
-    res = await admin.patch(path, { commission: null, attributionWindowDays: 60 });
-    expect(res.body).toEqual({ id: a.id, name: 'A2', commission: none, attributionWindowDays: 60 });
+    res = await admin.patch(path, { commission: null, attributionWindowDays: 60, holdDays: 30 });
+    expect(res.body).toEqual({ id: a.id, name: 'A2', commission: none, attributionWindowDays: 60, holdDays: 30 });
     expect((await admin.get(path)).body).toEqual(res.body);
 
     expect((await admin.patch(path, {})).status).toBe(400);

@@ -105,6 +105,25 @@ describeDb('live conversion events', () => {
     await stream.close();
   });
 
+  it('sends a payouts event when payouts or adjustments change, and replays it', async () => {
+    const mine = await ledger();
+    await mine.put('P-1');
+    const stream = await openStream(t.app, mine.key);
+    const payout = (await mine.admin.post('/api/payouts', {})).body.items[0];
+    const [authorized] = await stream.until(1);
+    expect([authorized!.event, authorized!.data]).toEqual(['payouts', {}]);
+    await mine.admin.post(`/api/payouts/${payout.id}/paid`, { method: 'bank' });
+    await mine.admin.post(`/api/creators/${payout.creatorId}/adjustments`, { amount: { value: '2.00', currency: 'EUR' }, reason: 'x' });
+    const frames = await stream.until(3);
+    expect(frames.map((f) => f.event)).toEqual(['payouts', 'payouts', 'payouts']);
+    await stream.close();
+    // A refund after the payout: the conversion's event, which also tells that its creator's amount due moved (the clawback).
+    await mine.put('P-1', { status: 'refunded', updatedAt: '2026-03-06T11:00:00Z' });
+    const again = await openStream(t.app, mine.key, frames[2]!.id);
+    expect((await again.until(1)).map((f) => [f.event, f.data.status])).toEqual([['conversion', 'refunded']]);
+    await again.close();
+  });
+
   it('keeps an idle stream alive with heartbeats', async () => {
     const mine = await ledger();
     const stream = await openStream(t.app, mine.key);

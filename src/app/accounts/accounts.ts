@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dayOfUtc } from '../../core/fx.ts';
 import { isInt8Id } from '../../core/limits.ts';
 import { isCurrencyCode } from '../../core/money.ts';
 import type { Db } from '../../db/connect.ts';
@@ -6,6 +7,7 @@ import type { Role } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { logReload } from '../events/events.ts';
 import { refigureConversions } from '../fx/refigure-conversions.ts';
+import { reexpressPayouts } from '../payouts/reexpress.ts';
 import { notifyAccessChanged } from './access-changed.ts';
 import { purgeExpiredSessions, SESSION_MAX_DAYS } from './credentials.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
@@ -161,10 +163,15 @@ export async function updateAccount(
     const newZone = patch.timeZone !== undefined && patch.timeZone !== before.timeZone;
     if (newCurrency) {
       // Every row changes: the rollups are summed once afterwards rather than per batch, and
-      // the event streams are told once to reload rather than sent every conversion.
-      await sql`select set_config('tally.rollups', 'rebuild', true), set_config('tally.events', 'bulk', true)`.execute(trx);
+      // the event streams are told once to reload rather than sent every conversion. A
+      // conversion in a payout is re-expressed, not clawed back: the payout keeps its amount and
+      // currency, and its adjustments and what its lines cover move to the new unit.
+      await sql`select set_config('tally.rollups', 'rebuild', true), set_config('tally.events', 'bulk', true),
+                       set_config('tally.payouts', 'reexpress', true)`.execute(trx);
       await refigureConversions(trx, accountId);
-      await sql`select set_config('tally.rollups', '', true), set_config('tally.events', '', true)`.execute(trx);
+      await reexpressPayouts(trx, accountId, before.defaultCurrency, patch.defaultCurrency!, dayOfUtc(new Date()));
+      await sql`select set_config('tally.rollups', '', true), set_config('tally.events', '', true),
+                       set_config('tally.payouts', '', true)`.execute(trx);
     }
     // Day buckets are days in the account's zone: a new zone moves conversions between them.
     if (newCurrency || newZone) {

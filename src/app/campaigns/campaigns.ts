@@ -9,18 +9,21 @@ export interface CampaignView {
   name: string;
   commission: CommissionView;
   attributionWindowDays: number;
+  holdDays: number;
 }
 
 export interface CampaignInput {
   name: string;
   commission?: CommissionInput;
   attributionWindowDays?: number;
+  holdDays?: number;
 }
 
 export interface CampaignPatch {
   name?: string;
   commission?: CommissionInput | null;
   attributionWindowDays?: number;
+  holdDays?: number;
 }
 
 const COLUMNS = [
@@ -30,6 +33,7 @@ const COLUMNS = [
   'commission_fixed_minor',
   'commission_fixed_currency',
   'attribution_window_days',
+  'hold_days',
 ] as const;
 
 type Row = {
@@ -39,6 +43,7 @@ type Row = {
   commission_fixed_minor: string | null;
   commission_fixed_currency: string | null;
   attribution_window_days: number;
+  hold_days: number;
 };
 
 const view = (row: Row): CampaignView => ({
@@ -46,6 +51,7 @@ const view = (row: Row): CampaignView => ({
   name: row.name,
   commission: commissionView(row),
   attributionWindowDays: row.attribution_window_days,
+  holdDays: row.hold_days,
 });
 
 export async function createCampaign(db: Db, accountId: string, input: CampaignInput): Promise<CampaignView> {
@@ -57,6 +63,7 @@ export async function createCampaign(db: Db, accountId: string, input: CampaignI
       name: input.name,
       ...terms,
       ...(input.attributionWindowDays !== undefined && { attribution_window_days: input.attributionWindowDays }),
+      ...(input.holdDays !== undefined && { hold_days: input.holdDays }),
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
@@ -95,6 +102,7 @@ export async function updateCampaign(db: Db, accountId: string, campaignId: stri
         ...(patch.name !== undefined && { name: patch.name }),
         ...mergeTerms(current, patch.commission),
         ...(patch.attributionWindowDays !== undefined && { attribution_window_days: patch.attributionWindowDays }),
+        ...(patch.holdDays !== undefined && { hold_days: patch.holdDays }),
       })
       .where('account_id', '=', accountId)
       .where('id', '=', campaignId)

@@ -11,6 +11,7 @@ import { findConversions } from '../conversions/conversion-view.ts';
 
 export type EventMessage =
   | { id: string; event: 'conversion'; data: TConversion }
+  | { id: string; event: 'payouts'; data: Record<string, never> }
   | { id?: undefined; event: 'reload'; data: { reason: string } };
 type Subscriber = (messages: EventMessage[]) => void;
 
@@ -35,10 +36,20 @@ const BULK_LIMIT = 1_000;
 // The conversion id of a log entry that stands for "every figure of the account changed" (a
 // currency or time zone change; migration 0006).
 const RELOAD_MARKER = '0';
+// The conversion id of a log entry that stands for "payouts or adjustments changed": the streams
+// get one `payouts` event, and the amounts due and payouts are read again. (A conversion's own
+// event also means its creator's amount due may have moved.)
+const PAYOUTS_MARKER = '-1';
 
 /** Logs, in the caller's transaction, that every figure of the account changed: its streams reload. */
 export async function logReload(trx: Db, accountId: string): Promise<void> {
   await trx.insertInto('conversion_events').values({ account_id: accountId, conversion_id: RELOAD_MARKER }).execute();
+  await sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(trx);
+}
+
+/** Logs, in the caller's transaction, that the account's payouts or adjustments changed. */
+export async function logPayoutsChanged(trx: Db, accountId: string): Promise<void> {
+  await trx.insertInto('conversion_events').values({ account_id: accountId, conversion_id: PAYOUTS_MARKER }).execute();
   await sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(trx);
 }
 
@@ -227,13 +238,20 @@ export class ConversionEvents {
     }
   }
 
-  /** One message per changed conversion, with its current state and its latest event id. */
+  /**
+   * One message per changed conversion, with its current state and its latest event id, and one
+   * `payouts` message when payouts changed.
+   */
   private async messages(accountId: string, rows: Array<{ id: string; conversion_id: string }>): Promise<EventMessage[]> {
     const latest = new Map<string, string>();
-    for (const row of rows) latest.set(row.conversion_id, row.id);
-    const conversions = await findConversions(this.db, accountId, [...latest.keys()]);
-    return conversions
-      .map((c) => ({ id: latest.get(c.id)!, event: 'conversion' as const, data: c }))
-      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    let payouts: string | null = null;
+    for (const row of rows) {
+      if (row.conversion_id === PAYOUTS_MARKER) payouts = row.id;
+      else latest.set(row.conversion_id, row.id);
+    }
+    const conversions = latest.size === 0 ? [] : await findConversions(this.db, accountId, [...latest.keys()]);
+    const messages: EventMessage[] = conversions.map((c) => ({ id: latest.get(c.id)!, event: 'conversion' as const, data: c }));
+    if (payouts !== null) messages.push({ id: payouts, event: 'payouts', data: {} });
+    return messages.sort((a, b) => (BigInt(a.id!) < BigInt(b.id!) ? -1 : 1));
   }
 }

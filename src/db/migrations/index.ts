@@ -16,6 +16,7 @@ import * as rebuildableLedger from './0014-rebuildable-ledger.ts';
 import * as access from './0015-access.ts';
 import * as linkDomains from './0016-link-domains.ts';
 import * as privacy from './0017-privacy.ts';
+import * as payouts from './0018-payouts.ts';
 
 // Migrations are listed here in order; names sort as they apply.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015-access': access,
   '0016-link-domains': linkDomains,
   '0017-privacy': privacy,
+  '0018-payouts': payouts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -338,6 +338,7 @@ export interface paths {
                     "application/json": {
                         attributionWindowDays?: number;
                         commission?: components["schemas"]["CommissionTermsInput"];
+                        holdDays?: number;
                         name: string;
                     };
                 };
@@ -427,6 +428,7 @@ export interface paths {
                     "application/json": {
                         attributionWindowDays?: number;
                         commission?: components["schemas"]["CommissionTermsInput"] | null;
+                        holdDays?: number;
                         name?: string;
                     };
                 };
@@ -1723,6 +1725,111 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/creators/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first */
+                            items: components["schemas"]["Adjustment"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description A bonus (positive) or a deduction (negative) in the default currency; it enters the amount due. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: components["schemas"]["MoneyAmountInput"];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Adjustment"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/creators/{id}/restore": {
         parameters: {
             query?: never;
@@ -2228,6 +2335,370 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    creatorId?: string;
+                    status?: "pending" | "paid" | "canceled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first */
+                            items: components["schemas"]["Payout"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Authorizes one pending payout per creator (the given ones, or every one) whose amount due is positive and at least `minimum`. A negative balance is carried forward: no payout is made for it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description absent: every creator with an amount due */
+                        creatorIds?: string[];
+                        minimum?: components["schemas"]["MoneyAmountInput"];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first */
+                            items: components["schemas"]["Payout"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PayoutDetail"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancels a pending payout: what it paid is in the amount due again. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/{id}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        method: "paypal" | "bank" | "other";
+                        /**
+                         * Format: date-time
+                         * @description when it was paid; now when absent
+                         * @example 2026-03-01T09:30:00Z
+                         */
+                        paidAt?: string;
+                        reference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who authorized, paid, canceled and adjusted, and when; newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first, at most 1,000 */
+                            items: components["schemas"]["PayoutAuditEntry"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Each creator's on hold, payable, adjustments and amount due, now. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AmountsDue"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3241,9 +3712,50 @@ export interface components {
             name: string;
             timeZone: string;
         };
+        Adjustment: {
+            actor: string;
+            /** @description positive for a bonus, negative for a deduction or a clawback */
+            amount: components["schemas"]["Money"];
+            /** @description the conversion a clawback is for */
+            conversionId: string | null;
+            createdAt: string;
+            creatorId: string;
+            id: string;
+            /** @enum {string} */
+            kind: "manual" | "clawback";
+            /** @description the open or paid payout that holds it; null while it is in the amount due */
+            payoutId: string | null;
+            reason: string | null;
+        };
+        AdjustmentInput: {
+            actor: string;
+            /** @description positive for a bonus, negative for a deduction or a clawback */
+            amount: components["schemas"]["MoneyInput"];
+            /** @description the conversion a clawback is for */
+            conversionId: string | null;
+            createdAt: string;
+            creatorId: string;
+            id: string;
+            /** @enum {string} */
+            kind: "manual" | "clawback";
+            /** @description the open or paid payout that holds it; null while it is in the amount due */
+            payoutId: string | null;
+            reason: string | null;
+        };
+        AmountsDue: {
+            /** @description creators with anything on hold, payable or adjusted; by name, then id */
+            creators: components["schemas"]["DueCreator"][];
+            currency: string;
+        };
+        AmountsDueInput: {
+            /** @description creators with anything on hold, payable or adjusted; by name, then id */
+            creators: components["schemas"]["DueCreatorInput"][];
+            currency: string;
+        };
         Campaign: {
             attributionWindowDays: number;
             commission: components["schemas"]["Commission"];
+            holdDays: number;
             id: string;
             name: string;
         };
@@ -3266,6 +3778,7 @@ export interface components {
         CampaignInput: {
             attributionWindowDays: number;
             commission: components["schemas"]["CommissionInput"];
+            holdDays: number;
             id: string;
             name: string;
         };
@@ -3455,6 +3968,30 @@ export interface components {
             }[];
             totalSales: components["schemas"]["MoneyInput"];
         };
+        DueCreator: {
+            /** @description bonuses, deductions and clawbacks in no payout */
+            adjustments: components["schemas"]["Money"];
+            /** @description payable plus adjustments; negative when it is carried forward */
+            amountDue: components["schemas"]["Money"];
+            creatorId: string;
+            name: string;
+            /** @description commission of counted conversions in no payout whose order is younger than its campaign’s hold */
+            onHold: components["schemas"]["Money"];
+            /** @description the same, past its hold */
+            payable: components["schemas"]["Money"];
+        };
+        DueCreatorInput: {
+            /** @description bonuses, deductions and clawbacks in no payout */
+            adjustments: components["schemas"]["MoneyInput"];
+            /** @description payable plus adjustments; negative when it is carried forward */
+            amountDue: components["schemas"]["MoneyInput"];
+            creatorId: string;
+            name: string;
+            /** @description commission of counted conversions in no payout whose order is younger than its campaign’s hold */
+            onHold: components["schemas"]["MoneyInput"];
+            /** @description the same, past its hold */
+            payable: components["schemas"]["MoneyInput"];
+        };
         Error: {
             error: {
                 code: string;
@@ -3596,6 +4133,94 @@ export interface components {
             storeId: string;
             subtotal: components["schemas"]["MoneyInput"];
             updatedAt: string;
+        };
+        Payout: {
+            /** @description in the default currency of when it was authorized; never changes */
+            amount: components["schemas"]["Money"];
+            createdAt: string;
+            creatorId: string;
+            creatorName: string;
+            id: string;
+            method: ("paypal" | "bank" | "other") | null;
+            note: string | null;
+            paidAt: string | null;
+            reference: string | null;
+            /** @enum {string} */
+            status: "pending" | "paid" | "canceled";
+        };
+        PayoutAuditEntry: {
+            /** @enum {string} */
+            action: "authorize" | "paid" | "cancel" | "adjust";
+            actor: string;
+            at: string;
+            creatorId: string | null;
+            detail: string;
+            payoutId: string | null;
+        };
+        PayoutAuditEntryInput: {
+            /** @enum {string} */
+            action: "authorize" | "paid" | "cancel" | "adjust";
+            actor: string;
+            at: string;
+            creatorId: string | null;
+            detail: string;
+            payoutId: string | null;
+        };
+        PayoutDetail: {
+            /** @description in the default currency of when it was authorized; never changes */
+            amount: components["schemas"]["Money"];
+            createdAt: string;
+            creatorId: string;
+            creatorName: string;
+            id: string;
+            lines: components["schemas"]["PayoutLine"][];
+            method: ("paypal" | "bank" | "other") | null;
+            note: string | null;
+            paidAt: string | null;
+            reference: string | null;
+            /** @enum {string} */
+            status: "pending" | "paid" | "canceled";
+        };
+        PayoutDetailInput: {
+            /** @description in the default currency of when it was authorized; never changes */
+            amount: components["schemas"]["MoneyInput"];
+            createdAt: string;
+            creatorId: string;
+            creatorName: string;
+            id: string;
+            lines: components["schemas"]["PayoutLineInput"][];
+            method: ("paypal" | "bank" | "other") | null;
+            note: string | null;
+            paidAt: string | null;
+            reference: string | null;
+            /** @enum {string} */
+            status: "pending" | "paid" | "canceled";
+        };
+        PayoutInput: {
+            /** @description in the default currency of when it was authorized; never changes */
+            amount: components["schemas"]["MoneyInput"];
+            createdAt: string;
+            creatorId: string;
+            creatorName: string;
+            id: string;
+            method: ("paypal" | "bank" | "other") | null;
+            note: string | null;
+            paidAt: string | null;
+            reference: string | null;
+            /** @enum {string} */
+            status: "pending" | "paid" | "canceled";
+        };
+        PayoutLine: {
+            adjustmentId?: string;
+            amount: components["schemas"]["Money"];
+            conversionId?: string;
+            orderNumber?: string;
+        };
+        PayoutLineInput: {
+            adjustmentId?: string;
+            amount: components["schemas"]["MoneyInput"];
+            conversionId?: string;
+            orderNumber?: string;
         };
         Performance: {
             /** @description active members only; removed members and creators are hidden */

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createAdjustment, listAdjustments } from '../app/payouts/adjustments.ts';
+import { listAudit } from '../app/payouts/audit.ts';
+import { amountsDue, authorizePayouts, cancelPayout, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
+import { ZError, ZIdParams } from '../schemas/common.ts';
+import {
+  ZAdjustment,
+  ZAdjustmentBody,
+  ZAdjustmentList,
+  ZAuditList,
+  ZAuthorizeBody,
+  ZDue,
+  ZPaidBody,
+  ZPayout,
+  ZPayoutDetail,
+  ZPayoutList,
+  ZPayoutListQuery,
+} from '../schemas/payouts.ts';
+import { callerOf, requireRole } from './auth.ts';
+import type { ServerDeps } from './server-deps.ts';
+
+// Paying creators (SPEC §10, Payouts): viewers and members read; only admins authorize, mark
+// paid, cancel and adjust, and read the audit log.
+export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
+  const tags = ['payouts'];
+  const errors = { 404: ZError, 409: ZError, 422: ZError };
+
+  app.get(
+    '/api/payouts/due',
+    {
+      onRequest: requireRole('viewer'),
+      schema: { tags, description: "Each creator's on hold, payable, adjustments and amount due, now.", response: { 200: ZDue } },
+    },
+    async (request) => amountsDue(db, callerOf(request).accountId, new Date()),
+  );
+
+  app.post(
+    '/api/payouts',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags,
+        description:
+          'Authorizes one pending payout per creator (the given ones, or every one) whose amount due is positive and at least ' +
+          '`minimum`. A negative balance is carried forward: no payout is made for it.',
+        body: ZAuthorizeBody,
+        response: { 201: ZPayoutList, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send({ items: await authorizePayouts(db, callerOf(request), request.body, new Date()) }),
+  );
+
+  app.get(
+    '/api/payouts',
+    { onRequest: requireRole('viewer'), schema: { tags, querystring: ZPayoutListQuery, response: { 200: ZPayoutList } } },
+    async (request) => ({ items: await listPayouts(db, callerOf(request).accountId, request.query) }),
+  );
+
+  app.get(
+    '/api/payouts/audit',
+    {
+      onRequest: requireRole('admin'),
+      schema: { tags, description: 'Who authorized, paid, canceled and adjusted, and when; newest first.', response: { 200: ZAuditList } },
+    },
+    async (request) => ({ items: await listAudit(db, callerOf(request).accountId) }),
+  );
+
+  app.get(
+    '/api/payouts/:id',
+    { onRequest: requireRole('viewer'), schema: { tags, params: ZIdParams, response: { 200: ZPayoutDetail, 404: ZError } } },
+    async (request) => getPayout(db, callerOf(request).accountId, request.params.id),
+  );
+
+  app.post(
+    '/api/payouts/:id/paid',
+    { onRequest: requireRole('admin'), schema: { tags, params: ZIdParams, body: ZPaidBody, response: { 200: ZPayout, ...errors } } },
+    async (request) => markPaid(db, callerOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/payouts/:id/cancel',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags,
+        description: 'Cancels a pending payout: what it paid is in the amount due again.',
+        params: ZIdParams,
+        response: { 200: ZPayout, ...errors },
+      },
+    },
+    async (request) => cancelPayout(db, callerOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/creators/:id/adjustments',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags,
+        description: 'A bonus (positive) or a deduction (negative) in the default currency; it enters the amount due.',
+        params: ZIdParams,
+        body: ZAdjustmentBody,
+        response: { 201: ZAdjustment, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createAdjustment(db, callerOf(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/creators/:id/adjustments',
+    { onRequest: requireRole('viewer'), schema: { tags, params: ZIdParams, response: { 200: ZAdjustmentList, 404: ZError } } },
+    async (request) => ({ items: await listAdjustments(db, callerOf(request).accountId, request.params.id) }),
+  );
+};

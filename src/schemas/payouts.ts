@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ZId, ZInstant, ZMoney, ZMoneyBody, zProse, zText } from './common.ts';
+
+// Paying creators (SPEC §10, Payouts; §11).
+
+export const ZPayoutStatus = z.enum(['pending', 'paid', 'canceled']);
+export const ZPayoutMethod = z.enum(['paypal', 'bank', 'other']);
+
+export const ZDueCreator = z
+  .object({
+    creatorId: ZId,
+    name: z.string(),
+    onHold: ZMoney.describe('commission of counted conversions in no payout whose order is younger than its campaign’s hold'),
+    payable: ZMoney.describe('the same, past its hold'),
+    adjustments: ZMoney.describe('bonuses, deductions and clawbacks in no payout'),
+    amountDue: ZMoney.describe('payable plus adjustments; negative when it is carried forward'),
+  })
+  .meta({ id: 'DueCreator' });
+export const ZDue = z
+  .object({
+    currency: z.string(),
+    creators: z.array(ZDueCreator).describe('creators with anything on hold, payable or adjusted; by name, then id'),
+  })
+  .meta({ id: 'AmountsDue' });
+
+export const ZPayout = z
+  .object({
+    id: ZId,
+    creatorId: ZId,
+    creatorName: z.string(),
+    status: ZPayoutStatus,
+    amount: ZMoney.describe('in the default currency of when it was authorized; never changes'),
+    createdAt: z.string(),
+    paidAt: z.string().nullable(),
+    method: ZPayoutMethod.nullable(),
+    reference: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'Payout' });
+
+export const ZPayoutLine = z
+  .object({
+    conversionId: ZId.optional(),
+    orderNumber: z.string().optional(),
+    adjustmentId: ZId.optional(),
+    amount: ZMoney,
+  })
+  .meta({ id: 'PayoutLine' });
+export const ZPayoutDetail = ZPayout.extend({ lines: z.array(ZPayoutLine) }).meta({ id: 'PayoutDetail' });
+export const ZPayoutList = z.object({ items: z.array(ZPayout).describe('newest first') });
+
+export const ZAuthorizeBody = z.strictObject({
+  creatorIds: z.array(ZId).min(1).max(50_000).optional().describe('absent: every creator with an amount due'),
+  minimum: ZMoneyBody.optional().describe('only creators whose amount due is at least this, in the default currency'),
+  note: zProse(1000).optional(),
+});
+export const ZPayoutListQuery = z.object({ status: ZPayoutStatus.optional(), creatorId: ZId.optional() });
+export const ZPaidBody = z.strictObject({
+  method: ZPayoutMethod,
+  reference: zText(200, { trim: true }).optional(),
+  paidAt: ZInstant.optional().describe('when it was paid; now when absent'),
+});
+
+export const ZAdjustment = z
+  .object({
+    id: ZId,
+    creatorId: ZId,
+    kind: z.enum(['manual', 'clawback']),
+    amount: ZMoney.describe('positive for a bonus, negative for a deduction or a clawback'),
+    reason: z.string().nullable(),
+    conversionId: ZId.nullable().describe('the conversion a clawback is for'),
+    payoutId: ZId.nullable().describe('the open or paid payout that holds it; null while it is in the amount due'),
+    actor: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Adjustment' });
+export const ZAdjustmentList = z.object({ items: z.array(ZAdjustment).describe('newest first') });
+export const ZAdjustmentBody = z.strictObject({ amount: ZMoneyBody, reason: zProse(1000).min(1, 'a reason is required') });
+
+export type TPayout = z.infer<typeof ZPayout>;
+export type TPayoutDetail = z.infer<typeof ZPayoutDetail>;
+export type TAdjustment = z.infer<typeof ZAdjustment>;
+export type TDue = z.infer<typeof ZDue>;
+
+export const ZAuditEntry = z
+  .object({
+    at: z.string(),
+    actor: z.string(),
+    action: z.enum(['authorize', 'paid', 'cancel', 'adjust']),
+    payoutId: ZId.nullable(),
+    creatorId: ZId.nullable(),
+    detail: z.string(),
+  })
+  .meta({ id: 'PayoutAuditEntry' });
+export const ZAuditList = z.object({ items: z.array(ZAuditEntry).describe('newest first, at most 1,000') });

@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rebuildLedger } from '../../src/app/ledger/rebuild-ledger.ts';
+import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { histories, type Step } from '../support/order-histories.ts';
+import { expectPayoutInvariant } from '../support/payout-invariant.ts';
+import { prng } from '../support/prng.ts';
+import { type SignedStore, sendShopify, sendWoo } from '../support/store-deliveries.ts';
+
+// The invariant of SPEC §11 through random histories (order-histories.ts: versions, edits,
+// refunds, cancels, deletions, rejects and undos, a late code with its backfill, a late rate),
+// with payouts authorized, paid and canceled and adjustments made at random points between
+// the steps, and a change of default currency at the end: after every step, for every creator,
+// paid + pending + amount due + on hold = counted commission + manual adjustments, to the cent.
+const SEED = Number(process.env.TALLY_PROPERTY_SEED ?? 20_261_207);
+const RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 6);
+
+describeDb('the payouts’ invariant through random histories', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  async function brand() {
+    const account = await newAccount(t.app, { defaultCurrency: 'EUR' });
+    const { admin } = account;
+    const create = async (platform: string, currency: string) =>
+      (await admin.post('/api/stores', { platform, name: platform, currency })).body;
+    const shop = await create('shopify', 'USD');
+    const woo = await create('woocommerce', 'EUR');
+    const custom = await create('custom', 'NGN');
+    const mia = (await admin.post('/api/creators', { name: 'Mia' })).body.id as string;
+    const campaign = (
+      await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '12.5', fixed: { value: '0.50', currency: 'USD' } } })
+    ).body.id as string;
+    expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
+    return {
+      ...account,
+      shopify: { id: shop.id, secret: shop.webhookSecret, currency: 'USD' } as SignedStore,
+      woo: { id: woo.id, secret: woo.webhookSecret, currency: 'EUR' } as SignedStore,
+      custom: custom.id as string,
+      mia,
+      campaign,
+    };
+  }
+  type Brand = Awaited<ReturnType<typeof brand>>;
+
+  const storeOf = (b: Brand, store: 'shopify' | 'woocommerce' | 'custom') =>
+    store === 'shopify' ? b.shopify.id : store === 'woocommerce' ? b.woo.id : b.custom;
+
+  async function step(b: Brand, s: Step) {
+    if (s.kind === 'delivery') {
+      const d = s.delivery;
+      const status =
+        d.platform === 'shopify' ? await sendShopify(t.app, b.shopify, d.topic, d.body) : await sendWoo(t.app, b.woo, d.topic, d.body);
+      expect(status).toBe(200);
+      await t.settle();
+    } else if (s.kind === 'put') {
+      expect((await b.admin.put(`/api/stores/${b.custom}/orders/${s.put.externalId}`, s.put.body)).status).toBe(200);
+    } else {
+      const order = await b.admin.get(`/api/stores/${storeOf(b, s.store)}/orders/${s.externalId}`);
+      if (order.status !== 200 || order.body.conversionId === null) return;
+      const res = await b.admin.post(`/api/conversions/${order.body.conversionId}/${s.action}`, {});
+      expect([200, 409]).toContain(res.status);
+    }
+  }
+
+  /** One of: authorize everyone, mark a pending payout paid, cancel one, a bonus or a deduction; or nothing. */
+  async function payoutAction(b: Brand, random: () => number) {
+    const pending = (await b.admin.get('/api/payouts?status=pending')).body.items as Array<{ id: string }>;
+    const pick = random();
+    if (pick < 0.3) expect((await b.admin.post('/api/payouts', {})).status).toBe(201);
+    else if (pick < 0.45 && pending.length > 0) {
+      const p = pending[Math.floor(random() * pending.length)]!;
+      expect((await b.admin.post(`/api/payouts/${p.id}/paid`, { method: 'bank' })).status).toBe(200);
+    } else if (pick < 0.6 && pending.length > 0) {
+      const p = pending[Math.floor(random() * pending.length)]!;
+      expect((await b.admin.post(`/api/payouts/${p.id}/cancel`)).status).toBe(200);
+    } else if (pick < 0.7) {
+      const value = `${random() < 0.5 ? '-' : ''}${1 + Math.floor(random() * 20)}.${Math.floor(random() * 90) + 10}`;
+      const res = await b.admin.post(`/api/creators/${b.mia}/adjustments`, { amount: { value, currency: 'EUR' }, reason: 'drawn' });
+      expect(res.status).toBe(201);
+    }
+  }
+
+  it(
+    `holds after every step, payout and adjustment (seed ${SEED}, ${RUNS} histories)`,
+    async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          histories({
+            shopify: { id: '', secret: '', currency: 'USD' },
+            woo: { id: '', secret: '', currency: 'EUR' },
+            custom: { currency: 'NGN' },
+          }),
+          async (plan) => {
+            run += 1;
+            const random = prng(SEED + run);
+            const b = await brand();
+            const check = () => expectPayoutInvariant(t.db, b.admin, b.accountId);
+            for (const s of plan.steps) {
+              await step(b, s);
+              await check();
+              await payoutAction(b, random);
+              await check();
+            }
+            if (plan.lateCode) {
+              expect((await b.admin.post(`/api/campaigns/${b.campaign}/members/${b.mia}/codes`, { code: 'LATE' })).status).toBe(201);
+              expect((await b.admin.post(`/api/campaigns/${b.campaign}/backfill`, { from: '2026-01-01', to: '2026-12-31' })).status).toBe(
+                200,
+              );
+              await check();
+            }
+            // Pay what is due, then let a late rate refigure orders already in a payout.
+            expect((await b.admin.post('/api/payouts', {})).status).toBe(201);
+            if (plan.lateRate) {
+              expect((await b.admin.post('/api/fx-rates', { currency: 'NGN', date: '2026-01-02', perEur: '1612.5' })).status).toBe(201);
+              await check();
+            }
+            await payoutAction(b, random);
+            await check();
+            expect((await b.admin.patch('/api/account', { defaultCurrency: 'USD' })).status).toBe(200);
+            await check();
+            expect((await rebuildLedger(t.db, b.accountId, { check: true })).differences).toEqual([]);
+          },
+        ),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    60_000 + RUNS * 15_000,
+  );
+});
