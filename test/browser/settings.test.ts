@@ -113,11 +113,13 @@ suite('settings in Chromium', () => {
     await form.getByLabel('Platform').selectOption('shopify');
     await form.getByLabel('Store name').fill('Main Street');
     expect(await form.getByLabel('Store currency').inputValue()).toBe('USD');
+    await form.getByLabel('Shop domain').fill('mainstreet.example');
     await form.getByRole('button', { name: 'Add store' }).click();
     await form.getByText('Main Street was added.').waitFor();
+    expect(await form.getByLabel('Shop domain').inputValue()).toBe('');
 
     const store = (await admin.get('/api/stores')).body.items.find((s: { name: string }) => s.name === 'Main Street');
-    expect(store).toMatchObject({ platform: 'shopify', currency: 'USD' });
+    expect(store).toMatchObject({ platform: 'shopify', currency: 'USD', domain: 'mainstreet.example' });
     const card = page.locator(`li[data-store-id="${store.id}"]`);
     // The server's public address (PUBLIC_URL) and the store's path, as the API gives it.
     expect(store.webhookUrl).toMatch(new RegExp(`^https?://[^/]+/webhooks/shopify/${store.id}$`));
@@ -282,7 +284,10 @@ suite('settings in Chromium', () => {
 
   it("adds and removes a link domain, beside the stores' domains, and says why a bad one is refused", async () => {
     const section = page.getByRole('region', { name: 'Link domains' });
-    await section.getByText('none (no store has a domain)').waitFor();
+    // The domain the store was given when it was added, above.
+    await expect
+      .poll(() => section.locator('p', { hasText: 'From your stores' }).locator('code').allTextContents())
+      .toEqual(['mainstreet.example']);
     await section.getByText('No other domains yet.').waitFor();
     const form = section.getByRole('form', { name: 'Add a link domain' });
     await form.getByLabel('Domain').fill('https://brand.example/');

@@ -25,7 +25,7 @@ export function useStores() {
 export function useCreateStore() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { platform: 'shopify' | 'woocommerce' | 'custom'; name: string; currency: string }) =>
+    mutationFn: (body: { platform: 'shopify' | 'woocommerce' | 'custom'; name: string; currency: string; domain?: string }) =>
       ok(client.POST('/api/stores', { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.settings.stores }),
   });

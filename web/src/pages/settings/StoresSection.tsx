@@ -12,6 +12,7 @@ function NewStore() {
   const [platform, setPlatform] = useState<Platform>('shopify');
   const [name, setName] = useState('');
   const [currency, setCurrency] = useState(account.defaultCurrency);
+  const [domain, setDomain] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const action = useCreateStore();
 
@@ -19,10 +20,11 @@ function NewStore() {
     event.preventDefault();
     setCreated(null);
     action.mutate(
-      { platform, name: name.trim(), currency },
+      { platform, name: name.trim(), currency, ...(domain.trim() !== '' && { domain: domain.trim() }) },
       {
         onSuccess: (store) => {
           setName('');
+          setDomain('');
           setCreated(
             `${store.name} was added. Its ${store.platform === 'custom' ? 'orders API URL' : 'webhook URL and secret'} are below.`,
           );
@@ -53,6 +55,10 @@ function NewStore() {
       <label>
         Store currency
         <CurrencySelect name="currency" value={currency} onChange={setCurrency} />
+      </label>
+      <label>
+        Shop domain (optional; affiliate links may lead to it)
+        <input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} maxLength={255} placeholder="shop.example.com" />
       </label>
       <button type="submit" disabled={action.isPending}>
         Add store
