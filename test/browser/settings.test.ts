@@ -171,6 +171,8 @@ suite('settings in Chromium', () => {
     await card.getByRole('button', { name: 'Edit Main Street' }).click();
     const edit = page.getByRole('form', { name: 'Edit Main Street' });
     await edit.getByLabel('Currency').selectOption('EUR');
+    expect(await edit.getByLabel('Shop domain').inputValue()).toBe('mainstreet.example');
+    await edit.getByLabel('Shop domain').fill('www.mainstreet.example');
     await edit.getByRole('button', { name: 'Save store' }).click();
     await edit.waitFor({ state: 'detached' });
     await expect.poll(() => card.locator('.store-head .muted').textContent()).toBe('Shopify · EUR');
@@ -180,6 +182,7 @@ suite('settings in Chromium', () => {
     await card.getByText('No failed deliveries.').waitFor();
     const order = await admin.get(`/api/stores/${store.id}/orders/7001`);
     expect(order.body).toMatchObject({ number: '#2001', status: 'paid', amount: { value: '40.00', currency: 'EUR' } });
+    expect((await admin.get(`/api/stores/${store.id}`)).body.domain).toBe('www.mainstreet.example');
     const conversion = await admin.get(`/api/conversions/${order.body.conversionId}`);
     expect(conversion.body).toMatchObject({ status: 'paid', counted: true, via: { type: 'code', value: 'MIA10' } });
   });
@@ -284,10 +287,10 @@ suite('settings in Chromium', () => {
 
   it("adds and removes a link domain, beside the stores' domains, and says why a bad one is refused", async () => {
     const section = page.getByRole('region', { name: 'Link domains' });
-    // The domain the store was given when it was added, above.
+    // The domain the store was given when it was edited, above.
     await expect
       .poll(() => section.locator('p', { hasText: 'From your stores' }).locator('code').allTextContents())
-      .toEqual(['mainstreet.example']);
+      .toEqual(['www.mainstreet.example']);
     await section.getByText('No other domains yet.').waitFor();
     const form = section.getByRole('form', { name: 'Add a link domain' });
     await form.getByLabel('Domain').fill('https://brand.example/');

@@ -7,7 +7,7 @@ import type { Answer, Role } from './types.ts';
 // keys, link domains and exchange rates.
 
 type AccountPatch = { defaultCurrency?: string; timeZone?: string };
-type StorePatch = { name?: string; currency?: string; webhookSecret?: string };
+type StorePatch = { name?: string; currency?: string; domain?: string | null; webhookSecret?: string };
 
 /** A change of currency or time zone re-expresses every figure: everything cached is read again. */
 export function useUpdateAccount() {

@@ -40,14 +40,17 @@ function Instructions({ store }: { store: Store }) {
 function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
   const [name, setName] = useState(store.name);
   const [currency, setCurrency] = useState(store.currency);
+  const [domain, setDomain] = useState(store.domain ?? '');
   const [secret, setSecret] = useState('');
   const action = useUpdateStore(store.id);
 
   function save(event: FormEvent) {
     event.preventDefault();
-    const patch: Record<string, string> = {};
+    const patch: { name?: string; currency?: string; domain?: string | null; webhookSecret?: string } = {};
     if (name.trim() !== store.name) patch.name = name.trim();
     if (currency !== store.currency) patch.currency = currency;
+    // An emptied domain is taken away.
+    if (domain.trim() !== (store.domain ?? '')) patch.domain = domain.trim() === '' ? null : domain.trim();
     if (secret.trim() !== '') patch.webhookSecret = secret.trim();
     if (Object.keys(patch).length === 0) {
       onDone();
@@ -65,6 +68,10 @@ function EditStore({ store, onDone }: { store: Store; onDone: () => void }) {
       <label>
         Currency
         <CurrencySelect value={currency} onChange={setCurrency} />
+      </label>
+      <label>
+        Shop domain
+        <input value={domain} onChange={(e) => setDomain(e.target.value)} maxLength={255} placeholder="shop.example.com" />
       </label>
       {store.platform !== 'custom' && (
         <label>
