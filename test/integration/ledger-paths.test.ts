@@ -7,10 +7,11 @@ import { rebuildLedger } from '../../src/app/ledger/rebuild-ledger.ts';
 import type { DeliveryFacts } from '../../src/stores/facts.ts';
 import { shopifyTopics } from '../../src/stores/shopify/topics/index.ts';
 import { wooTopics } from '../../src/stores/woocommerce/topics/index.ts';
-import { type Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { type Client, describeDb, startTestApp, type TestApp } from '../support/harness.ts';
+import { type HistoryBrand, historyBrand, storeOf } from '../support/history-brand.ts';
 import { type Delivery, type History, histories, type Step } from '../support/order-histories.ts';
 import { prng } from '../support/prng.ts';
-import { type SignedStore, sendShopify, sendWoo } from '../support/store-deliveries.ts';
+import { sendShopify, sendWoo } from '../support/store-deliveries.ts';
 
 // The paths into the ledger agree. A random history of orders (see order-histories.ts) goes
 // into three accounts set up alike: one delivery at a time through the HTTP API, as it happened;
@@ -27,32 +28,8 @@ describeDb('the ledger’s paths agree', () => {
   });
   afterAll(async () => t?.close());
 
-  async function brand(id: string) {
-    const account = await newAccount(t.app, { defaultCurrency: 'EUR' });
-    const { admin } = account;
-    const create = async (platform: string, currency: string) =>
-      (await admin.post('/api/stores', { platform, name: `${platform} ${id}`, currency })).body;
-    const shop = await create('shopify', 'USD');
-    const woo = await create('woocommerce', 'EUR');
-    const custom = await create('custom', 'NGN');
-    const mia = (await admin.post('/api/creators', { name: 'Mia' })).body.id as string;
-    const campaign = (
-      await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '12.5', fixed: { value: '0.50', currency: 'USD' } } })
-    ).body.id as string;
-    expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
-    return {
-      ...account,
-      shopify: { id: shop.id, secret: shop.webhookSecret, currency: 'USD' } as SignedStore,
-      woo: { id: woo.id, secret: woo.webhookSecret, currency: 'EUR' } as SignedStore,
-      custom: custom.id as string,
-      mia,
-      campaign,
-    };
-  }
-  type Brand = Awaited<ReturnType<typeof brand>>;
-
-  const storeOf = (b: Brand, store: 'shopify' | 'woocommerce' | 'custom') =>
-    store === 'shopify' ? b.shopify.id : store === 'woocommerce' ? b.woo.id : b.custom;
+  const brand = (id: string) => historyBrand(t.app, id);
+  type Brand = HistoryBrand;
 
   type Review = Extract<Step, { kind: 'review' }>;
 

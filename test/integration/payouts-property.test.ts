@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rebuildLedger } from '../../src/app/ledger/rebuild-ledger.ts';
-import { describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
+import { type HistoryBrand, historyBrand, storeOf } from '../support/history-brand.ts';
 import { histories, type Step } from '../support/order-histories.ts';
 import { expectPayoutInvariant } from '../support/payout-invariant.ts';
 import { prng } from '../support/prng.ts';
-import { type SignedStore, sendShopify, sendWoo } from '../support/store-deliveries.ts';
+import { sendShopify, sendWoo } from '../support/store-deliveries.ts';
 
 // The invariant of SPEC §11 through random histories (order-histories.ts: versions, edits,
 // refunds, cancels, deletions, rejects and undos, a late code with its backfill, a late rate),
@@ -22,32 +23,8 @@ describeDb('the payouts’ invariant through random histories', () => {
   });
   afterAll(async () => t?.close());
 
-  async function brand() {
-    const account = await newAccount(t.app, { defaultCurrency: 'EUR' });
-    const { admin } = account;
-    const create = async (platform: string, currency: string) =>
-      (await admin.post('/api/stores', { platform, name: platform, currency })).body;
-    const shop = await create('shopify', 'USD');
-    const woo = await create('woocommerce', 'EUR');
-    const custom = await create('custom', 'NGN');
-    const mia = (await admin.post('/api/creators', { name: 'Mia' })).body.id as string;
-    const campaign = (
-      await admin.post('/api/campaigns', { name: 'Spring', commission: { percent: '12.5', fixed: { value: '0.50', currency: 'USD' } } })
-    ).body.id as string;
-    expect((await admin.post(`/api/campaigns/${campaign}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
-    return {
-      ...account,
-      shopify: { id: shop.id, secret: shop.webhookSecret, currency: 'USD' } as SignedStore,
-      woo: { id: woo.id, secret: woo.webhookSecret, currency: 'EUR' } as SignedStore,
-      custom: custom.id as string,
-      mia,
-      campaign,
-    };
-  }
-  type Brand = Awaited<ReturnType<typeof brand>>;
-
-  const storeOf = (b: Brand, store: 'shopify' | 'woocommerce' | 'custom') =>
-    store === 'shopify' ? b.shopify.id : store === 'woocommerce' ? b.woo.id : b.custom;
+  const brand = () => historyBrand(t.app);
+  type Brand = HistoryBrand;
 
   async function step(b: Brand, s: Step) {
     if (s.kind === 'delivery') {
