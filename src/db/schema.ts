@@ -18,6 +18,8 @@ export interface AccountsTable {
   default_currency: string;
   time_zone: string;
   created_at: Generated<Date>;
+  /** The instant payout_balances split on hold from payable at (migration 0020). */
+  payouts_hold_at: Generated<Date>;
 }
 
 export interface UsersTable {
@@ -421,6 +423,14 @@ export interface PayoutLinesTable {
   released: Generated<boolean>;
 }
 
+export interface PayoutBalancesTable {
+  account_id: Bigint;
+  creator_id: Bigint;
+  on_hold_minor: Generated<Bigint>;
+  payable_minor: Generated<Bigint>;
+  adjustments_minor: Generated<Bigint>;
+}
+
 export interface PayoutAuditTable {
   account_id: Bigint;
   id: Generated<string>;
@@ -473,4 +483,5 @@ export interface Database {
   payout_adjustments: PayoutAdjustmentsTable;
   payout_lines: PayoutLinesTable;
   payout_audit: PayoutAuditTable;
+  payout_balances: PayoutBalancesTable;
 }

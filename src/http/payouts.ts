@@ -10,6 +10,7 @@ import {
   ZAuditList,
   ZAuthorizeBody,
   ZDue,
+  ZDueQuery,
   ZPaidBody,
   ZPayout,
   ZPayoutDetail,
@@ -29,9 +30,15 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
     '/api/payouts/due',
     {
       onRequest: requireRole('viewer'),
-      schema: { tags, description: "Each creator's on hold, payable, adjustments and amount due, now.", response: { 200: ZDue } },
+      schema: {
+        tags,
+        description:
+          "Each creator's on hold, payable, adjustments and amount due, now, and the account's totals; paged when `limit` is given.",
+        querystring: ZDueQuery,
+        response: { 200: ZDue, 400: ZError },
+      },
     },
-    async (request) => amountsDue(db, callerOf(request).accountId, new Date()),
+    async (request) => amountsDue(db, callerOf(request).accountId, new Date(), request.query),
   );
 
   app.post(

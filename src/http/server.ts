@@ -16,6 +16,7 @@ import { ConversionEvents } from '../app/events/events.ts';
 import { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { DeliveryProcessor } from '../app/inbox/delivery-processor.ts';
 import { ServerMetrics } from '../app/operations/metrics.ts';
+import { HOLD_SWEEP_MS, sweepStaleHolds } from '../app/payouts/hold-sweep.ts';
 import { isDatabaseAway } from '../db/outage.ts';
 import { registerAuthentication } from './auth.ts';
 import { eventRoutes } from './events.ts';
@@ -172,12 +173,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const every = deps.sweepIntervalMs ?? 2_000;
   let timer: NodeJS.Timeout | undefined;
+  // Commission whose hold ended is moved into the stored amounts due (app/payouts/hold-sweep.ts).
+  let holdTimer: NodeJS.Timeout | undefined;
+  const sweepHolds = () =>
+    void sweepStaleHolds(deps.db, new Date()).catch((error: unknown) =>
+      isDatabaseAway(error)
+        ? app.log.warn({ code: (error as { code?: string }).code }, 'the database is away; amounts due are swept when it is back')
+        : app.log.error({ err: error }, 'sweeping amounts due failed'),
+    );
   app.addHook('onReady', async () => {
     processor.wake();
     if (every > 0) timer = setInterval(() => processor.wake(), every).unref();
+    holdTimer = setInterval(sweepHolds, HOLD_SWEEP_MS).unref();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    clearInterval(holdTimer);
     await batcher.flushed();
     await processor.stop();
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZInstant, ZMoney, ZMoneyBody, zProse, zText } from './common.ts';
+import { ZCursor, ZId, ZInstant, ZMoney, ZMoneyBody, zProse, zText } from './common.ts';
 
 // Paying creators (SPEC §10, Payouts; §11).
 
@@ -16,12 +16,35 @@ export const ZDueCreator = z
     amountDue: ZMoney.describe('payable plus adjustments; negative when it is carried forward'),
   })
   .meta({ id: 'DueCreator' });
+export const ZDueTotals = z
+  .object({
+    creators: z.number().int().describe('creators with anything on hold, payable or adjusted'),
+    onHold: ZMoney,
+    payable: ZMoney,
+    adjustments: ZMoney,
+    amountDue: ZMoney.describe('what the account owes in all, net of negative balances carried forward'),
+  })
+  .meta({ id: 'DueTotals' });
 export const ZDue = z
   .object({
     currency: z.string(),
+    totals: ZDueTotals.describe('over every creator, whatever the page'),
     creators: z.array(ZDueCreator).describe('creators with anything on hold, payable or adjusted; by name, then id'),
+    nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page or without `limit`'),
   })
   .meta({ id: 'AmountsDue' });
+
+export const DUE_PAGE_MAX = 1000;
+export const ZDueQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `a whole number from 1 to ${DUE_PAGE_MAX}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(DUE_PAGE_MAX, `at most ${DUE_PAGE_MAX}`))
+    .optional()
+    .describe(`page size, at most ${DUE_PAGE_MAX}; absent: every creator in one answer`),
+  cursor: ZCursor,
+});
 
 export const ZPayout = z
   .object({

@@ -1,20 +1,30 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { lockAccount } from '../../src/app/ledger/lock-orders.ts';
 import { rebuildLedger } from '../../src/app/ledger/rebuild-ledger.ts';
+import { sweepHold } from '../../src/app/payouts/hold-sweep.ts';
 import { describeDb, startTestApp, type TestApp } from '../support/harness.ts';
 import { type HistoryBrand, historyBrand, storeOf } from '../support/history-brand.ts';
 import { histories, type Step } from '../support/order-histories.ts';
-import { expectPayoutInvariant } from '../support/payout-invariant.ts';
+import { expectPayoutInvariant, expectStoredBalances } from '../support/payout-invariant.ts';
 import { prng } from '../support/prng.ts';
 import { sendShopify, sendWoo } from '../support/store-deliveries.ts';
 
 // The invariant of SPEC §11 through random histories (order-histories.ts: versions, edits,
 // refunds, cancels, deletions, rejects and undos, a late code with its backfill, a late rate),
 // with payouts authorized, paid and canceled and adjustments made at random points between
-// the steps, and a change of default currency at the end: after every step, for every creator,
-// paid + pending + amount due + on hold = counted commission + manual adjustments, to the cent.
+// the steps, new holds, and a change of default currency at the end: after every step, for every
+// creator, paid + pending + amount due + on hold = counted commission + manual adjustments, to
+// the cent; and the stored balances, split at random instants, equal a recount at any instant.
 const SEED = Number(process.env.TALLY_PROPERTY_SEED ?? 20_261_207);
 const RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 6);
+// The histories' orders are placed from 2 March 2026 on, hours apart: holds of these days and
+// these instants put them on either side of their hold, and sweeps move the stored split to
+// instants before and after them.
+const HOLDS = [0, 1, 3, 15, 40];
+const INSTANTS = ['2026-03-02T12:00:00Z', '2026-03-04T00:00:00Z', '2026-03-20T00:00:00Z'].map((at) => new Date(at));
+const SWEEP_FROM = Date.UTC(2026, 2, 1);
+const SWEEP_SPAN = 60 * 86_400_000;
 
 describeDb('the payouts’ invariant through random histories', () => {
   let t: TestApp;
@@ -43,7 +53,10 @@ describeDb('the payouts’ invariant through random histories', () => {
     }
   }
 
-  /** One of: authorize everyone, mark a pending payout paid, cancel one, a bonus or a deduction; or nothing. */
+  /**
+   * One of: authorize everyone, mark a pending payout paid, cancel one, a bonus or a deduction,
+   * a new hold for the campaign, the stored balances split at another instant; or nothing.
+   */
   async function payoutAction(b: Brand, random: () => number) {
     const pending = (await b.admin.get('/api/payouts?status=pending')).body.items as Array<{ id: string }>;
     const pick = random();
@@ -58,7 +71,21 @@ describeDb('the payouts’ invariant through random histories', () => {
       const value = `${random() < 0.5 ? '-' : ''}${1 + Math.floor(random() * 20)}.${Math.floor(random() * 90) + 10}`;
       const res = await b.admin.post(`/api/creators/${b.mia}/adjustments`, { amount: { value, currency: 'EUR' }, reason: 'drawn' });
       expect(res.status).toBe(201);
+    } else if (pick < 0.85) {
+      const holdDays = HOLDS[Math.floor(random() * HOLDS.length)];
+      expect((await b.admin.patch(`/api/campaigns/${b.campaign}`, { holdDays })).status).toBe(200);
+    } else {
+      await sweepAtRandom(b, random);
     }
+  }
+
+  /** The stored balances split at an instant among the orders' holds, as a sweep would. */
+  async function sweepAtRandom(b: Brand, random: () => number) {
+    const at = new Date(SWEEP_FROM + Math.floor(random() * SWEEP_SPAN));
+    await t.db.transaction().execute(async (trx) => {
+      await lockAccount(trx, b.accountId);
+      await sweepHold(trx, b.accountId, at);
+    });
   }
 
   it(
@@ -76,7 +103,11 @@ describeDb('the payouts’ invariant through random histories', () => {
             run += 1;
             const random = prng(SEED + run);
             const b = await brand();
-            const check = () => expectPayoutInvariant(t.db, b.admin, b.accountId);
+            const check = async () => {
+              await expectPayoutInvariant(t.db, b.admin, b.accountId);
+              await expectStoredBalances(t.db, b.accountId, INSTANTS);
+            };
+            await sweepAtRandom(b, random);
             for (const s of plan.steps) {
               await step(b, s);
               await check();

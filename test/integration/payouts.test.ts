@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creatorBalances } from '../../src/app/payouts/balances.ts';
+import { sweepStaleHolds } from '../../src/app/payouts/hold-sweep.ts';
 import { type Client, dbKind, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 import { expectPayoutInvariant } from '../support/payout-invariant.ts';
 
@@ -69,6 +71,8 @@ describeDb('payouts', () => {
         { creatorId: b.ann, name: 'Ann', onHold: eur('30.00'), payable: eur('30.00'), adjustments: eur('0.00'), amountDue: eur('30.00') },
         { creatorId: b.bob, name: 'Bob', onHold: eur('0.00'), payable: eur('5.00'), adjustments: eur('0.00'), amountDue: eur('5.00') },
       ],
+      totals: { creators: 2, onHold: eur('30.00'), payable: eur('35.00'), adjustments: eur('0.00'), amountDue: eur('35.00') },
+      nextCursor: null,
     });
     await b.invariant();
 
@@ -100,6 +104,66 @@ describeDb('payouts', () => {
     expect((await b.admin.patch(`/api/campaigns/${b.campaign}`, { holdDays: 0 })).body.holdDays).toBe(0);
     expect(await b.dueOf(b.ann)).toEqual({ onHold: '0.00', payable: '30.00', adjustments: '0.00', amountDue: '30.00' });
     await b.invariant();
+  });
+
+  it('pages the amounts due by creator name with the account’s totals on every page, and refuses a bad page', async () => {
+    const b = await brand();
+    const cid = (await b.admin.post('/api/creators', { name: 'Cleo' })).body.id;
+    expect((await b.admin.post(`/api/campaigns/${b.campaign}/members`, { creatorId: cid, codes: ['CLEO'] })).status).toBe(201);
+    await b.order('1', 'ANN', '100.00');
+    await b.order('2', 'BOB', '50.00');
+    await b.order('3', 'CLEO', '70.00', { createdAt: yesterday() });
+    const totals = { creators: 3, onHold: eur('7.00'), payable: eur('15.00'), adjustments: eur('0.00'), amountDue: eur('15.00') };
+    const first = (await b.admin.get('/api/payouts/due?limit=2')).body;
+    expect(first.creators.map((c: { name: string; amountDue: unknown }) => [c.name, c.amountDue])).toEqual([
+      ['Ann', eur('10.00')],
+      ['Bob', eur('5.00')],
+    ]);
+    expect(first.totals).toEqual(totals);
+    const second = (await b.admin.get(`/api/payouts/due?limit=2&cursor=${first.nextCursor}`)).body;
+    expect(second).toEqual({
+      currency: 'EUR',
+      totals,
+      creators: [
+        { creatorId: cid, name: 'Cleo', onHold: eur('7.00'), payable: eur('0.00'), adjustments: eur('0.00'), amountDue: eur('0.00') },
+      ],
+      nextCursor: null,
+    });
+    for (const [query, code] of [
+      ['limit=0', 'invalid_input'],
+      ['limit=1001', 'invalid_input'],
+      ['limit=ten', 'invalid_input'],
+      ['limit=2&cursor=bm90LWEtY3Vyc29y', 'invalid_input'],
+    ] as const) {
+      const res = await b.admin.get(`/api/payouts/due?${query}`);
+      expect([query, res.status, res.body.error.code]).toEqual([query, 400, code]);
+    }
+  });
+
+  it('moves commission whose hold ended into the stored amounts due, and reads them right on either side of the sweep', async () => {
+    const b = await brand();
+    await b.order('1', 'ANN', '100.00', { createdAt: yesterday() });
+    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000 + 3_600_000);
+    const before = await creatorBalances(t.db, b.accountId, new Date());
+    const after = await creatorBalances(t.db, b.accountId, inTwoWeeks);
+    expect([before[0]!.onHold, before[0]!.payable, after[0]!.onHold, after[0]!.payable]).toEqual([1000n, 0n, 0n, 1000n]);
+    const stored = async () => {
+      const row = await t.db
+        .selectFrom('payout_balances')
+        .select(['on_hold_minor', 'payable_minor'])
+        .where('account_id', '=', b.accountId)
+        .where('creator_id', '=', b.ann)
+        .executeTakeFirstOrThrow();
+      return [String(row.on_hold_minor), String(row.payable_minor)];
+    };
+    // The account's split is seconds old: a sweep now leaves it; two weeks on, it is swept.
+    await sweepStaleHolds(t.db, new Date());
+    expect(await stored()).toEqual(['1000', '0']);
+    expect(await sweepStaleHolds(t.db, inTwoWeeks)).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toEqual(['0', '1000']);
+    // Read at an instant before the split, the order is on hold again.
+    expect(await creatorBalances(t.db, b.accountId, new Date())).toEqual(before);
+    expect(await creatorBalances(t.db, b.accountId, inTwoWeeks)).toEqual(after);
   });
 
   it('authorizes every creator at or above a minimum, marks paid once, and keeps a paid payout as it is', async () => {

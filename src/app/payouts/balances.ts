@@ -1,11 +1,16 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { amountDue, type CreatorBalance } from '../../core/payouts.ts';
 import type { Db } from '../../db/connect.ts';
 
 // What each creator of an account is owed now (SPEC §11): the commission of counted
 // conversions in no open or paid payout, on hold or payable by their campaign's hold and their
-// order's date, and the adjustments in no open or paid payout. A conversion or adjustment is in
-// an open or paid payout while it has an unreleased line (migration 0018).
+// order's date, and the adjustments in no open or paid payout.
+//
+// The database keeps these sums per creator (payout_balances, migration 0020) with the on hold
+// / payable split taken at the account's instant payouts_hold_at. A read moves what changed
+// sides between that instant and its own now: the free conversions whose hold ends in between,
+// found by campaign and order date (an index range per campaign, a minute's worth of orders
+// while the sweep runs).
 
 export interface Balance extends CreatorBalance {
   creatorId: string;
@@ -13,41 +18,82 @@ export interface Balance extends CreatorBalance {
   amountDue: bigint;
 }
 
+type BalanceRow = { creator_id: string; name: string; on_hold: string; payable: string; adjustments: string };
+
+const toBalance = (r: BalanceRow): Balance => {
+  const balance = { onHold: BigInt(r.on_hold), payable: BigInt(r.payable), adjustments: BigInt(r.adjustments) };
+  return { creatorId: r.creator_id, name: r.name, ...balance, amountDue: amountDue(balance) };
+};
+
+/**
+ * Per creator, the commission that changed sides between the account's split instant and
+ * `now`, signed as what moves from on hold to payable (negative when `now` is before the
+ * instant). Only `creatorIds` when given.
+ */
+export function crossedHold(accountId: string, now: Date, creatorIds?: RawBuilder<unknown>): RawBuilder<unknown> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const hold = sql`k.hold_days * interval '86400 seconds'`;
+  return sql`
+    select c.creator_id, sum(c.commission_minor) * case when ${at} > a.payouts_hold_at then 1 else -1 end as moved
+    from accounts a
+    join campaigns k on k.account_id = a.id
+    join conversions c on c.account_id = k.account_id and c.campaign_id = k.id
+      and c.order_date > least(a.payouts_hold_at, ${at}) - ${hold}
+      and c.order_date <= greatest(a.payouts_hold_at, ${at}) - ${hold}
+    where a.id = ${accountId} and c.counted ${creatorIds ? sql`and c.creator_id = any(${creatorIds})` : sql``}
+      and not exists (select 1 from payout_lines l where l.account_id = c.account_id and l.conversion_id = c.id and not l.released)
+    group by c.creator_id, a.payouts_hold_at`;
+}
+
+function balanceRows(accountId: string, now: Date, where: RawBuilder<unknown>, tail: RawBuilder<unknown>) {
+  const onHold = sql`b.on_hold_minor - coalesce(m.moved, 0)`;
+  const payable = sql`b.payable_minor + coalesce(m.moved, 0)`;
+  return sql<BalanceRow>`
+    with moved as (${crossedHold(accountId, now)})
+    select r.id as creator_id, r.name, (${onHold})::text as on_hold, (${payable})::text as payable,
+           b.adjustments_minor::text as adjustments
+    from creators r
+    join payout_balances b on b.account_id = r.account_id and b.creator_id = r.id
+    left join moved m on m.creator_id = r.id
+    where r.account_id = ${accountId} and ${where}
+      and (${onHold} <> 0 or ${payable} <> 0 or b.adjustments_minor <> 0)
+    order by r.name, r.id
+    ${tail}`;
+}
+
 /** Creators with anything on hold, payable or adjusted, by name then id; only `creatorIds` when given. */
 export async function creatorBalances(db: Db, accountId: string, now: Date, creatorIds?: readonly string[]): Promise<Balance[]> {
-  const only = (column: string) =>
-    creatorIds === undefined ? sql`true` : sql`${sql.ref(column)} = any(${creatorIds as string[]}::bigint[])`;
-  // The core's isOnHold in SQL: held while the order's date plus the hold's days (of 86,400 s) is after now.
-  const held = sql<boolean>`c.order_date + k.hold_days * interval '86400 seconds' > ${now.toISOString()}::timestamptz`;
-  const { rows } = await sql<{ creator_id: string; name: string; on_hold: string; payable: string; adjustments: string }>`
-    with free as (
-      select c.creator_id,
-             coalesce(sum(c.commission_minor) filter (where ${held}), 0) as on_hold,
-             coalesce(sum(c.commission_minor) filter (where not ${held}), 0) as payable
-      from conversions c
-      join campaigns k on k.account_id = c.account_id and k.id = c.campaign_id
-      where c.account_id = ${accountId} and c.counted and ${only('c.creator_id')}
-        and not exists (select 1 from payout_lines l
-                        where l.account_id = c.account_id and l.conversion_id = c.id and not l.released)
-      group by c.creator_id
-    ), adjusted as (
-      select a.creator_id, sum(a.amount_minor) as adjustments
-      from payout_adjustments a
-      where a.account_id = ${accountId} and ${only('a.creator_id')}
-        and not exists (select 1 from payout_lines l
-                        where l.account_id = a.account_id and l.adjustment_id = a.id and not l.released)
-      group by a.creator_id
+  const only = creatorIds === undefined ? sql`true` : sql`r.id = any(${creatorIds as string[]}::bigint[])`;
+  const { rows } = await balanceRows(accountId, now, only, sql``).execute(db);
+  return rows.map(toBalance);
+}
+
+/** A page of creatorBalances after the creator (name, id) `after`, and whether more follow. */
+export async function creatorBalancesPage(
+  db: Db,
+  accountId: string,
+  now: Date,
+  page: { limit: number; after?: { name: string; id: string } | undefined },
+): Promise<{ balances: Balance[]; more: boolean }> {
+  const after = page.after ? sql`(r.name, r.id) > (${page.after.name}, ${page.after.id}::bigint)` : sql`true`;
+  const { rows } = await balanceRows(accountId, now, after, sql`limit ${page.limit + 1}`).execute(db);
+  return { balances: rows.slice(0, page.limit).map(toBalance), more: rows.length > page.limit };
+}
+
+/** The account's sums over every creator: on hold, payable, adjustments, amount due, and how many creators owe or are owed. */
+export async function balanceTotals(db: Db, accountId: string, now: Date): Promise<CreatorBalance & { creators: number }> {
+  const { rows } = await sql<{ on_hold: string; payable: string; adjustments: string; creators: string }>`
+    with moved as (${crossedHold(accountId, now)}),
+    rows as (
+      select b.on_hold_minor - coalesce(m.moved, 0) as on_hold, b.payable_minor + coalesce(m.moved, 0) as payable,
+             b.adjustments_minor as adjustments
+      from payout_balances b left join moved m on m.creator_id = b.creator_id
+      where b.account_id = ${accountId}
     )
-    select r.id as creator_id, r.name, coalesce(f.on_hold, 0)::text as on_hold, coalesce(f.payable, 0)::text as payable,
-           coalesce(j.adjustments, 0)::text as adjustments
-    from creators r
-    left join free f on f.creator_id = r.id
-    left join adjusted j on j.creator_id = r.id
-    where r.account_id = ${accountId} and (f.creator_id is not null or j.creator_id is not null)
-      and (coalesce(f.on_hold, 0) <> 0 or coalesce(f.payable, 0) <> 0 or coalesce(j.adjustments, 0) <> 0)
-    order by r.name, r.id`.execute(db);
-  return rows.map((r) => {
-    const balance = { onHold: BigInt(r.on_hold), payable: BigInt(r.payable), adjustments: BigInt(r.adjustments) };
-    return { creatorId: r.creator_id, name: r.name, ...balance, amountDue: amountDue(balance) };
-  });
+    select coalesce(sum(on_hold), 0)::text as on_hold, coalesce(sum(payable), 0)::text as payable,
+           coalesce(sum(adjustments), 0)::text as adjustments,
+           count(*) filter (where on_hold <> 0 or payable <> 0 or adjustments <> 0)::text as creators
+    from rows`.execute(db);
+  const r = rows[0]!;
+  return { onHold: BigInt(r.on_hold), payable: BigInt(r.payable), adjustments: BigInt(r.adjustments), creators: Number(r.creators) };
 }

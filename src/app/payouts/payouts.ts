@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Money, toMoney } from '../../core/money.ts';
-import { payoutAmount } from '../../core/payouts.ts';
+import { amountDue, payoutAmount } from '../../core/payouts.ts';
 import type { Db } from '../../db/connect.ts';
 import type { PayoutMethod, PayoutStatus } from '../../db/schema.ts';
 import type { TDue, TPayout, TPayoutDetail } from '../../schemas/payouts.ts';
@@ -8,9 +8,11 @@ import type { Principal } from '../accounts/credentials.ts';
 import { AppError, notFound } from '../errors.ts';
 import { logPayoutsChanged } from '../events/events.ts';
 import { lockAccount } from '../ledger/lock-orders.ts';
+import { decodeCursor, encodeCursor, isRowId } from '../reports/cursor.ts';
 import { defaultCurrencyMinor } from './amounts.ts';
 import { audit } from './audit.ts';
-import { creatorBalances } from './balances.ts';
+import { balanceTotals, creatorBalances, creatorBalancesPage } from './balances.ts';
+import { sweepHold } from './hold-sweep.ts';
 
 // Payouts (SPEC §11): authorize (pending, its lines frozen), mark paid, cancel (lines released).
 //
@@ -75,23 +77,50 @@ function payoutRows(db: Db, accountId: string) {
     .where('p.account_id', '=', accountId);
 }
 
-/** Each creator's on hold, payable, adjustments and amount due, in the default currency. */
-export async function amountsDue(db: Db, accountId: string, now: Date): Promise<TDue> {
+/**
+ * Each creator's on hold, payable, adjustments and amount due, in the default currency, with
+ * the account's totals: every creator, or a page of `limit` after `cursor` (by name, then id).
+ */
+export async function amountsDue(
+  db: Db,
+  accountId: string,
+  now: Date,
+  page: { limit?: number | undefined; cursor?: string | undefined } = {},
+): Promise<TDue> {
   const account = await db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow();
   const currency = account.default_currency;
-  const balances = await creatorBalances(db, accountId, now);
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, dueCursor);
+  const [listed, totals] = await Promise.all([
+    page.limit === undefined
+      ? creatorBalances(db, accountId, now).then((balances) => ({ balances, more: false }))
+      : creatorBalancesPage(db, accountId, now, { limit: page.limit, after }),
+    balanceTotals(db, accountId, now),
+  ]);
+  const last = listed.balances.at(-1);
+  const money = (minor: bigint) => toMoney(minor, currency);
   return {
     currency,
-    creators: balances.map((b) => ({
+    totals: {
+      creators: totals.creators,
+      onHold: money(totals.onHold),
+      payable: money(totals.payable),
+      adjustments: money(totals.adjustments),
+      amountDue: money(amountDue(totals)),
+    },
+    creators: listed.balances.map((b) => ({
       creatorId: b.creatorId,
       name: b.name,
-      onHold: toMoney(b.onHold, currency),
-      payable: toMoney(b.payable, currency),
-      adjustments: toMoney(b.adjustments, currency),
-      amountDue: toMoney(b.amountDue, currency),
+      onHold: money(b.onHold),
+      payable: money(b.payable),
+      adjustments: money(b.adjustments),
+      amountDue: money(b.amountDue),
     })),
+    nextCursor: listed.more && last ? encodeCursor({ name: last.name, id: last.creatorId }) : null,
   };
 }
+
+const dueCursor = (value: Record<string, unknown>) =>
+  typeof value.name === 'string' && isRowId(value.id) ? { name: value.name, id: value.id } : null;
 
 /**
  * One pending payout per creator whose amount due is positive and at least `minimum`, paying
@@ -102,6 +131,8 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
   const { accountId } = caller;
   return db.transaction().execute(async (trx) => {
     const currency = await lockAccount(trx, accountId);
+    // The balances split at now, so that what they call payable is what the lines below take.
+    await sweepHold(trx, accountId, now);
     const minimum = input.minimum ? defaultCurrencyMinor('minimum', input.minimum, currency, false) : 0n;
     const ids = input.creatorIds ? [...new Set(input.creatorIds)] : undefined;
     if (ids) {

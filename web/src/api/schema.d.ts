@@ -2676,10 +2676,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Each creator's on hold, payable, adjustments and amount due, now. */
+        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the account's totals; paged when `limit` is given. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's nextCursor, with the same other parameters */
+                    cursor?: string;
+                    /** @description page size, at most 1000; absent: every creator in one answer */
+                    limit?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2693,6 +2698,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AmountsDue"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3746,11 +3760,19 @@ export interface components {
             /** @description creators with anything on hold, payable or adjusted; by name, then id */
             creators: components["schemas"]["DueCreator"][];
             currency: string;
+            /** @description pass as `cursor` for the next page; null on the last page or without `limit` */
+            nextCursor: string | null;
+            /** @description over every creator, whatever the page */
+            totals: components["schemas"]["DueTotals"];
         };
         AmountsDueInput: {
             /** @description creators with anything on hold, payable or adjusted; by name, then id */
             creators: components["schemas"]["DueCreatorInput"][];
             currency: string;
+            /** @description pass as `cursor` for the next page; null on the last page or without `limit` */
+            nextCursor: string | null;
+            /** @description over every creator, whatever the page */
+            totals: components["schemas"]["DueTotalsInput"];
         };
         Campaign: {
             attributionWindowDays: number;
@@ -3990,6 +4012,24 @@ export interface components {
             /** @description commission of counted conversions in no payout whose order is younger than its campaign’s hold */
             onHold: components["schemas"]["MoneyInput"];
             /** @description the same, past its hold */
+            payable: components["schemas"]["MoneyInput"];
+        };
+        DueTotals: {
+            adjustments: components["schemas"]["Money"];
+            /** @description what the account owes in all, net of negative balances carried forward */
+            amountDue: components["schemas"]["Money"];
+            /** @description creators with anything on hold, payable or adjusted */
+            creators: number;
+            onHold: components["schemas"]["Money"];
+            payable: components["schemas"]["Money"];
+        };
+        DueTotalsInput: {
+            adjustments: components["schemas"]["MoneyInput"];
+            /** @description what the account owes in all, net of negative balances carried forward */
+            amountDue: components["schemas"]["MoneyInput"];
+            /** @description creators with anything on hold, payable or adjusted */
+            creators: number;
+            onHold: components["schemas"]["MoneyInput"];
             payable: components["schemas"]["MoneyInput"];
         };
         Error: {
