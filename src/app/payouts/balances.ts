@@ -28,20 +28,25 @@ const toBalance = (r: BalanceRow): Balance => {
 /**
  * Per creator, the commission that changed sides between the account's split instant and
  * `now`, signed as what moves from on hold to payable (negative when `now` is before the
- * instant). Only `creatorIds` when given.
+ * instant).
  */
-export function crossedHold(accountId: string, now: Date, creatorIds?: RawBuilder<unknown>): RawBuilder<unknown> {
+export function crossedHold(accountId: string, now: Date): RawBuilder<unknown> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const hold = sql`k.hold_days * interval '86400 seconds'`;
+  // Lateral per campaign, so that each is one range of the (campaign, order date) index.
   return sql`
     select c.creator_id, sum(c.commission_minor) * case when ${at} > a.payouts_hold_at then 1 else -1 end as moved
     from accounts a
     join campaigns k on k.account_id = a.id
-    join conversions c on c.account_id = k.account_id and c.campaign_id = k.id
-      and c.order_date > least(a.payouts_hold_at, ${at}) - ${hold}
-      and c.order_date <= greatest(a.payouts_hold_at, ${at}) - ${hold}
-    where a.id = ${accountId} and c.counted ${creatorIds ? sql`and c.creator_id = any(${creatorIds})` : sql``}
-      and not exists (select 1 from payout_lines l where l.account_id = c.account_id and l.conversion_id = c.id and not l.released)
+    cross join lateral (
+      select c.creator_id, c.commission_minor
+      from conversions c
+      where c.account_id = a.id and c.campaign_id = k.id and c.counted
+        and c.order_date > least(a.payouts_hold_at, ${at}) - ${hold}
+        and c.order_date <= greatest(a.payouts_hold_at, ${at}) - ${hold}
+        and not exists (select 1 from payout_lines l where l.account_id = c.account_id and l.conversion_id = c.id and not l.released)
+    ) c
+    where a.id = ${accountId}
     group by c.creator_id, a.payouts_hold_at`;
 }
 
