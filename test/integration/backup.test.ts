@@ -392,7 +392,7 @@ describeDb('backup and restore', () => {
         // A column the schema at that migration does not have.
         [
           rewrite(backup.bytes, (h) => void h.tables[0]!.columns.push('colour')),
-          `The backup's table accounts (colour, created_at, default_currency, id, name, time_zone) does not match this database's at migration ${backup.header.migration}.`,
+          `The backup's table accounts (colour, created_at, default_currency, id, name, payouts_hold_at, time_zone) does not match this database's at migration ${backup.header.migration}.`,
         ],
       ];
       for (const [bytes, expected] of bad) {
