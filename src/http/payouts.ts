@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createAdjustment, listAdjustments } from '../app/payouts/adjustments.ts';
 import { listAudit } from '../app/payouts/audit.ts';
+import { campaignAmountsDue } from '../app/payouts/campaign-due.ts';
 import { amountsDue, authorizePayouts, cancelPayout, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import {
@@ -10,6 +11,7 @@ import {
   ZAuditList,
   ZAuthorizeBody,
   ZDue,
+  ZDueQuery,
   ZPaidBody,
   ZPayout,
   ZPayoutDetail,
@@ -29,9 +31,21 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
     '/api/payouts/due',
     {
       onRequest: requireRole('viewer'),
-      schema: { tags, description: "Each creator's on hold, payable, adjustments and amount due, now.", response: { 200: ZDue } },
+      schema: {
+        tags,
+        description:
+          "Each creator's on hold, payable, adjustments and amount due, now. With `campaignId`, the same for that campaign's " +
+          'conversions alone: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by ' +
+          'hand belong to no campaign.',
+        querystring: ZDueQuery,
+        response: { 200: ZDue, 404: ZError },
+      },
     },
-    async (request) => amountsDue(db, callerOf(request).accountId, new Date()),
+    async (request) => {
+      const { accountId } = callerOf(request);
+      const { campaignId } = request.query;
+      return campaignId === undefined ? amountsDue(db, accountId, new Date()) : campaignAmountsDue(db, accountId, campaignId, new Date());
+    },
   );
 
   app.post(

@@ -54,6 +54,11 @@ export const ZAuthorizeBody = z.strictObject({
   minimum: ZMoneyBody.optional().describe('only creators whose amount due is at least this, in the default currency'),
   note: zProse(1000).optional(),
 });
+export const ZDueQuery = z.object({
+  campaignId: ZId.optional().describe(
+    "only that campaign's conversions and the clawbacks made for them; manual adjustments belong to no campaign and are left out",
+  ),
+});
 export const ZPayoutListQuery = z.object({ status: ZPayoutStatus.optional(), creatorId: ZId.optional() });
 export const ZPaidBody = z.strictObject({
   method: ZPayoutMethod,
