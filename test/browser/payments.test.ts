@@ -152,6 +152,21 @@ suite('Payments and a creator’s page in Chromium', () => {
     expect((await admin.get(`/api/campaigns/${seeded.campaignId}`)).body.holdDays).toBe(30);
   });
 
+  it("fits Payments and the creator's page in a phone-width screen without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const path of ['/payments', `/creators/${seeded.mia}`]) {
+        await page.goto(`${base}${path}`);
+        await page.locator('main h1').waitFor();
+        await page.getByRole('status').filter({ hasText: 'Loading…' }).waitFor({ state: 'detached' });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        expect(overflow, path).toBe(0);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('lets a viewer read Payments with no Authorize, Mark paid or Cancel', async () => {
     await admin.post(`/api/creators/${seeded.mia}/adjustments`, { amount: { value: '25.00', currency: 'EUR' }, reason: 'launch bonus' });
     await page.getByRole('button', { name: 'Sign out' }).click();
