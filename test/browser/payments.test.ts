@@ -36,7 +36,7 @@ async function seed(admin: Client) {
   await order('paid', yesterday);
   const viewerEmail = `viewer-${Date.now()}@example.com`;
   expect((await admin.post('/api/users', { email: viewerEmail, password: PASSWORD, role: 'viewer' })).status).toBe(201);
-  return { mia, campaignId: campaign.body.id as string, order, viewerEmail };
+  return { mia, campaignId: campaign.body.id as string, store, order, viewerEmail };
 }
 
 suite('Payments and a creator’s page in Chromium', () => {
@@ -115,7 +115,46 @@ suite('Payments and a creator’s page in Chromium', () => {
       .toBe(eur('-10.00'));
   });
 
+  it('authorizes everyone at or above a minimum, says whose negative balance is carried forward, and cancels', async () => {
+    const leo = (await admin.post('/api/creators', { name: 'Leo Park' })).body.id as string;
+    expect((await admin.post(`/api/campaigns/${seeded.campaignId}/members`, { creatorId: leo, codes: ['LEO5'] })).status).toBe(201);
+    const at = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const order = { number: '#2002', createdAt: at, updatedAt: at, currency: 'EUR', subtotal: '50.00', status: 'paid', codes: ['LEO5'] };
+    expect((await admin.put(`/api/stores/${seeded.store}/orders/B-2`, order)).status).toBe(200);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
+    const leoDue = page.getByRole('table', { name: 'Amounts due' }).locator(`tr[data-creator-id="${leo}"] td[data-column="amountDue"]`);
+    await expect.poll(() => leoDue.textContent()).toBe(eur('5.00'));
+    const form = page.getByRole('form', { name: 'Authorize payouts' });
+    await form.getByLabel(/Minimum amount/).fill('1.00');
+    await form.getByRole('button', { name: 'Authorize all' }).click();
+    await expect
+      .poll(() => form.getByRole('status').textContent())
+      .toBe(
+        `1 payout authorized, ${eur('5.00')} in all. Carried forward, no payout: Mia Chen (${eur('-10.00')}): ` +
+          'a negative balance nets against later commission.',
+      );
+    await expect.poll(() => leoDue.count()).toBe(0);
+    expect(await dueCell('amountDue').textContent()).toBe(eur('-10.00'));
+    const pending = (await admin.get('/api/payouts?status=pending')).body.items;
+    expect(pending.map((p: { creatorId: string; amount: unknown }) => [p.creatorId, p.amount])).toEqual([
+      [leo, { value: '5.00', currency: 'EUR' }],
+    ]);
+
+    // Canceled, what it paid is in Leo's amount due again.
+    const row = page.getByRole('table', { name: 'Payouts' }).locator(`tr[data-payout-id="${pending[0].id}"]`);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await page
+      .getByRole('group', { name: 'Confirm canceling the payout to Leo Park' })
+      .getByRole('button', { name: 'Cancel payout' })
+      .click();
+    await expect.poll(() => row.locator('td[data-column="status"]').textContent()).toBe('Canceled');
+    await expect.poll(() => leoDue.textContent()).toBe(eur('5.00'));
+    expect((await admin.get(`/api/payouts/${pending[0].id}`)).body.status).toBe('canceled');
+  });
+
   it("shows the clawback and the paid payout on the creator's page, reached from the Performance table", async () => {
+    await page.goto(`${base}/campaigns/${seeded.campaignId}`);
     await page.getByRole('table', { name: 'Creator performance' }).getByRole('link', { name: 'Mia Chen' }).click();
     await page.getByRole('heading', { name: 'Mia Chen', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/creators/${seeded.mia}`);
@@ -135,6 +174,17 @@ suite('Payments and a creator’s page in Chromium', () => {
     await expect.poll(() => payouts.locator('td[data-column="status"]').allTextContents()).toEqual(['Paid']);
     expect(await payouts.locator('td[data-column="reference"]').allTextContents()).toEqual(['BANK-77']);
     expect(await payouts.locator('td[data-column="amount"]').allTextContents()).toEqual([eur('10.00')]);
+
+    // An admin adds a bonus; one of zero is refused with the server's reason.
+    const form = page.getByRole('form', { name: 'Add an adjustment' });
+    await form.getByLabel('Amount (EUR)').fill('0');
+    await form.getByLabel('Reason').fill('Launch video');
+    await form.getByRole('button', { name: 'Add adjustment' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Could not add it: amount: an adjustment of zero changes nothing.');
+    await form.getByLabel('Amount (EUR)').fill('20.00');
+    await form.getByRole('button', { name: 'Add adjustment' }).click();
+    await expect.poll(() => adjustments.locator('td[data-column="kind"]').allTextContents()).toEqual(['Bonus', 'Clawback']);
+    expect(await adjustments.locator('td[data-column="amount"]').allTextContents()).toEqual([eur('20.00'), eur('-10.00')]);
   });
 
   it('saves the campaign’s hold, and shows the server’s reason for a hold out of range', async () => {
@@ -172,7 +222,8 @@ suite('Payments and a creator’s page in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, base, seeded.viewerEmail);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
-    await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('15.00'));
+    // −10.00 clawed back, +20.00 and +25.00 of bonuses.
+    await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('35.00'));
     await page.getByRole('table', { name: 'Payouts' }).getByText('BANK-77').waitFor();
     expect(await page.getByRole('button', { name: /Authorize/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);
