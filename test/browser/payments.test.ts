@@ -8,8 +8,9 @@ import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromi
 // hold, one member with a code, one order of 100.00 at 10%. On Payments her amount due is exact;
 // she is selected and authorized, the payout marked paid by bank; then the order is refunded
 // and the clawback shows as a negative amount due, on Payments, on the campaign's Performance
-// table and on her page with the paid payout. Also: the hold saves (and a bad one says why),
-// and a viewer reads Payments with no Authorize.
+// table and on her page with the paid payout. Also: Authorize all above a minimum (her
+// negative balance carried forward) and Cancel; an admin's bonus; the hold saves (and a bad one
+// says why); both pages fit a phone; and a viewer reads Payments with no Authorize.
 
 const LOCALE = 'en-US';
 const eur = (value: string) => formatMoney({ value, currency: 'EUR' }, LOCALE);
