@@ -1,6 +1,7 @@
 // Takes the README's screenshots: starts Tally on a fresh embedded database with the demo
 // workspace, signs in as the demo user in Debian's Chromium and captures each screen at desktop
-// width, plus Home and a campaign at phone width, into docs/screenshots/.
+// width (a creator's page reached from Payments among them), plus Home and a campaign at phone
+// width, into docs/screenshots/.
 //   npm run screenshots
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,11 +106,15 @@ try {
     ['campaign-settings', `${campaignUrl.replace(/\/$/, '')}/settings`, 'Members'],
     ['community', `${base}/community`, 'Community'],
     ['settings', `${base}/settings`, 'Settings'],
+    ['payments', `${base}/payments`, 'Payouts'],
   ];
   for (const [name, url, heading] of steps) {
     await page.goto(url);
     await shot(page, name, () => page.getByRole('heading', { name: heading }).first().waitFor());
   }
+  // A paid creator's page, from the Payouts table.
+  await page.locator('table[aria-label="Payouts"] tbody tr[data-payout-id]').last().getByRole('link').click();
+  await shot(page, 'creator', () => page.locator('table[aria-label="Orders"] tbody tr').nth(3).waitFor());
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(base);

@@ -162,7 +162,11 @@ const scenario: Scenario = {
         for (const row of all.creators) {
           const want = byId.get(row.creatorId);
           const open = minor(row.onHold) + minor(row.amountDue);
-          if (!want || open !== BigInt(want.on_hold) + BigInt(want.payable) + BigInt(want.adjustments) || minor(row.adjustments) !== BigInt(want.adjustments))
+          if (
+            !want ||
+            open !== BigInt(want.on_hold) + BigInt(want.payable) + BigInt(want.adjustments) ||
+            minor(row.adjustments) !== BigInt(want.adjustments)
+          )
             throw new Error(`creator ${row.creatorId}: answered ${JSON.stringify(row)}, recounted ${JSON.stringify(want)}`);
         }
         log('every creator answered equals the recount');
@@ -188,7 +192,8 @@ const scenario: Scenario = {
         log(`authorized ${made.length} payouts (${a.length} + ${b.length}) in ${figures.authorizeAllSeconds} s`);
         if (due.length > 0 && Math.min(a.length, b.length) !== 0) throw new Error('both authorizations made payouts');
         // Creators whose hold ended during the run may add to what was due: at least what was due, every line once.
-        if (made.length < due.length || paidOut < owed) throw new Error(`paid ${paidOut} for ${made.length}, ${owed} was due for ${due.length}`);
+        if (made.length < due.length || paidOut < owed)
+          throw new Error(`paid ${paidOut} for ${made.length}, ${owed} was due for ${due.length}`);
         const twice = await sql<{ n: string }>`
           select count(*)::text as n from (select conversion_id from payout_lines where account_id = ${data.accountId} and not released
             and conversion_id is not null group by conversion_id having count(*) > 1) d`.execute(conn.db);

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../app/errors.ts';
 import { createAdjustment, listAdjustments } from '../app/payouts/adjustments.ts';
 import { listAudit } from '../app/payouts/audit.ts';
+import { campaignAmountsDue } from '../app/payouts/campaign-due.ts';
 import { amountsDue, authorizePayouts, cancelPayout, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import {
@@ -33,12 +35,21 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
       schema: {
         tags,
         description:
-          "Each creator's on hold, payable, adjustments and amount due, now, and the account's totals; paged when `limit` is given.",
+          "Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With " +
+          "`campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its " +
+          'conversions, as bonuses and deductions made by hand belong to no campaign.',
         querystring: ZDueQuery,
-        response: { 200: ZDue, 400: ZError },
+        response: { 200: ZDue, 400: ZError, 404: ZError },
       },
     },
-    async (request) => amountsDue(db, callerOf(request).accountId, new Date(), request.query),
+    async (request) => {
+      const { accountId } = callerOf(request);
+      const { campaignId, ...page } = request.query;
+      if (campaignId === undefined) return amountsDue(db, accountId, new Date(), page);
+      if (page.limit !== undefined || page.cursor !== undefined)
+        throw new AppError('invalid_input', "A campaign's amounts due come in one answer: leave out limit and cursor.");
+      return campaignAmountsDue(db, accountId, campaignId, new Date());
+    },
   );
 
   app.post(

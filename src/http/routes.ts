@@ -3,6 +3,7 @@ import type { DeliveryBatcher } from '../app/inbox/delivery-batcher.ts';
 import { accountRoutes } from './account.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { conversionRoutes } from './conversions.ts';
+import { creatorPageRoutes } from './creator-page.ts';
 import { creatorRoutes } from './creators.ts';
 import { exportRoutes } from './exports.ts';
 import { fxRateRoutes } from './fx-rates.ts';
@@ -24,6 +25,7 @@ export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher:
   await app.register(webhookRoutes, deps);
   await app.register(fxRateRoutes, deps);
   await app.register(creatorRoutes, deps);
+  await app.register(creatorPageRoutes, deps);
   await app.register(campaignRoutes, deps);
   await app.register(linkRoutes, deps);
   await app.register(conversionRoutes, deps);

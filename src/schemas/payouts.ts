@@ -44,6 +44,9 @@ export const ZDueQuery = z.object({
     .optional()
     .describe(`page size, at most ${DUE_PAGE_MAX}; absent: every creator in one answer`),
   cursor: ZCursor,
+  campaignId: ZId.optional().describe(
+    "only that campaign's conversions and the clawbacks made for them, every creator in one answer; manual adjustments belong to no campaign and are left out",
+  ),
 });
 
 export const ZPayout = z

@@ -361,6 +361,21 @@ suite('accessibility of the web app in Chromium', () => {
     await page.getByText('No creator has been removed.').waitFor();
   });
 
+  it("Payments, and a creator's page reached from the Community", async () => {
+    await nav().getByRole('link', { name: 'Payments' }).click();
+    await page.getByRole('table', { name: 'Payouts' }).waitFor();
+    await main().locator('[role="status"]:text("Loading…")').waitFor({ state: 'detached' });
+    expect(await page.title()).toBe('Payments · Tally');
+    await checkScreen(page, 'Payments');
+    await nav().getByRole('link', { name: 'Community' }).click();
+    await page.getByRole('table', { name: 'Community' }).getByRole('link', { name: 'Ava Stone' }).click();
+    await page.getByRole('heading', { name: 'Ava Stone', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Adjustments' }).waitFor();
+    await main().locator('[role="status"]:text("Loading…")').waitFor({ state: 'detached' });
+    expect(await page.title()).toBe('Ava Stone · Tally');
+    await checkScreen(page, "A creator's page");
+  });
+
   it('Settings: account, stores and a failed delivery, users, API keys, exchange rates', async () => {
     await nav().getByRole('link', { name: 'Settings' }).click();
     await page.locator('tr[data-dead-letter-id]').waitFor();

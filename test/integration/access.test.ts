@@ -174,6 +174,8 @@ describeDb('access control on every route', () => {
         body: { amount: { value: '1.00', currency: 'EUR' }, reason: 'bonus' },
       },
       { method: 'GET', path: `/api/creators/${creator}/adjustments`, role: 'viewer', owned: true },
+      { method: 'GET', path: `/api/creators/${creator}/campaigns`, role: 'viewer', owned: true },
+      { method: 'GET', path: `/api/creators/${creator}/conversions?limit=1`, role: 'viewer', owned: true },
     ];
   });
   afterAll(async () => t?.close());

@@ -81,6 +81,18 @@ describe('the demo workspace', () => {
     expect(campaigns.reduce((s, c) => s + c.orders, 0)).toBe(dashboard.orders);
   });
 
+  it('has payouts history: two paid (bank, PayPal), one pending, and a bonus in an amount due', async () => {
+    const payouts = (await get('/api/payouts')).items as Array<{ status: string; method: string | null; amount: { value: string } }>;
+    expect(payouts.map((p) => [p.status, p.method])).toEqual([
+      ['pending', null],
+      ['paid', 'paypal'],
+      ['paid', 'bank'],
+    ]);
+    expect(payouts.every((p) => minor(p.amount.value) > 0n)).toBe(true);
+    const due = (await get('/api/payouts/due')).creators as Array<{ adjustments: { value: string } }>;
+    expect(due.filter((c) => c.adjustments.value === '50.00')).toHaveLength(1);
+  });
+
   it('receives simulated store deliveries while it runs', async () => {
     const campaigns = (await get('/api/campaigns')).items as Array<{ id: string }>;
     const conversions = async () => {

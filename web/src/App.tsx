@@ -4,7 +4,9 @@ import { useLiveUpdates } from './api/live.ts';
 import { CampaignPage } from './pages/campaign/CampaignPage.tsx';
 import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
 import { CommunityPage } from './pages/community/CommunityPage.tsx';
+import { CreatorPage } from './pages/creator/CreatorPage.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
+import { PaymentsPage } from './pages/payments/PaymentsPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
 import { SessionGate, useSession } from './session.tsx';
@@ -18,6 +20,9 @@ function Page({ path }: { path: string }) {
   const campaign = /^\/campaigns\/([1-9][0-9]*)(\/settings)?\/?$/.exec(path);
   if (campaign?.[1]) return <CampaignPage campaignId={campaign[1]} tab={campaign[2] ? 'settings' : 'performance'} />;
   if (path === '/community' || path === '/community/') return <CommunityPage />;
+  const creator = /^\/creators\/([1-9][0-9]*)\/?$/.exec(path);
+  if (creator?.[1]) return <CreatorPage creatorId={creator[1]} />;
+  if (path === '/payments' || path === '/payments/') return <PaymentsPage />;
   if (path === '/campaigns' || path === '/campaigns/') return <CampaignsPage />;
   if (path === '/') return <HomePage />;
   if (path === '/settings' || path === '/settings/') return <SettingsPage />;
@@ -78,6 +83,9 @@ function Shell() {
           </Link>
           <Link href="/community" aria-current={current('/community')}>
             Community
+          </Link>
+          <Link href="/payments" aria-current={current('/payments')}>
+            Payments
           </Link>
           <Link href="/settings" aria-current={current('/settings')}>
             Settings

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type Approval, type ApprovalAction, ApprovalError } from '../../core/approval.ts';
 import type { StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
@@ -23,7 +23,7 @@ export interface ConversionFilter extends RangeInput {
 
 // The cursor is the last row's sort key, (order_date, id), opaque to clients. The date is
 // carried as text with microseconds so the keyset comparison is exact, never a JS Date.
-type Cursor = { d: string; i: string };
+export type Cursor = { d: string; i: string };
 const CURSOR_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** A cursor's date: the shape we write, naming a real instant (no 2026-02-30, no 25:00) from 1970 to 9999. */
@@ -64,15 +64,29 @@ export async function listCampaignConversions(
   campaignId: string,
   filter: ConversionFilter,
 ): Promise<{ items: TConversion[]; nextCursor: string | null }> {
-  const cursor = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
+  const cursor = pageCursor(filter.cursor);
   await assertCampaign(db, accountId, campaignId);
   const account = await db.selectFrom('accounts').select('time_zone').where('id', '=', accountId).executeTakeFirstOrThrow();
   const range = parseRange(filter, account.time_zone);
-  const limit = filter.limit ?? CONVERSIONS_PAGE_DEFAULT;
+  return conversionPage(db, accountId, ordersTableWhere(campaignId, range, filter), cursor, filter.limit);
+}
 
+/** The cursor of a page's request, decoded, or invalid_input: decode it before other checks so a bad one says so first. */
+export function pageCursor(text: string | undefined): Cursor | null {
+  return text === undefined ? null : decodeCursor(text);
+}
+
+/** One keyset page, newest first, of the account's conversions matching `where`. */
+export async function conversionPage(
+  db: Db,
+  accountId: string,
+  where: RawBuilder<boolean>,
+  cursor: Cursor | null,
+  limit: number = CONVERSIONS_PAGE_DEFAULT,
+): Promise<{ items: TConversion[]; nextCursor: string | null }> {
   let query = conversionViews(db, accountId)
     .select(sql<string>`to_char(c.order_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('date_key'))
-    .where(ordersTableWhere(campaignId, range, filter));
+    .where(where);
   if (cursor) query = query.where(sql<boolean>`(c.order_date, c.id) < (${cursor.d}::timestamptz, ${cursor.i}::bigint)`);
 
   const rows = await query

@@ -15,6 +15,7 @@ import { applyBatch } from '../ledger/apply-batch.ts';
 import { type KeptFacts, keptFactsToJson } from '../ledger/kept-facts.ts';
 import { lockAccount } from '../ledger/lock-orders.ts';
 import { createStore } from '../stores/stores.ts';
+import { seedDemoPayouts } from './payouts.ts';
 import { type Random, seededRandom } from './random.ts';
 
 // The demo workspace (README "Demo"): on the first start of an empty embedded database, an
@@ -292,6 +293,7 @@ export async function seedDemo(
     await insertClicks(trx, accountId, rnd, members, orders, now);
     return applyOrders(trx, accountId, orders);
   });
+  await seedDemoPayouts(db, accountId, DEMO_EMAIL, creatorIds, now);
   return { accountId, orders: orders.length, conversions };
 }
 

@@ -42,3 +42,16 @@ export function useSaveTerms(campaignId: string) {
     },
   });
 }
+
+/** The campaign's hold: days a conversion's commission waits before it is payable. */
+export function useSaveHold(campaignId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (holdDays: number) => ok(client.PATCH('/api/campaigns/{id}', { params: { path: { id: campaignId } }, body: { holdDays } })),
+    onSuccess: async (saved: Campaign) => {
+      queryClient.setQueryData(keys.campaigns.detail(campaignId), saved);
+      await queryClient.invalidateQueries({ queryKey: keys.campaigns.list() });
+      await queryClient.invalidateQueries({ queryKey: keys.payouts.all });
+    },
+  });
+}

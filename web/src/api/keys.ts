@@ -45,6 +45,20 @@ export const keys = {
     all: ['community'] as const,
     list: (params: string) => ['community', params] as const,
   },
+  // Amounts due, payouts and adjustments: a `payouts` event (live.ts) refetches all of them.
+  payouts: {
+    all: ['payouts'] as const,
+    due: (campaignId?: string) => ['payouts', 'due', campaignId ?? 'account'] as const,
+    list: (query: string) => ['payouts', 'list', query] as const,
+    detail: (id: string) => ['payouts', 'detail', id] as const,
+    adjustments: (creatorId: string) => ['payouts', 'adjustments', creatorId] as const,
+  },
+  creator: {
+    all: ['creator'] as const,
+    detail: (id: string) => ['creator', id, 'detail'] as const,
+    campaigns: (id: string) => ['creator', id, 'campaigns'] as const,
+    conversions: (id: string) => ['creator', id, 'conversions'] as const,
+  },
   settings: {
     stores: ['settings', 'stores'] as const,
     deadLetters: (storeId: string) => ['settings', 'dead-letters', storeId] as const,

@@ -8,8 +8,11 @@ import { keys } from './keys.ts';
 // so the eye finds them.
 
 const HIGHLIGHT_MS = 3_000;
-/** What a changed conversion can change: its rows, its campaign's figures, the totals, the Community's. */
-const FIGURES = [keys.conversions.all, keys.performance.all, keys.dashboard.all, keys.community.all];
+/**
+ * What a changed conversion can change: its rows, its campaign's figures, the totals, the
+ * Community's, its creator's page, and the amounts due (a refund of a paid order is a clawback).
+ */
+const FIGURES = [keys.conversions.all, keys.performance.all, keys.dashboard.all, keys.community.all, keys.creator.all, keys.payouts.all];
 const changedAt = new Map<string, number>();
 const listeners = new Set<() => void>();
 let version = 0;
@@ -65,6 +68,8 @@ export function useLiveUpdates(onRefused: () => void): void {
       markChanged(conversion.id);
       refresh();
     });
+    // Payouts or adjustments changed (here or elsewhere): amounts due, payouts, adjustments.
+    source.addEventListener('payouts', () => void queryClient.invalidateQueries({ queryKey: keys.payouts.all }));
     // The stream could not replay what was missed: everything is refetched.
     source.addEventListener('reload', () => void queryClient.invalidateQueries());
     return () => {

@@ -1830,6 +1830,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/creators/{id}/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every campaign the creator is or was a member of, with the membership's codes, links and terms, and the counted orders and commission there. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatorCampaigns"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/creators/{id}/conversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A creator's conversions in every campaign, newest first, by keyset page */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the previous page's nextCursor */
+                    cursor?: string;
+                    /** @description page size, 50 by default, at most 500 */
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Conversion"][];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/creators/{id}/restore": {
         parameters: {
             query?: never;
@@ -2676,10 +2788,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the account's totals; paged when `limit` is given. */
+        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With `campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by hand belong to no campaign. */
         get: {
             parameters: {
                 query?: {
+                    /** @description only that campaign's conversions and the clawbacks made for them, every creator in one answer; manual adjustments belong to no campaign and are left out */
+                    campaignId?: string;
                     /** @description the previous page's nextCursor, with the same other parameters */
                     cursor?: string;
                     /** @description page size, at most 1000; absent: every creator in one answer */
@@ -2702,6 +2816,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3930,6 +4053,44 @@ export interface components {
             id: string;
             name: string;
             removed: boolean;
+        };
+        CreatorCampaign: {
+            campaign: components["schemas"]["Campaign"];
+            /** @description their commission, in the default currency */
+            commission: components["schemas"]["Money"];
+            /** @description the membership: codes, links, own terms, and whether it was removed */
+            member: components["schemas"]["Member"];
+            /** @description counted conversions in this campaign */
+            orders: number;
+        };
+        CreatorCampaignInput: {
+            campaign: components["schemas"]["CampaignInput"];
+            /** @description their commission, in the default currency */
+            commission: components["schemas"]["MoneyInput"];
+            /** @description the membership: codes, links, own terms, and whether it was removed */
+            member: components["schemas"]["MemberInput"];
+            /** @description counted conversions in this campaign */
+            orders: number;
+        };
+        CreatorCampaigns: {
+            currency: string;
+            /** @description every campaign the creator is or was a member of, oldest membership first */
+            items: components["schemas"]["CreatorCampaign"][];
+            /** @description across every campaign */
+            totals: {
+                commission: components["schemas"]["Money"];
+                orders: number;
+            };
+        };
+        CreatorCampaignsInput: {
+            currency: string;
+            /** @description every campaign the creator is or was a member of, oldest membership first */
+            items: components["schemas"]["CreatorCampaignInput"][];
+            /** @description across every campaign */
+            totals: {
+                commission: components["schemas"]["MoneyInput"];
+                orders: number;
+            };
         };
         CreatorFigures: {
             /** @description clicks on the creator's affiliate links */

@@ -42,3 +42,13 @@ export type DeadLetter = Answer<'/api/stores/{id}/dead-letters', 'get'>['items']
 export type ApiKey = Answer<'/api/api-keys', 'get'>['items'][number];
 export type RatesReply = Answer<'/api/fx-rates', 'get'>;
 export type ImportReply = Answer<'/api/fx-rates/import', 'post'>;
+
+export type AmountsDue = Schemas['AmountsDue'];
+export type DueCreator = Schemas['DueCreator'];
+export type Payout = Schemas['Payout'];
+export type PayoutDetail = Schemas['PayoutDetail'];
+export type PayoutStatus = Payout['status'];
+export type PayoutMethod = NonNullable<Payout['method']>;
+export type Adjustment = Schemas['Adjustment'];
+export type CreatorCampaigns = Schemas['CreatorCampaigns'];
+export type CreatorCampaign = Schemas['CreatorCampaign'];

@@ -11,3 +11,9 @@ export function StatusBadge({ status }: { status: StoreStatus }) {
 export function ApprovalBadge({ approval }: { approval: Conversion['approval'] }) {
   return <span className={`badge badge-${approval}`}>{approval === 'approved' ? 'Approved' : 'Rejected'}</span>;
 }
+
+const PAYOUT_STATUS = { pending: 'Pending', paid: 'Paid', canceled: 'Canceled' } as const;
+
+export function PayoutStatusBadge({ status }: { status: keyof typeof PAYOUT_STATUS }) {
+  return <span className={`badge badge-${status}`}>{PAYOUT_STATUS[status]}</span>;
+}

@@ -1,4 +1,5 @@
 import { useCampaign, usePerformance } from '../../api/campaigns.ts';
+import { useAmountsDue } from '../../api/payouts.ts';
 import { useSession } from '../../session.tsx';
 import { Link } from '../../ui/router.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
@@ -49,6 +50,7 @@ export function CampaignPage({ campaignId, tab }: { campaignId: string; tab: Cam
 function PerformanceTab({ campaignId }: { campaignId: string }) {
   const { user } = useSession();
   const performance = usePerformance(campaignId);
+  const due = useAmountsDue(campaignId);
   return (
     <>
       <h2>Performance</h2>
@@ -58,7 +60,7 @@ function PerformanceTab({ campaignId }: { campaignId: string }) {
           {performance.error.message}
         </p>
       )}
-      {performance.data && <PerformanceTable performance={performance.data} />}
+      {performance.data && <PerformanceTable performance={performance.data} due={due.data} />}
       <h2>Orders</h2>
       <OrdersTable campaignId={campaignId} canReview={user.role !== 'viewer'} />
     </>

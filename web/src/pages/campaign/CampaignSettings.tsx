@@ -3,6 +3,7 @@ import type { Campaign, Member } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { AddMemberForm } from './AddMemberForm.tsx';
+import { HoldForm } from './HoldForm.tsx';
 import { MemberCard } from './MemberCard.tsx';
 import { TermsForm } from './TermsForm.tsx';
 import './campaign-settings.css';
@@ -24,6 +25,11 @@ export function CampaignSettings({ campaign }: { campaign: Campaign }) {
       <section aria-labelledby="terms-title" className="panel">
         <h2 id="terms-title">Commission terms</h2>
         <TermsForm key={campaign.id} campaign={campaign} defaultCurrency={account.defaultCurrency} canEdit={canEdit} />
+      </section>
+
+      <section aria-labelledby="hold-title" className="panel">
+        <h2 id="hold-title">Payment hold</h2>
+        <HoldForm key={campaign.id} campaign={campaign} canEdit={canEdit} />
       </section>
 
       <section aria-labelledby="members-title">

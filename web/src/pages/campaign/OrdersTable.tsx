@@ -14,6 +14,7 @@ import type { Conversion } from '../../api/types.ts';
 import { DownloadLink } from '../../ui/DownloadLink.tsx';
 import { downloadChecked, postForDownload } from '../../ui/download.ts';
 import { formatMoney } from '../../ui/format.ts';
+import { Link } from '../../ui/router.tsx';
 import { ApprovalBadge, StatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { ApprovalButton } from './ApprovalButton.tsx';
@@ -64,7 +65,10 @@ function makeColumns(canReview: boolean, canExport: boolean, announce: (message:
     ...(canExport ? [select] : []),
     helper.accessor('orderDate', { header: 'Date', cell: (info) => dateFormat.format(new Date(info.getValue())) }),
     helper.accessor('orderNumber', { header: 'Order' }),
-    helper.accessor('creatorName', { header: 'Creator' }),
+    helper.accessor('creatorName', {
+      header: 'Creator',
+      cell: (info) => <Link href={`/creators/${info.row.original.creatorId}`}>{info.getValue()}</Link>,
+    }),
     helper.accessor((c) => `${c.via.type === 'code' ? 'Code' : 'Link'} ${c.via.value}`, { id: 'via', header: 'Code or link' }),
     helper.accessor('status', { header: 'Status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
     helper.accessor('amount', { header: 'Amount', cell: (info) => money(info.getValue()) }),

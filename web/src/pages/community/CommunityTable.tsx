@@ -2,6 +2,7 @@ import { useRemoveCreator } from '../../api/creators.ts';
 import type { Community, CommunityCreator, CommunitySort } from '../../api/types.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
+import { Link } from '../../ui/router.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 
 // The Community's creators and their figures, as far as the pages loaded so far reach. The
@@ -60,7 +61,9 @@ export function CommunityTable({ creators, count, totals, sort, onSort, searchin
         <tbody>
           {creators.map((c) => (
             <tr key={c.creatorId} data-creator-id={c.creatorId}>
-              <th scope="row">{c.name}</th>
+              <th scope="row">
+                <Link href={`/creators/${c.creatorId}`}>{c.name}</Link>
+              </th>
               <td className="num" data-column="orders">
                 {formatCount(c.orders)}
               </td>

@@ -1,0 +1,234 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { formatMoney } from '../../web/src/ui/format.ts';
+import { type Client, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
+import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromium.ts';
+
+// Paying a creator in Chromium against a real server, seeded through the API: a campaign with no
+// hold, one member with a code, one order of 100.00 at 10%. On Payments her amount due is exact;
+// she is selected and authorized, the payout marked paid by bank; then the order is refunded
+// and the clawback shows as a negative amount due, on Payments, on the campaign's Performance
+// table and on her page with the paid payout. Also: Authorize all above a minimum (her
+// negative balance carried forward) and Cancel; an admin's bonus; the hold saves (and a bad one
+// says why); both pages fit a phone; and a viewer reads Payments with no Authorize.
+
+const LOCALE = 'en-US';
+const eur = (value: string) => formatMoney({ value, currency: 'EUR' }, LOCALE);
+
+async function seed(admin: Client) {
+  const mia = (await admin.post('/api/creators', { name: 'Mia Chen', handle: '@mia', email: 'mia@example.com' })).body.id as string;
+  const campaign = await admin.post('/api/campaigns', { name: 'Summer Launch', commission: { percent: '10' }, holdDays: 0 });
+  expect(campaign.body.holdDays).toBe(0);
+  expect((await admin.post(`/api/campaigns/${campaign.body.id}/members`, { creatorId: mia, codes: ['MIA10'] })).status).toBe(201);
+  const store = (await admin.post('/api/stores', { platform: 'custom', name: 'Web shop', currency: 'EUR' })).body.id as string;
+  const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  const order = async (status: string, updatedAt: string) => {
+    const res = await admin.put(`/api/stores/${store}/orders/B-1`, {
+      number: '#2001',
+      createdAt: yesterday,
+      updatedAt,
+      currency: 'EUR',
+      subtotal: '100.00',
+      status,
+      codes: ['MIA10'],
+    });
+    expect(res.status).toBe(200);
+  };
+  await order('paid', yesterday);
+  const viewerEmail = `viewer-${Date.now()}@example.com`;
+  expect((await admin.post('/api/users', { email: viewerEmail, password: PASSWORD, role: 'viewer' })).status).toBe(201);
+  return { mia, campaignId: campaign.body.id as string, store, order, viewerEmail };
+}
+
+suite('Payments and a creator’s page in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let admin: Client;
+  let email: string;
+  let seeded: Awaited<ReturnType<typeof seed>>;
+  const dueCell = (column: string) =>
+    page.getByRole('table', { name: 'Amounts due' }).locator(`tr[data-creator-id="${seeded.mia}"] td[data-column="${column}"]`);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    base = await listenLocally(t.app);
+    const account = await newAccount(t.app, { password: PASSWORD, timeZone: 'Europe/Paris', defaultCurrency: 'EUR' });
+    admin = account.admin;
+    email = account.email;
+    seeded = await seed(admin);
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await signIn(page, base, email);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("shows the creator's exact amount due, authorizes her payout and marks it paid by bank", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
+    await page.getByRole('heading', { name: 'Payments', level: 1 }).waitFor();
+    await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('10.00'));
+    expect(await dueCell('payable').textContent()).toBe(eur('10.00'));
+    expect(await dueCell('onHold').textContent()).toBe(eur('0.00'));
+
+    const form = page.getByRole('form', { name: 'Authorize payouts' });
+    expect(await form.getByRole('button', { name: /^Authorize selected/ }).isDisabled()).toBe(true);
+    await page.getByLabel('Select Mia Chen').check();
+    await form.getByRole('button', { name: 'Authorize selected (1)' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe(`1 payout authorized, ${eur('10.00')} in all.`);
+    await page.getByRole('table', { name: 'Amounts due' }).getByText('Nothing is owed or on hold.').waitFor();
+    const payouts = (await admin.get('/api/payouts')).body.items;
+    expect(payouts.map((p: { creatorId: string; status: string; amount: unknown }) => [p.creatorId, p.status, p.amount])).toEqual([
+      [seeded.mia, 'pending', { value: '10.00', currency: 'EUR' }],
+    ]);
+
+    const row = page.getByRole('table', { name: 'Payouts' }).locator(`tr[data-payout-id="${payouts[0].id}"]`);
+    await row.getByRole('button', { name: 'Lines' }).click();
+    const lines = page.getByRole('table', { name: 'Lines of the payout to Mia Chen' });
+    await expect.poll(() => lines.locator('tbody tr').allInnerTexts()).toEqual([`Order #2001\t${eur('10.00')}`]);
+
+    await row.getByRole('button', { name: 'Mark paid' }).click();
+    const paid = page.getByRole('form', { name: 'Mark the payout to Mia Chen paid' });
+    await paid.getByLabel('Method').selectOption('bank');
+    await paid.getByLabel('Reference').fill('BANK-77');
+    await paid.getByRole('button', { name: 'Save as paid' }).click();
+    await expect.poll(() => row.locator('td[data-column="status"]').textContent()).toBe('Paid');
+    expect(await row.locator('td[data-column="method"]').textContent()).toBe('Bank transfer');
+    expect(await row.locator('td[data-column="reference"]').textContent()).toBe('BANK-77');
+    expect(await row.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);
+    expect((await admin.get(`/api/payouts/${payouts[0].id}`)).body).toMatchObject({ status: 'paid', method: 'bank', reference: 'BANK-77' });
+  });
+
+  it('shows the clawback of a refund after payout: a negative amount due, live, on Payments and the Performance table', async () => {
+    await seeded.order('refunded', new Date().toISOString());
+    // The page is still Payments: the refund's event refetches the amounts due.
+    await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('-10.00'));
+    expect(await dueCell('adjustments').textContent()).toBe(eur('-10.00'));
+    expect(await dueCell('payable').textContent()).toBe(eur('0.00'));
+
+    await page.goto(`${base}/campaigns/${seeded.campaignId}`);
+    const performance = page.getByRole('table', { name: 'Creator performance' });
+    await expect
+      .poll(() => performance.locator(`tr[data-creator-id="${seeded.mia}"] td[data-column="amountDue"]`).textContent())
+      .toBe(eur('-10.00'));
+  });
+
+  it('authorizes everyone at or above a minimum, says whose negative balance is carried forward, and cancels', async () => {
+    const leo = (await admin.post('/api/creators', { name: 'Leo Park' })).body.id as string;
+    expect((await admin.post(`/api/campaigns/${seeded.campaignId}/members`, { creatorId: leo, codes: ['LEO5'] })).status).toBe(201);
+    const at = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const order = { number: '#2002', createdAt: at, updatedAt: at, currency: 'EUR', subtotal: '50.00', status: 'paid', codes: ['LEO5'] };
+    expect((await admin.put(`/api/stores/${seeded.store}/orders/B-2`, order)).status).toBe(200);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
+    const leoDue = page.getByRole('table', { name: 'Amounts due' }).locator(`tr[data-creator-id="${leo}"] td[data-column="amountDue"]`);
+    await expect.poll(() => leoDue.textContent()).toBe(eur('5.00'));
+    const form = page.getByRole('form', { name: 'Authorize payouts' });
+    await form.getByLabel(/Minimum amount/).fill('1.00');
+    await form.getByRole('button', { name: 'Authorize all' }).click();
+    await expect
+      .poll(() => form.getByRole('status').textContent())
+      .toBe(
+        `1 payout authorized, ${eur('5.00')} in all. Carried forward, no payout: Mia Chen (${eur('-10.00')}): ` +
+          'a negative balance nets against later commission.',
+      );
+    await expect.poll(() => leoDue.count()).toBe(0);
+    expect(await dueCell('amountDue').textContent()).toBe(eur('-10.00'));
+    const pending = (await admin.get('/api/payouts?status=pending')).body.items;
+    expect(pending.map((p: { creatorId: string; amount: unknown }) => [p.creatorId, p.amount])).toEqual([
+      [leo, { value: '5.00', currency: 'EUR' }],
+    ]);
+
+    // Canceled, what it paid is in Leo's amount due again.
+    const row = page.getByRole('table', { name: 'Payouts' }).locator(`tr[data-payout-id="${pending[0].id}"]`);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await page
+      .getByRole('group', { name: 'Confirm canceling the payout to Leo Park' })
+      .getByRole('button', { name: 'Cancel payout' })
+      .click();
+    await expect.poll(() => row.locator('td[data-column="status"]').textContent()).toBe('Canceled');
+    await expect.poll(() => leoDue.textContent()).toBe(eur('5.00'));
+    expect((await admin.get(`/api/payouts/${pending[0].id}`)).body.status).toBe('canceled');
+  });
+
+  it("shows the clawback and the paid payout on the creator's page, reached from the Performance table", async () => {
+    await page.goto(`${base}/campaigns/${seeded.campaignId}`);
+    await page.getByRole('table', { name: 'Creator performance' }).getByRole('link', { name: 'Mia Chen' }).click();
+    await page.getByRole('heading', { name: 'Mia Chen', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/creators/${seeded.mia}`);
+    await page.getByText('mia@example.com').waitFor();
+    await expect.poll(() => page.getByTestId('creator-totals').textContent()).toBe(`In all: 0 counted orders, ${eur('0.00')} commission.`);
+    const campaign = page.locator(`li[data-campaign-id="${seeded.campaignId}"]`);
+    expect(await campaign.getByText('Codes: MIA10').count()).toBe(1);
+
+    const orders = page.getByRole('table', { name: 'Orders' });
+    await expect.poll(() => orders.locator('tbody tr td[data-column="status"]').allTextContents()).toEqual(['Refunded']);
+
+    const adjustments = page.getByRole('table', { name: 'Adjustments' });
+    await expect.poll(() => adjustments.locator('td[data-column="kind"]').allTextContents()).toEqual(['Clawback']);
+    expect(await adjustments.locator('td[data-column="amount"]').allTextContents()).toEqual([eur('-10.00')]);
+
+    const payouts = page.getByRole('table', { name: "Creator's payouts" });
+    await expect.poll(() => payouts.locator('td[data-column="status"]').allTextContents()).toEqual(['Paid']);
+    expect(await payouts.locator('td[data-column="reference"]').allTextContents()).toEqual(['BANK-77']);
+    expect(await payouts.locator('td[data-column="amount"]').allTextContents()).toEqual([eur('10.00')]);
+
+    // An admin adds a bonus; one of zero is refused with the server's reason.
+    const form = page.getByRole('form', { name: 'Add an adjustment' });
+    await form.getByLabel('Amount (EUR)').fill('0');
+    await form.getByLabel('Reason').fill('Launch video');
+    await form.getByRole('button', { name: 'Add adjustment' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Could not add it: amount: an adjustment of zero changes nothing.');
+    await form.getByLabel('Amount (EUR)').fill('20.00');
+    await form.getByRole('button', { name: 'Add adjustment' }).click();
+    await expect.poll(() => adjustments.locator('td[data-column="kind"]').allTextContents()).toEqual(['Bonus', 'Clawback']);
+    expect(await adjustments.locator('td[data-column="amount"]').allTextContents()).toEqual([eur('20.00'), eur('-10.00')]);
+  });
+
+  it('saves the campaign’s hold, and shows the server’s reason for a hold out of range', async () => {
+    await page.goto(`${base}/campaigns/${seeded.campaignId}/settings`);
+    const form = page.getByRole('form', { name: 'Payment hold' });
+    expect(await form.getByLabel('Hold (days)').inputValue()).toBe('0');
+    await form.getByLabel('Hold (days)').fill('400');
+    await form.getByRole('button', { name: 'Save hold' }).click();
+    const refused = await admin.patch(`/api/campaigns/${seeded.campaignId}`, { holdDays: 400 });
+    expect(refused.status).toBe(400);
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe(`Could not save the hold: ${refused.body.error.message}`);
+    await form.getByLabel('Hold (days)').fill('30');
+    await form.getByRole('button', { name: 'Save hold' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Hold saved.');
+    expect((await admin.get(`/api/campaigns/${seeded.campaignId}`)).body.holdDays).toBe(30);
+  });
+
+  it("fits Payments and the creator's page in a phone-width screen without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const path of ['/payments', `/creators/${seeded.mia}`]) {
+        await page.goto(`${base}${path}`);
+        await page.locator('main h1').waitFor();
+        await page.getByRole('status').filter({ hasText: 'Loading…' }).waitFor({ state: 'detached' });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        expect(overflow, path).toBe(0);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it('lets a viewer read Payments with no Authorize, Mark paid or Cancel', async () => {
+    await admin.post(`/api/creators/${seeded.mia}/adjustments`, { amount: { value: '25.00', currency: 'EUR' }, reason: 'launch bonus' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, base, seeded.viewerEmail);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
+    // −10.00 clawed back, +20.00 and +25.00 of bonuses.
+    await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('35.00'));
+    await page.getByRole('table', { name: 'Payouts' }).getByText('BANK-77').waitFor();
+    expect(await page.getByRole('button', { name: /Authorize/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+  });
+});

@@ -1,0 +1,81 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { client, ok } from './client.ts';
+import { keys, queryText } from './keys.ts';
+import type { Money, PayoutMethod, PayoutStatus } from './types.ts';
+
+// Paying creators: amounts due (the account's, or one campaign's), payouts and their lines, a
+// creator's adjustments; authorizing, marking paid, canceling and adjusting. Each change
+// refetches every payouts query (and the creator pages' figures): what one changes, the others show.
+
+export function useAmountsDue(campaignId?: string) {
+  return useQuery({
+    queryKey: keys.payouts.due(campaignId),
+    queryFn: () => ok(client.GET('/api/payouts/due', { params: { query: campaignId ? { campaignId } : {} } })),
+  });
+}
+
+export interface PayoutsFilter {
+  status?: PayoutStatus | undefined;
+  creatorId?: string | undefined;
+}
+
+export function usePayouts(filter: PayoutsFilter) {
+  const query = { ...(filter.status && { status: filter.status }), ...(filter.creatorId && { creatorId: filter.creatorId }) };
+  return useQuery({
+    queryKey: keys.payouts.list(queryText(query)),
+    queryFn: () => ok(client.GET('/api/payouts', { params: { query } })),
+  });
+}
+
+export function usePayout(id: string) {
+  return useQuery({
+    queryKey: keys.payouts.detail(id),
+    queryFn: () => ok(client.GET('/api/payouts/{id}', { params: { path: { id } } })),
+  });
+}
+
+export function useAdjustments(creatorId: string) {
+  return useQuery({
+    queryKey: keys.payouts.adjustments(creatorId),
+    queryFn: () => ok(client.GET('/api/creators/{id}/adjustments', { params: { path: { id: creatorId } } })),
+  });
+}
+
+function useRefreshPayouts() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: keys.payouts.all });
+}
+
+export function useAuthorize() {
+  const refresh = useRefreshPayouts();
+  return useMutation({
+    mutationFn: (body: { creatorIds?: string[]; minimum?: Money; note?: string }) => ok(client.POST('/api/payouts', { body })),
+    onSuccess: refresh,
+  });
+}
+
+export function useMarkPaid(payoutId: string) {
+  const refresh = useRefreshPayouts();
+  return useMutation({
+    mutationFn: (body: { method: PayoutMethod; reference?: string; paidAt?: string }) =>
+      ok(client.POST('/api/payouts/{id}/paid', { params: { path: { id: payoutId } }, body })),
+    onSuccess: refresh,
+  });
+}
+
+export function useCancelPayout(payoutId: string) {
+  const refresh = useRefreshPayouts();
+  return useMutation({
+    mutationFn: () => ok(client.POST('/api/payouts/{id}/cancel', { params: { path: { id: payoutId } } })),
+    onSuccess: refresh,
+  });
+}
+
+export function useAddAdjustment(creatorId: string) {
+  const refresh = useRefreshPayouts();
+  return useMutation({
+    mutationFn: (body: { amount: Money; reason: string }) =>
+      ok(client.POST('/api/creators/{id}/adjustments', { params: { path: { id: creatorId } }, body })),
+    onSuccess: refresh,
+  });
+}
