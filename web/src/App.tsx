@@ -5,6 +5,7 @@ import { CampaignPage } from './pages/campaign/CampaignPage.tsx';
 import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
 import { CommunityPage } from './pages/community/CommunityPage.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
+import { PortalPage } from './pages/portal/PortalPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
 import { SessionGate, useSession } from './session.tsx';
@@ -99,7 +100,18 @@ function Shell() {
   );
 }
 
+// A creator's own page is opened by its link alone: no sign-in, no navigation of the dashboard.
+const PORTAL_PATH = /^\/portal\/([^/]+)\/?$/;
+
 export function App() {
+  const portal = PORTAL_PATH.exec(usePath());
+  if (portal?.[1]) {
+    return (
+      <main className="content" id="content">
+        <PortalPage token={portal[1]} />
+      </main>
+    );
+  }
   return (
     <SessionGate signedOut={(start) => <SignInPage onSignedIn={start} />}>
       <Shell />

@@ -42,3 +42,5 @@ export type DeadLetter = Answer<'/api/stores/{id}/dead-letters', 'get'>['items']
 export type ApiKey = Answer<'/api/api-keys', 'get'>['items'][number];
 export type RatesReply = Answer<'/api/fx-rates', 'get'>;
 export type ImportReply = Answer<'/api/fx-rates/import', 'post'>;
+export type Portal = Schemas['Portal'];
+export type PortalOrder = Schemas['PortalOrder'];
