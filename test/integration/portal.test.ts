@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, describeDb, newAccount, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -192,6 +193,45 @@ describeDb('creator portal', () => {
     // A token is read whatever credentials come with it: a caller's key is not asked for.
     const token = await a.link(ann);
     expect((await new Client(t.app, { bearer: 'tly_1_forged' }).get(`/api/portal/${token}`)).status).toBe(200);
+  });
+
+  it('pages the orders by 500, newest first, two of the same instant the later-made first', async () => {
+    const a = await brand();
+    const ann = await a.creator('Ann', 'ANN');
+    await a.order('C0', 'ANN', '10.00', '2026-03-06T10:00:00Z');
+    // 500 copies of that order, written directly: copy n is floor(n / 2) minutes older.
+    await sql`
+      with source as (
+        select o.*, c.campaign_id, c.creator_id, c.via_type, c.via_value, c.approval, c.amount_minor as c_amount,
+               c.terms_percent, c.fx_missing, c.converted_minor, c.commission_minor, c.counted, c.status as c_status
+        from orders o join conversions c on c.account_id = o.account_id and c.order_id = o.id
+        where o.account_id = ${a.accountId} and o.external_id = 'C0'
+      ), copies as (
+        insert into orders (account_id, store_id, external_id, number, currency, placed_at, store_updated_at, base_status,
+                            gross_minor, refunded_minor, status, amount_minor, codes, subtotal_minor, current_minor)
+        select s.account_id, s.store_id, 'C' || n, '#C' || n, s.currency, s.placed_at - (n / 2) * interval '1 minute',
+               s.store_updated_at, s.base_status, s.gross_minor, s.refunded_minor, s.status, s.amount_minor, s.codes,
+               s.subtotal_minor, s.current_minor
+        from source s, generate_series(1, 500) as n order by n
+        returning id, placed_at
+      )
+      insert into conversions (account_id, order_id, store_id, campaign_id, creator_id, via_type, via_value, order_date, currency,
+                               status, approval, amount_minor, terms_percent, fx_missing, converted_minor, commission_minor, counted)
+      select s.account_id, c.id, s.store_id, s.campaign_id, s.creator_id, s.via_type, s.via_value, c.placed_at, s.currency,
+             s.c_status, s.approval, s.c_amount, s.terms_percent, s.fx_missing, s.converted_minor, s.commission_minor, s.counted
+      from copies c, source s order by c.id`.execute(t.db);
+    const expected = Array.from({ length: 501 }, (_, n) => n)
+      .sort((x, y) => Math.floor(x / 2) - Math.floor(y / 2) || y - x)
+      .map((n) => `#C${n}`);
+
+    const token = await a.link(ann);
+    const first = await portal(token);
+    expect(first.body.orders.map((o: { orderNumber: string }) => o.orderNumber)).toEqual(expected.slice(0, 500));
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await portal(token, `?cursor=${first.body.nextCursor}`);
+    expect([second.body.orders.map((o: { orderNumber: string }) => o.orderNumber), second.body.nextCursor]).toEqual([['#C500'], null]);
+    expect(second.body.onHold).toEqual(eur('0.00'));
+    expect(second.body.amountDue).toEqual(eur('501.00'));
   });
 
   it('refuses a cursor it did not hand out, and limits reads per address', async () => {
