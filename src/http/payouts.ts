@@ -94,7 +94,8 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
         summary: 'The payouts’ lines as CSV: one record per order or adjustment a payout pays',
         description:
           "The same filters as /api/payouts/export. `Line Type` is `order` (with the order's id, number, date and campaign) or " +
-          '`adjustment` (with its reason); `Amount` is what the payout pays for the line, frozen when it was authorized.',
+          '`adjustment` (with its reason, and for a clawback the order it is for); `Amount` is what the payout pays for the ' +
+          'line, frozen when it was authorized.',
         querystring: ZPayoutExportQuery,
         response: { 200: csvSchema(PAYOUT_LINE_EXPORT_COLUMNS, 'newest payout first, its lines in order'), 400: ZError },
       },

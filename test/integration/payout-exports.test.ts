@@ -47,7 +47,7 @@ describeDb('payout exports', () => {
       });
       expect(res.status, res.text).toBe(200);
     };
-    return { ...account, creator, order };
+    return { ...account, store, creator, order };
   }
 
   it('keeps a creator’s PayPal e-mail, changes and clears it, and refuses one that is not an e-mail or begins like a formula', async () => {
@@ -142,6 +142,36 @@ describeDb('payout exports', () => {
       const res = await viewer.get(path);
       expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'forbidden']);
     }
+  });
+
+  it('names the order a clawback is for in the lines export, with its negative amount', async () => {
+    const b = await brand();
+    const ann = await b.creator({ name: 'Ann' }, 'ANN');
+    await b.order('O-1', 'ANN', '100.00');
+    const first = (await b.admin.post('/api/payouts', {})).body.items[0].id;
+    // A partial refund after the payout: its commission 10.00 → 6.00, a clawback of −4.00.
+    const refund = await b.admin.put(`/api/stores/${b.store}/orders/O-1`, {
+      number: '#1',
+      createdAt: OLD,
+      updatedAt: '2026-03-07T00:00:00Z',
+      currency: 'EUR',
+      subtotal: '100.00',
+      refunded: '40.00',
+      status: 'paid',
+      codes: ['ANN'],
+    });
+    expect(refund.status, refund.text).toBe(200);
+    await b.order('O-2', 'ANN', '200.00');
+    const second = (await b.admin.post('/api/payouts', {})).body.items[0];
+    expect(second.amount).toEqual({ value: '16.00', currency: 'EUR' });
+    expect((await b.admin.get(`/api/payouts/lines/export?creatorId=${ann}`)).text).toBe(
+      csv(
+        LINES_HEADER,
+        `${second.id},Ann,pending,order,O-2,#2,2026-03-06 11:00:00,Spring,,20.00,EUR`,
+        `${second.id},Ann,pending,adjustment,O-1,#1,2026-03-06 11:00:00,Spring,commission changed after payout,-4.00,EUR`,
+        `${first},Ann,pending,order,O-1,#1,2026-03-06 11:00:00,Spring,,10.00,EUR`,
+      ),
+    );
   });
 
   it('refuses bad filters with 400 invalid_input', async () => {

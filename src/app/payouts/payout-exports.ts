@@ -90,11 +90,14 @@ function lineRows(db: Db, accountId: string, where: RawBuilder<boolean>) {
       .innerJoin('payouts as p', (j) => j.onRef('p.account_id', '=', 'l.account_id').onRef('p.id', '=', 'l.payout_id'))
       .innerJoin('creators as r', (j) => j.onRef('r.account_id', '=', 'p.account_id').onRef('r.id', '=', 'p.creator_id'))
       .innerJoin('accounts as a', 'a.id', 'p.account_id')
-      // A line's conversion may be gone (a rebuild's repair removes it); the line stays, its order cells empty.
-      .leftJoin('conversions as c', (j) => j.onRef('c.account_id', '=', 'l.account_id').onRef('c.id', '=', 'l.conversion_id'))
-      .leftJoin('orders as o', (j) => j.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
-      .leftJoin('campaigns as k', (j) => j.onRef('k.account_id', '=', 'c.account_id').onRef('k.id', '=', 'c.campaign_id'))
       .leftJoin('payout_adjustments as j', (x) => x.onRef('j.account_id', '=', 'l.account_id').onRef('j.id', '=', 'l.adjustment_id'))
+      // The order of a conversion's line, or of a clawback's conversion. It may be gone (a rebuild's
+      // repair removes it); the line stays, its order cells empty.
+      .leftJoin('conversions as c', (x) =>
+        x.onRef('c.account_id', '=', 'l.account_id').on(sql<boolean>`c.id = coalesce(l.conversion_id, j.conversion_id)`),
+      )
+      .leftJoin('orders as o', (x) => x.onRef('o.account_id', '=', 'c.account_id').onRef('o.id', '=', 'c.order_id'))
+      .leftJoin('campaigns as k', (x) => x.onRef('k.account_id', '=', 'c.account_id').onRef('k.id', '=', 'c.campaign_id'))
       .select([
         'l.id as line_id',
         'p.id',
@@ -115,6 +118,8 @@ function lineRows(db: Db, accountId: string, where: RawBuilder<boolean>) {
 }
 type LineRow = Awaited<ReturnType<ReturnType<typeof lineRows>['executeTakeFirstOrThrow']>>;
 
+// Amounts are not neutralised: formatMoney writes digits, a point and, for a deduction or a
+// clawback, a leading minus, which a spreadsheet reads as the negative number it is.
 const lineRecord = (r: LineRow): string[] => [
   r.id,
   text(r.name),

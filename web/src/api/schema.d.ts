@@ -2852,7 +2852,7 @@ export interface paths {
         };
         /**
          * The payouts’ lines as CSV: one record per order or adjustment a payout pays
-         * @description The same filters as /api/payouts/export. `Line Type` is `order` (with the order's id, number, date and campaign) or `adjustment` (with its reason); `Amount` is what the payout pays for the line, frozen when it was authorized.
+         * @description The same filters as /api/payouts/export. `Line Type` is `order` (with the order's id, number, date and campaign) or `adjustment` (with its reason, and for a clawback the order it is for); `Amount` is what the payout pays for the line, frozen when it was authorized.
          */
         get: {
             parameters: {
