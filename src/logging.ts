@@ -23,9 +23,18 @@ const CENSORED = [
   'err.detail',
 ];
 
+// A creator's page is opened by the token in its path (`/portal/{token}`, `/api/portal/{token}`):
+// the path segment after `portal` is a credential, so a logged path never shows it.
+const PORTAL_TOKEN = /^(\/(?:api\/)?portal\/)[^/]+/;
+
+/** A path as the log may hold it: the query left off and a creator page's token censored. */
+export function loggedPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(PORTAL_TOKEN, '$1[redacted]');
+}
+
 /** A request as a log line names it: its method and path, never its query, headers or address. */
 function requestFields(req: { method?: string; url?: string }) {
-  return { method: req.method, url: req.url?.split('?')[0] };
+  return { method: req.method, url: req.url === undefined ? undefined : loggedPath(req.url) };
 }
 
 export function loggerOptions(level: string): LoggerOptions {

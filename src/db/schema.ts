@@ -83,6 +83,7 @@ export interface CreatorsTable {
   name: string;
   handle: string | null;
   email: string | null;
+  paypal_email: string | null;
   removed_at: Timestamp | null;
   created_at: Generated<Date>;
 }
@@ -436,10 +437,20 @@ export interface PayoutAuditTable {
   id: Generated<string>;
   at: Generated<Date>;
   actor: string;
-  action: 'authorize' | 'paid' | 'cancel' | 'adjust';
+  action: 'authorize' | 'paid' | 'cancel' | 'adjust' | 'portal_link' | 'portal_revoke';
   payout_id: NullableBigint;
   creator_id: NullableBigint;
   detail: string;
+}
+
+export interface PortalLinksTable {
+  account_id: Bigint;
+  id: Generated<string>;
+  creator_id: Bigint;
+  token_hash: string;
+  created_at: Generated<Date>;
+  created_by: string;
+  revoked_at: Timestamp | null;
 }
 
 export interface Database {
@@ -484,4 +495,5 @@ export interface Database {
   payout_lines: PayoutLinesTable;
   payout_audit: PayoutAuditTable;
   payout_balances: PayoutBalancesTable;
+  portal_links: PortalLinksTable;
 }

@@ -28,7 +28,7 @@ export function contentDisposition(filename: string): string {
     : `attachment; filename="${fallback}"; filename*=${extValue(filename)}`;
 }
 
-function sendCsv(reply: FastifyReply, file: CsvDownload) {
+export function sendCsv(reply: FastifyReply, file: { filename: string; body: CsvDownload['body'] }) {
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', contentDisposition(file.filename))

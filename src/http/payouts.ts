@@ -3,9 +3,15 @@ import { AppError } from '../app/errors.ts';
 import { createAdjustment, listAdjustments } from '../app/payouts/adjustments.ts';
 import { listAudit } from '../app/payouts/audit.ts';
 import { campaignAmountsDue } from '../app/payouts/campaign-due.ts';
+import { downloadPayoutLines, downloadPayouts } from '../app/payouts/payout-exports.ts';
 import { amountsDue, authorizePayouts, cancelPayout, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
+import { paypalBatch } from '../app/payouts/paypal-batch.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
+import { csvSchema } from '../schemas/exports.ts';
 import {
+  PAYOUT_EXPORT_COLUMNS,
+  PAYOUT_LINE_EXPORT_COLUMNS,
+  PAYPAL_BATCH_ROWS_MAX,
   ZAdjustment,
   ZAdjustmentBody,
   ZAdjustmentList,
@@ -16,14 +22,19 @@ import {
   ZPaidBody,
   ZPayout,
   ZPayoutDetail,
+  ZPayoutExportQuery,
   ZPayoutList,
   ZPayoutListQuery,
+  ZPaypalBatchQuery,
+  ZPaypalFile,
 } from '../schemas/payouts.ts';
 import { callerOf, requireRole } from './auth.ts';
+import { sendCsv } from './exports.ts';
 import type { ServerDeps } from './server-deps.ts';
 
-// Paying creators (SPEC §10, Payouts): viewers and members read; only admins authorize, mark
-// paid, cancel and adjust, and read the audit log.
+// Paying creators (SPEC §10, Payouts): viewers and members read; members also export (as with
+// every export, SPEC §9); only admins authorize, mark paid, cancel and adjust, and read the
+// audit log.
 export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db }) => {
   const tags = ['payouts'];
   const errors = { 404: ZError, 409: ZError, 422: ZError };
@@ -72,6 +83,72 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
     '/api/payouts',
     { onRequest: requireRole('viewer'), schema: { tags, querystring: ZPayoutListQuery, response: { 200: ZPayoutList } } },
     async (request) => ({ items: await listPayouts(db, callerOf(request).accountId, request.query) }),
+  );
+
+  app.get(
+    '/api/payouts/export',
+    {
+      onRequest: requireRole('member'),
+      schema: {
+        tags,
+        summary: 'The payouts as CSV for accounting: one record per payout, newest first',
+        description:
+          'Filters: `status`, `creatorId`, and `from`/`to` on when a payout was authorized. Dates are written in the ' +
+          "account's time zone (`YYYY-MM-DD HH:MM:SS`); amounts in the payout's currency with its digits; `Lines` counts " +
+          "the payout's lines.",
+        querystring: ZPayoutExportQuery,
+        response: { 200: csvSchema(PAYOUT_EXPORT_COLUMNS, 'newest payout first'), 400: ZError },
+      },
+    },
+    async (request, reply) => sendCsv(reply, await downloadPayouts(db, callerOf(request).accountId, request.query)),
+  );
+
+  app.get(
+    '/api/payouts/lines/export',
+    {
+      onRequest: requireRole('member'),
+      schema: {
+        tags,
+        summary: 'The payouts’ lines as CSV: one record per order or adjustment a payout pays',
+        description:
+          "The same filters as /api/payouts/export. `Line Type` is `order` (with the order's id, number, date and campaign) or " +
+          '`adjustment` (with its reason, and for a clawback the order it is for); `Amount` is what the payout pays for the ' +
+          'line, frozen when it was authorized.',
+        querystring: ZPayoutExportQuery,
+        response: { 200: csvSchema(PAYOUT_LINE_EXPORT_COLUMNS, 'newest payout first, its lines in order'), 400: ZError },
+      },
+    },
+    async (request, reply) => sendCsv(reply, await downloadPayoutLines(db, callerOf(request).accountId, request.query)),
+  );
+
+  app.get(
+    '/api/payouts/paypal-batch',
+    {
+      onRequest: requireRole('member'),
+      schema: {
+        tags,
+        summary: 'Pending payouts as a PayPal Payouts Web upload file (CSV)',
+        description:
+          'The pending payouts in one currency (`currency`, the default currency when absent) of creators with a PayPal ' +
+          'e-mail, oldest first, in the file PayPal documents for Payouts Web: no header row, LF line ends, columns ' +
+          'recipient e-mail, amount (dot decimal, the currency’s digits), currency, Customer ID (the payout id), ' +
+          'note to the recipient (the payout’s note, or "Payout {id} from {account}"), `PAYPAL`. PayPal takes ' +
+          `${PAYPAL_BATCH_ROWS_MAX} rows a file: \`part\` (from 1) picks the file, and \`Tally-Parts\` says how many there are. ` +
+          '`Tally-Skipped-No-Paypal` counts the pending payouts in this currency left out because their creator has no PayPal ' +
+          'e-mail (`GET /api/payouts?status=pending&paypalEmail=missing` lists them); `Tally-Other-Currencies` names the other ' +
+          'currencies with pending payouts (a payout keeps the currency it was authorized in), comma-separated, empty when none.',
+        querystring: ZPaypalBatchQuery,
+        response: { 200: ZPaypalFile, 400: ZError },
+      },
+    },
+    async (request, reply) => {
+      const batch = await paypalBatch(db, callerOf(request).accountId, request.query);
+      reply
+        .header('tally-parts', String(batch.parts))
+        .header('tally-skipped-no-paypal', String(batch.skippedNoPaypal))
+        .header('tally-other-currencies', batch.otherCurrencies.join(','));
+      return sendCsv(reply, batch);
+    },
   );
 
   app.get(

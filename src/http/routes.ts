@@ -9,6 +9,7 @@ import { exportRoutes } from './exports.ts';
 import { fxRateRoutes } from './fx-rates.ts';
 import { linkRoutes } from './links.ts';
 import { payoutRoutes } from './payouts.ts';
+import { portalRoutes } from './portal.ts';
 import { reportRoutes } from './reports.ts';
 import type { ServerDeps } from './server-deps.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -32,4 +33,5 @@ export async function routes(app: FastifyInstance, deps: ServerDeps & { batcher:
   await app.register(reportRoutes, deps);
   await app.register(exportRoutes, deps);
   await app.register(payoutRoutes, deps);
+  await app.register(portalRoutes, deps);
 }

@@ -29,7 +29,9 @@ export async function webRoutes(app: FastifyInstance, options: { root?: string }
     if (!fs.existsSync(`${root}/index.html`)) {
       return reply.status(503).send({ error: { code: 'web_not_built', message: 'The web app is not built: run `npm run build:web`.' } });
     }
-    reply.header('cache-control', 'no-cache');
+    // A creator's page holds its token in the address: never stored (Referrer-Policy: no-referrer
+    // is sent everywhere, security-headers.ts).
+    reply.header('cache-control', path.startsWith('/portal/') ? 'no-store' : 'no-cache');
     return reply.sendFile('index.html', { cacheControl: false });
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORMULA_TRIGGERS } from '../core/csv-cell.ts';
 import { ZEmail } from './auth.ts';
 import { ZCursor, ZId, ZNextCursor, ZSearch, zName, zPageLimit, zText } from './common.ts';
 
@@ -13,17 +14,35 @@ export const ZRemovedQuery = z.object({
 const ZName = zName(200);
 const ZHandle = zText(200, { trim: true }).min(1);
 
+// The PayPal Payouts file writes it as it is, in a file that is also opened in spreadsheets: one
+// beginning like a formula could not be written safely, so it is refused here.
+const ZPaypalEmail = ZEmail.refine(
+  (v) => !FORMULA_TRIGGERS.includes(v.charAt(0)),
+  `cannot begin with ${FORMULA_TRIGGERS.filter((c) => c.trim() !== '').join(' ')}`,
+).describe('where the PayPal Payouts file sends their pending payouts');
+
 export const ZCreator = z
-  .object({ id: ZId, name: z.string(), handle: z.string().nullable(), email: z.string().nullable(), removed: z.boolean() })
+  .object({
+    id: ZId,
+    name: z.string(),
+    handle: z.string().nullable(),
+    email: z.string().nullable(),
+    paypalEmail: z.string().nullable(),
+    removed: z.boolean(),
+  })
   .meta({ id: 'Creator' });
 
 export const ZCreatorBody = z.object({
   name: ZName,
   handle: ZHandle.nullish(),
   email: ZEmail.nullish(),
+  paypalEmail: ZPaypalEmail.nullish(),
 });
 
-export const ZCreatorPatch = ZCreatorBody.partial().refine((v) => Object.keys(v).length > 0, 'give at least one of name, handle, email');
+export const ZCreatorPatch = ZCreatorBody.partial().refine(
+  (v) => Object.keys(v).length > 0,
+  'give at least one of name, handle, email, paypalEmail',
+);
 
 export const ZCreatorParams = z.object({ id: ZId });
 export const CREATORS_PAGE_DEFAULT = 100;

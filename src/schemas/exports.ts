@@ -35,7 +35,10 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 // Documents the body of a CSV answer; the route streams it, so this schema never serialises.
-export const ZCsv = z.string().meta({
-  description: `CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, newest first; header: ${EXPORT_COLUMNS.join(',')}`,
-  content: { 'text/csv': { schema: { type: 'string' } } },
-});
+export const csvSchema = (columns: readonly string[], order: string) =>
+  z.string().meta({
+    description: `CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, ${order}; header: ${columns.join(',')}`,
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  });
+
+export const ZCsv = csvSchema(EXPORT_COLUMNS, 'newest first');

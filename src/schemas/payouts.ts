@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZCursor, ZId, ZInstant, ZMoney, ZMoneyBody, zProse, zText } from './common.ts';
+import { ZCurrency, ZCursor, ZDayOrInstant, ZId, ZInstant, ZMoney, ZMoneyBody, zProse, zText } from './common.ts';
 
 // Paying creators (SPEC §10, Payouts; §11).
 
@@ -80,7 +80,14 @@ export const ZAuthorizeBody = z.strictObject({
   minimum: ZMoneyBody.optional().describe('only creators whose amount due is at least this, in the default currency'),
   note: zProse(1000).optional(),
 });
-export const ZPayoutListQuery = z.object({ status: ZPayoutStatus.optional(), creatorId: ZId.optional() });
+export const ZPayoutListQuery = z.object({
+  status: ZPayoutStatus.optional(),
+  creatorId: ZId.optional(),
+  paypalEmail: z
+    .literal('missing', { error: 'paypalEmail is missing or absent' })
+    .optional()
+    .describe('`missing`: only payouts of creators without a PayPal e-mail (those the PayPal file leaves out)'),
+});
 export const ZPaidBody = z.strictObject({
   method: ZPayoutMethod,
   reference: zText(200, { trim: true }).optional(),
@@ -112,10 +119,70 @@ export const ZAuditEntry = z
   .object({
     at: z.string(),
     actor: z.string(),
-    action: z.enum(['authorize', 'paid', 'cancel', 'adjust']),
+    action: z.enum(['authorize', 'paid', 'cancel', 'adjust', 'portal_link', 'portal_revoke']),
     payoutId: ZId.nullable(),
     creatorId: ZId.nullable(),
     detail: z.string(),
   })
   .meta({ id: 'PayoutAuditEntry' });
 export const ZAuditList = z.object({ items: z.array(ZAuditEntry).describe('newest first, at most 1,000') });
+
+// ---- exports (SPEC §11) --------------------------------------------------------------------
+
+export const ZPayoutExportQuery = z.object({
+  status: ZPayoutStatus.optional(),
+  creatorId: ZId.optional(),
+  from: ZDayOrInstant.optional().describe('payouts authorized from this day (in the account’s time zone) or instant'),
+  to: ZDayOrInstant.optional().describe('payouts authorized up to this day (inclusive) or instant'),
+});
+
+/** The accounting CSV: one record per payout, newest first. */
+export const PAYOUT_EXPORT_COLUMNS = [
+  'Payout ID',
+  'Creator',
+  'Creator E-mail',
+  'PayPal E-mail',
+  'Status',
+  'Amount',
+  'Currency',
+  'Authorized At',
+  'Authorized By',
+  'Paid At',
+  'Method',
+  'Reference',
+  'Note',
+  'Lines',
+] as const;
+
+/** One record per payout line: newest payout first, its lines in the order they were frozen. */
+export const PAYOUT_LINE_EXPORT_COLUMNS = [
+  'Payout ID',
+  'Creator',
+  'Status',
+  'Line Type',
+  'Order ID',
+  'Order Number',
+  'Order Date',
+  'Campaign',
+  'Adjustment Reason',
+  'Amount',
+  'Currency',
+] as const;
+
+/** PayPal's "Payouts Web" upload takes at most this many rows per file. */
+export const PAYPAL_BATCH_ROWS_MAX = 5000;
+
+export const ZPaypalBatchQuery = z.object({
+  currency: ZCurrency.optional().describe('the payouts’ currency; the account’s default currency when absent'),
+  part: z
+    .string()
+    .regex(/^[1-9][0-9]{0,5}$/, 'part is a whole number from 1')
+    .optional()
+    .describe(`which ${PAYPAL_BATCH_ROWS_MAX}-row file of the batch; 1 when absent (the Tally-Parts header says how many)`),
+});
+
+// Documents the PayPal file's body; the route sends it as a stream.
+export const ZPaypalFile = z.string().meta({
+  description: 'PayPal Payouts Web file: no header row, UTF-8 without a byte order mark, LF line ends, oldest payout first',
+  content: { 'text/csv': { schema: { type: 'string' } } },
+});

@@ -170,6 +170,7 @@ suite('accessibility of the web app in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let email: string;
+  let admin: Client;
   let seeded: Awaited<ReturnType<typeof seed>>;
   const main = () => page.getByRole('main');
   const nav = () => page.getByRole('navigation', { name: 'Main' });
@@ -181,6 +182,7 @@ suite('accessibility of the web app in Chromium', () => {
     base = await listenLocally(t.app);
     const account = await newAccount(t.app, { password: PASSWORD, timeZone: TIME_ZONE, defaultCurrency: 'EUR' });
     email = account.email;
+    admin = account.admin;
     seeded = await seed(account.admin);
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -409,6 +411,26 @@ suite('accessibility of the web app in Chromium', () => {
     await removing.getByRole('button', { name: 'Cancel' }).press('Enter');
     await removing.waitFor({ state: 'detached' });
     expect(await focused(page)).toMatchObject({ tag: 'button', name: `Remove ${seeded.viewerEmail}` });
+  });
+
+  it("a creator's own page, its link and PayPal e-mail controls, and a link no longer valid", async () => {
+    await page.goto(`${base}/community`);
+    await page.getByRole('button', { name: 'PayPal e-mail of Mia Chen' }).click();
+    await page.getByRole('textbox', { name: 'PayPal e-mail of Mia Chen' }).waitFor();
+    await page.getByRole('button', { name: 'Make page link for Mia Chen' }).click();
+    await page.getByRole('textbox', { name: 'Page link for Mia Chen' }).waitFor();
+    await checkScreen(page, 'Community with a page link and a PayPal e-mail open');
+
+    const creators = (await admin.get('/api/creators')).body.items as Array<{ id: string; name: string }>;
+    const mia = creators.find((c) => c.name === 'Mia Chen')!.id;
+    const url = (await admin.post(`/api/creators/${mia}/portal-link`)).body.url as string;
+    await page.goto(`${base}${new URL(url).pathname}`);
+    await page.getByRole('heading', { level: 1, name: 'Mia Chen' }).waitFor();
+    expect(await page.title()).toBe('Mia Chen · Tally');
+    await checkScreen(page, "A creator's own page");
+    await page.goto(`${base}/portal/${'A'.repeat(43)}`);
+    await page.getByRole('heading', { level: 1, name: 'This link is no longer valid' }).waitFor();
+    await checkScreen(page, "A creator's page whose link is no longer valid");
   });
 
   it('a page that does not exist', async () => {

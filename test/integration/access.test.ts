@@ -33,6 +33,8 @@ const PUBLIC = new Set([
   'POST /api/logout',
   'POST /webhooks/shopify/{storeId}',
   'POST /webhooks/woocommerce/{storeId}',
+  // A creator's page, opened by its token alone (portal.test.ts).
+  'GET /api/portal/{token}',
 ]);
 // Not in the OpenAPI document: probes, the document itself, the redirect and the web app.
 const UNDOCUMENTED = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/openapi.json', 'GET /r/{slug}', 'GET /*', 'GET *']);
@@ -176,6 +178,11 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: `/api/creators/${creator}/adjustments`, role: 'viewer', owned: true },
       { method: 'GET', path: `/api/creators/${creator}/campaigns`, role: 'viewer', owned: true },
       { method: 'GET', path: `/api/creators/${creator}/conversions?limit=1`, role: 'viewer', owned: true },
+      { method: 'GET', path: '/api/payouts/export?status=pending', role: 'member', owned: false },
+      { method: 'GET', path: '/api/payouts/lines/export', role: 'member', owned: false },
+      { method: 'GET', path: '/api/payouts/paypal-batch?currency=EUR', role: 'member', owned: false },
+      { method: 'POST', path: `/api/creators/${creator}/portal-link`, role: 'admin', owned: true },
+      { method: 'DELETE', path: `/api/creators/${creator}/portal-link`, role: 'admin', owned: true },
     ];
   });
   afterAll(async () => t?.close());

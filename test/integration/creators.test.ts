@@ -10,18 +10,24 @@ describeDb('creators (the Community)', () => {
 
   it('creates a creator, with null for what was not given', async () => {
     const { admin } = await newAccount(t.app);
-    const full = await admin.post('/api/creators', { name: ' Ana Lima ', handle: '@analima', email: 'ana@creators.test' });
+    const full = await admin.post('/api/creators', {
+      name: ' Ana Lima ',
+      handle: '@analima',
+      email: 'ana@creators.test',
+      paypalEmail: 'ana@paypal.test',
+    });
     expect(full.status).toBe(201);
     expect(full.body).toEqual({
       id: expect.stringMatching(/^[1-9]\d*$/),
       name: 'Ana Lima',
       handle: '@analima',
       email: 'ana@creators.test',
+      paypalEmail: 'ana@paypal.test',
       removed: false,
     });
     const bare = await admin.post('/api/creators', { name: 'Bo' });
     expect(bare.status).toBe(201);
-    expect(bare.body).toEqual({ id: expect.any(String), name: 'Bo', handle: null, email: null, removed: false });
+    expect(bare.body).toEqual({ id: expect.any(String), name: 'Bo', handle: null, email: null, paypalEmail: null, removed: false });
     const got = await admin.get(`/api/creators/${full.body.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(full.body);
@@ -119,7 +125,7 @@ describeDb('creators (the Community)', () => {
     const a = (await admin.post('/api/creators', { name: 'A', handle: '@a' })).body;
     const res = await admin.patch(`/api/creators/${a.id}`, { name: 'Alice', handle: null, email: 'alice@x.test' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: a.id, name: 'Alice', handle: null, email: 'alice@x.test', removed: false });
+    expect(res.body).toEqual({ id: a.id, name: 'Alice', handle: null, email: 'alice@x.test', paypalEmail: null, removed: false });
     expect((await admin.patch(`/api/creators/${a.id}`, {})).status).toBe(400);
   });
 

@@ -31,7 +31,7 @@ describe('the server logger', () => {
       {
         req: {
           method: 'GET',
-          url: '/r/abc?email=ann@example.com',
+          url: '/api/portal/secret-token?email=ann@example.com',
           remoteAddress: '203.0.113.5',
           headers: { authorization: 'Bearer tly_1_secret', cookie: 'tally_session=1.secret', 'x-forwarded-for': '203.0.113.5' },
         },
@@ -45,7 +45,7 @@ describe('the server logger', () => {
     );
     await settled();
     const [request, body, failed] = lines.map((l) => JSON.parse(l));
-    expect(request.req).toEqual({ method: 'GET', url: '/r/abc' });
+    expect(request.req).toEqual({ method: 'GET', url: '/api/portal/[redacted]' });
     expect(body.password).toBe('[redacted]');
     expect(body.body).toEqual({ webhookSecret: '[redacted]', key: '[redacted]' });
     expect(failed.err.message).toBe('duplicate key value');
@@ -79,11 +79,16 @@ describe('the server logger', () => {
       headers: { 'x-forwarded-for': '203.0.113.5', cookie: 'tally_session=secret' },
     });
     await app.inject({ method: 'GET', url: '/missing?token=query-secret' });
+    // A creator page's token is in its path: a request no route took still never shows it.
+    await app.inject({ method: 'GET', url: '/portal/path-secret-token/more' });
+    await app.inject({ method: 'GET', url: '/api/portal/path-secret-token?cursor=x' });
     await app.close();
     await settled();
     expect(lines.map((l) => JSON.parse(l)).map(({ msg, method, url, status }) => ({ msg, method, url, status }))).toEqual([
       { msg: 'request', method: 'GET', url: '/r/:slug', status: 200 },
       { msg: 'request', method: 'GET', url: '/missing', status: 404 },
+      { msg: 'request', method: 'GET', url: '/portal/[redacted]/more', status: 404 },
+      { msg: 'request', method: 'GET', url: '/api/portal/[redacted]', status: 404 },
     ]);
     expect(lines.join('\n')).not.toMatch(/secret|203\.0\.113|127\.0\.0\.1/);
   });

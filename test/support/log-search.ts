@@ -5,8 +5,8 @@ import { createLogger } from '../../src/logging.ts';
 
 // The integration suite's servers log at info, through the server's own options, into one
 // file per test process; when the run ends, the files are searched for what no log may hold
-// (SPEC §9): client addresses, session cookies, API keys, passwords, signatures and the
-// customer data of the fixtures. The real server's log is searched by test/server/logs.test.ts.
+// (SPEC §9): client addresses, session cookies, API keys, passwords, signatures, creator pages'
+// tokens and the customer data of the fixtures. The real server's log is searched by test/server/logs.test.ts.
 
 const FORBIDDEN: Array<[string, RegExp]> = [
   ['a client address', /127\.0\.0\.1|198\.51\.100\.|203\.0\.113\./],
@@ -14,6 +14,7 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ['a session cookie', /tally_session/],
   ['the test password', /correct horse battery/],
   ['a webhook signature (base64 of 32 bytes)', /[A-Za-z0-9+/]{43}=/],
+  ["a creator page's token", /\/portal\/[A-Za-z0-9_-]{43}/],
   [
     'customer data of the fixtures',
     /john@example\.com|jon@example\.com|555-555-SHIP|bob\.norman@hostmail\.com|24\.52\.34\.206|108\.30\.4\.3|scrambled@scrambled/,

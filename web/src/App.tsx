@@ -7,6 +7,7 @@ import { CommunityPage } from './pages/community/CommunityPage.tsx';
 import { CreatorPage } from './pages/creator/CreatorPage.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
 import { PaymentsPage } from './pages/payments/PaymentsPage.tsx';
+import { PortalPage } from './pages/portal/PortalPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
 import { SessionGate, useSession } from './session.tsx';
@@ -107,7 +108,18 @@ function Shell() {
   );
 }
 
+// A creator's own page is opened by its link alone: no sign-in, no navigation of the dashboard.
+const PORTAL_PATH = /^\/portal\/([^/]+)\/?$/;
+
 export function App() {
+  const portal = PORTAL_PATH.exec(usePath());
+  if (portal?.[1]) {
+    return (
+      <main className="content" id="content">
+        <PortalPage token={portal[1]} />
+      </main>
+    );
+  }
   return (
     <SessionGate signedOut={(start) => <SignInPage onSignedIn={start} />}>
       <Shell />

@@ -12,6 +12,7 @@ export interface CreatorView {
   name: string;
   handle: string | null;
   email: string | null;
+  paypalEmail: string | null;
   removed: boolean;
 }
 
@@ -19,22 +20,39 @@ export interface CreatorInput {
   name: string;
   handle?: string | null;
   email?: string | null;
+  paypalEmail?: string | null;
 }
 
-const COLUMNS = ['id', 'name', 'handle', 'email', 'removed_at'] as const;
+const COLUMNS = ['id', 'name', 'handle', 'email', 'paypal_email', 'removed_at'] as const;
 
-const view = (row: { id: string; name: string; handle: string | null; email: string | null; removed_at: Date | null }): CreatorView => ({
+type CreatorRow = {
+  id: string;
+  name: string;
+  handle: string | null;
+  email: string | null;
+  paypal_email: string | null;
+  removed_at: Date | null;
+};
+
+const view = (row: CreatorRow): CreatorView => ({
   id: row.id,
   name: row.name,
   handle: row.handle,
   email: row.email,
+  paypalEmail: row.paypal_email,
   removed: row.removed_at !== null,
 });
 
 export async function createCreator(db: Db, accountId: string, input: CreatorInput): Promise<CreatorView> {
   const row = await db
     .insertInto('creators')
-    .values({ account_id: accountId, name: input.name, handle: input.handle ?? null, email: input.email ?? null })
+    .values({
+      account_id: accountId,
+      name: input.name,
+      handle: input.handle ?? null,
+      email: input.email ?? null,
+      paypal_email: input.paypalEmail ?? null,
+    })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return view(row);
@@ -87,6 +105,7 @@ export async function updateCreator(db: Db, accountId: string, creatorId: string
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.handle !== undefined && { handle: patch.handle }),
       ...(patch.email !== undefined && { email: patch.email }),
+      ...(patch.paypalEmail !== undefined && { paypal_email: patch.paypalEmail }),
     })
     .where('account_id', '=', accountId)
     .where('id', '=', creatorId)

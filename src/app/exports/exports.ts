@@ -138,7 +138,7 @@ export function slugify(name: string, fallback = 'campaign'): string {
 }
 
 /** `2026-03-01-to-2026-03-31`, `from-2026-03-01`, `to-2026-03-31` or `all-time`: days in the account's zone. */
-async function rangeLabel(db: Db, range: Range): Promise<string> {
+export async function rangeLabel(db: Db, range: Range): Promise<string> {
   if (!range.from && !range.to) return 'all-time';
   const { rows } = await sql<{ from: string | null; to: string | null }>`
     select ${boundDay(range.from, range.timeZone)}::text as "from", ${boundDay(range.to, range.timeZone)}::text as "to"`.execute(db);

@@ -207,11 +207,12 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
 export async function listPayouts(
   db: Db,
   accountId: string,
-  filter: { status?: PayoutStatus | undefined; creatorId?: string | undefined },
+  filter: { status?: PayoutStatus | undefined; creatorId?: string | undefined; paypalEmail?: 'missing' | undefined },
 ): Promise<TPayout[]> {
   let query = payoutRows(db, accountId);
   if (filter.status) query = query.where('p.status', '=', filter.status);
   if (filter.creatorId) query = query.where('p.creator_id', '=', filter.creatorId);
+  if (filter.paypalEmail === 'missing') query = query.where('r.paypal_email', 'is', null);
   return (await query.orderBy('p.id', 'desc').execute()).map(view);
 }
 

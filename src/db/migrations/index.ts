@@ -17,6 +17,7 @@ import * as access from './0015-access.ts';
 import * as linkDomains from './0016-link-domains.ts';
 import * as privacy from './0017-privacy.ts';
 import * as payouts from './0018-payouts.ts';
+import * as creatorPayouts from './0019-creator-payouts.ts';
 import * as payoutBalances from './0020-payout-balances.ts';
 
 // Migrations are listed here in order; names sort as they apply.
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-link-domains': linkDomains,
   '0017-privacy': privacy,
   '0018-payouts': payouts,
+  '0019-creator-payouts': creatorPayouts,
   '0020-payout-balances': payoutBalances,
 };
 

@@ -39,7 +39,8 @@ function useRefreshCommunity() {
 export function useAddCreator() {
   const refresh = useRefreshCommunity();
   return useMutation({
-    mutationFn: (body: { name: string; handle?: string; email?: string }) => ok(client.POST('/api/creators', { body })),
+    mutationFn: (body: { name: string; handle?: string; email?: string; paypalEmail?: string }) =>
+      ok(client.POST('/api/creators', { body })),
     onSuccess: refresh,
   });
 }
@@ -66,5 +67,24 @@ export function useRestoreCreator(creatorId: string, onDone: () => void) {
       await refresh();
       onDone();
     },
+  });
+}
+
+/** One creator as stored, for a form that edits it (the Community's list carries only figures). */
+export function useCreator(creatorId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.creators.detail(creatorId),
+    queryFn: () => ok(client.GET('/api/creators/{id}', { params: { path: { id: creatorId } } })),
+    enabled,
+  });
+}
+
+/** Sets or clears (null) the creator's PayPal e-mail. */
+export function useSetPaypalEmail(creatorId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (paypalEmail: string | null) =>
+      ok(client.PATCH('/api/creators/{id}', { params: { path: { id: creatorId } }, body: { paypalEmail } })),
+    onSuccess: (creator) => queryClient.setQueryData(keys.creators.detail(creatorId), creator),
   });
 }

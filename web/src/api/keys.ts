@@ -40,6 +40,10 @@ export const keys = {
     all: ['creators'] as const,
     choices: (q: string) => ['creators', 'choices', q] as const,
     removed: () => ['creators', 'removed'] as const,
+    detail: (id: string) => ['creators', 'detail', id] as const,
+  },
+  portal: {
+    page: (token: string) => ['portal', token] as const,
   },
   community: {
     all: ['community'] as const,

@@ -1591,6 +1591,7 @@ export interface paths {
                         email?: string | null;
                         handle?: string | null;
                         name: string;
+                        paypalEmail?: string | null;
                     };
                 };
             };
@@ -1699,6 +1700,7 @@ export interface paths {
                         email?: string | null;
                         handle?: string | null;
                         name?: string;
+                        paypalEmail?: string | null;
                     };
                 };
             };
@@ -1937,6 +1939,85 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/creators/{id}/portal-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A link to the creator's own page. It replaces the creator's previous link, which stops working. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the page `/portal/{token}`; a new link replaces the previous one */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** @description Revokes the creator's link: the page answers 404 from now on. Revoking when there is none changes nothing. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2464,6 +2545,8 @@ export interface paths {
             parameters: {
                 query?: {
                     creatorId?: string;
+                    /** @description `missing`: only payouts of creators without a PayPal e-mail (those the PayPal file leaves out) */
+                    paypalEmail?: "missing";
                     status?: "pending" | "paid" | "canceled";
                 };
                 header?: never;
@@ -2825,6 +2908,237 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payouts as CSV for accounting: one record per payout, newest first
+         * @description Filters: `status`, `creatorId`, and `from`/`to` on when a payout was authorized. Dates are written in the account's time zone (`YYYY-MM-DD HH:MM:SS`); amounts in the payout's currency with its digits; `Lines` counts the payout's lines.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    creatorId?: string;
+                    /** @description payouts authorized from this day (in the account’s time zone) or instant */
+                    from?: string;
+                    status?: "pending" | "paid" | "canceled";
+                    /** @description payouts authorized up to this day (inclusive) or instant */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, newest payout first; header: Payout ID,Creator,Creator E-mail,PayPal E-mail,Status,Amount,Currency,Authorized At,Authorized By,Paid At,Method,Reference,Note,Lines */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/lines/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payouts’ lines as CSV: one record per order or adjustment a payout pays
+         * @description The same filters as /api/payouts/export. `Line Type` is `order` (with the order's id, number, date and campaign) or `adjustment` (with its reason, and for a clawback the order it is for); `Amount` is what the payout pays for the line, frozen when it was authorized.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    creatorId?: string;
+                    /** @description payouts authorized from this day (in the account’s time zone) or instant */
+                    from?: string;
+                    status?: "pending" | "paid" | "canceled";
+                    /** @description payouts authorized up to this day (inclusive) or instant */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, newest payout first, its lines in order; header: Payout ID,Creator,Status,Line Type,Order ID,Order Number,Order Date,Campaign,Adjustment Reason,Amount,Currency */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/paypal-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pending payouts as a PayPal Payouts Web upload file (CSV)
+         * @description The pending payouts in one currency (`currency`, the default currency when absent) of creators with a PayPal e-mail, oldest first, in the file PayPal documents for Payouts Web: no header row, LF line ends, columns recipient e-mail, amount (dot decimal, the currency’s digits), currency, Customer ID (the payout id), note to the recipient (the payout’s note, or "Payout {id} from {account}"), `PAYPAL`. PayPal takes 5000 rows a file: `part` (from 1) picks the file, and `Tally-Parts` says how many there are. `Tally-Skipped-No-Paypal` counts the pending payouts in this currency left out because their creator has no PayPal e-mail (`GET /api/payouts?status=pending&paypalEmail=missing` lists them); `Tally-Other-Currencies` names the other currencies with pending payouts (a payout keeps the currency it was authorized in), comma-separated, empty when none.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the payouts’ currency; the account’s default currency when absent */
+                    currency?: string;
+                    /** @description which 5000-row file of the batch; 1 when absent (the Tally-Parts header says how many) */
+                    part?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description PayPal Payouts Web file: no header row, UTF-8 without a byte order mark, LF line ends, oldest payout first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the creator's page shows: their counted orders in this account (newest first, 500 a page: pass `nextCursor` as `cursor` for more), on hold, amount due and payouts. 404 `not_found` for an unknown or revoked token alike. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the previous page's nextCursor, with the same other parameters */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portal"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4052,6 +4366,7 @@ export interface components {
             handle: string | null;
             id: string;
             name: string;
+            paypalEmail: string | null;
             removed: boolean;
         };
         CreatorCampaign: {
@@ -4121,6 +4436,7 @@ export interface components {
             handle: string | null;
             id: string;
             name: string;
+            paypalEmail: string | null;
             removed: boolean;
         };
         Dashboard: {
@@ -4351,7 +4667,7 @@ export interface components {
         };
         PayoutAuditEntry: {
             /** @enum {string} */
-            action: "authorize" | "paid" | "cancel" | "adjust";
+            action: "authorize" | "paid" | "cancel" | "adjust" | "portal_link" | "portal_revoke";
             actor: string;
             at: string;
             creatorId: string | null;
@@ -4360,7 +4676,7 @@ export interface components {
         };
         PayoutAuditEntryInput: {
             /** @enum {string} */
-            action: "authorize" | "paid" | "cancel" | "adjust";
+            action: "authorize" | "paid" | "cancel" | "adjust" | "portal_link" | "portal_revoke";
             actor: string;
             at: string;
             creatorId: string | null;
@@ -4452,6 +4768,58 @@ export interface components {
                 orders: number;
                 sales: components["schemas"]["MoneyInput"];
             };
+        };
+        Portal: {
+            amountDue: components["schemas"]["Money"];
+            creator: {
+                name: string;
+            };
+            /** @description the account’s default currency */
+            currency: string;
+            /** @description pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            onHold: components["schemas"]["Money"];
+            /** @description the creator's counted orders, newest first, at most 500 a page */
+            orders: components["schemas"]["PortalOrder"][];
+            /** @description the creator’s payouts, newest first */
+            payouts: components["schemas"]["Payout"][];
+        };
+        PortalInput: {
+            amountDue: components["schemas"]["MoneyInput"];
+            creator: {
+                name: string;
+            };
+            /** @description the account’s default currency */
+            currency: string;
+            /** @description pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            onHold: components["schemas"]["MoneyInput"];
+            /** @description the creator's counted orders, newest first, at most 500 a page */
+            orders: components["schemas"]["PortalOrderInput"][];
+            /** @description the creator’s payouts, newest first */
+            payouts: components["schemas"]["PayoutInput"][];
+        };
+        PortalOrder: {
+            /** @description the order’s counted amount, in its own currency */
+            amount: components["schemas"]["Money"];
+            campaignName: string;
+            /** @description in the account’s default currency */
+            commission: components["schemas"]["Money"];
+            orderDate: string;
+            orderNumber: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "partially_refunded" | "refunded" | "canceled";
+        };
+        PortalOrderInput: {
+            /** @description the order’s counted amount, in its own currency */
+            amount: components["schemas"]["MoneyInput"];
+            campaignName: string;
+            /** @description in the account’s default currency */
+            commission: components["schemas"]["MoneyInput"];
+            orderDate: string;
+            orderNumber: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "partially_refunded" | "refunded" | "canceled";
         };
         Store: {
             createdAt: string;

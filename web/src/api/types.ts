@@ -52,3 +52,5 @@ export type PayoutMethod = NonNullable<Payout['method']>;
 export type Adjustment = Schemas['Adjustment'];
 export type CreatorCampaigns = Schemas['CreatorCampaigns'];
 export type CreatorCampaign = Schemas['CreatorCampaign'];
+export type Portal = Schemas['Portal'];
+export type PortalOrder = Schemas['PortalOrder'];

@@ -132,7 +132,7 @@ function RemovedCreators({ canEdit }: { canEdit: boolean }) {
 
 function AddCreatorForm() {
   const id = useId();
-  const [fields, setFields] = useState({ name: '', handle: '', email: '' });
+  const [fields, setFields] = useState({ name: '', handle: '', email: '', paypalEmail: '' });
   const add = useAddCreator();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -141,8 +141,9 @@ function AddCreatorForm() {
       name: fields.name.trim(),
       ...(fields.handle.trim() && { handle: fields.handle.trim() }),
       ...(fields.email.trim() && { email: fields.email.trim() }),
+      ...(fields.paypalEmail.trim() && { paypalEmail: fields.paypalEmail.trim() }),
     };
-    add.mutate(body, { onSuccess: () => setFields({ name: '', handle: '', email: '' }) });
+    add.mutate(body, { onSuccess: () => setFields({ name: '', handle: '', email: '', paypalEmail: '' }) });
   };
   const field = (key: keyof typeof fields) => ({
     id: `${id}-${key}`,
@@ -166,6 +167,10 @@ function AddCreatorForm() {
           E-mail <span className="muted">(optional)</span>
         </label>
         <input {...field('email')} type="email" autoComplete="off" />
+        <label htmlFor={`${id}-paypalEmail`}>
+          PayPal e-mail <span className="muted">(optional, for PayPal payouts)</span>
+        </label>
+        <input {...field('paypalEmail')} type="email" autoComplete="off" />
       </div>
       <button type="submit" disabled={add.isPending}>
         Add creator

@@ -4,6 +4,8 @@ import { focusById } from '../../ui/focus-by-id.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
 import { Link } from '../../ui/router.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
+import { PortalLinkControl } from '../portal/PortalLinkControl.tsx';
+import { PaypalEmailEditor } from './PaypalEmailEditor.tsx';
 
 // The Community's creators and their figures, as far as the pages loaded so far reach. The
 // server sorts and pages (GET /api/community); the column headers choose the sort and the
@@ -78,7 +80,11 @@ export function CommunityTable({ creators, count, totals, sort, onSort, searchin
               </td>
               {canEdit && (
                 <td>
-                  <RemoveCreatorButton creator={c} />
+                  <div className="row-actions">
+                    <RemoveCreatorButton creator={c} />
+                    <PaypalEmailEditor creatorId={c.creatorId} creatorName={c.name} />
+                    <PortalLinkControl creatorId={c.creatorId} creatorName={c.name} />
+                  </div>
                 </td>
               )}
             </tr>
