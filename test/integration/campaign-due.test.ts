@@ -15,6 +15,13 @@ const row = (creatorId: string, name: string, onHold: string, payable: string, a
   adjustments: eur(adjustments),
   amountDue: eur(amountDue),
 });
+const totals = (creators: number, onHold: string, payable: string, adjustments: string, amountDue: string) => ({
+  creators,
+  onHold: eur(onHold),
+  payable: eur(payable),
+  adjustments: eur(adjustments),
+  amountDue: eur(amountDue),
+});
 
 describeDb('amounts due of one campaign', () => {
   let t: TestApp;
@@ -61,9 +68,16 @@ describeDb('amounts due of one campaign', () => {
 
     expect(await dueOf(spring)).toEqual({
       currency: 'EUR',
+      totals: totals(2, '20.00', '15.00', '0.00', '15.00'),
       creators: [row(ann, 'Ann', '20.00', '10.00', '0.00', '10.00'), row(bob, 'Bob', '0.00', '5.00', '0.00', '5.00')],
+      nextCursor: null,
     });
-    expect(await dueOf(summer)).toEqual({ currency: 'EUR', creators: [row(ann, 'Ann', '0.00', '20.00', '0.00', '20.00')] });
+    expect(await dueOf(summer)).toEqual({
+      currency: 'EUR',
+      totals: totals(1, '0.00', '20.00', '0.00', '20.00'),
+      creators: [row(ann, 'Ann', '0.00', '20.00', '0.00', '20.00')],
+      nextCursor: null,
+    });
     // The account's figures hold the bonus; neither campaign's does.
     const account = (await admin.get('/api/payouts/due')).body.creators;
     expect(account.find((c: { creatorId: string }) => c.creatorId === ann)).toEqual(row(ann, 'Ann', '20.00', '30.00', '7.00', '37.00'));
@@ -75,9 +89,14 @@ describeDb('amounts due of one campaign', () => {
     await order('1', 'ANN', '100.00', { status: 'refunded' });
     expect(await dueOf(spring)).toEqual({
       currency: 'EUR',
+      totals: totals(2, '20.00', '5.00', '-10.00', '-5.00'),
       creators: [row(ann, 'Ann', '20.00', '0.00', '-10.00', '-10.00'), row(bob, 'Bob', '0.00', '5.00', '0.00', '5.00')],
+      nextCursor: null,
     });
-    expect(await dueOf(summer)).toEqual({ currency: 'EUR', creators: [] });
+    expect(await dueOf(summer)).toEqual({ currency: 'EUR', totals: totals(0, '0.00', '0.00', '0.00', '0.00'), creators: [], nextCursor: null });
+    // A campaign's amounts due come in one answer.
+    const paged = await admin.get(`/api/payouts/due?campaignId=${spring}&limit=10`);
+    expect([paged.status, paged.body.error.code]).toEqual([400, 'invalid_input']);
   });
 
   it('refuses a malformed campaign id, and answers 404 for an unknown one or one of another account', async () => {
