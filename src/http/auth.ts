@@ -11,7 +11,10 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** The route reads its Authorization header itself (an operator's token, not a Tally key). */
+    /**
+     * The route authorizes by its own token (an operator's in the Authorization header, a
+     * creator page's in the path), never by a Tally key or session: neither is read.
+     */
     ownAuthorization?: boolean;
   }
 }

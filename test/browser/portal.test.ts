@@ -6,7 +6,8 @@ import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromi
 
 // A creator's own page in Chromium, on a phone-sized screen, without signing in: the figures
 // the API gives, then, after an admin makes a new link and revokes it from the Community
-// table, a plain "no longer valid".
+// table, a plain "no longer valid". On the way, the Community names the pending payout the
+// PayPal file leaves out until the creator's PayPal e-mail is set in their row.
 
 const LOCALE = 'en-US';
 const PHONE = { width: 390, height: 844 };
@@ -84,6 +85,18 @@ suite('creator portal in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, base, email);
     await page.getByRole('link', { name: 'Community' }).click();
+    // Mia's pending payout is not in the PayPal file until she has a PayPal e-mail.
+    const hint = page.getByTestId('without-paypal');
+    await hint.waitFor();
+    expect(await hint.getByRole('listitem').allTextContents()).toEqual([`Mia Chen · ${eur('10.00')}`]);
+    await page.getByRole('button', { name: 'PayPal e-mail of Mia Chen' }).click();
+    await page.getByRole('textbox', { name: 'PayPal e-mail of Mia Chen' }).fill('mia@pay.example');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await hint.waitFor({ state: 'detached' });
+    expect((await admin.get(`/api/creators/${creatorId}`)).body.paypalEmail).toBe('mia@pay.example');
+    expect((await admin.get('/api/payouts/paypal-batch')).text).toMatch(/^mia@pay\.example,10\.00,EUR,[0-9]+,March,PAYPAL\n$/);
+
     await page.getByRole('button', { name: 'Make page link for Mia Chen' }).click();
     const link = page.getByRole('textbox', { name: 'Page link for Mia Chen' });
     await link.waitFor();

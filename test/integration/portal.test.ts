@@ -237,8 +237,15 @@ describeDb('creator portal', () => {
   it('refuses a cursor it did not hand out, and limits reads per address', async () => {
     const a = await brand();
     const token = await a.link(await a.creator('Ann', 'ANN'));
-    const bad = await portal(token, '?cursor=nope');
-    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_input']);
+    const cursor = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const text of [
+      'nope',
+      cursor({ d: '2026-02-30T10:00:00.000000Z', i: '1' }),
+      cursor({ d: '2026-03-06T10:00:00.000000Z', i: '0' }),
+    ]) {
+      const bad = await portal(token, `?cursor=${text}`);
+      expect([text, bad.status, bad.body.error.code]).toEqual([text, 400, 'invalid_input']);
+    }
 
     const from = (remoteAddress: string) => t.app.inject({ method: 'GET', url: `/api/portal/${token}`, remoteAddress });
     for (let i = 0; i < 60; i += 1) expect((await from('10.200.0.1')).statusCode).toBe(200);

@@ -8,7 +8,8 @@ import { type RealServer, startRealServer } from '../support/real-server.ts';
 
 // The log of the real server through a full run (SPEC §9): signup and logins (wrong ones too),
 // an API key made and used, signed webhooks carrying customer data (a dead letter and its
-// replay, a privacy request), link visits through a proxy, an event stream and an export.
+// replay, a privacy request), link visits through a proxy, a creator's page, an event stream
+// and an export.
 // What it wrote must hold none of the passwords, cookies, CSRF tokens, keys, webhook secrets,
 // signatures, client addresses, query strings or customer data the run sent, and one line
 // per request.
@@ -170,6 +171,15 @@ describe('the log of a full run of tally serve', () => {
       headers: { 'x-forwarded-for': `${VISITOR}, ${PROXY}`, 'user-agent': 'LogTestBrowser/1.0' },
     });
     expect(visit.status).toBe(302);
+
+    // A creator's page: its token is in the path of the page, of its API and of a path no route takes.
+    const portal = await call('POST', `/api/creators/${creator.id}/portal-link`, { headers: api, body: '{}' });
+    expect(portal.status).toBe(201);
+    const token = new URL(((await portal.json()) as { url: string }).url).pathname.split('/')[2]!;
+    secrets.push(token);
+    expect((await call('GET', `/api/portal/${token}`)).status).toBe(200);
+    expect((await call('GET', `/api/portal/${token}/more`)).status).toBe(404);
+    await (await call('GET', `/portal/${token}`)).text();
 
     // An event stream, opened and closed by the client.
     const stream = new AbortController();

@@ -11,9 +11,10 @@ import { AppError } from '../errors.ts';
 // by its example rows: no header row, one payout a line, LF line ends, one currency per file,
 // at most 5,000 rows. The columns, in PayPal's order:
 //   1 recipient: the creator's PayPal e-mail
-//   2 amount: a dot decimal with the currency's ISO 4217 digits (PayPal reads "100.5" or "100.50")
+//   2 amount: a dot decimal with the currency's ISO 4217 digits ("100.50"; PayPal's example
+//     writes "100.5", and a comma decimal quoted)
 //   3 currency: the payout's, three capitals
-//   4 Customer ID (at most 30 characters): the payout's id, so PayPal's report finds it again
+//   4 Customer ID (at most 30 characters): the payout's id, to match PayPal's report to payouts
 //   5 note to the recipient: the payout's note, or "Payout {id} from {account name}"
 //   6 wallet: PAYPAL
 // No other column is written: the later ones are Venmo's. Cells are quoted as RFC 4180 quotes

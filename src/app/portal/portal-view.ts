@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { toMoney } from '../../core/money.ts';
 import type { StoreStatus } from '../../core/status.ts';
 import type { Db } from '../../db/connect.ts';
+import { instantTextProblem } from '../../schemas/common.ts';
 import { PORTAL_ORDERS_PAGE, type TPortal } from '../../schemas/portal.ts';
 import { notFound } from '../errors.ts';
 import { creatorBalances } from '../payouts/balances.ts';
@@ -14,8 +15,11 @@ import { findPortalLink } from './portal-links.ts';
 // and their payouts. Every read is scoped by the account and creator the link names; nothing of
 // the order's customer is selected.
 
+// The cursor is the last order's (order_date, id), the date as text with microseconds so the
+// comparison is exact; a date of the shape we write that names no real instant is refused.
 type Key = { d: string; i: string };
-const isInstantKey = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(v);
+const isInstantKey = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(v) && instantTextProblem(v) === null;
 const cursorKey = (text: string) => decodeCursor<Key>(text, (c) => (isInstantKey(c.d) && isRowId(c.i) ? { d: c.d, i: c.i } : null));
 
 /** The page behind `token`, or not_found for an unknown or revoked one (the same answer for both). */

@@ -85,6 +85,10 @@ export function useSetPaypalEmail(creatorId: string) {
   return useMutation({
     mutationFn: (paypalEmail: string | null) =>
       ok(client.PATCH('/api/creators/{id}', { params: { path: { id: creatorId } }, body: { paypalEmail } })),
-    onSuccess: (creator) => queryClient.setQueryData(keys.creators.detail(creatorId), creator),
+    onSuccess: async (creator) => {
+      queryClient.setQueryData(keys.creators.detail(creatorId), creator);
+      // Which pending payouts the PayPal file leaves out has changed.
+      await queryClient.invalidateQueries({ queryKey: keys.payoutFiles.withoutPaypal });
+    },
   });
 }

@@ -45,6 +45,9 @@ export const keys = {
   portal: {
     page: (token: string) => ['portal', token] as const,
   },
+  payoutFiles: {
+    withoutPaypal: ['payout-files', 'without-paypal'] as const,
+  },
   community: {
     all: ['community'] as const,
     list: (params: string) => ['community', params] as const,

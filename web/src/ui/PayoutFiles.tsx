@@ -1,0 +1,48 @@
+import { usePendingWithoutPaypal } from '../api/payout-files.ts';
+import { DownloadLink } from './DownloadLink.tsx';
+import { formatMoney } from './format.ts';
+
+// The payouts' files for members and admins: the accounting CSVs and the PayPal Payouts file of
+// pending payouts in the default currency, with a hint naming the pending payouts it leaves out
+// because their creator has no PayPal e-mail.
+
+export function PayoutFiles() {
+  const skipped = usePendingWithoutPaypal();
+  const items = skipped.data?.items ?? [];
+  return (
+    <section className="panel payout-files" aria-labelledby="payout-files-title">
+      <h2 id="payout-files-title">Payout files</h2>
+      <p className="payout-file-links">
+        <DownloadLink className="button secondary" href="/api/payouts/export" failure="Export failed">
+          Payouts (CSV)
+        </DownloadLink>
+        <DownloadLink className="button secondary" href="/api/payouts/lines/export" failure="Export failed">
+          Payout lines (CSV)
+        </DownloadLink>
+        <DownloadLink className="button secondary" href="/api/payouts/paypal-batch" failure="Export failed">
+          PayPal Payouts file
+        </DownloadLink>
+      </p>
+      {items.length > 0 && (
+        <div className="notice" data-testid="without-paypal">
+          <p>
+            {items.length === 1 ? '1 pending payout is' : `${items.length} pending payouts are`} not in the PayPal file: the creator has no
+            PayPal e-mail (add it with “PayPal” in their row).
+          </p>
+          <ul>
+            {items.map((p) => (
+              <li key={p.id}>
+                {p.creatorName} · {formatMoney(p.amount)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {skipped.isError && (
+        <p role="alert" className="error">
+          Could not check the pending payouts: {skipped.error.message}
+        </p>
+      )}
+    </section>
+  );
+}
