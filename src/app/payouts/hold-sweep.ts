@@ -13,6 +13,7 @@ export const HOLD_SWEEP_MS = 60_000;
 
 /** Moves the split of the account's balances to `now`; the caller holds the account FOR UPDATE. */
 export async function sweepHold(trx: Db, accountId: string, now: Date): Promise<void> {
+  await sql`set local jit = off`.execute(trx);
   await sql`
     insert into payout_balances as b (account_id, creator_id, on_hold_minor, payable_minor)
     select ${accountId}, m.creator_id, -m.moved, m.moved
