@@ -16,40 +16,15 @@ import { creatorBalances } from '../../src/app/payouts/balances.ts';
 import { sweepStaleHolds } from '../../src/app/payouts/hold-sweep.ts';
 import { authorizePayouts } from '../../src/app/payouts/payouts.ts';
 import type { Db } from '../../src/db/connect.ts';
+import { recountedBalances } from '../../test/support/recount-balances.ts';
 import { connectTarget, type Dataset, loadDataset } from '../lib/dataset.ts';
 import { percentile, startServer } from '../lib/server.ts';
 import type { Figures, Scenario } from '../scenario.ts';
 
-type Recount = { creator_id: string; on_hold: string; payable: string; adjustments: string };
 type DueRow = { creatorId: string; name: string; onHold: { value: string }; amountDue: { value: string }; adjustments: { value: string } };
 type Due = { totals: { creators: number; amountDue: { value: string } }; creators: DueRow[]; nextCursor: string | null };
 
 const DAY_MS = 86_400_000;
-
-/** The amounts due summed afresh at `now`: the definition of SPEC §11 as one query. */
-async function recount(db: Db, accountId: string, now: Date): Promise<Recount[]> {
-  const held = sql<boolean>`c.order_date + k.hold_days * interval '86400 seconds' > ${now.toISOString()}::timestamptz`;
-  const { rows } = await sql<Recount>`
-    with free as (
-      select c.creator_id, coalesce(sum(c.commission_minor) filter (where ${held}), 0) as on_hold,
-             coalesce(sum(c.commission_minor) filter (where not ${held}), 0) as payable
-      from conversions c join campaigns k on k.account_id = c.account_id and k.id = c.campaign_id
-      where c.account_id = ${accountId} and c.counted
-        and not exists (select 1 from payout_lines l where l.account_id = c.account_id and l.conversion_id = c.id and not l.released)
-      group by c.creator_id
-    ), adjusted as (
-      select a.creator_id, sum(a.amount_minor) as adjustments from payout_adjustments a
-      where a.account_id = ${accountId}
-        and not exists (select 1 from payout_lines l where l.account_id = a.account_id and l.adjustment_id = a.id and not l.released)
-      group by a.creator_id
-    )
-    select r.id::text as creator_id, coalesce(f.on_hold, 0)::text as on_hold, coalesce(f.payable, 0)::text as payable,
-           coalesce(j.adjustments, 0)::text as adjustments
-    from creators r left join free f on f.creator_id = r.id left join adjusted j on j.creator_id = r.id
-    where r.account_id = ${accountId} and (coalesce(f.on_hold, 0) <> 0 or coalesce(f.payable, 0) <> 0 or coalesce(j.adjustments, 0) <> 0)
-    order by r.id`.execute(db);
-  return rows;
-}
 
 const minor = (m: { value: string }) => BigInt(m.value.replace('.', ''));
 
@@ -142,29 +117,29 @@ const scenario: Scenario = {
       // The stored read at one instant, in full, against the recount at that instant.
       const at = new Date();
       const t0 = performance.now();
-      const truth = await recount(conn.db, data.accountId, at);
+      const truth = await recountedBalances(conn.db, data.accountId, at);
       figures.recountMs = Number((performance.now() - t0).toFixed(1));
       const stored = (await creatorBalances(conn.db, data.accountId, at)).map((b) => ({
-        creator_id: b.creatorId,
-        on_hold: String(b.onHold),
+        creatorId: b.creatorId,
+        onHold: String(b.onHold),
         payable: String(b.payable),
         adjustments: String(b.adjustments),
       }));
-      stored.sort((x, y) => Number(BigInt(x.creator_id) - BigInt(y.creator_id)));
+      stored.sort((x, y) => Number(BigInt(x.creatorId) - BigInt(y.creatorId)));
       if (JSON.stringify(stored) !== JSON.stringify(truth)) throw new Error('the stored amounts due differ from the recount');
       log(`stored amounts due equal the recount for ${truth.length} creators (recount ${figures.recountMs} ms)`);
 
       const server = await startServer(data.target);
       try {
         const all = await timeCalls(server.base, data.apiKey, Number(flags.repeat), figures, log);
-        const byId = new Map(truth.map((r) => [r.creator_id, r]));
+        const byId = new Map(truth.map((r) => [r.creatorId, r]));
         if (all.creators.length !== truth.length) throw new Error(`${all.creators.length} creators answered, ${truth.length} recounted`);
         for (const row of all.creators) {
           const want = byId.get(row.creatorId);
           const open = minor(row.onHold) + minor(row.amountDue);
           if (
             !want ||
-            open !== BigInt(want.on_hold) + BigInt(want.payable) + BigInt(want.adjustments) ||
+            open !== BigInt(want.onHold) + BigInt(want.payable) + BigInt(want.adjustments) ||
             minor(row.adjustments) !== BigInt(want.adjustments)
           )
             throw new Error(`creator ${row.creatorId}: answered ${JSON.stringify(row)}, recounted ${JSON.stringify(want)}`);
