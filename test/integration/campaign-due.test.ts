@@ -93,7 +93,12 @@ describeDb('amounts due of one campaign', () => {
       creators: [row(ann, 'Ann', '20.00', '0.00', '-10.00', '-10.00'), row(bob, 'Bob', '0.00', '5.00', '0.00', '5.00')],
       nextCursor: null,
     });
-    expect(await dueOf(summer)).toEqual({ currency: 'EUR', totals: totals(0, '0.00', '0.00', '0.00', '0.00'), creators: [], nextCursor: null });
+    expect(await dueOf(summer)).toEqual({
+      currency: 'EUR',
+      totals: totals(0, '0.00', '0.00', '0.00', '0.00'),
+      creators: [],
+      nextCursor: null,
+    });
     // A campaign's amounts due come in one answer.
     const paged = await admin.get(`/api/payouts/due?campaignId=${spring}&limit=10`);
     expect([paged.status, paged.body.error.code]).toEqual([400, 'invalid_input']);
