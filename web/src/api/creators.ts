@@ -87,6 +87,7 @@ export function useSetPaypalEmail(creatorId: string) {
       ok(client.PATCH('/api/creators/{id}', { params: { path: { id: creatorId } }, body: { paypalEmail } })),
     onSuccess: async (creator) => {
       queryClient.setQueryData(keys.creators.detail(creatorId), creator);
+      queryClient.setQueryData(keys.creator.detail(creatorId), creator);
       // Which pending payouts the PayPal file leaves out has changed.
       await queryClient.invalidateQueries({ queryKey: keys.payoutFiles.withoutPaypal });
     },
