@@ -303,6 +303,54 @@ suite('Payments and a creator’s page in Chromium', () => {
     }
   });
 
+  it('pages the amounts due 100 at a time, keeps ticked creators ticked across pages and authorizes only them', async () => {
+    // 120 creators more with a bonus of 1.00 each but Zoe 002, who has a deduction of 1.00: with
+    // Leo and Mia, 122 owed, on hold or carried forward.
+    for (let n = 1; n <= 120; n += 1) {
+      const id = (await admin.post('/api/creators', { name: `Zoe ${String(n).padStart(3, '0')}` })).body.id as string;
+      const value = n === 2 ? '-1.00' : '1.00';
+      const bonus = await admin.post(`/api/creators/${id}/adjustments`, { amount: { value, currency: 'EUR' }, reason: 'welcome' });
+      expect(bonus.status).toBe(201);
+    }
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
+    const table = page.getByRole('table', { name: 'Amounts due' });
+    const names = () => table.locator('tbody th').allTextContents();
+    const totals = page.getByTestId('due-totals');
+    await expect.poll(() => totals.locator('th').textContent()).toBe('Total · 122 creators');
+    // On hold since the hold is 30 days: Leo's 5.00 and Mia's 4.00. Adjusted: Mia 10.00, the others 118.00.
+    expect(await totals.locator('td[data-column]').allTextContents()).toEqual([eur('9.00'), eur('0.00'), eur('128.00'), eur('128.00')]);
+    await expect.poll(async () => (await names()).length).toBe(100);
+    expect((await names()).slice(0, 3)).toEqual(['Leo Park', 'Mia Chen', 'Zoe 001']);
+    const pager = page.getByRole('navigation', { name: 'Amounts due pages' });
+    expect(await pager.locator('span').textContent()).toBe('1–100 of 122');
+
+    await page.getByLabel('Select Zoe 001').check();
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => pager.locator('span').textContent()).toBe('101–122 of 122');
+    expect(await names()).toEqual(Array.from({ length: 22 }, (_, i) => `Zoe ${String(i + 99).padStart(3, '0')}`));
+    await page.getByLabel('Select Zoe 120').check();
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(() => pager.locator('span').textContent()).toBe('1–100 of 122');
+    expect(await page.getByLabel('Select Zoe 001').isChecked()).toBe(true);
+    await page.getByLabel('Select Zoe 002').check();
+
+    const form = page.getByRole('form', { name: 'Authorize payouts' });
+    await form.getByRole('button', { name: 'Authorize selected (3)' }).click();
+    await expect
+      .poll(() => form.getByRole('status').textContent())
+      .toBe(
+        `2 payouts authorized, ${eur('2.00')} in all. Carried forward, no payout: Zoe 002 (${eur('-1.00')}): ` +
+          'a negative balance nets against later commission.',
+      );
+    const pending = (await admin.get('/api/payouts?status=pending')).body.items;
+    expect(pending.map((p: { creatorName: string; amount: unknown }) => [p.creatorName, p.amount])).toEqual([
+      ['Zoe 120', { value: '1.00', currency: 'EUR' }],
+      ['Zoe 001', { value: '1.00', currency: 'EUR' }],
+    ]);
+    await expect.poll(() => totals.locator('th').textContent()).toBe('Total · 120 creators');
+    expect(await form.getByRole('button', { name: /^Authorize selected/ }).isDisabled()).toBe(true);
+  });
+
   it('lets a viewer read Payments with no Authorize, Mark paid or Cancel', async () => {
     await admin.post(`/api/creators/${seeded.mia}/adjustments`, { amount: { value: '25.00', currency: 'EUR' }, reason: 'launch bonus' });
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -315,5 +363,6 @@ suite('Payments and a creator’s page in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
     expect(await page.getByRole('checkbox').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Payout files' }).count()).toBe(0);
   });
 });
