@@ -183,7 +183,7 @@ suite('Payments and a creator’s page in Chromium', () => {
     }
   });
 
-  it('authorizes everyone at or above a minimum, says whose negative balance is carried forward, and cancels', async () => {
+  it('authorizes everyone at or above a minimum, counts the creators left with a balance, and cancels', async () => {
     const leo = (await admin.post('/api/creators', { name: 'Leo Park' })).body.id as string;
     expect((await admin.post(`/api/campaigns/${seeded.campaignId}/members`, { creatorId: leo, codes: ['LEO5'] })).status).toBe(201);
     const at = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
