@@ -22,7 +22,7 @@ export function authorizeMessage(created: Payout[], asked: Asked, currency: stri
     const left = asked.all.creators - created.length;
     if (left > 0) {
       const who = left === 1 ? '1 other creator keeps a balance' : `${formatCount(left)} other creators keep a balance`;
-      parts.push(`${who}: carried forward, ${minimum === null ? '' : 'below the minimum, '}or still on hold.`);
+      parts.push(`${who}: ${minimum === null ? 'carried forward or' : 'carried forward, below the minimum, or'} still on hold.`);
     }
     return parts.join(' ');
   }
