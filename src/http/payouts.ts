@@ -49,7 +49,7 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
           "Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With " +
           "`campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its " +
           'conversions, as bonuses and deductions made by hand belong to no campaign. With `creatorId`, that creator alone ' +
-          '(their totals are their figures), unpaged; 404 for a creator of no account of yours.',
+          '(their totals are their figures), unpaged; 404 for an unknown creator or one of another account.',
         querystring: ZDueQuery,
         response: { 200: ZDue, 400: ZError, 404: ZError },
       },

@@ -2871,7 +2871,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With `campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by hand belong to no campaign. With `creatorId`, that creator alone (their totals are their figures), unpaged; 404 for a creator of no account of yours. */
+        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With `campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by hand belong to no campaign. With `creatorId`, that creator alone (their totals are their figures), unpaged; 404 for an unknown creator or one of another account. */
         get: {
             parameters: {
                 query?: {
