@@ -182,7 +182,9 @@ function AuthorizeForm({ due, ticked, onDone }: { due: AmountsDue; ticked: Reado
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    run({ ticked: [...ticked.values()] });
+    // A ticked creator on the page shown is taken as the page has them now (live updates).
+    const shown = new Map(due.creators.map((c) => [c.creatorId, c]));
+    run({ ticked: [...ticked.values()].map((c) => shown.get(c.creatorId) ?? c) });
   };
 
   return (
