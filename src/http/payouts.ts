@@ -4,7 +4,7 @@ import { createAdjustment, listAdjustments } from '../app/payouts/adjustments.ts
 import { listAudit } from '../app/payouts/audit.ts';
 import { campaignAmountsDue } from '../app/payouts/campaign-due.ts';
 import { downloadPayoutLines, downloadPayouts } from '../app/payouts/payout-exports.ts';
-import { amountsDue, authorizePayouts, cancelPayout, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
+import { amountsDue, authorizePayouts, cancelPayout, creatorAmountDue, getPayout, listPayouts, markPaid } from '../app/payouts/payouts.ts';
 import { paypalBatch } from '../app/payouts/paypal-batch.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
 import { csvSchema } from '../schemas/exports.ts';
@@ -48,18 +48,27 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
         description:
           "Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With " +
           "`campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its " +
-          'conversions, as bonuses and deductions made by hand belong to no campaign.',
+          'conversions, as bonuses and deductions made by hand belong to no campaign. With `creatorId`, that creator alone ' +
+          '(their totals are their figures), unpaged; 404 for an unknown creator or one of another account.',
         querystring: ZDueQuery,
         response: { 200: ZDue, 400: ZError, 404: ZError },
       },
     },
     async (request) => {
       const { accountId } = callerOf(request);
-      const { campaignId, ...page } = request.query;
-      if (campaignId === undefined) return amountsDue(db, accountId, new Date(), page);
-      if (page.limit !== undefined || page.cursor !== undefined)
-        throw new AppError('invalid_input', "A campaign's amounts due come in one answer: leave out limit and cursor.");
-      return campaignAmountsDue(db, accountId, campaignId, new Date());
+      const { campaignId, creatorId, ...page } = request.query;
+      const paged = page.limit !== undefined || page.cursor !== undefined;
+      if (campaignId !== undefined && creatorId !== undefined)
+        throw new AppError('invalid_input', 'Give campaignId or creatorId, not both.');
+      if (campaignId !== undefined) {
+        if (paged) throw new AppError('invalid_input', "A campaign's amounts due come in one answer: leave out limit and cursor.");
+        return campaignAmountsDue(db, accountId, campaignId, new Date());
+      }
+      if (creatorId !== undefined) {
+        if (paged) throw new AppError('invalid_input', "A creator's amount due comes in one answer: leave out limit and cursor.");
+        return creatorAmountDue(db, accountId, creatorId, new Date());
+      }
+      return amountsDue(db, accountId, new Date(), page);
     },
   );
 

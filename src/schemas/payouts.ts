@@ -47,6 +47,9 @@ export const ZDueQuery = z.object({
   campaignId: ZId.optional().describe(
     "only that campaign's conversions and the clawbacks made for them, every creator in one answer; manual adjustments belong to no campaign and are left out",
   ),
+  creatorId: ZId.optional().describe(
+    'only that creator (their page), in one answer: `creators` holds them when they have anything on hold, payable or adjusted, and `totals` are theirs',
+  ),
 });
 
 export const ZPayout = z

@@ -6,8 +6,8 @@ import { launchChromium, listenLocally, PASSWORD, signIn, suite } from './chromi
 
 // A creator's own page in Chromium, on a phone-sized screen, without signing in: the figures
 // the API gives, then, after an admin makes a new link and revokes it from the Community
-// table, a plain "no longer valid". On the way, the Community names the pending payout the
-// PayPal file leaves out until the creator's PayPal e-mail is set in their row.
+// table, a plain "no longer valid". On the way, Payments names the pending payout the PayPal
+// file leaves out until the creator's PayPal e-mail is set in their Community row.
 
 const LOCALE = 'en-US';
 const PHONE = { width: 390, height: 844 };
@@ -84,16 +84,24 @@ suite('creator portal in Chromium', () => {
     const old = tokenOf((await admin.post(`/api/creators/${creatorId}/portal-link`)).body.url);
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, base, email);
-    await page.getByRole('link', { name: 'Community' }).click();
+    const main = page.getByRole('navigation', { name: 'Main' });
+    await main.getByRole('link', { name: 'Payments' }).click();
     // Mia's pending payout is not in the PayPal file until she has a PayPal e-mail.
     const hint = page.getByTestId('without-paypal');
     await hint.waitFor();
     expect(await hint.getByRole('listitem').allTextContents()).toEqual([`Mia Chen · ${eur('10.00')}`]);
+    // The payout files are on Payments alone.
+    await main.getByRole('link', { name: 'Community' }).click();
+    await page.getByRole('heading', { name: 'Community', level: 1 }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Payout files' }).count()).toBe(0);
     await page.getByRole('button', { name: 'PayPal e-mail of Mia Chen' }).click();
     await page.getByRole('textbox', { name: 'PayPal e-mail of Mia Chen' }).fill('mia@pay.example');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    await hint.waitFor({ state: 'detached' });
+    await main.getByRole('link', { name: 'Payments' }).click();
+    await page.getByRole('heading', { name: 'Payout files' }).waitFor();
+    await expect.poll(() => hint.count()).toBe(0);
+    await main.getByRole('link', { name: 'Community' }).click();
     expect((await admin.get(`/api/creators/${creatorId}`)).body.paypalEmail).toBe('mia@pay.example');
     expect((await admin.get('/api/payouts/paypal-batch')).text).toMatch(/^mia@pay\.example,10\.00,EUR,[0-9]+,March,PAYPAL\n$/);
 

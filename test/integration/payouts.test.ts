@@ -140,6 +140,51 @@ describeDb('payouts', () => {
     }
   });
 
+  it("gives one creator's amount due, their figures as the totals, and refuses a bad creator or a paged or campaign query", async () => {
+    const b = await brand();
+    await b.order('1', 'ANN', '100.00');
+    await b.order('2', 'ANN', '70.00', { createdAt: yesterday() });
+    await b.order('3', 'BOB', '50.00');
+    await b.admin.post(`/api/creators/${b.ann}/adjustments`, { amount: eur('-3.00'), reason: 'returned sample' });
+    const ofAnn = await b.admin.get(`/api/payouts/due?creatorId=${b.ann}`);
+    expect([ofAnn.status, ofAnn.body]).toEqual([
+      200,
+      {
+        currency: 'EUR',
+        totals: { creators: 1, onHold: eur('7.00'), payable: eur('10.00'), adjustments: eur('-3.00'), amountDue: eur('7.00') },
+        creators: [
+          { creatorId: b.ann, name: 'Ann', onHold: eur('7.00'), payable: eur('10.00'), adjustments: eur('-3.00'), amountDue: eur('7.00') },
+        ],
+        nextCursor: null,
+      },
+    ]);
+    // Bob's 5.00 paid out, he is owed nothing: no row, totals of zero.
+    expect((await b.admin.post('/api/payouts', { creatorIds: [b.bob] })).body.items.map((p: { amount: unknown }) => p.amount)).toEqual([
+      eur('5.00'),
+    ]);
+    const zero = eur('0.00');
+    expect((await b.admin.get(`/api/payouts/due?creatorId=${b.bob}`)).body).toEqual({
+      currency: 'EUR',
+      totals: { creators: 0, onHold: zero, payable: zero, adjustments: zero, amountDue: zero },
+      creators: [],
+      nextCursor: null,
+    });
+
+    const other = await newAccount(t.app);
+    const theirs = (await other.admin.post('/api/creators', { name: 'Theirs' })).body.id;
+    for (const [query, status, code] of [
+      ['creatorId=abc', 400, 'invalid_input'],
+      ['creatorId=99999999', 404, 'not_found'],
+      [`creatorId=${theirs}`, 404, 'not_found'],
+      [`creatorId=${b.ann}&campaignId=${b.campaign}`, 400, 'invalid_input'],
+      [`creatorId=${b.ann}&limit=10`, 400, 'invalid_input'],
+      [`creatorId=${b.ann}&cursor=bm90LWEtY3Vyc29y`, 400, 'invalid_input'],
+    ] as const) {
+      const res = await b.admin.get(`/api/payouts/due?${query}`);
+      expect([query, res.status, res.body.error.code]).toEqual([query, status, code]);
+    }
+  });
+
   it('moves commission whose hold ended into the stored amounts due, and reads them right on either side of the sweep', async () => {
     const b = await brand();
     await b.order('1', 'ANN', '100.00', { createdAt: yesterday() });

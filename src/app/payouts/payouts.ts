@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Money, toMoney } from '../../core/money.ts';
-import { amountDue, payoutAmount } from '../../core/payouts.ts';
+import { amountDue, type CreatorBalance, payoutAmount } from '../../core/payouts.ts';
 import type { Db } from '../../db/connect.ts';
 import type { PayoutMethod, PayoutStatus } from '../../db/schema.ts';
 import type { TDue, TPayout, TPayoutDetail } from '../../schemas/payouts.ts';
@@ -11,7 +11,7 @@ import { lockAccount } from '../ledger/lock-orders.ts';
 import { decodeCursor, encodeCursor, isRowId } from '../reports/cursor.ts';
 import { defaultCurrencyMinor } from './amounts.ts';
 import { audit } from './audit.ts';
-import { balanceTotals, creatorBalances, creatorBalancesPage } from './balances.ts';
+import { type Balance, balanceTotals, creatorBalances, creatorBalancesPage } from './balances.ts';
 import { sweepHold } from './hold-sweep.ts';
 
 // Payouts (SPEC §11): authorize (pending, its lines frozen), mark paid, cancel (lines released).
@@ -97,6 +97,32 @@ export async function amountsDue(
     balanceTotals(db, accountId, now),
   ]);
   const last = listed.balances.at(-1);
+  return dueView(currency, totals, listed.balances, listed.more && last ? encodeCursor({ name: last.name, id: last.creatorId }) : null);
+}
+
+/**
+ * One creator's on hold, payable, adjustments and amount due, for their page: the answer of
+ * amountsDue with only them, their figures as the totals (zero, and no row, when nothing is
+ * on hold, payable or adjusted). not_found for a creator of another account.
+ */
+export async function creatorAmountDue(db: Db, accountId: string, creatorId: string, now: Date): Promise<TDue> {
+  const [account, creator] = await Promise.all([
+    db.selectFrom('accounts').select('default_currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
+    db.selectFrom('creators').select('id').where('account_id', '=', accountId).where('id', '=', creatorId).executeTakeFirst(),
+  ]);
+  if (!creator) throw notFound('Creator');
+  const balances = await creatorBalances(db, accountId, now, [creatorId]);
+  const only = balances[0];
+  const totals = {
+    creators: balances.length,
+    onHold: only?.onHold ?? 0n,
+    payable: only?.payable ?? 0n,
+    adjustments: only?.adjustments ?? 0n,
+  };
+  return dueView(account.default_currency, totals, balances, null);
+}
+
+function dueView(currency: string, totals: CreatorBalance & { creators: number }, balances: Balance[], nextCursor: string | null): TDue {
   const money = (minor: bigint) => toMoney(minor, currency);
   return {
     currency,
@@ -107,7 +133,7 @@ export async function amountsDue(
       adjustments: money(totals.adjustments),
       amountDue: money(amountDue(totals)),
     },
-    creators: listed.balances.map((b) => ({
+    creators: balances.map((b) => ({
       creatorId: b.creatorId,
       name: b.name,
       onHold: money(b.onHold),
@@ -115,7 +141,7 @@ export async function amountsDue(
       adjustments: money(b.adjustments),
       amountDue: money(b.amountDue),
     })),
-    nextCursor: listed.more && last ? encodeCursor({ name: last.name, id: last.creatorId }) : null,
+    nextCursor,
   };
 }
 

@@ -86,7 +86,9 @@ export function useSetPaypalEmail(creatorId: string) {
     mutationFn: (paypalEmail: string | null) =>
       ok(client.PATCH('/api/creators/{id}', { params: { path: { id: creatorId } }, body: { paypalEmail } })),
     onSuccess: async (creator) => {
+      // The editor's copy and the creator's page, which shows the e-mail.
       queryClient.setQueryData(keys.creators.detail(creatorId), creator);
+      queryClient.setQueryData(keys.creator.detail(creatorId), creator);
       // Which pending payouts the PayPal file leaves out has changed.
       await queryClient.invalidateQueries({ queryKey: keys.payoutFiles.withoutPaypal });
     },

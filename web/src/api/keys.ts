@@ -55,7 +55,7 @@ export const keys = {
   // Amounts due, payouts and adjustments: a `payouts` event (live.ts) refetches all of them.
   payouts: {
     all: ['payouts'] as const,
-    due: (campaignId?: string) => ['payouts', 'due', campaignId ?? 'account'] as const,
+    due: (query: string) => ['payouts', 'due', query] as const,
     list: (query: string) => ['payouts', 'list', query] as const,
     detail: (id: string) => ['payouts', 'detail', id] as const,
     adjustments: (creatorId: string) => ['payouts', 'adjustments', creatorId] as const,

@@ -1,16 +1,42 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { client, ok } from './client.ts';
 import { keys, queryText } from './keys.ts';
 import type { Money, PayoutMethod, PayoutStatus } from './types.ts';
 
-// Paying creators: amounts due (the account's, or one campaign's), payouts and their lines, a
-// creator's adjustments; authorizing, marking paid, canceling and adjusting. Each change
-// refetches every payouts query (and the creator pages' figures): what one changes, the others show.
+// Paying creators: amounts due (the account's a page at a time, one campaign's, one
+// creator's), payouts and their lines, a creator's adjustments; authorizing, marking paid,
+// canceling and adjusting. Each change refetches every payouts query (and the creator pages'
+// figures): what one changes, the others show.
 
-export function useAmountsDue(campaignId?: string) {
+/** One campaign's amounts due, every creator in one answer (its Performance table). */
+export function useAmountsDue(campaignId: string) {
+  const query = { campaignId };
   return useQuery({
-    queryKey: keys.payouts.due(campaignId),
-    queryFn: () => ok(client.GET('/api/payouts/due', { params: { query: campaignId ? { campaignId } : {} } })),
+    queryKey: keys.payouts.due(queryText(query)),
+    queryFn: () => ok(client.GET('/api/payouts/due', { params: { query } })),
+  });
+}
+
+/**
+ * A page of the account's amounts due after `cursor` (the first without), with the totals of
+ * every creator. An account may have 50,000 creators: the server pages, and the page shown
+ * stays until the next one arrives.
+ */
+export function useAmountsDuePage(limit: number, cursor: string | undefined) {
+  const query = { limit: String(limit), ...(cursor !== undefined && { cursor }) };
+  return useQuery({
+    queryKey: keys.payouts.due(queryText(query)),
+    queryFn: () => ok(client.GET('/api/payouts/due', { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One creator's on hold, payable, adjustments and amount due (their page). */
+export function useCreatorAmountDue(creatorId: string) {
+  const query = { creatorId };
+  return useQuery({
+    queryKey: keys.payouts.due(queryText(query)),
+    queryFn: () => ok(client.GET('/api/payouts/due', { params: { query } })),
   });
 }
 

@@ -2871,12 +2871,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With `campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by hand belong to no campaign. */
+        /** @description Each creator's on hold, payable, adjustments and amount due, now, and the totals; paged when `limit` is given. With `campaignId`, the same for that campaign's conversions alone, unpaged: adjustments are then only the clawbacks of its conversions, as bonuses and deductions made by hand belong to no campaign. With `creatorId`, that creator alone (their totals are their figures), unpaged; 404 for an unknown creator or one of another account. */
         get: {
             parameters: {
                 query?: {
                     /** @description only that campaign's conversions and the clawbacks made for them, every creator in one answer; manual adjustments belong to no campaign and are left out */
                     campaignId?: string;
+                    /** @description only that creator (their page), in one answer: `creators` holds them when they have anything on hold, payable or adjusted, and `totals` are theirs */
+                    creatorId?: string;
                     /** @description the previous page's nextCursor, with the same other parameters */
                     cursor?: string;
                     /** @description page size, at most 1000; absent: every creator in one answer */

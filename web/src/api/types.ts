@@ -45,6 +45,7 @@ export type ImportReply = Answer<'/api/fx-rates/import', 'post'>;
 
 export type AmountsDue = Schemas['AmountsDue'];
 export type DueCreator = Schemas['DueCreator'];
+export type DueTotals = Schemas['DueTotals'];
 export type Payout = Schemas['Payout'];
 export type PayoutDetail = Schemas['PayoutDetail'];
 export type PayoutStatus = Payout['status'];

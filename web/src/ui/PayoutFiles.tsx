@@ -1,6 +1,7 @@
 import { usePendingWithoutPaypal } from '../api/payout-files.ts';
 import { DownloadLink } from './DownloadLink.tsx';
 import { formatMoney } from './format.ts';
+import { Link } from './router.tsx';
 
 // The payouts' files for members and admins: the accounting CSVs and the PayPal Payouts file of
 // pending payouts in the default currency, with a hint naming the pending payouts it leaves out
@@ -27,12 +28,12 @@ export function PayoutFiles() {
         <div className="notice" data-testid="without-paypal">
           <p>
             {items.length === 1 ? '1 pending payout is' : `${items.length} pending payouts are`} not in the PayPal file: the creator has no
-            PayPal e-mail (add it with “PayPal” in their row).
+            PayPal e-mail (add it on their page).
           </p>
           <ul>
             {items.map((p) => (
               <li key={p.id}>
-                {p.creatorName} · {formatMoney(p.amount)}
+                <Link href={`/creators/${p.creatorId}`}>{p.creatorName}</Link> · {formatMoney(p.amount)}
               </li>
             ))}
           </ul>

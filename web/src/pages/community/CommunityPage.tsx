@@ -6,7 +6,6 @@ import { useSession } from '../../session.tsx';
 import { presetRange } from '../../ui/date-range.ts';
 import { focusById } from '../../ui/focus-by-id.ts';
 import { formatCount } from '../../ui/format.ts';
-import { PayoutFiles } from '../../ui/PayoutFiles.tsx';
 import { type RangeChoice, RangePicker } from '../../ui/RangePicker.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
@@ -15,7 +14,7 @@ import './community.css';
 
 // The Community: creators still in it with orders, sales and commission across campaigns for a
 // range, sorted, searched and paged by the server (GET /api/community), 100 at a time; admins
-// add creators and remove or restore them, and members and admins download the payout files.
+// add creators and remove or restore them, and set their PayPal e-mail and page link.
 // Removed creators are listed apart, a page at a time (GET /api/creators?removed=only).
 
 const PAGE_SIZE = 100;
@@ -26,7 +25,6 @@ export function CommunityPage() {
   useDocumentTitle('Community');
   const { account, user } = useSession();
   const canEdit = user.role === 'admin';
-  const canExport = user.role !== 'viewer';
   const searchId = useId();
   const [choice, setChoice] = useState<RangeChoice>(() => ({ preset: '30d', range: presetRange('30d', account.timeZone) }));
   const [sort, setSort] = useState<CommunitySort>('sales');
@@ -91,7 +89,6 @@ export function CommunityPage() {
         </>
       )}
 
-      {canExport && <PayoutFiles />}
       <RemovedCreators canEdit={canEdit} />
     </section>
   );

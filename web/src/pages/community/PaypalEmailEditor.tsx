@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useCreator, useSetPaypalEmail } from '../../api/creators.ts';
 
-// A creator's PayPal e-mail, where the PayPal Payouts file sends their pending payouts: shown
-// and changed from the creator's row, read when opened (the Community's list has only figures).
+// A creator's PayPal e-mail, where the PayPal Payouts file sends their pending payouts: changed
+// from the creator's Community row or their page, read when opened (the Community's list has
+// only figures).
 
 export function PaypalEmailEditor({ creatorId, creatorName }: { creatorId: string; creatorName: string }) {
   const id = useId();

@@ -3,15 +3,19 @@ import { usePayouts } from '../../api/payouts.ts';
 import { useSession } from '../../session.tsx';
 import { Link } from '../../ui/router.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
+import { PaypalEmailEditor } from '../community/PaypalEmailEditor.tsx';
 import { PayoutsTable } from '../payments/PayoutsTable.tsx';
+import { PortalLinkControl } from '../portal/PortalLinkControl.tsx';
 import { AdjustmentsSection } from './AdjustmentsSection.tsx';
 import { CreatorCampaigns } from './CreatorCampaigns.tsx';
+import { CreatorDue } from './CreatorDue.tsx';
 import { CreatorOrders } from './CreatorOrders.tsx';
 import '../payments/payments.css';
 
-// A creator across the account (SPEC §7): who they are, their campaigns with codes, links and
-// terms, their orders, what they earned, their adjustments and their payouts. Every table that
-// names a creator links here.
+// A creator across the account (SPEC §7): who they are (admins set their PayPal e-mail and make
+// or revoke the link to their own page here), what they are owed now, their campaigns with
+// codes, links and terms, their orders, what they earned, their adjustments and their payouts.
+// Every table that names a creator links here.
 
 export function CreatorPage({ creatorId }: { creatorId: string }) {
   const { user } = useSession();
@@ -42,6 +46,10 @@ export function CreatorPage({ creatorId }: { creatorId: string }) {
             <dt className="muted">E-mail</dt>
             <dd>{creator.data.email ?? '—'}</dd>
           </div>
+          <div>
+            <dt className="muted">PayPal e-mail</dt>
+            <dd data-fact="paypal-email">{creator.data.paypalEmail ?? '—'}</dd>
+          </div>
           {creator.data.removed && (
             <div>
               <dt className="muted">Community</dt>
@@ -50,6 +58,17 @@ export function CreatorPage({ creatorId }: { creatorId: string }) {
           )}
         </dl>
       )}
+      {creator.data && canEdit && (
+        <div className="row-actions creator-actions">
+          <PaypalEmailEditor creatorId={creatorId} creatorName={creator.data.name} />
+          <PortalLinkControl creatorId={creatorId} creatorName={creator.data.name} />
+        </div>
+      )}
+
+      <section aria-labelledby="creator-due-title">
+        <h2 id="creator-due-title">Amount due now</h2>
+        <CreatorDue creatorId={creatorId} />
+      </section>
 
       <section aria-labelledby="creator-campaigns-title">
         <h2 id="creator-campaigns-title">Campaigns</h2>

@@ -1,93 +1,59 @@
-import { type FormEvent, useId, useMemo, useState } from 'react';
-import { useAuthorize } from '../../api/payouts.ts';
+import { type FormEvent, useId, useState } from 'react';
+import { useAmountsDuePage, useAuthorize } from '../../api/payouts.ts';
 import type { AmountsDue, DueCreator } from '../../api/types.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
-import { Pager, usePage } from '../../ui/Pager.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { Link } from '../../ui/router.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
-import { authorizeMessage } from './authorize-message.ts';
+import { type Asked, authorizeMessage } from './authorize-message.ts';
 
-// Each creator's on hold, payable, adjustments and amount due, a page at a time. Admins tick
-// creators and authorize their payouts, or everyone's, optionally only at or above a minimum.
+// Each creator's on hold, payable, adjustments and amount due, a page of 100 at a time from the
+// server (an account may have 50,000 creators), with the totals of every creator. Admins tick
+// creators on any page and authorize their payouts, or everyone's, optionally only at or above
+// a minimum.
 
 const PAGE_SIZE = 100;
 
-export function DueTable({ due, canEdit }: { due: AmountsDue; canEdit: boolean }) {
-  const minimumId = useId();
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [minimum, setMinimum] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
-  const authorize = useAuthorize();
-  const { rows, page, pages, setPage, first } = usePage(due.creators, PAGE_SIZE);
-  const byId = useMemo(() => new Map(due.creators.map((c) => [c.creatorId, c])), [due.creators]);
-  // Ticks of creators no longer listed (paid meanwhile) do not count.
-  const ticked = [...selected].filter((id) => byId.has(id));
-  const pageTicked = rows.length > 0 && rows.every((c) => selected.has(c.creatorId));
+export function DueTable({ canEdit }: { canEdit: boolean }) {
+  // The cursors of the pages after the first, as far as Next went: Previous drops the last.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const due = useAmountsDuePage(PAGE_SIZE, cursors.at(-1));
+  // Ticked creators with their row as last seen: they stay ticked from page to page.
+  const [ticked, setTicked] = useState<ReadonlyMap<string, DueCreator>>(new Map());
 
-  const toggle = (ids: string[], on: boolean) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      for (const id of ids) {
-        if (on) next.add(id);
-        else next.delete(id);
+  if (due.isPending) return <p role="status">Loading…</p>;
+  if (due.isError) {
+    return (
+      <p role="alert" className="error">
+        Could not load the amounts due: {due.error.message}
+      </p>
+    );
+  }
+  const { creators, totals, nextCursor } = due.data;
+  const page = cursors.length;
+  const pages = nextCursor ? Math.max(page + 2, Math.ceil(totals.creators / PAGE_SIZE)) : page + 1;
+  const pageTicked = creators.length > 0 && creators.every((c) => ticked.has(c.creatorId));
+  const toggle = (rows: DueCreator[], on: boolean) =>
+    setTicked((current) => {
+      const next = new Map(current);
+      for (const c of rows) {
+        if (on) next.set(c.creatorId, c);
+        else next.delete(c.creatorId);
       }
       return next;
     });
-
-  const run = (creatorIds: string[] | undefined) => {
-    const min = minimum.trim();
-    const asked: DueCreator[] = creatorIds ? creatorIds.flatMap((id) => byId.get(id) ?? []) : due.creators;
-    setMessage(null);
-    authorize.mutate(
-      { ...(creatorIds && { creatorIds }), ...(min && { minimum: { value: min, currency: due.currency } }) },
-      {
-        onSuccess: (reply) => {
-          setMessage(authorizeMessage(reply.items, asked, due.currency, min || null));
-          setSelected(new Set());
-        },
-      },
-    );
-  };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    run(ticked);
+  const turn = (to: number) => {
+    // While a page loads, the one shown is the previous one: its cursor is not the next page's.
+    if (due.isPlaceholderData) return;
+    if (to > page && nextCursor) setCursors([...cursors, nextCursor]);
+    if (to < page) setCursors(cursors.slice(0, -1));
   };
 
   return (
     <>
-      {canEdit && (
-        <form className="authorize panel" aria-label="Authorize payouts" onSubmit={submit}>
-          <label htmlFor={minimumId}>Minimum amount ({due.currency}, optional)</label>
-          <input
-            id={minimumId}
-            inputMode="decimal"
-            value={minimum}
-            placeholder="0.00"
-            autoComplete="off"
-            onChange={(e) => setMinimum(e.target.value)}
-          />
-          <div className="actions">
-            <button type="submit" disabled={authorize.isPending || ticked.length === 0}>
-              Authorize selected{ticked.length > 0 ? ` (${formatCount(ticked.length)})` : ''}
-            </button>
-            <button type="button" disabled={authorize.isPending || due.creators.length === 0} onClick={() => run(undefined)}>
-              Authorize all
-            </button>
-          </div>
-          {message && (
-            <p role="status" className="notice">
-              {message}
-            </p>
-          )}
-          {authorize.isError && (
-            <p role="alert" className="error">
-              Could not authorize: {authorize.error.message}
-            </p>
-          )}
-        </form>
-      )}
+      {canEdit && <AuthorizeForm due={due.data} ticked={ticked} onDone={() => setTicked(new Map())} />}
       <TableScroll label="Amounts due table">
-        <table aria-label="Amounts due">
+        <table aria-label="Amounts due" aria-busy={due.isPlaceholderData}>
           <thead>
             <tr>
               {canEdit && (
@@ -96,12 +62,7 @@ export function DueTable({ due, canEdit }: { due: AmountsDue; canEdit: boolean }
                     type="checkbox"
                     aria-label="Select every creator on this page"
                     checked={pageTicked}
-                    onChange={(e) =>
-                      toggle(
-                        rows.map((c) => c.creatorId),
-                        e.target.checked,
-                      )
-                    }
+                    onChange={(e) => toggle(creators, e.target.checked)}
                   />
                 </th>
               )}
@@ -121,15 +82,15 @@ export function DueTable({ due, canEdit }: { due: AmountsDue; canEdit: boolean }
             </tr>
           </thead>
           <tbody>
-            {rows.map((c) => (
+            {creators.map((c) => (
               <tr key={c.creatorId} data-creator-id={c.creatorId}>
                 {canEdit && (
                   <td>
                     <input
                       type="checkbox"
                       aria-label={`Select ${c.name}`}
-                      checked={selected.has(c.creatorId)}
-                      onChange={(e) => toggle([c.creatorId], e.target.checked)}
+                      checked={ticked.has(c.creatorId)}
+                      onChange={(e) => toggle([c], e.target.checked)}
                     />
                   </td>
                 )}
@@ -145,30 +106,120 @@ export function DueTable({ due, canEdit }: { due: AmountsDue; canEdit: boolean }
                 <td className="num" data-column="adjustments">
                   {formatMoney(c.adjustments)}
                 </td>
-                <td className={c.amountDue.value.startsWith('-') ? 'num negative' : 'num'} data-column="amountDue">
-                  {formatMoney(c.amountDue)}
-                </td>
+                <MoneyCell column="amountDue" money={c.amountDue} />
               </tr>
             ))}
-            {due.creators.length === 0 && (
+            {creators.length === 0 && (
               <tr>
                 <td colSpan={canEdit ? 6 : 5} className="muted">
-                  Nothing is owed or on hold.
+                  {totals.creators === 0 ? 'Nothing is owed or on hold.' : 'No creator is left on this page.'}
                 </td>
               </tr>
             )}
           </tbody>
+          {totals.creators > 0 && (
+            <tfoot>
+              <tr className="totals" data-testid="due-totals">
+                {canEdit && <td />}
+                <th scope="row">
+                  Total · {formatCount(totals.creators)} {totals.creators === 1 ? 'creator' : 'creators'}
+                </th>
+                <td className="num" data-column="onHold">
+                  {formatMoney(totals.onHold)}
+                </td>
+                <td className="num" data-column="payable">
+                  {formatMoney(totals.payable)}
+                </td>
+                <td className="num" data-column="adjustments">
+                  {formatMoney(totals.adjustments)}
+                </td>
+                <MoneyCell column="amountDue" money={totals.amountDue} />
+              </tr>
+            </tfoot>
+          )}
         </table>
       </TableScroll>
       <Pager
         label="Amounts due pages"
         page={page}
         pages={pages}
-        first={first}
-        shown={rows.length}
-        count={due.creators.length}
-        onPage={setPage}
+        first={page * PAGE_SIZE}
+        shown={creators.length}
+        count={totals.creators}
+        onPage={turn}
       />
     </>
+  );
+}
+
+function MoneyCell({ column, money }: { column: string; money: DueCreator['amountDue'] }) {
+  return (
+    <td className={money.value.startsWith('-') ? 'num negative' : 'num'} data-column={column}>
+      {formatMoney(money)}
+    </td>
+  );
+}
+
+function AuthorizeForm({ due, ticked, onDone }: { due: AmountsDue; ticked: ReadonlyMap<string, DueCreator>; onDone: () => void }) {
+  const minimumId = useId();
+  const [minimum, setMinimum] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const authorize = useAuthorize();
+
+  const run = (asked: Asked) => {
+    const min = minimum.trim();
+    const creatorIds = 'ticked' in asked ? asked.ticked.map((c) => c.creatorId) : undefined;
+    setMessage(null);
+    authorize.mutate(
+      { ...(creatorIds && { creatorIds }), ...(min && { minimum: { value: min, currency: due.currency } }) },
+      {
+        onSuccess: (reply) => {
+          setMessage(authorizeMessage(reply.items, asked, due.currency, min || null));
+          onDone();
+        },
+      },
+    );
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // A ticked creator on the page shown is taken as the page has them now (live updates).
+    const shown = new Map(due.creators.map((c) => [c.creatorId, c]));
+    run({ ticked: [...ticked.values()].map((c) => shown.get(c.creatorId) ?? c) });
+  };
+
+  return (
+    <form className="authorize panel" aria-label="Authorize payouts" onSubmit={submit}>
+      <label htmlFor={minimumId}>Minimum amount ({due.currency}, optional)</label>
+      <input
+        id={minimumId}
+        inputMode="decimal"
+        value={minimum}
+        placeholder="0.00"
+        autoComplete="off"
+        onChange={(e) => setMinimum(e.target.value)}
+      />
+      <div className="actions">
+        <button type="submit" disabled={authorize.isPending || ticked.size === 0}>
+          Authorize selected{ticked.size > 0 ? ` (${formatCount(ticked.size)})` : ''}
+        </button>
+        <button
+          type="button"
+          disabled={authorize.isPending || due.totals.creators === 0}
+          onClick={() => run({ all: { creators: due.totals.creators } })}
+        >
+          Authorize all
+        </button>
+      </div>
+      {message && (
+        <p role="status" className="notice">
+          {message}
+        </p>
+      )}
+      {authorize.isError && (
+        <p role="alert" className="error">
+          Could not authorize: {authorize.error.message}
+        </p>
+      )}
+    </form>
   );
 }

@@ -1,21 +1,23 @@
 import { useId, useMemo, useState } from 'react';
-import { useAmountsDue, usePayouts } from '../../api/payouts.ts';
+import { usePayouts } from '../../api/payouts.ts';
 import type { PayoutStatus } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
+import { PayoutFiles } from '../../ui/PayoutFiles.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import { DueTable } from './DueTable.tsx';
 import { PayoutsTable } from './PayoutsTable.tsx';
 import './payments.css';
 
-// Payments (SPEC §7): what each creator is owed, with Authorize for some or all (admins), and
-// the payouts with their status, lines, and Mark paid / Cancel (admins). Everyone else reads.
-// Both lists are refetched when payouts or conversions change (live.ts).
+// Payments (SPEC §7): what each creator is owed, with Authorize for some or all (admins), the
+// payouts with their status, lines, and Mark paid / Cancel (admins), and the payout files
+// (members and admins: exports are theirs, SPEC §9). Viewers read. Both lists are refetched
+// when payouts or conversions change (live.ts).
 
 export function PaymentsPage() {
   useDocumentTitle('Payments');
   const { user } = useSession();
   const canEdit = user.role === 'admin';
-  const due = useAmountsDue();
+  const canExport = user.role !== 'viewer';
 
   return (
     <section aria-labelledby="payments-title" className="payments">
@@ -26,15 +28,10 @@ export function PaymentsPage() {
           Commission is on hold until its order is as old as its campaign's hold, then payable. A negative amount is carried forward: it
           nets against later commission.
         </p>
-        {due.isPending && <p role="status">Loading…</p>}
-        {due.isError && (
-          <p role="alert" className="error">
-            Could not load the amounts due: {due.error.message}
-          </p>
-        )}
-        {due.data && <DueTable due={due.data} canEdit={canEdit} />}
+        <DueTable canEdit={canEdit} />
       </section>
       <PayoutsSection canEdit={canEdit} />
+      {canExport && <PayoutFiles />}
     </section>
   );
 }

@@ -1,11 +1,16 @@
 import type { DueCreator, Payout } from '../../api/types.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
 
-// What an authorization did, in words: the payouts made and their total, and the creators it
-// made none for because their balance is negative (carried forward) or below the minimum.
+// What an authorization did, in words: the payouts made and their total, then who it made none
+// for. The amounts due come a page at a time, so the whole list is never on hand: for ticked
+// creators (kept with their row as it was when ticked) it names whose negative balance is
+// carried forward and counts those below the minimum; for everyone it counts the creators left
+// with a balance (carried forward, below the minimum or still on hold).
 
-export function authorizeMessage(created: Payout[], asked: DueCreator[], currency: string, minimum: string | null): string {
-  const paid = new Set(created.map((p) => p.creatorId));
+/** Whom an authorization was for: the ticked creators, or every one of `creators` listed. */
+export type Asked = { ticked: DueCreator[] } | { all: { creators: number } };
+
+export function authorizeMessage(created: Payout[], asked: Asked, currency: string, minimum: string | null): string {
   const minor = created.reduce((sum, p) => sum + toMinor(p.amount.value), 0n);
   const total = formatMoney({ value: fromMinor(minor, created[0]?.amount.value ?? '0.00'), currency });
   const parts = [
@@ -13,7 +18,16 @@ export function authorizeMessage(created: Payout[], asked: DueCreator[], currenc
       ? 'No payout was made.'
       : `${formatCount(created.length)} ${created.length === 1 ? 'payout' : 'payouts'} authorized, ${total} in all.`,
   ];
-  const unpaid = asked.filter((c) => !paid.has(c.creatorId));
+  if ('all' in asked) {
+    const left = asked.all.creators - created.length;
+    if (left > 0) {
+      const who = left === 1 ? '1 other creator keeps a balance' : `${formatCount(left)} other creators keep a balance`;
+      parts.push(`${who}: ${minimum === null ? 'carried forward or' : 'carried forward, below the minimum, or'} still on hold.`);
+    }
+    return parts.join(' ');
+  }
+  const paid = new Set(created.map((p) => p.creatorId));
+  const unpaid = asked.ticked.filter((c) => !paid.has(c.creatorId));
   const negative = unpaid.filter((c) => isNegative(c.amountDue.value));
   if (negative.length > 0) {
     const names = negative.slice(0, 5).map((c) => `${c.name} (${formatMoney(c.amountDue)})`);
