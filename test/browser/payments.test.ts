@@ -349,6 +349,19 @@ suite('Payments and a creator’s page in Chromium', () => {
     ]);
     await expect.poll(() => totals.locator('th').textContent()).toBe('Total · 120 creators');
     expect(await form.getByRole('button', { name: /^Authorize selected/ }).isDisabled()).toBe(true);
+
+    // The second page's creators (Zoe 100 to 119) paid by a colleague meanwhile: the emptied page
+    // gives way to the one before.
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => pager.locator('span').textContent()).toBe('101–120 of 120');
+    const owed = (await admin.get('/api/payouts/due')).body.creators as Array<{ creatorId: string; name: string }>;
+    const secondPage = owed.filter((c) => c.name >= 'Zoe 100').map((c) => c.creatorId);
+    expect(secondPage).toHaveLength(20);
+    expect((await admin.post('/api/payouts', { creatorIds: secondPage })).status).toBe(201);
+    await expect.poll(() => totals.locator('th').textContent()).toBe('Total · 100 creators');
+    await expect.poll(async () => (await names()).length).toBe(100);
+    expect((await names()).slice(0, 3)).toEqual(['Leo Park', 'Mia Chen', 'Zoe 002']);
+    expect(await pager.count()).toBe(0);
   });
 
   it('lets a viewer read Payments with no Authorize, Mark paid or Cancel', async () => {

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useAmountsDuePage, useAuthorize } from '../../api/payouts.ts';
 import type { AmountsDue, DueCreator } from '../../api/types.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
@@ -20,6 +20,11 @@ export function DueTable({ canEdit }: { canEdit: boolean }) {
   const due = useAmountsDuePage(PAGE_SIZE, cursors.at(-1));
   // Ticked creators with their row as last seen: they stay ticked from page to page.
   const [ticked, setTicked] = useState<ReadonlyMap<string, DueCreator>>(new Map());
+  // A later page emptied meanwhile (its creators paid elsewhere): back to the one before.
+  const emptied = due.data !== undefined && !due.isPlaceholderData && due.data.creators.length === 0 && cursors.length > 0;
+  useEffect(() => {
+    if (emptied) setCursors((current) => current.slice(0, -1));
+  }, [emptied]);
 
   if (due.isPending) return <p role="status">Loading…</p>;
   if (due.isError) {
