@@ -25,6 +25,7 @@ import {
   ZPayoutExportQuery,
   ZPayoutList,
   ZPayoutListQuery,
+  ZPayoutPage,
   ZPaypalBatchQuery,
   ZPaypalFile,
 } from '../schemas/payouts.ts';
@@ -90,8 +91,16 @@ export const payoutRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db 
 
   app.get(
     '/api/payouts',
-    { onRequest: requireRole('viewer'), schema: { tags, querystring: ZPayoutListQuery, response: { 200: ZPayoutList } } },
-    async (request) => ({ items: await listPayouts(db, callerOf(request).accountId, request.query) }),
+    {
+      onRequest: requireRole('viewer'),
+      schema: {
+        tags,
+        description: 'Payouts newest first; paged when `limit` is given.',
+        querystring: ZPayoutListQuery,
+        response: { 200: ZPayoutPage, 400: ZError },
+      },
+    },
+    async (request) => listPayouts(db, callerOf(request).accountId, request.query),
   );
 
   app.get(

@@ -34,15 +34,20 @@ export const ZDue = z
   })
   .meta({ id: 'AmountsDue' });
 
-export const DUE_PAGE_MAX = 1000;
-export const ZDueQuery = z.object({
-  limit: z
+/** A page size in a query string, from 1 to `max`; absent, `absent` (the whole list) is what comes. */
+const zPageLimitOrAll = (max: number, absent: string) =>
+  z
     .string()
-    .regex(/^[0-9]{1,4}$/, `a whole number from 1 to ${DUE_PAGE_MAX}`)
+    .regex(/^[0-9]{1,4}$/, `a whole number from 1 to ${max}`)
     .transform(Number)
-    .pipe(z.number().int().min(1, 'at least 1').max(DUE_PAGE_MAX, `at most ${DUE_PAGE_MAX}`))
+    .pipe(z.number().int().min(1, 'at least 1').max(max, `at most ${max}`))
     .optional()
-    .describe(`page size, at most ${DUE_PAGE_MAX}; absent: every creator in one answer`),
+    .describe(`page size, at most ${max}; absent: ${absent}`);
+
+export const DUE_PAGE_MAX = 1000;
+export const PAYOUT_PAGE_MAX = 1000;
+export const ZDueQuery = z.object({
+  limit: zPageLimitOrAll(DUE_PAGE_MAX, 'every creator in one answer'),
   cursor: ZCursor,
   campaignId: ZId.optional().describe(
     "only that campaign's conversions and the clawbacks made for them, every creator in one answer; manual adjustments belong to no campaign and are left out",
@@ -90,6 +95,11 @@ export const ZPayoutListQuery = z.object({
     .literal('missing', { error: 'paypalEmail is missing or absent' })
     .optional()
     .describe('`missing`: only payouts of creators without a PayPal e-mail (those the PayPal file leaves out)'),
+  limit: zPageLimitOrAll(PAYOUT_PAGE_MAX, 'every payout in one answer'),
+  cursor: ZCursor,
+});
+export const ZPayoutPage = ZPayoutList.extend({
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page or without `limit`'),
 });
 export const ZPaidBody = z.strictObject({
   method: ZPayoutMethod,

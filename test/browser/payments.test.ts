@@ -362,6 +362,25 @@ suite('Payments and a creator’s page in Chromium', () => {
     await expect.poll(async () => (await names()).length).toBe(100);
     expect((await names()).slice(0, 3)).toEqual(['Leo Park', 'Mia Chen', 'Zoe 002']);
     expect(await pager.count()).toBe(0);
+
+    // Every Zoe paid too (Leo and Mia are left as the next test expects them): more than 100
+    // payouts, 50 a page from the server, each once.
+    const zoes = ((await admin.get('/api/payouts/due')).body.creators as Array<{ creatorId: string; name: string }>)
+      .filter((c) => c.name.startsWith('Zoe'))
+      .map((c) => c.creatorId);
+    expect((await admin.post('/api/payouts', { creatorIds: zoes })).status).toBe(201);
+    const everyPayout = (await admin.get('/api/payouts')).body.items as Array<{ id: string }>;
+    expect(everyPayout.length).toBeGreaterThan(100);
+    const payouts = page.getByRole('table', { name: 'Payouts' });
+    const payoutPager = page.getByRole('navigation', { name: 'Payouts pages' });
+    const shownIds = () =>
+      payouts.locator('tbody tr[data-payout-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-payout-id')));
+    await expect.poll(() => payoutPager.locator('span').textContent()).toBe('1–50');
+    const firstPage = await shownIds();
+    await payoutPager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => payoutPager.locator('span').textContent()).toBe('51–100');
+    const nextPage = await shownIds();
+    expect([...firstPage, ...nextPage]).toEqual(everyPayout.slice(0, 100).map((p) => p.id));
   });
 
   it('lets a viewer read Payments with no Authorize, Mark paid or Cancel', async () => {
@@ -371,6 +390,8 @@ suite('Payments and a creator’s page in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
     // −10.00 clawed back, +20.00 and +25.00 of bonuses.
     await expect.poll(() => dueCell('amountDue').textContent()).toBe(eur('35.00'));
+    // The paid payout, among the pending ones of the test before.
+    await page.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Paid' });
     await page.getByRole('table', { name: 'Payouts' }).getByText('BANK-77').waitFor();
     expect(await page.getByRole('button', { name: /Authorize/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);

@@ -185,6 +185,44 @@ describeDb('payouts', () => {
     }
   });
 
+  it('pages the payouts newest first by cursor, each once, and refuses a bad page', async () => {
+    const b = await brand();
+    const names = ['Cleo', 'Dan', 'Eve'];
+    for (const name of names) {
+      const id = (await b.admin.post('/api/creators', { name })).body.id;
+      expect((await b.admin.post(`/api/creators/${id}/adjustments`, { amount: eur('1.00'), reason: 'welcome' })).status).toBe(201);
+    }
+    await b.order('1', 'ANN', '100.00');
+    await b.order('2', 'BOB', '50.00');
+    const made = (await b.admin.post('/api/payouts', {})).body.items as Array<{ id: string; creatorName: string }>;
+    expect(made.map((p) => p.creatorName)).toEqual(['Ann', 'Bob', 'Cleo', 'Dan', 'Eve']);
+    const all = (await b.admin.get('/api/payouts')).body;
+    expect(all.nextCursor).toBeNull();
+    const newestFirst = [...made].reverse().map((p) => p.id);
+    expect(all.items.map((p: { id: string }) => p.id)).toEqual(newestFirst);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await b.admin.get(
+        `/api/payouts?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((p) => p.id));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(newestFirst);
+    const pending = (await b.admin.get('/api/payouts?status=pending&limit=10')).body;
+    expect([pending.items.length, pending.nextCursor]).toEqual([5, null]);
+    for (const [query, code] of [
+      ['limit=0', 'invalid_input'],
+      ['limit=1001', 'invalid_input'],
+      ['cursor=bm90LWEtY3Vyc29y', 'invalid_input'],
+    ] as const) {
+      const res = await b.admin.get(`/api/payouts?${query}`);
+      expect([query, res.status, res.body.error.code]).toEqual([query, 400, code]);
+    }
+  });
+
   it('moves commission whose hold ended into the stored amounts due, and reads them right on either side of the sweep', async () => {
     const b = await brand();
     await b.order('1', 'ANN', '100.00', { createdAt: yesterday() });

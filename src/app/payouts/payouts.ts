@@ -230,17 +230,31 @@ export async function authorizePayouts(db: Db, caller: Principal, input: Authori
   });
 }
 
+/** Payouts newest first: every one, or a page of `limit` after `cursor`. */
 export async function listPayouts(
   db: Db,
   accountId: string,
-  filter: { status?: PayoutStatus | undefined; creatorId?: string | undefined; paypalEmail?: 'missing' | undefined },
-): Promise<TPayout[]> {
+  filter: {
+    status?: PayoutStatus | undefined;
+    creatorId?: string | undefined;
+    paypalEmail?: 'missing' | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  },
+): Promise<{ items: TPayout[]; nextCursor: string | null }> {
   let query = payoutRows(db, accountId);
   if (filter.status) query = query.where('p.status', '=', filter.status);
   if (filter.creatorId) query = query.where('p.creator_id', '=', filter.creatorId);
   if (filter.paypalEmail === 'missing') query = query.where('r.paypal_email', 'is', null);
-  return (await query.orderBy('p.id', 'desc').execute()).map(view);
+  if (filter.cursor !== undefined) query = query.where('p.id', '<', decodeCursor(filter.cursor, payoutCursor));
+  if (filter.limit !== undefined) query = query.limit(filter.limit + 1);
+  const rows = await query.orderBy('p.id', 'desc').execute();
+  const more = filter.limit !== undefined && rows.length > filter.limit;
+  const items = (more ? rows.slice(0, filter.limit) : rows).map(view);
+  return { items, nextCursor: more ? encodeCursor({ id: items.at(-1)!.id }) : null };
 }
+
+const payoutCursor = (value: Record<string, unknown>) => (isRowId(value.id) ? value.id : null);
 
 export async function getPayout(db: Db, accountId: string, payoutId: string): Promise<TPayoutDetail> {
   const row = await payoutRows(db, accountId).where('p.id', '=', payoutId).executeTakeFirst();

@@ -81,6 +81,6 @@ export async function portalView(db: Db, token: string, input: { cursor?: string
       commission: toMoney(BigInt(r.commission_minor ?? '0'), currency),
     })),
     nextCursor: rows.length > PORTAL_ORDERS_PAGE && last ? encodeCursor({ d: last.date_key, i: last.id }) : null,
-    payouts: await listPayouts(db, accountId, { creatorId }),
+    payouts: (await listPayouts(db, accountId, { creatorId })).items,
   };
 }

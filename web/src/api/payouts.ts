@@ -45,11 +45,18 @@ export interface PayoutsFilter {
   creatorId?: string | undefined;
 }
 
-export function usePayouts(filter: PayoutsFilter) {
-  const query = { ...(filter.status && { status: filter.status }), ...(filter.creatorId && { creatorId: filter.creatorId }) };
+/** A page of `limit` payouts matching `filter`, newest first, after `cursor`. */
+export function usePayoutsPage(filter: PayoutsFilter, limit: number, cursor: string | undefined) {
+  const query = {
+    ...(filter.status && { status: filter.status }),
+    ...(filter.creatorId && { creatorId: filter.creatorId }),
+    limit: String(limit),
+    ...(cursor !== undefined && { cursor }),
+  };
   return useQuery({
     queryKey: keys.payouts.list(queryText(query)),
     queryFn: () => ok(client.GET('/api/payouts', { params: { query } })),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -2541,10 +2541,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Payouts newest first; paged when `limit` is given. */
         get: {
             parameters: {
                 query?: {
                     creatorId?: string;
+                    /** @description the previous page's nextCursor, with the same other parameters */
+                    cursor?: string;
+                    /** @description page size, at most 1000; absent: every payout in one answer */
+                    limit?: string;
                     /** @description `missing`: only payouts of creators without a PayPal e-mail (those the PayPal file leaves out) */
                     paypalEmail?: "missing";
                     status?: "pending" | "paid" | "canceled";
@@ -2564,7 +2569,18 @@ export interface paths {
                         "application/json": {
                             /** @description newest first */
                             items: components["schemas"]["Payout"][];
+                            /** @description pass as `cursor` for the next page; null on the last page or without `limit` */
+                            nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };

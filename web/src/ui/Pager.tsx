@@ -1,21 +1,12 @@
-import { useState } from 'react';
 import { formatCount } from './format.ts';
 
-// Pages of a list already fetched whole (amounts due, payouts): an account may have 50,000
-// creators, and a table of them all at once would freeze the page, so one page is rendered.
-
-/** The rows of the current page of `items`; the page stays in range as the list shrinks. */
-export function usePage<T>(items: readonly T[], size: number) {
-  const [wanted, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(items.length / size));
-  const page = Math.min(wanted, pages - 1);
-  return { rows: items.slice(page * size, (page + 1) * size), page, pages, setPage, first: page * size };
-}
+// Previous / Next over pages the server hands out by cursor (amounts due, payouts): an account
+// may have 50,000 creators and more payouts, so a table shows one page and says where it is.
 
 export function Pager({
   label,
   page,
-  pages,
+  more,
   first,
   shown,
   count,
@@ -23,22 +14,26 @@ export function Pager({
 }: {
   label: string;
   page: number;
-  pages: number;
+  /** Whether a page follows this one. */
+  more: boolean;
+  /** The index of the first row shown. */
   first: number;
   shown: number;
-  count: number;
+  /** How many rows there are in all, when the server says. */
+  count?: number | undefined;
   onPage: (page: number) => void;
 }) {
-  if (pages <= 1) return null;
+  if (page === 0 && !more) return null;
   return (
     <nav className="pager" aria-label={label}>
       <span>
-        {formatCount(first + 1)}–{formatCount(first + shown)} of {formatCount(count)}
+        {formatCount(first + 1)}–{formatCount(first + shown)}
+        {count !== undefined && ` of ${formatCount(count)}`}
       </span>
       <button type="button" className="small" disabled={page === 0} onClick={() => onPage(page - 1)}>
         Previous
       </button>
-      <button type="button" className="small" disabled={page >= pages - 1} onClick={() => onPage(page + 1)}>
+      <button type="button" className="small" disabled={!more} onClick={() => onPage(page + 1)}>
         Next
       </button>
     </nav>

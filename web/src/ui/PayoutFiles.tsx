@@ -7,9 +7,13 @@ import { Link } from './router.tsx';
 // pending payouts in the default currency, with a hint naming the pending payouts it leaves out
 // because their creator has no PayPal e-mail.
 
+/** Pending payouts named in the hint; past them it says there are more. */
+const NAMED = 20;
+
 export function PayoutFiles() {
-  const skipped = usePendingWithoutPaypal();
+  const skipped = usePendingWithoutPaypal(NAMED);
   const items = skipped.data?.items ?? [];
+  const more = Boolean(skipped.data?.nextCursor);
   return (
     <section className="panel payout-files" aria-labelledby="payout-files-title">
       <h2 id="payout-files-title">Payout files</h2>
@@ -27,8 +31,12 @@ export function PayoutFiles() {
       {items.length > 0 && (
         <div className="notice" data-testid="without-paypal">
           <p>
-            {items.length === 1 ? '1 pending payout is' : `${items.length} pending payouts are`} not in the PayPal file: the creator has no
-            PayPal e-mail (add it on their page).
+            {more
+              ? `More than ${items.length} pending payouts are`
+              : items.length === 1
+                ? '1 pending payout is'
+                : `${items.length} pending payouts are`}{' '}
+            not in the PayPal file: the creator has no PayPal e-mail (add it on their page).{more && ' The newest are named here.'}
           </p>
           <ul>
             {items.map((p) => (

@@ -1,5 +1,4 @@
 import { useCreator, useCreatorCampaigns } from '../../api/creator-page.ts';
-import { usePayouts } from '../../api/payouts.ts';
 import { useSession } from '../../session.tsx';
 import { Link } from '../../ui/router.tsx';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
@@ -22,7 +21,6 @@ export function CreatorPage({ creatorId }: { creatorId: string }) {
   const canEdit = user.role === 'admin';
   const creator = useCreator(creatorId);
   const campaigns = useCreatorCampaigns(creatorId);
-  const payouts = usePayouts({ creatorId });
   useDocumentTitle(creator.data?.name ?? 'Creator');
 
   return (
@@ -93,13 +91,7 @@ export function CreatorPage({ creatorId }: { creatorId: string }) {
 
       <section aria-labelledby="creator-payouts-title">
         <h2 id="creator-payouts-title">Payouts</h2>
-        {payouts.isPending && <p role="status">Loading…</p>}
-        {payouts.isError && (
-          <p role="alert" className="error">
-            Could not load the payouts: {payouts.error.message}
-          </p>
-        )}
-        {payouts.data && <PayoutsTable payouts={payouts.data.items} canEdit={canEdit} label="Creator's payouts" />}
+        <PayoutsTable key={creatorId} filter={{ creatorId }} canEdit={canEdit} label="Creator's payouts" />
       </section>
     </section>
   );

@@ -36,7 +36,6 @@ export function DueTable({ canEdit }: { canEdit: boolean }) {
   }
   const { creators, totals, nextCursor } = due.data;
   const page = cursors.length;
-  const pages = nextCursor ? Math.max(page + 2, Math.ceil(totals.creators / PAGE_SIZE)) : page + 1;
   const pageTicked = creators.length > 0 && creators.every((c) => ticked.has(c.creatorId));
   const toggle = (rows: DueCreator[], on: boolean) =>
     setTicked((current) => {
@@ -147,7 +146,7 @@ export function DueTable({ canEdit }: { canEdit: boolean }) {
       <Pager
         label="Amounts due pages"
         page={page}
-        pages={pages}
+        more={nextCursor !== null}
         first={page * PAGE_SIZE}
         shown={creators.length}
         count={totals.creators}

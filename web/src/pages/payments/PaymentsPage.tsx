@@ -1,8 +1,9 @@
-import { useId, useMemo, useState } from 'react';
-import { usePayouts } from '../../api/payouts.ts';
+import { useId, useState } from 'react';
+import { useCreatorChoices } from '../../api/creators.ts';
 import type { PayoutStatus } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
 import { PayoutFiles } from '../../ui/PayoutFiles.tsx';
+import { useDebounced } from '../../ui/use-debounced.ts';
 import { useDocumentTitle } from '../../ui/use-document-title.ts';
 import { DueTable } from './DueTable.tsx';
 import { PayoutsTable } from './PayoutsTable.tsx';
@@ -43,18 +44,19 @@ const STATUSES: Array<{ id: PayoutStatus | ''; label: string }> = [
   { id: 'canceled', label: 'Canceled' },
 ];
 
+/** Matches shown for the creator filter; typing narrows them. */
+const CREATOR_CHOICES = 50;
+const SEARCH_DELAY_MS = 250;
+
 function PayoutsSection({ canEdit }: { canEdit: boolean }) {
   const id = useId();
   const [status, setStatus] = useState<PayoutStatus | ''>('');
+  const [search, setSearch] = useState('');
   const [creatorId, setCreatorId] = useState('');
-  const payouts = usePayouts({ status: status || undefined, creatorId: creatorId || undefined });
-  // The creator choices: everyone who has a payout (the unfiltered list, fetched once).
-  const every = usePayouts({});
-  const creators = useMemo(() => {
-    const names = new Map<string, string>();
-    for (const p of every.data?.items ?? []) names.set(p.creatorId, p.creatorName);
-    return [...names].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [every.data]);
+  // The creator choices come from the Community by name or handle, a few at a time: an account
+  // may have 50,000 creators.
+  const choices = useCreatorChoices(useDebounced(search.trim(), SEARCH_DELAY_MS), CREATOR_CHOICES);
+  const filter = { status: status || undefined, creatorId: creatorId || undefined };
 
   return (
     <section aria-labelledby="payouts-title">
@@ -68,23 +70,27 @@ function PayoutsSection({ canEdit }: { canEdit: boolean }) {
             </option>
           ))}
         </select>
+        <label htmlFor={`${id}-search`}>Find a creator</label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          value={search}
+          maxLength={200}
+          placeholder="Name or handle"
+          autoComplete="off"
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <label htmlFor={`${id}-creator`}>Creator</label>
         <select id={`${id}-creator`} value={creatorId} onChange={(e) => setCreatorId(e.target.value)}>
           <option value="">Every creator</option>
-          {creators.map(([value, name]) => (
-            <option key={value} value={value}>
-              {name}
+          {(choices.data?.items ?? []).map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
             </option>
           ))}
         </select>
       </div>
-      {payouts.isPending && <p role="status">Loading…</p>}
-      {payouts.isError && (
-        <p role="alert" className="error">
-          Could not load the payouts: {payouts.error.message}
-        </p>
-      )}
-      {payouts.data && <PayoutsTable payouts={payouts.data.items} canEdit={canEdit} label="Payouts" />}
+      <PayoutsTable key={`${filter.status ?? ''}/${filter.creatorId ?? ''}`} filter={filter} canEdit={canEdit} label="Payouts" />
     </section>
   );
 }

@@ -1,16 +1,18 @@
 import { Fragment, useState } from 'react';
-import { useCancelPayout } from '../../api/payouts.ts';
+import { type PayoutsFilter, useCancelPayout, usePayoutsPage } from '../../api/payouts.ts';
 import type { Payout } from '../../api/types.ts';
 import { formatMoney } from '../../ui/format.ts';
-import { Pager, usePage } from '../../ui/Pager.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { Link } from '../../ui/router.tsx';
 import { PayoutStatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { MarkPaidForm } from './MarkPaidForm.tsx';
 import { PayoutLines } from './PayoutLines.tsx';
 
-// Payouts, newest first, a page at a time: each opens to its lines; admins mark a pending one
-// paid or cancel it (what it paid is then in the amount due again).
+// Payouts, newest first, a page at a time from the server (a brand paying 50,000 creators a
+// month has more than a screen can hold): each opens to its lines; admins mark a pending one
+// paid or cancel it (what it paid is then in the amount due again). Give it a `key` naming
+// its filter, so that a new filter starts again at the first page.
 
 const PAGE_SIZE = 50;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -18,17 +20,36 @@ const METHOD = { paypal: 'PayPal', bank: 'Bank transfer', other: 'Other' } as co
 
 type Open = { id: string; panel: 'lines' | 'paid' | 'cancel' } | null;
 
-export function PayoutsTable({ payouts, canEdit, label }: { payouts: Payout[]; canEdit: boolean; label: string }) {
+export function PayoutsTable({ filter, canEdit, label }: { filter: PayoutsFilter; canEdit: boolean; label: string }) {
   const [open, setOpen] = useState<Open>(null);
-  const { rows, page, pages, setPage, first } = usePage(payouts, PAGE_SIZE);
+  // The cursors of the pages after the first, as far as Next went: Previous drops the last.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const payouts = usePayoutsPage(filter, PAGE_SIZE, cursors.at(-1));
   const columns = 8;
   const toggle = (id: string, panel: NonNullable<Open>['panel']) =>
     setOpen((o) => (o?.id === id && o.panel === panel ? null : { id, panel }));
 
+  if (payouts.isPending) return <p role="status">Loading…</p>;
+  if (payouts.isError) {
+    return (
+      <p role="alert" className="error">
+        Could not load the payouts: {payouts.error.message}
+      </p>
+    );
+  }
+  const { items: rows, nextCursor } = payouts.data;
+  const page = cursors.length;
+  const turn = (to: number) => {
+    // While a page loads, the one shown is the previous one: its cursor is not the next page's.
+    if (payouts.isPlaceholderData) return;
+    if (to > page && nextCursor) setCursors([...cursors, nextCursor]);
+    if (to < page) setCursors(cursors.slice(0, -1));
+  };
+
   return (
     <>
       <TableScroll label={`${label} table`}>
-        <table aria-label={label}>
+        <table aria-label={label} aria-busy={payouts.isPlaceholderData}>
           <thead>
             <tr>
               <th scope="col">Creator</th>
@@ -104,7 +125,7 @@ export function PayoutsTable({ payouts, canEdit, label }: { payouts: Payout[]; c
                 )}
               </Fragment>
             ))}
-            {payouts.length === 0 && (
+            {rows.length === 0 && (
               <tr>
                 <td colSpan={columns} className="muted">
                   No payouts.
@@ -114,7 +135,7 @@ export function PayoutsTable({ payouts, canEdit, label }: { payouts: Payout[]; c
           </tbody>
         </table>
       </TableScroll>
-      <Pager label={`${label} pages`} page={page} pages={pages} first={first} shown={rows.length} count={payouts.length} onPage={setPage} />
+      <Pager label={`${label} pages`} page={page} more={nextCursor !== null} first={page * PAGE_SIZE} shown={rows.length} onPage={turn} />
     </>
   );
 }
