@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createPortalLink, revokePortalLink } from '../app/portal/portal-links.ts';
+import { createPortalLink, portalLinkState, revokePortalLink } from '../app/portal/portal-links.ts';
 import { portalView } from '../app/portal/portal-view.ts';
 import { ZError, ZIdParams } from '../schemas/common.ts';
-import { ZPortal, ZPortalLink, ZPortalParams, ZPortalQuery } from '../schemas/portal.ts';
+import { ZPortal, ZPortalLink, ZPortalLinkState, ZPortalParams, ZPortalQuery } from '../schemas/portal.ts';
 import { callerOf, requireRole } from './auth.ts';
 import { byAddress, limitAttempts } from './rate-limits.ts';
 import type { ServerDeps } from './server-deps.ts';
@@ -29,6 +29,20 @@ export const portalRoutes: FastifyPluginAsyncZod<ServerDeps> = async (app, { db,
       },
     },
     async (request, reply) => reply.status(201).send(await createPortalLink(db, callerOf(request), request.params.id, config.publicUrl)),
+  );
+
+  app.get(
+    '/api/creators/:id/portal-link',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags,
+        description: 'Whether the creator has a working link, and since when. Its URL is shown only when it is made.',
+        params: ZIdParams,
+        response: { 200: ZPortalLinkState, 404: ZError },
+      },
+    },
+    async (request) => portalLinkState(db, callerOf(request).accountId, request.params.id),
   );
 
   app.delete(

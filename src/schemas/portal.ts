@@ -10,6 +10,10 @@ export const PORTAL_ORDERS_PAGE = 500;
 
 export const ZPortalLink = z.object({ url: z.string().describe('the page `/portal/{token}`; a new link replaces the previous one') });
 
+export const ZPortalLinkState = z.object({
+  madeAt: z.string().nullable().describe('when the working link was made; null when the creator has none'),
+});
+
 export const ZPortalParams = z.object({ token: z.string() });
 export const ZPortalQuery = z.object({ cursor: ZCursor });
 

@@ -145,9 +145,13 @@ suite('Payments and a creator’s page in Chromium', () => {
     ]);
 
     // The admin makes the link to her own page on her page; a phone that never signed in opens it.
+    const linkState = page.getByTestId('page-link-state');
+    await expect.poll(() => linkState.textContent()).toBe('No page link');
+    expect(await page.getByRole('button', { name: 'Revoke page link for Mia Chen' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Make page link for Mia Chen' }).click();
     const link = page.getByRole('textbox', { name: 'Page link for Mia Chen' });
     await link.waitFor();
+    await expect.poll(() => linkState.textContent()).toMatch(/^Page link made /);
     const url = await link.inputValue();
     expect(url).toMatch(/\/portal\/[A-Za-z0-9_-]{43}$/);
     const phone = await launchChromium();
@@ -175,6 +179,8 @@ suite('Payments and a creator’s page in Chromium', () => {
       // Revoked on her page, the link says it is no longer valid.
       await page.getByRole('button', { name: 'Revoke page link for Mia Chen' }).click();
       await page.getByText('The link no longer works.').waitFor();
+      await expect.poll(() => linkState.textContent()).toBe('No page link');
+      expect(await page.getByRole('button', { name: 'Revoke page link for Mia Chen' }).count()).toBe(0);
       await own.reload();
       await own.getByRole('heading', { level: 1, name: 'This link is no longer valid' }).waitFor();
       expect(await own.getByText('Ask the brand for a new link.').count()).toBe(1);

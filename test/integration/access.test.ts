@@ -181,6 +181,7 @@ describeDb('access control on every route', () => {
       { method: 'GET', path: '/api/payouts/export?status=pending', role: 'member', owned: false },
       { method: 'GET', path: '/api/payouts/lines/export', role: 'member', owned: false },
       { method: 'GET', path: '/api/payouts/paypal-batch?currency=EUR', role: 'member', owned: false },
+      { method: 'GET', path: `/api/creators/${creator}/portal-link`, role: 'admin', owned: true },
       { method: 'POST', path: `/api/creators/${creator}/portal-link`, role: 'admin', owned: true },
       { method: 'DELETE', path: `/api/creators/${creator}/portal-link`, role: 'admin', owned: true },
     ];

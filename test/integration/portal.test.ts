@@ -147,8 +147,12 @@ describeDb('creator portal', () => {
   it('answers 404 not_found after a revoke and, for the old token, after a new link; the same as for an unknown token', async () => {
     const a = await brand();
     const ann = await a.creator('Ann', 'ANN');
+    const state = async () => (await a.admin.get(`/api/creators/${ann}/portal-link`)).body.madeAt;
+    expect(await state()).toBeNull();
     const first = await a.link(ann);
     expect((await portal(first)).status).toBe(200);
+    const madeAt = await state();
+    expect(Date.now() - Date.parse(madeAt)).toBeLessThan(60_000);
 
     const second = await a.link(ann);
     expect(second).not.toBe(first);
@@ -156,7 +160,11 @@ describeDb('creator portal', () => {
     expect([gone.status, gone.body]).toEqual([404, { error: { code: 'not_found', message: 'Page not found.' } }]);
     expect((await portal(second)).status).toBe(200);
 
+    expect(await state()).not.toBe(madeAt);
     expect((await a.admin.delete(`/api/creators/${ann}/portal-link`)).status).toBe(204);
+    expect(await state()).toBeNull();
+    const missing = await a.admin.get('/api/creators/99999999/portal-link');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
     const revoked = await portal(second);
     const unknown = await portal('A'.repeat(43));
     const malformed = await portal('not-a-token');

@@ -72,6 +72,25 @@ export async function revokePortalLink(db: Db, caller: Principal, creatorId: str
   });
 }
 
+/** When the creator's working link was made, or null when they have none (made or revoked, its URL is never shown again). */
+export async function portalLinkState(db: Db, accountId: string, creatorId: string): Promise<{ madeAt: string | null }> {
+  const creator = await db
+    .selectFrom('creators')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', creatorId)
+    .executeTakeFirst();
+  if (!creator) throw notFound('Creator');
+  const open = await db
+    .selectFrom('portal_links')
+    .select('created_at')
+    .where('account_id', '=', accountId)
+    .where('creator_id', '=', creatorId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return { madeAt: open ? open.created_at.toISOString() : null };
+}
+
 /** The account and creator an open link names, or null for an unknown, revoked or malformed token. */
 export async function findPortalLink(db: Db, token: string): Promise<{ accountId: string; creatorId: string } | null> {
   if (!TOKEN_SHAPE.test(token)) return null;

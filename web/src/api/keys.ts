@@ -44,6 +44,7 @@ export const keys = {
   },
   portal: {
     page: (token: string) => ['portal', token] as const,
+    link: (creatorId: string) => ['portal-link', creatorId] as const,
   },
   payoutFiles: {
     withoutPaypal: ['payout-files', 'without-paypal'] as const,

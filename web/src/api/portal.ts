@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, client, ok } from './client.ts';
 import { keys } from './keys.ts';
 
@@ -16,15 +16,28 @@ export function usePortal(token: string) {
   });
 }
 
+/** Whether the creator has a working link, and since when (admins). */
+export function usePortalLinkState(creatorId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.portal.link(creatorId),
+    queryFn: () => ok(client.GET('/api/creators/{id}/portal-link', { params: { path: { id: creatorId } } })),
+    enabled,
+  });
+}
+
 /** Makes a new link (the previous one stops working); its URL is shown once, to be copied. */
 export function useCreatePortalLink(creatorId: string) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => ok(client.POST('/api/creators/{id}/portal-link', { params: { path: { id: creatorId } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.portal.link(creatorId) }),
   });
 }
 
 export function useRevokePortalLink(creatorId: string) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => ok(client.DELETE('/api/creators/{id}/portal-link', { params: { path: { id: creatorId } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.portal.link(creatorId) }),
   });
 }

@@ -59,7 +59,7 @@ export function CreatorPage({ creatorId }: { creatorId: string }) {
       {creator.data && canEdit && (
         <div className="row-actions creator-actions">
           <PaypalEmailEditor creatorId={creatorId} creatorName={creator.data.name} />
-          <PortalLinkControl creatorId={creatorId} creatorName={creator.data.name} />
+          <PortalLinkControl creatorId={creatorId} creatorName={creator.data.name} showState />
         </div>
       )}
 
