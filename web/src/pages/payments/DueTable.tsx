@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useAmountsDuePage, useAuthorize } from '../../api/payouts.ts';
 import type { AmountsDue, DueCreator } from '../../api/types.ts';
 import { formatCount, formatMoney } from '../../ui/format.ts';
-import { Pager } from '../../ui/Pager.tsx';
+import { Pager, useCursorPages } from '../../ui/Pager.tsx';
 import { Link } from '../../ui/router.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
 import { type Asked, authorizeMessage } from './authorize-message.ts';
@@ -15,16 +15,16 @@ import { type Asked, authorizeMessage } from './authorize-message.ts';
 const PAGE_SIZE = 100;
 
 export function DueTable({ canEdit }: { canEdit: boolean }) {
-  // The cursors of the pages after the first, as far as Next went: Previous drops the last.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const due = useAmountsDuePage(PAGE_SIZE, cursors.at(-1));
+  const pages = useCursorPages();
+  const due = useAmountsDuePage(PAGE_SIZE, pages.cursor);
   // Ticked creators with their row as last seen: they stay ticked from page to page.
   const [ticked, setTicked] = useState<ReadonlyMap<string, DueCreator>>(new Map());
   // A later page emptied meanwhile (its creators paid elsewhere): back to the one before.
-  const emptied = due.data !== undefined && !due.isPlaceholderData && due.data.creators.length === 0 && cursors.length > 0;
+  const emptied = due.data !== undefined && !due.isPlaceholderData && due.data.creators.length === 0 && pages.page > 0;
+  const { back } = pages;
   useEffect(() => {
-    if (emptied) setCursors((current) => current.slice(0, -1));
-  }, [emptied]);
+    if (emptied) back();
+  }, [emptied, back]);
 
   if (due.isPending) return <p role="status">Loading…</p>;
   if (due.isError) {
@@ -35,7 +35,7 @@ export function DueTable({ canEdit }: { canEdit: boolean }) {
     );
   }
   const { creators, totals, nextCursor } = due.data;
-  const page = cursors.length;
+  const { page } = pages;
   const pageTicked = creators.length > 0 && creators.every((c) => ticked.has(c.creatorId));
   const toggle = (rows: DueCreator[], on: boolean) =>
     setTicked((current) => {
@@ -46,12 +46,7 @@ export function DueTable({ canEdit }: { canEdit: boolean }) {
       }
       return next;
     });
-  const turn = (to: number) => {
-    // While a page loads, the one shown is the previous one: its cursor is not the next page's.
-    if (due.isPlaceholderData) return;
-    if (to > page && nextCursor) setCursors([...cursors, nextCursor]);
-    if (to < page) setCursors(cursors.slice(0, -1));
-  };
+  const turn = (to: number) => pages.turn(to, nextCursor, due.isPlaceholderData);
 
   return (
     <>

@@ -2,7 +2,7 @@ import { Fragment, useState } from 'react';
 import { type PayoutsFilter, useCancelPayout, usePayoutsPage } from '../../api/payouts.ts';
 import type { Payout } from '../../api/types.ts';
 import { formatMoney } from '../../ui/format.ts';
-import { Pager } from '../../ui/Pager.tsx';
+import { Pager, useCursorPages } from '../../ui/Pager.tsx';
 import { Link } from '../../ui/router.tsx';
 import { PayoutStatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableScroll } from '../../ui/TableScroll.tsx';
@@ -22,9 +22,8 @@ type Open = { id: string; panel: 'lines' | 'paid' | 'cancel' } | null;
 
 export function PayoutsTable({ filter, canEdit, label }: { filter: PayoutsFilter; canEdit: boolean; label: string }) {
   const [open, setOpen] = useState<Open>(null);
-  // The cursors of the pages after the first, as far as Next went: Previous drops the last.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const payouts = usePayoutsPage(filter, PAGE_SIZE, cursors.at(-1));
+  const pages = useCursorPages();
+  const payouts = usePayoutsPage(filter, PAGE_SIZE, pages.cursor);
   const columns = 8;
   const toggle = (id: string, panel: NonNullable<Open>['panel']) =>
     setOpen((o) => (o?.id === id && o.panel === panel ? null : { id, panel }));
@@ -38,13 +37,8 @@ export function PayoutsTable({ filter, canEdit, label }: { filter: PayoutsFilter
     );
   }
   const { items: rows, nextCursor } = payouts.data;
-  const page = cursors.length;
-  const turn = (to: number) => {
-    // While a page loads, the one shown is the previous one: its cursor is not the next page's.
-    if (payouts.isPlaceholderData) return;
-    if (to > page && nextCursor) setCursors([...cursors, nextCursor]);
-    if (to < page) setCursors(cursors.slice(0, -1));
-  };
+  const { page } = pages;
+  const turn = (to: number) => pages.turn(to, nextCursor, payouts.isPlaceholderData);
 
   return (
     <>
